@@ -1,0 +1,158 @@
+"""Model assumptions as YAML: what the law does not say, with a central value and a range.
+
+Law lives in ``sim/params/``; everything else the model needs (typical costs, behaviour,
+take-up, discretion) lives in ``sim/assumptions/``, one concept per file::
+
+    description: ...
+    assumptions:
+      hemforsakring:
+        description: Default home-insurance cost per household.
+        unit: SEK/month
+        value: 150          # the central value (a number, or a table as in sim/params)
+        low: 100            # numbers carry a range; tables are scaled by a separate number
+        high: 250
+        evidence: why these numbers, with the study or page
+        url: https://...
+
+:func:`load_assumptions` returns :class:`Assumptions`; ``assumptions.skaliga_kostnader.
+hemforsakring`` is the central value, and :meth:`Assumptions.at` picks ``low``/``high``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sim.errors import SimInputError
+from sim.params import UNITS, Table, is_number, parse_value, closest_hint
+from sim.yamlio import LineDict, load_yaml
+
+_KEYS = {"description", "unit", "value", "low", "high", "evidence", "url"}
+VARIANTS = ("central", "low", "high")
+
+
+@dataclasses.dataclass(frozen=True)
+class Assumption:
+    """One assumption: central value, range (numbers only), evidence."""
+
+    path: str
+    description: str
+    unit: str
+    value: float | Table
+    low: float | None
+    high: float | None
+    evidence: str
+    url: str
+
+    def variant(self, name: str) -> float | Table:
+        """The ``central``, ``low`` or ``high`` value (tables have only a central value)."""
+        if name == "central" or isinstance(self.value, Table):
+            return self.value
+        return self.low if name == "low" else self.high
+
+
+@dataclasses.dataclass(frozen=True)
+class Assumptions:
+    """All assumption files; attribute access gives sections of central values."""
+
+    items: Mapping[str, Mapping[str, Assumption]]
+
+    def __getattr__(self, name: str) -> Any:
+        items = object.__getattribute__(self, "items")
+        if name not in items:
+            raise AttributeError(f"no assumption concept {name!r}")
+        return _section(name, items[name], "central")
+
+    def at(self, variant: str) -> Mapping[str, Any]:
+        """Every section at the ``low``, ``central`` or ``high`` value."""
+        if variant not in VARIANTS:
+            raise SimInputError(f"unknown assumption variant {variant!r}; use one of {VARIANTS}")
+        return {name: _section(name, group, variant) for name, group in self.items.items()}
+
+    def assumption(self, path: str) -> Assumption:
+        concept, _, name = path.partition(".")
+        group = self.items.get(concept, {})
+        if name in group:
+            return group[name]
+        every = [f"{c}.{n}" for c, g in self.items.items() for n in g]
+        raise SimInputError(f"unknown assumption path {path!r}{closest_hint(path, every)}")
+
+
+def _section(name: str, group: Mapping[str, Assumption], variant: str) -> Any:
+    cls = _section_class(name, tuple(group))
+    return cls(**{key: item.variant(variant) for key, item in group.items()})
+
+
+@functools.cache
+def _section_class(name: str, fields: tuple[str, ...]) -> type:
+    class_name = "".join(part.capitalize() for part in name.split("_")) + "Assumptions"
+    return dataclasses.make_dataclass(class_name, fields, frozen=True)
+
+
+def assumptions_dir() -> Path:
+    return Path(str(resources.files("sim") / "assumptions"))
+
+
+def load_assumptions(directory: str | Path | None = None) -> Assumptions:
+    """Read and validate every assumption file in ``directory`` (default: packaged)."""
+    directory = Path(directory) if directory is not None else assumptions_dir()
+    items = {}
+    for path in sorted(directory.glob("*.yaml")):
+        items[path.stem] = _load_file(path)
+    if not items:
+        raise SimInputError(f"{directory}: no assumption files (*.yaml) found")
+    return Assumptions(items)
+
+
+@functools.cache
+def default_assumptions() -> Assumptions:
+    """The packaged assumptions, read once per process."""
+    return load_assumptions()
+
+
+def _load_file(path: Path) -> dict[str, Assumption]:
+    file = str(path)
+    data = load_yaml(path)
+    if not isinstance(data, LineDict) or set(data) != {"description", "assumptions"}:
+        raise SimInputError(f"{file}: an assumption file has exactly 'description' and 'assumptions'")
+    group = data["assumptions"]
+    if not isinstance(group, LineDict) or not group:
+        raise SimInputError(f"{file}:{data.line_of('assumptions')}: assumptions must be a mapping")
+    result = {}
+    for name, spec in group.items():
+        where = f"{file}:{group.line_of(name)}: {path.stem}.{name}"
+        if not isinstance(spec, LineDict):
+            raise SimInputError(f"{where}: must be a mapping")
+        unknown = set(spec) - _KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise SimInputError(f"{file}:{spec.line_of(key)}: unknown key {key!r}{closest_hint(key, _KEYS)}")
+        missing = {"description", "unit", "value", "evidence", "url"} - set(spec)
+        if missing:
+            raise SimInputError(f"{where}: missing {', '.join(sorted(missing))}")
+        if spec["unit"] not in UNITS:
+            raise SimInputError(f"{where}: unknown unit {spec['unit']!r}")
+        value = parse_value(spec["value"], where=where)
+        low, high = spec.get("low"), spec.get("high")
+        if isinstance(value, float):
+            if not (is_number(low) and is_number(high)):
+                raise SimInputError(f"{where}: a number needs a range: low and high")
+            if not low <= value <= high:
+                raise SimInputError(f"{where}: low <= value <= high does not hold")
+        elif low is not None or high is not None:
+            raise SimInputError(f"{where}: a table has no low/high; scale it with a separate number")
+        result[name] = Assumption(
+            path=f"{path.stem}.{name}",
+            description=str(spec["description"]).strip(),
+            unit=spec["unit"],
+            value=value,
+            low=float(low) if low is not None else None,
+            high=float(high) if high is not None else None,
+            evidence=str(spec["evidence"]).strip(),
+            url=str(spec["url"]).strip(),
+        )
+    return result

@@ -1,0 +1,430 @@
+"""Law as dated YAML: load, validate, and resolve for a date.
+
+Every file in ``sim/params/`` is one legal concept. Its shape (see ``docs/parameters.md``)::
+
+    description: what the concept is, in a sentence or two
+    valid_until: 2026-12-31          # last day for which the file states the law
+    parameters:
+      adult_single:
+        description: Personlig kostnad för ensamstående vuxen
+        unit: SEK/month
+        values:
+          2026-01-01:
+            value: 3940
+            reference: SFS 2025:1046 (socialtjänstförordning (2025:468) 12 kap. 2 §)
+            url: https://svenskforfattningssamling.se/...
+            evidence: law
+
+A value is a number or a table (a mapping of equal-length number lists whose first column
+holds strictly ascending bracket lower bounds, looked up with ``np.searchsorted``).
+``evidence`` is one of :data:`EVIDENCE`; ``derived`` values must say how in ``note``.
+
+:func:`load_law` reads and validates the whole folder into a :class:`ParameterTree`;
+:meth:`ParameterTree.resolve` turns it into :class:`Params` for one date: frozen
+dataclasses of plain floats and :class:`Table` objects, so rules never see dates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import SimInputError
+from sim.yamlio import LineDict, load_yaml
+
+#: How sure we are of a value, in the legend of ``shared/reference/law.md``.
+EVIDENCE = {
+    "law": "statutory text (SFS)",
+    "government": "official government text (regeringen.se)",
+    "agency": "official agency text (Försäkringskassan, Skatteverket, SCB, ...)",
+    "secondary": "secondary source (press, municipal web page, third-party code)",
+    "derived": "computed here from other values; the method is in the note",
+}
+
+#: Units a parameter may carry.
+UNITS = {
+    "SEK",
+    "SEK/month",
+    "SEK/year",
+    "SEK/day",
+    "share",
+    "count",
+    "months",
+    "years",
+    "days/month",
+}
+
+_FILE_KEYS = {"description", "valid_until", "parameters"}
+_PARAMETER_KEYS = {"description", "unit", "values"}
+_ENTRY_KEYS = {"value", "reference", "url", "evidence", "note"}
+
+
+# --------------------------------------------------------------------------------------
+# Values
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Table:
+    """A table-shaped legal value: bracket lower bounds in ``key`` and value columns.
+
+    >>> t = Table("age_from", {"age_from": [0, 7, 11], "amount": [100.0, 200.0, 300.0]})
+    >>> t.lookup("amount", np.array([0, 6, 7, 30])).tolist()
+    [100.0, 100.0, 200.0, 300.0]
+    """
+
+    key: str
+    columns: Mapping[str, np.ndarray]
+
+    def __init__(self, key: str, columns: Mapping[str, Any]) -> None:
+        frozen = {}
+        for name, column in columns.items():
+            array = np.array(column, dtype=np.float64)
+            array.flags.writeable = False
+            frozen[name] = array
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "columns", frozen)
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        return self.columns[column]
+
+    def lookup(self, column: str, x: np.ndarray | float) -> np.ndarray:
+        """Value of ``column`` in the bracket that contains ``x`` (lower bound inclusive).
+
+        Values below the first bound take the first bracket.
+        """
+        index = np.searchsorted(self.columns[self.key], x, side="right") - 1
+        return self.columns[column][np.clip(index, 0, len(self.columns[self.key]) - 1)]
+
+    def to_plain(self) -> dict[str, list[float]]:
+        """The table as plain lists (for JSON, hashes and display)."""
+        return {name: column.tolist() for name, column in self.columns.items()}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Table) and self.to_plain() == other.to_plain()
+
+    def __repr__(self) -> str:
+        return f"Table({self.key!r}, {self.to_plain()!r})"
+
+
+Value = float | Table
+
+
+@dataclasses.dataclass(frozen=True)
+class DatedValue:
+    """One value of a parameter from ``start`` on, with its provenance."""
+
+    start: dt.date
+    value: Value
+    reference: str
+    url: str
+    evidence: str
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    """A named legal parameter and its dated values (ascending by start date)."""
+
+    path: str
+    description: str
+    unit: str
+    values: tuple[DatedValue, ...]
+
+    def entry_at(self, when: dt.date) -> DatedValue:
+        """The dated value in force on ``when``."""
+        current = None
+        for entry in self.values:
+            if entry.start <= when:
+                current = entry
+            else:
+                break
+        if current is None:
+            raise SimInputError(
+                f"date {when.isoformat()} is before the first value of {self.path} "
+                f"({self.values[0].start.isoformat()})"
+            )
+        return current
+
+
+@dataclasses.dataclass(frozen=True)
+class Concept:
+    """One parameter file: a legal concept and its parameters."""
+
+    name: str
+    description: str
+    valid_until: dt.date
+    parameters: Mapping[str, Parameter]
+    source_file: str
+
+
+class ParameterTree:
+    """All concepts, validated, with every dated value: the law before a date is chosen."""
+
+    def __init__(self, concepts: Mapping[str, Concept]) -> None:
+        self._concepts = dict(sorted(concepts.items()))
+
+    @property
+    def concepts(self) -> Mapping[str, Concept]:
+        return dict(self._concepts)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        for concept in self._concepts.values():
+            yield from concept.parameters.values()
+
+    def paths(self) -> list[str]:
+        """Every parameter path, ``concept.parameter``."""
+        return [parameter.path for parameter in self]
+
+    def parameter(self, path: str) -> Parameter:
+        """The parameter at ``path``; an unknown path names the closest valid one."""
+        concept_name, _, name = path.partition(".")
+        concept = self._concepts.get(concept_name)
+        if concept is not None and name in concept.parameters:
+            return concept.parameters[name]
+        raise SimInputError(f"unknown parameter path {path!r}{closest_hint(path, self.paths())}")
+
+    def valid_range(self) -> tuple[dt.date, dt.date]:
+        """The dates for which every parameter has a value."""
+        first = max(parameter.values[0].start for parameter in self)
+        last = min(concept.valid_until for concept in self._concepts.values())
+        return first, last
+
+    def resolve(self, when: dt.date) -> Params:
+        """The law in force on ``when`` as frozen dataclasses of floats and tables."""
+        first, last = self.valid_range()
+        if not first <= when <= last:
+            raise SimInputError(
+                f"date {when.isoformat()} is outside the parameters' range "
+                f"{first.isoformat()} to {last.isoformat()}"
+            )
+        sections = {}
+        for concept in self._concepts.values():
+            section_class = _section_class(concept.name, tuple(concept.parameters))
+            sections[concept.name] = section_class(
+                **{name: p.entry_at(when).value for name, p in concept.parameters.items()}
+            )
+        return Params(date=when, sections=sections, tree=self)
+
+    def with_values(self, path: str, values: Mapping[dt.date, DatedValue]) -> ParameterTree:
+        """A new tree where ``path`` has these dated values added (replacing equal dates)."""
+        parameter = self.parameter(path)
+        merged = {entry.start: entry for entry in parameter.values}
+        merged.update(values)
+        new_parameter = dataclasses.replace(
+            parameter, values=tuple(merged[d] for d in sorted(merged))
+        )
+        concept = self._concepts[path.partition(".")[0]]
+        new_concept = dataclasses.replace(
+            concept, parameters={**concept.parameters, new_parameter.path.partition(".")[2]: new_parameter}
+        )
+        return ParameterTree({**self._concepts, concept.name: new_concept})
+
+    def digest(self) -> str:
+        """A SHA-256 of every value and source, for manifests."""
+        plain = {
+            parameter.path: [
+                [
+                    entry.start.isoformat(),
+                    entry.value.to_plain() if isinstance(entry.value, Table) else entry.value,
+                    entry.reference,
+                    entry.url,
+                    entry.evidence,
+                ]
+                for entry in parameter.values
+            ]
+            for parameter in self
+        }
+        return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Params:
+    """The law on one date: ``params.riksnorm.adult_single`` and so on.
+
+    Attribute access reaches the concept sections; ``source(path)`` gives the provenance
+    of the value in force.
+    """
+
+    date: dt.date
+    sections: Mapping[str, Any]
+    tree: ParameterTree = dataclasses.field(repr=False, compare=False)
+
+    def __getattr__(self, name: str) -> Any:
+        sections = object.__getattribute__(self, "sections")
+        if name in sections:
+            return sections[name]
+        raise AttributeError(f"no parameter concept {name!r}")
+
+    def source(self, path: str) -> DatedValue:
+        """The dated entry (value, reference, url, evidence) in force for ``path``."""
+        return self.tree.parameter(path).entry_at(self.date)
+
+
+@functools.cache
+def _section_class(name: str, fields: tuple[str, ...]) -> type:
+    class_name = "".join(part.capitalize() for part in name.split("_")) + "Params"
+    return dataclasses.make_dataclass(class_name, fields, frozen=True)
+
+
+# --------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def law_dir() -> Path:
+    """The folder of the packaged law files."""
+    return Path(str(resources.files("sim") / "params"))
+
+
+def load_law(directory: str | Path | None = None) -> ParameterTree:
+    """Read and validate every ``*.yaml`` in ``directory`` (default: the packaged law)."""
+    directory = Path(directory) if directory is not None else law_dir()
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise SimInputError(f"{directory}: no parameter files (*.yaml) found")
+    concepts = {}
+    for path in files:
+        concept = load_concept(path)
+        concepts[concept.name] = concept
+    return ParameterTree(concepts)
+
+
+@functools.cache
+def default_law() -> ParameterTree:
+    """The packaged law, read once per process."""
+    return load_law()
+
+
+def load_concept(path: str | Path) -> Concept:
+    """Read and validate one parameter file."""
+    path = Path(path)
+    file = str(path)
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise SimInputError(f"{file}: a parameter file must be a mapping")
+    _check_keys(data, required=_FILE_KEYS, allowed=_FILE_KEYS, file=file)
+    valid_until = data["valid_until"]
+    if not _is_date(valid_until):
+        raise SimInputError(f"{file}:{data.line_of('valid_until')}: valid_until must be a date")
+    parameters_data = data["parameters"]
+    if not isinstance(parameters_data, LineDict) or not parameters_data:
+        raise SimInputError(
+            f"{file}:{data.line_of('parameters')}: parameters must be a non-empty mapping"
+        )
+    parameters = {
+        name: _parse_parameter(
+            f"{path.stem}.{name}", spec, file=file, line=parameters_data.line_of(name)
+        )
+        for name, spec in parameters_data.items()
+    }
+    return Concept(
+        name=path.stem,
+        description=str(data["description"]).strip(),
+        valid_until=valid_until,
+        parameters=parameters,
+        source_file=path.name,
+    )
+
+
+def _parse_parameter(path: str, spec: Any, *, file: str, line: int) -> Parameter:
+    if not isinstance(spec, LineDict):
+        raise SimInputError(f"{file}:{line}: parameter {path} must be a mapping")
+    _check_keys(spec, required=_PARAMETER_KEYS, allowed=_PARAMETER_KEYS, file=file)
+    unit = spec["unit"]
+    if unit not in UNITS:
+        raise SimInputError(
+            f"{file}:{spec.line_of('unit')}: {path} has unknown unit {unit!r}"
+            f"{closest_hint(str(unit), UNITS)}"
+        )
+    values = spec["values"]
+    if not isinstance(values, LineDict) or not values:
+        raise SimInputError(f"{file}:{spec.line_of('values')}: {path} needs at least one dated value")
+    entries: list[DatedValue] = []
+    for start, entry in values.items():
+        where = f"{file}:{values.line_of(start)}: {path} {start}"
+        if not _is_date(start):
+            raise SimInputError(f"{where}: {start!r} is not a date (YYYY-MM-DD)")
+        if entries and start <= entries[-1].start:
+            raise SimInputError(f"{where}: dates must ascend (this one follows {entries[-1].start})")
+        entries.append(_parse_entry(start, entry, file=file, where=where))
+    if len({type(entry.value) for entry in entries}) > 1:
+        raise SimInputError(f"{file}:{line}: {path} mixes numbers and tables across dates")
+    return Parameter(
+        path=path, description=str(spec["description"]).strip(), unit=unit, values=tuple(entries)
+    )
+
+
+def _parse_entry(start: dt.date, entry: Any, *, file: str, where: str) -> DatedValue:
+    if not isinstance(entry, LineDict):
+        raise SimInputError(f"{where}: must be a mapping with value, reference, url, evidence")
+    _check_keys(entry, required=_ENTRY_KEYS - {"note"}, allowed=_ENTRY_KEYS, file=file)
+    evidence = entry["evidence"]
+    if evidence not in EVIDENCE:
+        raise SimInputError(f"{where}: evidence must be one of {sorted(EVIDENCE)}, not {evidence!r}")
+    for field in ("reference", "url"):
+        if not isinstance(entry[field], str) or not entry[field].strip():
+            raise SimInputError(f"{where}: {field} must be a non-empty text")
+    if not entry["url"].startswith(("https://", "http://")):
+        raise SimInputError(f"{where}: url must start with https:// or http://")
+    note = str(entry.get("note") or "").strip()
+    if evidence == "derived" and not note:
+        raise SimInputError(f"{where}: a derived value must say how in 'note'")
+    return DatedValue(
+        start=start,
+        value=parse_value(entry["value"], where=where),
+        reference=entry["reference"].strip(),
+        url=entry["url"].strip(),
+        evidence=evidence,
+        note=note,
+    )
+
+
+def parse_value(value: Any, *, where: str) -> Value:
+    if is_number(value):
+        return float(value)
+    if not isinstance(value, LineDict) or not value:
+        raise SimInputError(f"{where}: value must be a number or a table of number lists")
+    for column, cells in value.items():
+        if not isinstance(cells, list) or not cells or not all(is_number(c) for c in cells):
+            raise SimInputError(f"{where}: table column {column!r} must be a list of numbers")
+    if len({len(cells) for cells in value.values()}) != 1:
+        raise SimInputError(f"{where}: table columns must have equal lengths")
+    key = next(iter(value))
+    bounds = value[key]
+    if any(later <= earlier for earlier, later in zip(bounds, bounds[1:], strict=False)):
+        raise SimInputError(f"{where}: brackets in {key!r} must ascend strictly")
+    return Table(key, dict(value))
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _check_keys(data: LineDict, *, required: set[str], allowed: set[str], file: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise SimInputError(
+                f"{file}:{data.line_of(key)}: unknown key {key!r}{closest_hint(str(key), allowed)}"
+            )
+    missing = sorted(required - set(data))
+    if missing:
+        raise SimInputError(f"{file}:{data.start_line}: missing {', '.join(missing)}")
+
+
+def closest_hint(name: str, candidates: Any) -> str:
+    """``" (did you mean 'x'?)"`` for the closest candidate, or an empty string."""
+    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.5)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""

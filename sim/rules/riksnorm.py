@@ -1,0 +1,100 @@
+"""Riksnormen: the norm part of försörjningsstöd.
+
+SoL (2025:400) 12 kap. 7 § första stycket 1 and socialtjänstförordning (2025:468)
+12 kap. 2-3 §§: the riksnorm of a household is the sum of the personal costs of all its
+members and the common household cost for its size. Households of more than seven persons
+add, per extra member, the difference between the costs for seven and six persons (3 §).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.rules.households import household_count, household_sum
+
+
+def personal_cost_children(
+    *, age: np.ndarray, has_preschool_lunch: np.ndarray, is_child: np.ndarray, p: Any
+) -> np.ndarray:
+    """Personal cost of each hemmavarande child or skolungdom (0 for adults), SEK/month.
+
+    Children 0-6 who eat lunch in förskola five days a week take the lower "utan lunch"
+    amount (SoF (2025:468) 12 kap. 2 §, first table).
+
+    >>> from sim.params import default_law; import datetime as dt
+    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
+    >>> personal_cost_children(age=np.array([5, 5, 12, 40]),
+    ...     has_preschool_lunch=np.array([False, True, False, False]),
+    ...     is_child=np.array([True, True, True, False]), p=p).tolist()
+    [3060.0, 2720.0, 4390.0, 0.0]
+    """
+    table = p.personal_cost_child
+    cost = np.where(
+        has_preschool_lunch,
+        table.lookup("without_lunch", age),
+        table.lookup("with_lunch", age),
+    )
+    return np.where(is_child, cost, 0.0)
+
+
+def personal_cost_adults(*, n_adults: np.ndarray, is_cohabiting: np.ndarray, p: Any) -> np.ndarray:
+    """Personal cost of the household's adults: "sambo" for a couple, else "ensamstående".
+
+    A biståndshushåll has one adult, or two who are married or sambo (see
+    sim.entities.validate), so the sambo amount covers both.
+
+    >>> from sim.params import default_law; import datetime as dt
+    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
+    >>> personal_cost_adults(n_adults=np.array([1, 2]), is_cohabiting=np.array([False, True]), p=p).tolist()
+    [3940.0, 7100.0]
+    """
+    return np.where(is_cohabiting, p.adults_cohabiting, p.adult_single * n_adults)
+
+
+def common_cost(*, n_persons: np.ndarray, p: Any) -> np.ndarray:
+    """Gemensamma hushållskostnader by household size, with the 12 kap. 3 § step above 7.
+
+    >>> from sim.params import default_law; import datetime as dt
+    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
+    >>> common_cost(n_persons=np.array([1, 2, 7, 8, 10]), p=p).tolist()
+    [1280.0, 1410.0, 2830.0, 3020.0, 3400.0]
+    """
+    table = p.common_cost
+    sizes = table["n_persons"]
+    amounts = table["amount"]
+    largest = sizes[-1]
+    step = amounts[-1] - amounts[-2]
+    base = table.lookup("amount", np.minimum(n_persons, largest))
+    return base + np.maximum(n_persons - largest, 0) * step
+
+
+def riksnorm(
+    *,
+    household_idx: np.ndarray,
+    age: np.ndarray,
+    is_child: np.ndarray,
+    has_preschool_lunch: np.ndarray,
+    is_cohabiting: np.ndarray,
+    p: Any,
+) -> dict[str, np.ndarray]:
+    """Riksnorm per household and its parts, SEK/month.
+
+    Returns ``personal_children``, ``personal_adults``, ``common`` and ``total``.
+    """
+    n_households = len(is_cohabiting)
+    children = personal_cost_children(
+        age=age, has_preschool_lunch=has_preschool_lunch, is_child=is_child, p=p
+    )
+    personal_children = household_sum(children, household_idx=household_idx, n_households=n_households)
+    n_persons = np.bincount(household_idx, minlength=n_households)
+    n_adults = household_count(~is_child, household_idx=household_idx, n_households=n_households)
+    personal_adults = personal_cost_adults(n_adults=n_adults, is_cohabiting=is_cohabiting, p=p)
+    common = common_cost(n_persons=n_persons, p=p)
+    return {
+        "personal_children": personal_children,
+        "personal_adults": personal_adults,
+        "common": common,
+        "total": personal_children + personal_adults + common,
+    }
