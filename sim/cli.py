@@ -1,0 +1,115 @@
+"""The command line: ``sim household``, ``sim population``, ... thin over the library.
+
+Every command is a few lines that call one library function. :func:`main` is the entry
+point: bad input of any kind (a flag, a file, a household, a date) ends with one line on
+stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from sim.errors import SimInputError
+
+app = typer.Typer(
+    name="sim",
+    help="Microsimulation of Swedish försörjningsstöd, bidragstak and aktivitetskrav.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+
+
+@app.command()
+def household(
+    date: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
+    scenario: Annotated[str, typer.Option(help="Scenario name (only 'baseline' so far).")] = "baseline",
+    adults: Annotated[int, typer.Option(help="Adults in the household: 1, or 2 (sambo/married).")] = 1,
+    adult_ages: Annotated[str, typer.Option(help="Adult ages, comma list.")] = "35",
+    child_ages: Annotated[str, typer.Option(help="Children's ages, comma list, e.g. 3,7,12.")] = "",
+    preschool_lunch: Annotated[
+        bool, typer.Option(help="Children aged 1-6 eat lunch in förskola (riksnorm 'utan lunch').")
+    ] = False,
+    housing_cost: Annotated[float, typer.Option(help="Rent or avgift, SEK/month.")] = 0.0,
+    earnings: Annotated[str, typer.Option(help="Gross earnings per adult, SEK/month, comma list.")] = "",
+    other_income: Annotated[
+        list[str] | None,
+        typer.Option(help="Benefit per adult as name=amount (name.2 for the second adult); repeatable."),
+    ] = None,
+    months_on_fs: Annotated[int, typer.Option(help="Consecutive months with FS before this month.")] = 0,
+    jobbstimulans_months_used: Annotated[
+        int, typer.Option(help="Months the jobbstimulans rule has already applied.")
+    ] = 0,
+    underhallsstod: Annotated[
+        bool | None,
+        typer.Option(help="Underhållsstöd for the children (default: yes for a single parent)."),
+    ] = None,
+    hushallsel: Annotated[float | None, typer.Option(help="Household electricity, SEK/month.")] = None,
+    hemforsakring: Annotated[float | None, typer.Option(help="Home insurance, SEK/month.")] = None,
+    arbetsresor: Annotated[float, typer.Option(help="Work travel, SEK/month.")] = 0.0,
+    fack_akassa: Annotated[float, typer.Option(help="Union and a-kassa fees, SEK/month.")] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """One household's försörjningsstöd, step by step, with the legal source of each amount."""
+    from sim.household import HouseholdSpec, calculate, parse_ages, parse_amounts, parse_named_amounts
+
+    spec = HouseholdSpec(
+        adults=adults,
+        adult_ages=parse_ages(adult_ages, what="adult ages"),
+        child_ages=parse_ages(child_ages, what="child ages"),
+        preschool_lunch=preschool_lunch,
+        housing_cost=housing_cost,
+        earnings=parse_amounts(earnings, what="earnings"),
+        other_income=parse_named_amounts(other_income or []),
+        months_on_fs=months_on_fs,
+        jobbstimulans_months_used=jobbstimulans_months_used,
+        underhallsstod=underhallsstod,
+        hushallsel=hushallsel,
+        hemforsakring=hemforsakring,
+        arbetsresor=arbetsresor,
+        fack_akassa=fack_akassa,
+    )
+    result = calculate(spec, date=date, scenario=scenario)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.to_text())
+
+
+@app.command()
+def examples() -> None:
+    """Print the worked household examples (the main job of `make run` for now)."""
+    from sim.examples import print_examples
+
+    print_examples()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``sim`` command: one clear line and exit code 2 on bad input."""
+    try:
+        result = app(args=argv, prog_name="sim", standalone_mode=False)
+    except SimInputError as error:
+        _fail(str(error))
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrupted", code=130)
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except Exception as error:
+        # Typer's usage errors (bad flag, bad value) carry format_message(); typer vendors
+        # its own click, so they are recognised by that interface, not by class.
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            _fail(error.format_message())
+        raise
+    if isinstance(result, int) and result:
+        sys.exit(result)
+
+
+def _fail(message: str, *, code: int = 2) -> None:
+    first_line = " ".join(message.split())
+    print(f"sim: error: {first_line}", file=sys.stderr)
+    sys.exit(code)

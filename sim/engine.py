@@ -1,0 +1,280 @@
+"""The ordered pipeline: one month of persons and households -> försörjningsstöd and every step.
+
+:func:`compute` calls the rules in the order the law works: taxes and net incomes, the
+benefits a household is entitled to before försörjningsstöd (barnbidrag, underhållsstöd,
+bostadsbidrag), the riksnorm and the reasonable costs, the counted income with its
+disregards, and finally försörjningsstöd as the last resort. Every array is new; inputs are
+never changed. There is no loop over households: each step is a numpy expression over all
+of them, so one call handles one household or millions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numpy as np
+
+from sim.assumptions import Assumptions, default_assumptions
+from sim.entities import Households, Persons, validate
+from sim.params import Params
+from sim.rules import (
+    barnbidrag,
+    barns_inkomster,
+    bostadsbidrag,
+    forsorjningsstod,
+    inkomstskatt,
+    jobbstimulans,
+    riksnorm,
+    skaliga_kostnader,
+    underhallsstod,
+)
+from sim.rules.households import household_count, household_sum
+
+
+@dataclasses.dataclass(frozen=True)
+class MonthResult:
+    """Results of one month. Household arrays are SEK/month unless named otherwise.
+
+    Household level: ``n_persons``, ``n_adults``, ``n_children``; ``riksnorm`` and its parts
+    (``riksnorm_personal_children``, ``riksnorm_personal_adults``, ``riksnorm_common``);
+    ``housing_limit``, ``housing_counted`` and ``reasonable_costs``; ``gross_income``,
+    ``income_tax``, ``net_earnings`` (adults), ``net_other_income`` (adults' net taxable
+    benefits and tax-free income), ``net_income_children``; ``barnbidrag`` (incl.
+    studiebidrag), ``flerbarnstillagg``, ``underhallsstod``, ``bostadsbidrag`` and the
+    temporary ``tillaggsbidrag`` on top of it; ``jobbstimulans_applies``,
+    ``jobbstimulans_disregard``, ``counted_child_earnings``, ``counted_income``;
+    ``fs_entitlement`` (before take-up), ``forsorjningsstod`` (paid), ``disposable_income``.
+
+    Person level: ``person_income_tax`` and ``person_net_income``.
+    """
+
+    n_persons: np.ndarray
+    n_adults: np.ndarray
+    n_children: np.ndarray
+    riksnorm: np.ndarray
+    riksnorm_personal_children: np.ndarray
+    riksnorm_personal_adults: np.ndarray
+    riksnorm_common: np.ndarray
+    housing_limit: np.ndarray
+    housing_counted: np.ndarray
+    reasonable_costs: np.ndarray
+    gross_income: np.ndarray
+    income_tax: np.ndarray
+    net_earnings: np.ndarray
+    net_other_income: np.ndarray
+    net_income_children: np.ndarray
+    barnbidrag: np.ndarray
+    flerbarnstillagg: np.ndarray
+    underhallsstod: np.ndarray
+    bostadsbidrag: np.ndarray
+    tillaggsbidrag: np.ndarray
+    jobbstimulans_applies: np.ndarray
+    jobbstimulans_disregard: np.ndarray
+    counted_child_earnings: np.ndarray
+    counted_income: np.ndarray
+    fs_entitlement: np.ndarray
+    forsorjningsstod: np.ndarray
+    disposable_income: np.ndarray
+    person_income_tax: np.ndarray
+    person_net_income: np.ndarray
+
+    @property
+    def total_support(self) -> np.ndarray:
+        """FS + barnbidrag + flerbarnstillägg + bostadsbidrag (+ tillägg) + underhållsstöd."""
+        return (
+            self.forsorjningsstod
+            + self.barnbidrag
+            + self.flerbarnstillagg
+            + self.bostadsbidrag
+            + self.tillaggsbidrag
+            + self.underhallsstod
+        )
+
+    def household_fields(self) -> dict[str, np.ndarray]:
+        """Every household-level array by name (person-level ones left out)."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if not f.name.startswith("person_")
+        }
+
+
+def compute(
+    persons: Persons,
+    households: Households,
+    params: Params,
+    assumptions: Assumptions | None = None,
+    *,
+    check: bool = True,
+) -> MonthResult:
+    """Försörjningsstöd and every intermediate amount for one month, for all households.
+
+    ``params`` is the law resolved for the month (``default_law().resolve(date)``);
+    ``assumptions`` default to the packaged central values. ``check`` validates the input
+    first (:func:`sim.entities.validate`); turn it off only for inputs already validated.
+    """
+    if check:
+        validate(persons, households)
+    a = (assumptions or default_assumptions()).skaliga_kostnader
+    n = households.n
+    idx = persons.household_idx
+    is_adult = ~persons.is_child
+
+    # Incomes and taxes, person by person (tax is zero without taxable income, so it is
+    # computed only where there is some: most children and many adults have none).
+    taxable_benefits = persons.taxable_benefits()
+    taxable = persons.earnings_gross + taxable_benefits
+    has_taxable = taxable > 0
+    person_tax = np.zeros(persons.n)
+    person_tax[has_taxable] = inkomstskatt.income_tax(
+        earnings=persons.earnings_gross[has_taxable],
+        taxable_benefits=taxable_benefits[has_taxable],
+        age=persons.age[has_taxable],
+        p=params.inkomstskatt,
+    )
+    # Tax is shared between earnings and other taxable income in proportion to them.
+    earnings_share = np.divide(
+        persons.earnings_gross, taxable, out=np.zeros_like(taxable), where=taxable > 0
+    )
+    net_earnings = persons.earnings_gross - person_tax * earnings_share
+    net_taxable_benefits = taxable_benefits - person_tax * (1.0 - earnings_share)
+    tax_free = persons.etableringsersattning + persons.other_tax_free
+    person_net_income = net_earnings + net_taxable_benefits + tax_free
+
+    def by_household(values: np.ndarray) -> np.ndarray:
+        return household_sum(values, household_idx=idx, n_households=n)
+
+    net_earnings_adults = by_household(np.where(is_adult, net_earnings, 0.0))
+    net_other_adults = by_household(np.where(is_adult, net_taxable_benefits + tax_free, 0.0))
+    net_income_children = by_household(np.where(persons.is_child, person_net_income, 0.0))
+
+    # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9); the
+    # counted gross part is converted to net at the child's own net/gross ratio.
+    exempt = params.barns_inkomster.exempt_prisbasbelopp * params.prisbasbelopp.prisbasbelopp
+    counted_gross = barns_inkomster.counted_child_earnings(
+        earnings_gross=persons.earnings_gross,
+        earnings_year_to_date=persons.earnings_year_to_date,
+        is_child=persons.is_child,
+        exempt_sek_year=exempt,
+    )
+    net_ratio = np.divide(
+        net_earnings,
+        persons.earnings_gross,
+        out=np.zeros_like(net_earnings),
+        where=persons.earnings_gross > 0,
+    )
+    counted_child = by_household(counted_gross * net_ratio)
+    child_other_income = by_household(
+        np.where(persons.is_child, net_taxable_benefits + tax_free, 0.0)
+    )
+
+    # Benefits the household is entitled to before försörjningsstöd.
+    bb = barnbidrag.barnbidrag(
+        household_idx=idx,
+        age=persons.age,
+        is_child=persons.is_child,
+        is_in_school=persons.is_in_school,
+        n_households=n,
+        p=params.barnbidrag,
+    )
+    uhs = underhallsstod.underhallsstod(
+        household_idx=idx,
+        age=persons.age,
+        is_child=persons.is_child,
+        receives_underhallsstod=persons.receives_underhallsstod,
+        n_households=n,
+        p=params.underhallsstod,
+    )
+    over_limit = bostadsbidrag.income_over_limit(
+        income_sek_year=12.0 * (taxable + persons.etableringsersattning),
+        is_adult=is_adult,
+        is_cohabiting=households.is_cohabiting[idx],
+        p=params.bostadsbidrag,
+    )
+    bostad = bostadsbidrag.bostadsbidrag(
+        n_children=bb["n_children"],
+        housing_cost=households.housing_cost,
+        income_over_limit_sek_year=by_household(over_limit),
+        p=params.bostadsbidrag,
+    )
+
+    # The norm and the reasonable costs.
+    norm = riksnorm.riksnorm(
+        household_idx=idx,
+        age=persons.age,
+        is_child=persons.is_child,
+        has_preschool_lunch=persons.has_preschool_lunch,
+        is_cohabiting=households.is_cohabiting,
+        p=params.riksnorm,
+    )
+    n_persons = np.bincount(idx, minlength=n)
+    n_adults = household_count(is_adult, household_idx=idx, n_households=n)
+    limit = skaliga_kostnader.housing_limit(
+        n_persons=n_persons, housing_limit_factor=households.housing_limit_factor, a=a
+    )
+    costs = skaliga_kostnader.skaliga_kostnader(
+        housing_cost=households.housing_cost,
+        housing_limit=limit,
+        hushallsel=households.hushallsel,
+        hemforsakring=households.hemforsakring,
+        arbetsresor=households.arbetsresor,
+        fack_akassa=households.fack_akassa,
+    )
+
+    # Counted income and försörjningsstöd.
+    applies = jobbstimulans.jobbstimulans_applies(
+        months_on_fs=households.months_on_fs,
+        jobbstimulans_months_used=households.jobbstimulans_months_used,
+        p=params.jobbstimulans,
+    )
+    disregard = jobbstimulans.jobbstimulans_disregard(
+        net_earnings_adults=net_earnings_adults, applies=applies, p=params.jobbstimulans
+    )
+    counted_income = (
+        net_earnings_adults
+        - disregard
+        + net_other_adults
+        + counted_child
+        + child_other_income
+        + bb["total"]
+        + uhs
+        + bostad["bostadsbidrag"]
+        + bostad["tillaggsbidrag"]
+    )
+    entitlement = forsorjningsstod.forsorjningsstod(
+        riksnorm=norm["total"], skaliga_kostnader=costs["total"], counted_income=counted_income
+    )
+    paid = np.where(households.takes_up_fs, entitlement, 0.0)
+    disposable = by_household(person_net_income) + bb["total"] + uhs + bostad["total"] + paid
+
+    return MonthResult(
+        n_persons=n_persons,
+        n_adults=n_adults,
+        n_children=n_persons - n_adults,
+        riksnorm=norm["total"],
+        riksnorm_personal_children=norm["personal_children"],
+        riksnorm_personal_adults=norm["personal_adults"],
+        riksnorm_common=norm["common"],
+        housing_limit=limit,
+        housing_counted=costs["housing"],
+        reasonable_costs=costs["total"],
+        gross_income=by_household(taxable + tax_free),
+        income_tax=by_household(person_tax),
+        net_earnings=net_earnings_adults,
+        net_other_income=net_other_adults,
+        net_income_children=net_income_children,
+        barnbidrag=bb["barnbidrag"],
+        flerbarnstillagg=bb["flerbarnstillagg"],
+        underhallsstod=uhs,
+        bostadsbidrag=bostad["bostadsbidrag"],
+        tillaggsbidrag=bostad["tillaggsbidrag"],
+        jobbstimulans_applies=applies,
+        jobbstimulans_disregard=disregard,
+        counted_child_earnings=counted_child,
+        counted_income=counted_income,
+        fs_entitlement=entitlement,
+        forsorjningsstod=paid,
+        disposable_income=disposable,
+        person_income_tax=person_tax,
+        person_net_income=person_net_income,
+    )
+

@@ -1,0 +1,421 @@
+"""The household calculator: one household's försörjningsstöd, step by step, with sources.
+
+:func:`calculate` builds a one-household input, runs the same engine as the population runs
+(``sim.engine.compute``) and returns a :class:`HouseholdCalculation` whose ``steps`` walk the
+calculation in the order of the law, each with the legal source of its amount. ``sim
+household`` prints it; ``--json`` prints :meth:`HouseholdCalculation.to_dict`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from sim.assumptions import default_assumptions
+from sim.engine import MonthResult, compute
+from sim.entities import MAX_PERSONS_PER_HOUSEHOLD, households_from_columns, persons_from_columns
+from sim.errors import SimInputError
+from sim.params import Params, ParameterTree, closest_hint, default_law
+
+#: Incomes that ``other_income`` may name, per adult, SEK/month.
+OTHER_INCOMES = {
+    "a_kassa": "arbetslöshetsersättning (taxable)",
+    "aktivitetsstod": "aktivitetsstöd or utvecklingsersättning (taxable)",
+    "sjukpenning": "sjukpenning (taxable)",
+    "sjukersattning": "sjukersättning or aktivitetsersättning (taxable)",
+    "foraldrapenning": "föräldrapenning (taxable)",
+    "pension": "ålderspension (taxable)",
+    "etableringsersattning": "etableringsersättning (tax free)",
+    "other_taxable": "other taxable income",
+    "other_tax_free": "other tax-free income counted by FS, e.g. underhållsbidrag",
+}
+
+#: Children of these ages eat lunch in förskola when ``preschool_lunch`` is set.
+PRESCHOOL_AGES = range(1, 7)
+
+
+@dataclasses.dataclass(frozen=True)
+class HouseholdSpec:
+    """One biståndshushåll as a user describes it.
+
+    ``other_income`` maps a name of :data:`OTHER_INCOMES` to an amount for the first adult,
+    or ``name.2`` for the second adult. ``underhallsstod`` None means: paid for every child
+    of a single parent (the usual case when the other parent does not pay), else as given.
+    Costs left as None take the defaults in sim/assumptions/skaliga_kostnader.yaml.
+    """
+
+    adults: int = 1
+    adult_ages: tuple[int, ...] = (35,)
+    child_ages: tuple[int, ...] = ()
+    preschool_lunch: bool = False
+    housing_cost: float = 0.0
+    earnings: tuple[float, ...] = ()
+    other_income: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    months_on_fs: int = 0
+    jobbstimulans_months_used: int = 0
+    underhallsstod: bool | None = None
+    hushallsel: float | None = None
+    hemforsakring: float | None = None
+    arbetsresor: float = 0.0
+    fack_akassa: float = 0.0
+    housing_limit_factor: float = 1.0
+
+    def checked(self) -> HouseholdSpec:
+        """The spec with defaults filled in, or :class:`SimInputError` naming the problem."""
+        if self.adults not in (1, 2):
+            raise SimInputError(f"adults must be 1 or 2 (a biståndshushåll), not {self.adults}")
+        adult_ages = tuple(self.adult_ages)
+        if len(adult_ages) == 1 and self.adults == 2:
+            adult_ages = adult_ages * 2
+        if len(adult_ages) != self.adults:
+            raise SimInputError(f"{self.adults} adult(s) need {self.adults} adult age(s), got {len(adult_ages)}")
+        for age in adult_ages:
+            if not 18 <= age <= 110:
+                raise SimInputError(f"adult age {age} is not possible (18-110)")
+        for age in self.child_ages:
+            if not 0 <= age <= 20:
+                raise SimInputError(f"child age {age} is not possible (0-20; 19-20 only in school)")
+        if self.adults + len(self.child_ages) > MAX_PERSONS_PER_HOUSEHOLD:
+            raise SimInputError(
+                f"{len(self.child_ages)} children is not a possible household "
+                f"(at most {MAX_PERSONS_PER_HOUSEHOLD} persons)"
+            )
+        earnings = tuple(self.earnings) or (0.0,) * self.adults
+        if len(earnings) != self.adults:
+            raise SimInputError(f"{self.adults} adult(s) need {self.adults} earnings amount(s), got {len(earnings)}")
+        for name, amount in self.other_income.items():
+            base, _, which = name.partition(".")
+            if base not in OTHER_INCOMES or which not in ("", "1", "2"):
+                raise SimInputError(
+                    f"unknown income {name!r}{closest_hint(base, OTHER_INCOMES)}; "
+                    f"known: {', '.join(OTHER_INCOMES)} (add .2 for the second adult)"
+                )
+            if which == "2" and self.adults < 2:
+                raise SimInputError(f"income {name!r} is for a second adult, but there is one adult")
+            _check_amount(name, amount)
+        for name in ("housing_cost", "arbetsresor", "fack_akassa", "hushallsel", "hemforsakring"):
+            value = getattr(self, name)
+            if value is not None:
+                _check_amount(name, value)
+        for amount in earnings:
+            _check_amount("earnings", amount)
+        if self.months_on_fs < 0 or self.jobbstimulans_months_used < 0:
+            raise SimInputError("months on FS and jobbstimulans months must not be negative")
+        if not 0 < self.housing_limit_factor <= 5:
+            raise SimInputError("housing_limit_factor must be in (0, 5]")
+        return dataclasses.replace(self, adult_ages=adult_ages, earnings=earnings)
+
+
+def _check_amount(name: str, amount: float) -> None:
+    if not np.isfinite(amount) or amount < 0:
+        raise SimInputError(f"{name} must be a non-negative amount in SEK/month, not {amount}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One line of the calculation: what, how much, and where the amount comes from."""
+
+    key: str
+    label: str
+    amount: float
+    sources: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class HouseholdCalculation:
+    """The calculation for one household and month (amounts SEK/month)."""
+
+    date: dt.date
+    scenario: str
+    spec: HouseholdSpec
+    steps: tuple[Step, ...]
+    amounts: Mapping[str, float]
+    sources: Mapping[str, Mapping[str, str]]
+
+    def __getitem__(self, key: str) -> float:
+        return self.amounts[key]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``: every amount, the steps, the sources and the inputs."""
+        return {
+            "date": self.date.strftime("%Y-%m"),
+            "scenario": self.scenario,
+            **{key: round(value, 2) for key, value in self.amounts.items()},
+            "steps": [
+                {"key": s.key, "label": s.label, "amount": round(s.amount, 2), "sources": list(s.sources)}
+                for s in self.steps
+            ],
+            "sources": {key: dict(value) for key, value in self.sources.items()},
+            "household": _spec_dict(self.spec),
+        }
+
+    def to_text(self) -> str:
+        """The calculation as text, step by step, with the source of each amount."""
+        spec = self.spec
+        children = ", ".join(str(a) for a in spec.child_ages) or "inga"
+        lines = [
+            f"Försörjningsstöd {self.date:%Y-%m} ({self.scenario})",
+            f"Hushåll: {spec.adults} vuxen/vuxna (ålder {', '.join(map(str, spec.adult_ages))}), "
+            f"barn: {children}",
+            "",
+        ]
+        width = max(len(step.label) for step in self.steps)
+        for step in self.steps:
+            amount = f"{step.amount:,.0f}".replace(",", " ")
+            lines.append(f"  {step.label:<{width}}  {amount:>10} kr")
+            for source in step.sources:
+                entry = self.sources[source]
+                lines.append(f"  {'':<{width}}    [{entry['reference']}; {entry['evidence']}]")
+        lines.append("")
+        lines.append("Källor (URL):")
+        for key, entry in self.sources.items():
+            lines.append(f"  {key}: {entry['url']}")
+        return "\n".join(lines)
+
+
+def _spec_dict(spec: HouseholdSpec) -> dict[str, Any]:
+    data = dataclasses.asdict(spec)
+    data["other_income"] = dict(spec.other_income)
+    data["adult_ages"] = list(spec.adult_ages)
+    data["child_ages"] = list(spec.child_ages)
+    data["earnings"] = list(spec.earnings)
+    return data
+
+
+def parse_month(text: str) -> dt.date:
+    """``YYYY-MM`` (or ``YYYY-MM-DD``) to the first day of that month."""
+    try:
+        parts = [int(part) for part in text.split("-")]
+        if len(parts) not in (2, 3):
+            raise ValueError
+        return dt.date(parts[0], parts[1], 1)
+    except ValueError:
+        raise SimInputError(f"date {text!r} is not a month of the form YYYY-MM") from None
+
+
+def calculate(
+    spec: HouseholdSpec,
+    *,
+    date: dt.date | str,
+    scenario: str = "baseline",
+    law: ParameterTree | None = None,
+) -> HouseholdCalculation:
+    """Försörjningsstöd for one household in the month of ``date``, step by step.
+
+    >>> calc = calculate(HouseholdSpec(adults=1, adult_ages=(30,)), date="2026-03")
+    >>> calc["riksnorm"]
+    5220.0
+    """
+    if scenario != "baseline":
+        raise SimInputError(f"unknown scenario {scenario!r}; only 'baseline' exists so far")
+    when = parse_month(date) if isinstance(date, str) else date.replace(day=1)
+    spec = spec.checked()
+    law = law or default_law()
+    params = law.resolve(when)
+    assumptions = default_assumptions()
+    defaults = assumptions.skaliga_kostnader
+    n_persons = spec.adults + len(spec.child_ages)
+    defaulted = {name for name in ("hushallsel", "hemforsakring") if getattr(spec, name) is None}
+    hushallsel = spec.hushallsel
+    if hushallsel is None:
+        hushallsel = float(defaults.hushallsel.lookup("amount", n_persons))
+    hemforsakring = spec.hemforsakring if spec.hemforsakring is not None else defaults.hemforsakring
+    spec = dataclasses.replace(spec, hushallsel=hushallsel, hemforsakring=hemforsakring)
+
+    persons, households = _inputs(spec)
+    result = compute(persons, households, params, assumptions)
+    return _calculation(spec, when, scenario, result, params, defaulted=defaulted)
+
+
+def _inputs(spec: HouseholdSpec):
+    n_adults = spec.adults
+    ages = list(spec.adult_ages) + list(spec.child_ages)
+    n = len(ages)
+    is_child = np.array([False] * n_adults + [True] * len(spec.child_ages))
+    age = np.array(ages, dtype=float)
+    single_parent = n_adults == 1 and len(spec.child_ages) > 0
+    receives_uhs = single_parent if spec.underhallsstod is None else spec.underhallsstod
+    columns: dict[str, Any] = {
+        "household_idx": np.zeros(n, dtype=np.int64),
+        "age": age,
+        "is_child": is_child,
+        "is_in_school": is_child & (age >= 16),
+        "has_preschool_lunch": is_child & np.isin(age, list(PRESCHOOL_AGES)) & spec.preschool_lunch,
+        "receives_underhallsstod": is_child & receives_uhs,
+        "earnings_gross": np.array(list(spec.earnings) + [0.0] * len(spec.child_ages)),
+    }
+    for name, amount in spec.other_income.items():
+        base, _, which = name.partition(".")
+        column = columns.setdefault(base, np.zeros(n))
+        column[1 if which == "2" else 0] += amount
+    persons = persons_from_columns(**columns)
+    households = households_from_columns(
+        is_cohabiting=[n_adults == 2],
+        housing_cost=[spec.housing_cost],
+        hushallsel=[spec.hushallsel],
+        hemforsakring=[spec.hemforsakring],
+        arbetsresor=[spec.arbetsresor],
+        fack_akassa=[spec.fack_akassa],
+        housing_limit_factor=[spec.housing_limit_factor],
+        months_on_fs=[spec.months_on_fs],
+        jobbstimulans_months_used=[spec.jobbstimulans_months_used],
+        takes_up_fs=[True],
+    )
+    return persons, households
+
+
+def _calculation(
+    spec: HouseholdSpec,
+    when: dt.date,
+    scenario: str,
+    r: MonthResult,
+    params: Params,
+    *,
+    defaulted: set[str],
+) -> HouseholdCalculation:
+    def one(values: np.ndarray) -> float:
+        return float(values[0])
+
+    sources: dict[str, dict[str, str]] = {}
+
+    def cite(*paths: str) -> tuple[str, ...]:
+        for path in paths:
+            if path not in sources:
+                entry = params.source(path)
+                sources[path] = {
+                    "reference": entry.reference,
+                    "url": entry.url,
+                    "evidence": entry.evidence,
+                    **({"note": entry.note} if entry.note else {}),
+                }
+        return paths
+
+    assumption_sources = {
+        "assumption.housing_limit": "skaliga_kostnader.housing_limit",
+        "assumption.hushallsel": "skaliga_kostnader.hushallsel",
+        "assumption.hemforsakring": "skaliga_kostnader.hemforsakring",
+    }
+
+    def cite_assumption(key: str) -> tuple[str, ...]:
+        item = default_assumptions().assumption(assumption_sources[key])
+        sources[key] = {
+            "reference": f"antagande, sim/assumptions/{item.path.replace('.', '.yaml: ', 1)}",
+            "url": item.url,
+            "evidence": "assumption",
+        }
+        return (key,)
+
+    barnbidrag_total = one(r.barnbidrag) + one(r.flerbarnstillagg)
+    amounts = {
+        "riksnorm_personal_adults": one(r.riksnorm_personal_adults),
+        "riksnorm_personal_children": one(r.riksnorm_personal_children),
+        "riksnorm_common": one(r.riksnorm_common),
+        "riksnorm": one(r.riksnorm),
+        "housing_cost": spec.housing_cost,
+        "housing_limit": one(r.housing_limit),
+        "housing_counted": one(r.housing_counted),
+        "hushallsel": float(spec.hushallsel),
+        "hemforsakring": float(spec.hemforsakring),
+        "arbetsresor": spec.arbetsresor,
+        "fack_akassa": spec.fack_akassa,
+        "reasonable_costs": one(r.reasonable_costs),
+        "gross_income": one(r.gross_income),
+        "income_tax": one(r.income_tax),
+        "net_earnings": one(r.net_earnings),
+        "net_other_income": one(r.net_other_income),
+        "barnbidrag": barnbidrag_total,
+        "barnbidrag_base": one(r.barnbidrag),
+        "flerbarnstillagg": one(r.flerbarnstillagg),
+        "underhallsstod": one(r.underhallsstod),
+        "bostadsbidrag": one(r.bostadsbidrag),
+        "tillaggsbidrag": one(r.tillaggsbidrag),
+        "jobbstimulans_disregard": one(r.jobbstimulans_disregard),
+        "counted_child_earnings": one(r.counted_child_earnings),
+        "counted_income": one(r.counted_income),
+        "fs_entitlement": one(r.fs_entitlement),
+        "forsorjningsstod": one(r.forsorjningsstod),
+        "disposable_income": one(r.disposable_income),
+        "total_support": one(r.total_support),
+    }
+    child_sources = ("riksnorm.personal_cost_child",) if spec.child_ages else ()
+    adult_source = "riksnorm.adults_cohabiting" if spec.adults == 2 else "riksnorm.adult_single"
+    steps = [
+        Step("riksnorm_personal_adults", "Personliga kostnader, vuxna", amounts["riksnorm_personal_adults"], cite(adult_source)),
+        Step("riksnorm_personal_children", "Personliga kostnader, barn", amounts["riksnorm_personal_children"], cite(*child_sources)),
+        Step("riksnorm_common", "Gemensamma hushållskostnader", amounts["riksnorm_common"], cite("riksnorm.common_cost")),
+        Step("riksnorm", "= Riksnorm", amounts["riksnorm"]),
+        Step("housing_counted", "Boendekostnad (skälig, högst gränsen)", amounts["housing_counted"], cite_assumption("assumption.housing_limit")),
+        Step("hushallsel", "Hushållsel", amounts["hushallsel"], cite_assumption("assumption.hushallsel") if "hushallsel" in defaulted else ()),
+        Step("hemforsakring", "Hemförsäkring", amounts["hemforsakring"], cite_assumption("assumption.hemforsakring") if "hemforsakring" in defaulted else ()),
+        Step("arbetsresor", "Arbetsresor", amounts["arbetsresor"]),
+        Step("fack_akassa", "Fack- och a-kasseavgift", amounts["fack_akassa"]),
+        Step("reasonable_costs", "= Skäliga kostnader (SoL 12 kap. 7 § 2)", amounts["reasonable_costs"]),
+        Step("net_earnings", "Lön efter skatt, vuxna", amounts["net_earnings"], cite("inkomstskatt.kommunal_rate") if "inkomstskatt" in params.sections else ()),
+        Step("net_other_income", "Andra inkomster efter skatt, vuxna", amounts["net_other_income"]),
+        Step("barnbidrag", "Barnbidrag inkl. flerbarnstillägg", amounts["barnbidrag"], cite("barnbidrag.amount_per_child", "barnbidrag.flerbarnstillagg")),
+        Step("underhallsstod", "Underhållsstöd", amounts["underhallsstod"], cite("underhallsstod.amount")),
+        Step("bostadsbidrag", "Bostadsbidrag", amounts["bostadsbidrag"], cite("bostadsbidrag.housing_cost_cap", "bostadsbidrag.sarskilt_bidrag", "bostadsbidrag.reduction_rate")),
+        Step("tillaggsbidrag", "Tillfälligt tilläggsbidrag", amounts["tillaggsbidrag"], cite("bostadsbidrag.tillaggsbidrag_share")),
+        Step("jobbstimulans_disregard", "− Jobbstimulans (ej medräknat)", -amounts["jobbstimulans_disregard"], cite("jobbstimulans.disregarded_share")),
+        Step("counted_child_earnings", "Barns inkomst över ett prisbasbelopp", amounts["counted_child_earnings"], cite("barns_inkomster.exempt_prisbasbelopp", "prisbasbelopp.prisbasbelopp")),
+        Step("counted_income", "= Inkomster som räknas", amounts["counted_income"]),
+        Step("forsorjningsstod", "Försörjningsstöd = max(0, norm + kostnader − inkomster)", amounts["forsorjningsstod"]),
+        Step("disposable_income", "Disponibel inkomst", amounts["disposable_income"]),
+    ]
+    steps = [s for s in steps if not (s.key in _OPTIONAL_STEPS and s.amount == 0)]
+    return HouseholdCalculation(
+        date=when, scenario=scenario, spec=spec, steps=tuple(steps), amounts=amounts, sources=sources
+    )
+
+
+#: Steps left out of the printed walk when they are zero.
+_OPTIONAL_STEPS = {
+    "riksnorm_personal_children",
+    "arbetsresor",
+    "fack_akassa",
+    "underhallsstod",
+    "tillaggsbidrag",
+    "jobbstimulans_disregard",
+    "counted_child_earnings",
+}
+
+
+def parse_ages(text: str | None, *, what: str) -> tuple[int, ...]:
+    """``"3,7,12"`` to ages; empty or None to none."""
+    if text is None or not text.strip():
+        return ()
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise SimInputError(f"{what} {text!r} must be whole years separated by commas") from None
+
+
+def parse_amounts(text: str | None, *, what: str) -> tuple[float, ...]:
+    """``"25000,0"`` to amounts."""
+    if text is None or not text.strip():
+        return ()
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise SimInputError(f"{what} {text!r} must be amounts separated by commas") from None
+
+
+def parse_named_amounts(items: Sequence[str]) -> dict[str, float]:
+    """``["a_kassa=9000", "pension.2=12000"]`` to a mapping (comma lists allowed too)."""
+    result: dict[str, float] = {}
+    for item in items:
+        for part in item.split(","):
+            if not part.strip():
+                continue
+            name, sep, value = part.partition("=")
+            try:
+                if not sep:
+                    raise ValueError
+                result[name.strip()] = result.get(name.strip(), 0.0) + float(value)
+            except ValueError:
+                raise SimInputError(f"other income {part!r} must be name=amount, e.g. a_kassa=9000") from None
+    return result
