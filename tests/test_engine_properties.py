@@ -1,0 +1,98 @@
+"""Properties the engine must have for any household (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.engine import compute
+from sim.entities import Households, Persons
+from sim.household import HouseholdSpec, calculate
+from sim.params import default_law
+from sim.random_inputs import random_month
+
+MONTHS = st.sampled_from(["2024-03", "2025-03", "2025-11", "2026-03", "2026-12"])
+
+households = st.builds(
+    HouseholdSpec,
+    adults=st.just(1),
+    adult_ages=st.tuples(st.integers(18, 90)),
+    child_ages=st.lists(st.integers(0, 18), max_size=7).map(tuple),
+    preschool_lunch=st.booleans(),
+    housing_cost=st.integers(0, 15000).map(float),
+    earnings=st.tuples(st.integers(0, 60000).map(float)),
+    other_income=st.dictionaries(
+        st.sampled_from(["a_kassa", "sjukpenning", "etableringsersattning", "pension"]),
+        st.integers(0, 20000).map(float),
+        max_size=2,
+    ),
+    months_on_fs=st.integers(0, 30),
+)
+couples = households.flatmap(
+    lambda spec: st.tuples(st.integers(18, 90), st.integers(0, 60000)).map(
+        lambda extra: dataclasses.replace(
+            spec,
+            adults=2,
+            adult_ages=(spec.adult_ages[0], extra[0]),
+            earnings=(spec.earnings[0], float(extra[1])),
+        )
+    )
+)
+any_household = st.one_of(households, couples)
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=any_household, month=MONTHS, raise_by=st.integers(1, 30000))
+def test_more_earnings_never_raise_fs(spec, month, raise_by):
+    richer = dataclasses.replace(spec, earnings=(spec.earnings[0] + raise_by, *spec.earnings[1:]))
+    assert calculate(richer, date=month)["forsorjningsstod"] <= calculate(spec, date=month)["forsorjningsstod"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=any_household, month=MONTHS)
+def test_fs_is_never_negative_and_tops_up_to_the_norm(spec, month):
+    result = calculate(spec, date=month)
+    assert result["forsorjningsstod"] >= 0
+    need = result["riksnorm"] + result["reasonable_costs"]
+    assert result["counted_income"] + result["forsorjningsstod"] >= need - 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=any_household, month=MONTHS, child_age=st.integers(0, 18))
+def test_adding_a_child_never_lowers_the_riksnorm(spec, month, child_age):
+    bigger = dataclasses.replace(spec, child_ages=(*spec.child_ages, child_age))
+    assert calculate(bigger, date=month)["riksnorm"] >= calculate(spec, date=month)["riksnorm"]
+
+
+def _take(persons: Persons, households: Households, h: int) -> tuple[Persons, Households]:
+    rows = persons.household_idx == h
+    one_person_set = {
+        f.name: getattr(persons, f.name)[rows] for f in dataclasses.fields(Persons)
+    }
+    one_person_set["household_idx"] = np.zeros(rows.sum(), dtype=np.int64)
+    one_household = {f.name: getattr(households, f.name)[[h]] for f in dataclasses.fields(Households)}
+    return Persons(**one_person_set), Households(**one_household)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), month=MONTHS)
+def test_vectorised_equals_one_household_at_a_time(seed, month):
+    params = default_law().resolve(dt.date.fromisoformat(month + "-01"))
+    persons, households = random_month(40, rng=np.random.default_rng(seed))
+    together = compute(persons, households, params)
+    for h in range(households.n):
+        alone = compute(*_take(persons, households, h), params)
+        for name, values in together.household_fields().items():
+            assert getattr(alone, name)[0] == values[h], (name, h)
+
+
+def test_compute_does_not_change_its_inputs():
+    persons, households = random_month(200, rng=np.random.default_rng(3))
+    before = {f.name: getattr(persons, f.name).copy() for f in dataclasses.fields(Persons)}
+    compute(persons, households, default_law().resolve(dt.date(2026, 1, 1)))
+    for name, values in before.items():
+        assert np.array_equal(values, getattr(persons, name)), name
