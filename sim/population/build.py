@@ -1,0 +1,292 @@
+"""Build a calibrated population: generate, simulate receipt, calibrate, report, write.
+
+:func:`calibrate_population` turns the aligned targets into margins on dwellings (the
+sampling unit; each dwelling's value is the sum over its biståndshushåll or persons) and
+calls :func:`sim.population.calibrate.calibrate` (bounded logit calibration, weights within
+:data:`WEIGHT_BOUNDS` times the design weight). The low-economic-standard margin depends on
+the weighted median, which depends on the weights: the line is recomputed with the new
+weights and the calibration repeated :data:`LINE_ITERATIONS` times; the report gives the
+rate achieved with the final weights and line.
+
+:func:`build_population` is the library function behind ``sim population``: it writes the
+parquet tables, ``calibration_report.md``/``.json``, ``summary.json`` and ``manifest.json``
+into a temporary folder beside ``out_dir`` and renames it into place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from sim.errors import SimInputError
+from sim.population.calibrate import CalibrationResult, Margin, calibrate
+from sim.population.generate import DWELLING_TARGET_IDS, Population, generate
+from sim.population.receipt import simulate_receipt
+from sim.population.report import render_report, report_rows
+from sim.population.summary import (
+    FS_HH_TYPES,
+    economic_standard,
+    household_type_codes,
+    summarise,
+    weighted_median,
+)
+from sim.population.targets import AlignedTarget, aligned_targets, load_targets
+
+#: Final weights stay within these multiples of the design weight.
+WEIGHT_BOUNDS = (0.2, 5.0)
+#: Calibrate, recompute the poverty line with the new weights, calibrate again: this often.
+LINE_ITERATIONS = 4
+#: Version of the generator written into manifests.
+GENERATOR_VERSION = "1"
+
+
+@dataclasses.dataclass(frozen=True)
+class CalibratedPopulation:
+    """A population with calibrated weights, its calibration result and the aligned targets."""
+
+    population: Population
+    result: CalibrationResult
+    targets: list[AlignedTarget]
+    poverty_line: float
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildResult:
+    """What :func:`build_population` wrote."""
+
+    out_dir: Path
+    files: list[Path]
+    summary: dict[str, object]
+    report: list[dict[str, object]]
+
+
+def _dwelling_sum(population: Population, unit_values: np.ndarray) -> np.ndarray:
+    dwelling = population.households["dwelling_idx"].to_numpy()
+    return np.bincount(dwelling, weights=unit_values, minlength=population.dwellings.height)
+
+
+def _margins(
+    population: Population, targets: list[AlignedTarget], poverty_line: float
+) -> list[Margin]:
+    by_key = {t.target.key: t for t in targets if t.use == "margin"}
+    paid = population.household_months_array("forsorjningsstod")
+    months = (paid > 0).sum(axis=1)
+    recipient = (months > 0).astype(float)
+    n_dw = population.dwellings.height
+    dwelling_type = population.dwellings["dwelling_type"].to_numpy()
+    year = population.year
+    fs_households = by_key[f"fs_households@{year}"].value
+    margins: list[Margin] = []
+
+    def add(key: str, values: np.ndarray, target: float) -> None:
+        t = by_key[key]
+        margins.append(Margin(key, values, target, t.target.source))
+
+    for code, id_ in enumerate(DWELLING_TARGET_IDS):
+        add(f"{id_}@2021", (dwelling_type == code).astype(float), by_key[f"{id_}@2021"].value)
+    persons = np.bincount(population.persons["dwelling_idx"].to_numpy(), minlength=n_dw)
+    add("scb_persons_total@2021", persons.astype(float), by_key["scb_persons_total@2021"].value)
+    add(f"fs_households@{year}", _dwelling_sum(population, recipient), fs_households)
+    add(
+        f"fs_paid@{year}",
+        _dwelling_sum(population, paid.sum(axis=1)),
+        by_key[f"fs_paid@{year}"].value,
+    )
+    add(
+        f"fs_households_full_year@{year}",
+        _dwelling_sum(population, (months == 12) * 1.0),
+        by_key[f"fs_households_full_year@{year}"].value,
+    )
+    add(
+        "fs_months_per_household@2020",
+        _dwelling_sum(population, months * 1.0),
+        by_key["fs_months_per_household@2020"].value * fs_households,
+    )
+    add(
+        "fs_longterm_share_recipients@2020",
+        _dwelling_sum(population, (months >= 10) * 1.0),
+        by_key["fs_longterm_share_recipients@2020"].value * fs_households,
+    )
+    types = household_type_codes(population)
+    for code, name in enumerate(FS_HH_TYPES):
+        key = f"fs_hh_type_{name}@2021"
+        add(
+            key,
+            _dwelling_sum(population, recipient * (types == code)),
+            by_key[key].value * fs_households,
+        )
+    standard, persons_dw = economic_standard(population)
+    add(
+        f"scb_low_economic_standard@{year}",
+        persons_dw * (standard < poverty_line),
+        by_key[f"scb_low_economic_standard@{year}"].value * by_key["scb_persons_total@2021"].value,
+    )
+    return margins
+
+
+def calibrate_population(
+    population: Population, *, targets_path: str | Path | None = None
+) -> CalibratedPopulation:
+    """Calibrate the dwelling weights of a simulated population to the aligned targets."""
+    targets = aligned_targets(load_targets(targets_path), population.year)
+    base = population.dwellings["design_weight"].to_numpy()
+    weights = base
+    standard, persons_dw = economic_standard(population)
+    result = None
+    line = 0.0
+    for _ in range(LINE_ITERATIONS):
+        line = 0.6 * weighted_median(standard, weights * persons_dw)
+        margins = _margins(population, targets, line)
+        result = calibrate(base, margins, bounds=WEIGHT_BOUNDS)
+        weights = result.weights
+    assert result is not None
+    line = 0.6 * weighted_median(standard, weights * persons_dw)
+    return CalibratedPopulation(population.with_weights(weights), result, targets, line)
+
+
+def _progress(progress: Callable[[str], None] | None, text: str) -> None:
+    if progress is not None:
+        progress(text)
+
+
+def make_population(
+    *,
+    year: int,
+    n_households: int,
+    seed: int,
+    targets_path: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CalibratedPopulation:
+    """Generate, simulate the months of försörjningsstöd, and calibrate (nothing written)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SimInputError(f"the seed must be a non-negative integer, not {seed!r}")
+    # Read the targets first so that a bad file fails before the work.
+    if year == 2024:
+        aligned_targets(load_targets(targets_path), year)
+    root = np.random.SeedSequence(seed)
+    gen_seq, receipt_seq = root.spawn(2)
+    _progress(progress, "generating households")
+    population = generate(n_households=n_households, year=year, rng=np.random.default_rng(gen_seq))
+    _progress(progress, "simulating months of försörjningsstöd")
+    population = simulate_receipt(
+        population, rng=np.random.default_rng(receipt_seq), progress=progress
+    )
+    _progress(progress, "calibrating weights")
+    return calibrate_population(population, targets_path=targets_path)
+
+
+def build_population(
+    *,
+    year: int,
+    n_households: int,
+    seed: int,
+    out_dir: str | Path,
+    force: bool = False,
+    targets_path: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Generate, calibrate and write a population with its report, summary and manifest.
+
+    Writes into a temporary folder beside ``out_dir`` and renames it into place, so a
+    failure leaves nothing half-written; an existing ``out_dir`` is replaced only with
+    ``force``.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not force:
+        raise SimInputError(f"{out_dir} exists; use --force to overwrite it")
+    calibrated = make_population(
+        year=year,
+        n_households=n_households,
+        seed=seed,
+        targets_path=targets_path,
+        progress=progress,
+    )
+    population = calibrated.population
+    summary = summarise(population)
+    design = population.with_weights(population.dwellings["design_weight"].to_numpy())
+    rows = report_rows(
+        calibrated,
+        summary,
+        before=(dataclasses.replace(calibrated, population=design), summarise(design)),
+    )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        _progress(progress, "writing")
+        files = population.write(tmp)
+        diagnostics = _diagnostics(calibrated)
+        (tmp / "calibration_report.json").write_text(
+            json.dumps(
+                {"year": year, "targets": rows, "weights": diagnostics},
+                indent=2,
+                ensure_ascii=False,
+                allow_nan=False,
+                default=_json_default,
+            )
+            + "\n"
+        )
+        (tmp / "calibration_report.md").write_text(render_report(rows, diagnostics, year))
+        (tmp / "summary.json").write_text(
+            json.dumps(_clean(summary), indent=2, ensure_ascii=False) + "\n"
+        )
+        files += [
+            tmp / "calibration_report.json",
+            tmp / "calibration_report.md",
+            tmp / "summary.json",
+        ]
+        manifest = {
+            "generator_version": GENERATOR_VERSION,
+            "year": year,
+            "n_households_sampled": n_households,
+            "seed": seed,
+            "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(files)},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    final = [out_dir / f.name for f in files] + [out_dir / "manifest.json"]
+    return BuildResult(out_dir=out_dir, files=final, summary=summary, report=rows)
+
+
+def _diagnostics(calibrated: CalibratedPopulation) -> dict[str, object]:
+    r = calibrated.result
+    return {
+        "converged": r.converged,
+        "iterations": r.iterations,
+        "max_relative_error": r.max_relative_error,
+        "design_effect": r.design_effect,
+        "weight_ratio_min": r.weight_ratio_min,
+        "weight_ratio_max": r.weight_ratio_max,
+        "top1_share": r.top1_share,
+        "bounds": list(WEIGHT_BOUNDS),
+        "poverty_line_sek_year": calibrated.poverty_line,
+        "line_iterations": LINE_ITERATIONS,
+    }
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value)}")
