@@ -35,7 +35,7 @@ from sim.population.generate import MONTHS, Population
 #: Monthly probability that a recipient who is still entitled keeps claiming.
 P_CONTINUE = 0.95
 #: Highest claim probability for a new spell (very large entitlements).
-P_CLAIM_MAX = 0.70
+P_CLAIM_MAX = 0.50
 #: Entitlement (SEK/month) at which the claim probability is 63 % of its maximum.
 CLAIM_SCALE_SEK = 4_000.0
 #: Monthly probability that a household's take-up propensity is drawn anew.

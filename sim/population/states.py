@@ -53,11 +53,11 @@ EXIT_HAZARD = np.array(
     [
         [0.018, 0.030, 0.045],  # employed: job loss, sickness, parental leave, studies
         [0.13, 0.11, 0.09],  # unemployed with a-kassa
-        [0.40, 0.22, 0.08],  # unemployed without a-kassa
+        [0.40, 0.30, 0.09],  # unemployed without a-kassa
         [0.20, 0.14, 0.07],  # programme
         [0.03, 0.03, 0.03],  # etablering (ends at 24 months at the latest)
         [0.30, 0.22, 0.18],  # sick with sjukpenning
-        [0.40, 0.20, 0.08],  # sick without benefit
+        [0.40, 0.28, 0.09],  # sick without benefit
         [0.003, 0.003, 0.003],  # sjukersättning
         [0.09, 0.09, 0.09],  # parental leave
         [0.05, 0.05, 0.05],  # student
