@@ -3,11 +3,12 @@
 Given base (design) weights :math:`d_i` and margins :math:`x_{ij}` with known totals
 :math:`T_j`, find final weights :math:`w_i` close to :math:`d_i` such that
 
-.. math:: \\sum_i w_i x_{ij} = T_j \\quad (j = 1..k), \\qquad L \\le w_i / d_i \\le U.
+.. math:: \\sum_i w_i x_{ij} = T_j \\quad (j = 1..k), \\qquad L < w_i / d_i < U.
 
-Method (Deville & Särndal 1992, section 3; Deville, Särndal & Sautory 1993, the "logit"
-method of CALMAR): the final weights are :math:`w_i = d_i F(x_i^\\top \\lambda)` with the
-logit calibration function for bounds :math:`L < 1 < U`
+Method (the "logit" distance of Deville & Särndal 1992 and of Deville, Särndal & Sautory
+1993, as in the CALMAR macro): the final weights are
+:math:`w_i = d_i F(x_i^\\top \\lambda)` with the logit calibration function for bounds
+:math:`L < 1 < U`
 
 .. math:: F(u) = L + (U - L)\\,\\sigma(A u + c), \\quad
           A = \\frac{U - L}{(1 - L)(U - 1)}, \\quad c = \\log\\frac{1 - L}{U - 1},
@@ -15,8 +16,9 @@ logit calibration function for bounds :math:`L < 1 < U`
 (:math:`\\sigma` the logistic function; :math:`F(0) = 1`, :math:`F'(0) = 1`, and
 :math:`L < F < U`). With ``bounds=None`` the calibration function is :math:`F(u) = e^u`,
 i.e. classical raking (multiplicative weights, unbounded above; Deville, Särndal & Sautory
-1993 "raking ratio"). This is the same estimator as R's ``survey::calibrate(...,
-calfun = "logit", bounds = c(L, U))`` and ``sampling::calib(..., method = "logit")``.
+1993 "raking ratio"). R's ``survey::calibrate(..., calfun = "logit", bounds = c(L, U))``
+and ``sampling::calib(..., method = "logit", bounds = c(L, U))`` use the same calibration
+function, and the solution is unique, so they give the same weights.
 
 The k Lagrange multipliers :math:`\\lambda` minimise the convex dual
 
@@ -26,9 +28,13 @@ The k Lagrange multipliers :math:`\\lambda` minimise the convex dual
 whose gradient is :math:`X^\\top w - T` and whose Hessian is
 :math:`X^\\top \\mathrm{diag}(d_i F'(x_i^\\top\\lambda)) X` (k × k). We take Newton steps
 on :math:`\\lambda` (columns scaled so every margin's target is of order one), solve the
-k × k system with a pseudo-inverse (so duplicate or collinear margins are harmless) and
-backtrack (Armijo) on :math:`\\Phi` when a full step does not decrease it. No n × n matrix
-is ever formed.
+k × k system with a pseudo-inverse after Jacobi scaling (eigenvalues below 1e-12 of the
+largest dropped, so duplicate or collinear margins are harmless) and backtrack (Armijo) on
+:math:`\\Phi` when a full step does not decrease it enough. Close to the solution, where the
+predicted decrease of :math:`\\Phi` is below its rounding error, a full step is taken if it
+reduces the largest relative error. Iteration stops when every margin is met to ``tol``,
+after ``max_iter`` steps, when no step decreases the objective, or after 10 steps without
+a 0.1 % improvement of the largest relative error. No n × n matrix is ever formed.
 
 Margins come in two kinds:
 
@@ -41,7 +47,8 @@ Margins come in two kinds:
   cost a few bincounts per iteration, not an n × 100 matrix.
 
 Infeasibility is reported, never silent: a target outside the range the bounds allow for
-its own margin raises :class:`~sim.errors.SimInputError` before iterating; a jointly
+its own margin, or categorical margins that each cover every record but whose targets have
+different sums, raise :class:`~sim.errors.SimInputError` before iterating; a jointly
 infeasible set (or one that does not converge in ``max_iter`` Newton steps) raises after
 iterating, naming the worst margins and their best achieved relative error — unless
 ``require_converged=False``, in which case the best iterate is returned with
@@ -80,6 +87,9 @@ _EIGEN_RCOND = 1e-12
 #: Armijo sufficient-decrease constant and the most step halvings tried per iteration.
 _ARMIJO_C = 1e-4
 _MAX_HALVINGS = 40
+#: Relative rounding level of the dual objective: a predicted decrease smaller than this
+#: times sum |terms| cannot be seen by the line search.
+_PHI_ROUNDING = 1e3 * np.finfo(np.float64).eps
 #: Stop early when the largest relative error has not fallen below ``_PROGRESS`` times
 #: its best value for ``_PATIENCE`` consecutive Newton iterations (inconsistent targets).
 _PROGRESS = 0.999
@@ -133,9 +143,7 @@ class CategoricalMargin:
     def margin_ids(self) -> list[str]:
         """The ids of the per-category margins, ``f"{id}:{label}"``."""
         n_categories = len(self.targets)
-        labels = (
-            [str(c) for c in range(n_categories)] if self.labels is None else list(self.labels)
-        )
+        labels = [str(c) for c in range(n_categories)] if self.labels is None else list(self.labels)
         return [f"{self.id}:{label}" for label in labels]
 
 
@@ -223,15 +231,20 @@ class _Distance:
         # F = L + (U-L) s  =>  F' = (U-L) a s (1-s) = a (F-L)(U-F) / (U-L)
         return (a / (up - low)) * (ratio - low) * (up - ratio)
 
-    def primitive_sum(self, u: np.ndarray, base_weights: np.ndarray) -> float:
-        """sum_i d_i Psi(u_i) with Psi(u) = int_0^u F(s) ds (stable for large |u|)."""
+    def primitive_sum(self, u: np.ndarray, base_weights: np.ndarray) -> tuple[float, float]:
+        """sum_i d_i Psi(u_i) with Psi(u) = int_0^u F(s) ds, and sum_i d_i |Psi(u_i)|.
+
+        The second sum bounds the rounding error of the first. Stable for large ``|u|``.
+        """
         if self.is_raking:
             with np.errstate(over="ignore"):
-                return float(base_weights @ np.expm1(u))
-        a, c = self._logit_constants()
-        low, up = self.lower, self.upper
-        softplus = np.logaddexp(0.0, a * u + c) - np.logaddexp(0.0, c)
-        return float(base_weights @ (low * u + ((up - low) / a) * softplus))
+                psi = np.expm1(u)
+        else:
+            a, c = self._logit_constants()
+            low, up = self.lower, self.upper
+            softplus = np.logaddexp(0.0, a * u + c) - np.logaddexp(0.0, c)
+            psi = low * u + ((up - low) / a) * softplus
+        return float(base_weights @ psi), float(base_weights @ np.abs(psi))
 
 
 # --------------------------------------------------------------------------------------
@@ -248,6 +261,7 @@ class _Design:
     every bincount has ``n_categories + 1`` slots and slot 0 is dropped.
     """
 
+    names: list[str]  # one per categorical variable
     codes: list[np.ndarray]  # intp, shifted by one
     sizes: list[int]  # number of categories (without the "none" slot)
     dense: np.ndarray | None  # (n, m) float64, Fortran order, or None
@@ -307,19 +321,22 @@ class _Design:
         if self.dense is not None:
             nc = self.n_categorical
             m = self.dense.shape[1]
-            weighted = np.empty_like(self.dense)  # h_i x_ij, column by column
-            np.multiply(self.dense, h[:, None], out=weighted)
-            for a in range(n_var):
-                sa = slice(offsets[a], offsets[a + 1])
-                for j in range(m):
-                    out[sa, nc + j] = np.bincount(
-                        self.codes[a], weights=weighted[:, j], minlength=self.sizes[a] + 1
+            for j in range(m):  # categorical x dense: per-category sums of h_i x_ij
+                weighted = h * self.dense[:, j]
+                for a in range(n_var):
+                    out[offsets[a] : offsets[a + 1], nc + j] = np.bincount(
+                        self.codes[a], weights=weighted, minlength=self.sizes[a] + 1
                     )[1:]
-                out[nc:, sa] = out[sa, nc:].T
+            out[nc:, :nc] = out[:nc, nc:].T
+            # dense x dense: sum over row chunks of B'B with B = diag(sqrt h) X (h >= 0);
+            # numpy hands B.T @ B of a C-contiguous B to BLAS syrk.
+            root_h = np.sqrt(h)
             dense_block = np.zeros((m, m))
             for start in range(0, self.n_records, _CHUNK_ROWS):
                 stop = start + _CHUNK_ROWS
-                dense_block += weighted[start:stop].T @ self.dense[start:stop]
+                chunk = np.array(self.dense[start:stop], order="C")  # a copy, always
+                chunk *= root_h[start:stop, None]
+                dense_block += chunk.T @ chunk
             out[nc:, nc:] = 0.5 * (dense_block + dense_block.T)
         return out
 
@@ -361,6 +378,7 @@ def _build(
     if len(margins) == 0:
         raise SimInputError("calibrate needs at least one margin")
     codes, sizes, cat_targets, cat_ids, cat_sources, cat_user_pos = [], [], [], [], [], []
+    names: list[str] = []
     dense_cols, dense_targets, dense_ids, dense_sources, dense_user_pos = [], [], [], [], []
     position = 0
     for margin in margins:
@@ -376,15 +394,15 @@ def _build(
                 raise SimInputError(f"margin {margin.id!r}: targets must be finite, 1-D")
             if margin.labels is not None and len(margin.labels) != targets.size:
                 raise SimInputError(
-                    f"margin {margin.id!r}: {len(margin.labels)} labels for "
-                    f"{targets.size} targets"
+                    f"margin {margin.id!r}: {len(margin.labels)} labels for {targets.size} targets"
                 )
             if code.size and (code.min() < -1 or code.max() >= targets.size):
                 raise SimInputError(
                     f"margin {margin.id!r}: codes must lie in -1..{targets.size - 1}, "
                     f"got {code.min()}..{code.max()}"
                 )
-            codes.append(code.astype(np.intp) + 1)
+            names.append(margin.id)
+            codes.append(np.add(code, 1, dtype=np.intp))  # shifted: 0 = no category
             sizes.append(targets.size)
             cat_targets.append(targets)
             ids = margin.margin_ids()
@@ -415,8 +433,12 @@ def _build(
     duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) < len(ids) else []
     if duplicates:
         raise SimInputError(f"duplicate margin ids: {', '.join(duplicates[:_MAX_NAMED])}")
-    dense = np.column_stack(dense_cols).astype(np.float64, order="F") if dense_cols else None
-    design = _Design(codes=codes, sizes=sizes, dense=dense, n_records=n)
+    dense = None
+    if dense_cols:
+        dense = np.empty((n, len(dense_cols)), order="F")  # columns contiguous for bincount
+        for j, column in enumerate(dense_cols):
+            dense[:, j] = column
+    design = _Design(names=names, codes=codes, sizes=sizes, dense=dense, n_records=n)
     targets = np.concatenate([*cat_targets, np.asarray(dense_targets, dtype=np.float64)])
     user_pos = np.asarray(cat_user_pos + dense_user_pos, dtype=np.intp)
     order = np.empty_like(user_pos)
@@ -442,6 +464,25 @@ def _reachable_range(
         lowest = low * pos + np.where(neg < 0, up * neg, 0.0)
         highest = np.where(pos > 0, up * pos, 0.0) + low * neg
     return lowest, highest, pos - neg
+
+
+def _check_consistent_populations(
+    design: _Design, d: np.ndarray, targets: np.ndarray, tol: float
+) -> None:
+    """Categorical margins that each cover every record must agree on the grand total."""
+    offset, first = 0, None
+    for name, code, size in zip(design.names, design.codes, design.sizes, strict=True):
+        total = float(targets[offset : offset + size].sum())
+        offset += size
+        if not np.all(code[d > 0] > 0):
+            continue  # some records are in no category: a sub-population
+        if first is None:
+            first = (name, total)
+        elif abs(total - first[1]) > tol * max(abs(first[1]), abs(total)):
+            raise SimInputError(
+                f"calibration infeasible: categorical margins {first[0]!r} and {name!r} both "
+                f"cover every record but their targets sum to {first[1]:.10g} and {total:.10g}"
+            )
 
 
 def _describe(ids: list[str], errors: np.ndarray) -> str:
@@ -537,17 +578,25 @@ def calibrate(
             f"calibration infeasible within {_bounds_text(distance)}: {named}{more}"
         )
 
+    _check_consistent_populations(design, d, targets, tol)
+
     k = targets.size
     scaled_targets = targets / scale
     theta = np.zeros(k)  # multipliers of the scaled columns x_j / scale_j
 
-    def evaluate(theta_: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-        """u, ratio F(u) and the dual objective Phi at scaled multipliers theta_."""
+    def evaluate(theta_: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """u, ratio F(u), the dual objective Phi and its rounding-error level at theta_."""
         u_ = design.times(theta_ / scale)
-        phi_ = distance.primitive_sum(u_, d) - float(theta_ @ scaled_targets)
-        return u_, distance.ratio(u_), phi_
+        psi_sum, psi_abs_sum = distance.primitive_sum(u_, d)
+        linear = theta_ * scaled_targets
+        phi_ = psi_sum - float(linear.sum())
+        noise_ = _PHI_ROUNDING * (psi_abs_sum + float(np.abs(linear).sum()))
+        return u_, distance.ratio(u_), phi_, noise_
 
-    u, ratio, phi = evaluate(theta)
+    def max_error_at(ratio_: np.ndarray) -> float:
+        return float(np.max(np.abs(design.transpose_times(d * ratio_) - targets) / scale))
+
+    u, ratio, phi, noise = evaluate(theta)
     best_weights, best_errors, best_max = None, None, math.inf
     best_before, since_progress = math.inf, 0
     iterations = 0
@@ -563,24 +612,32 @@ def calibrate(
             break
         iterations += 1
         hessian = design.gram(d * distance.ratio_slope(u, ratio)) / np.outer(scale, scale)
-        eigenvalues, eigenvectors = np.linalg.eigh(hessian)
-        keep = eigenvalues > _EIGEN_RCOND * max(float(eigenvalues[-1]), 0.0)
-        if not np.any(keep):
+        step = _newton_step(hessian, gradient)
+        if step is None:
             break  # every weight is pinned at a bound: no direction left
-        step = -eigenvectors[:, keep] @ ((eigenvectors[:, keep].T @ gradient) / eigenvalues[keep])
         slope = float(gradient @ step)
-        alpha, accepted = 1.0, False
-        for _ in range(_MAX_HALVINGS):
-            trial_theta = theta + alpha * step
+        accepted = False
+        if -slope <= noise:
+            # The predicted decrease of Phi is below its rounding error, so Phi cannot judge
+            # the step: we are in Newton's region of fast convergence. Take the full step if
+            # it reduces the largest relative error; otherwise we are at the limit.
             with np.errstate(over="ignore", invalid="ignore"):
-                trial_u, trial_ratio, trial_phi = evaluate(trial_theta)
-            if math.isfinite(trial_phi) and trial_phi <= phi + _ARMIJO_C * alpha * slope:
-                accepted = True
-                break
-            alpha *= 0.5
+                trial_theta = theta + step
+                trial_u, trial_ratio, trial_phi, trial_noise = evaluate(trial_theta)
+                accepted = max_error_at(trial_ratio) < max_error
+        else:
+            alpha = 1.0
+            for _ in range(_MAX_HALVINGS):  # backtracking (Armijo) on Phi
+                trial_theta = theta + alpha * step
+                with np.errstate(over="ignore", invalid="ignore"):
+                    trial_u, trial_ratio, trial_phi, trial_noise = evaluate(trial_theta)
+                if math.isfinite(trial_phi) and trial_phi <= phi + _ARMIJO_C * alpha * slope:
+                    accepted = True
+                    break
+                alpha *= 0.5
         if not accepted:
             break  # no decrease along the Newton direction: stalled (infeasible or at limit)
-        theta, u, ratio, phi = trial_theta, trial_u, trial_ratio, trial_phi
+        theta, u, ratio, phi, noise = trial_theta, trial_u, trial_ratio, trial_phi, trial_noise
         if max_error < _PROGRESS * best_before:
             best_before, since_progress = max_error, 0
         else:
@@ -601,6 +658,19 @@ def calibrate(
     return _result(
         d, best_weights, design, targets, scale, ids, sources, order, converged, iterations
     )
+
+
+def _newton_step(hessian: np.ndarray, gradient: np.ndarray) -> np.ndarray | None:
+    """-pinv(H) g, with H Jacobi-scaled to unit diagonal before the eigenvalue cut."""
+    diagonal = np.diag(hessian)
+    jacobi = np.zeros_like(diagonal)
+    np.divide(1.0, np.sqrt(diagonal), out=jacobi, where=diagonal > 0)
+    eigenvalues, eigenvectors = np.linalg.eigh(hessian * np.outer(jacobi, jacobi))
+    keep = eigenvalues > _EIGEN_RCOND * max(float(eigenvalues[-1]), 0.0)
+    if not np.any(keep):
+        return None
+    basis = eigenvectors[:, keep]
+    return -jacobi * (basis @ ((basis.T @ (jacobi * gradient)) / eigenvalues[keep]))
 
 
 def _result(
