@@ -403,7 +403,7 @@ def generate(*, n_households: int, year: int, rng: np.random.Generator) -> Popul
     """Generate a synthetic population of ``n_households`` sampled dwellings for ``year``.
 
     ``n_households`` counts sampled dwellings (bostadshushåll); the number of
-    biståndshushåll is about 8 % larger because some dwellings hold several units.
+    biståndshushåll is about 24 % larger because some dwellings hold several units.
 
     >>> pop = generate(n_households=200, year=2024, rng=np.random.default_rng(1))
     >>> pop.dwellings.height, pop.households.height >= 200
