@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import SimInputError
-from sim.params import UNITS, Table, is_number, parse_value, closest_hint
+from sim.params import UNITS, Table, closest_hint, is_number, parse_value
 from sim.yamlio import LineDict, load_yaml
 
 _KEYS = {"description", "unit", "value", "low", "high", "evidence", "url"}
@@ -72,6 +72,21 @@ class Assumptions:
         if variant not in VARIANTS:
             raise SimInputError(f"unknown assumption variant {variant!r}; use one of {VARIANTS}")
         return {name: _section(name, group, variant) for name, group in self.items.items()}
+
+    def with_values(self, values: Mapping[str, float]) -> Assumptions:
+        """A copy where the central value of each ``path`` is replaced (range kept)."""
+        items = {name: dict(group) for name, group in self.items.items()}
+        for path, value in values.items():
+            item = self.assumption(path)
+            if isinstance(item.value, Table):
+                raise SimInputError(f"assumption {path} is a table; change its scale instead")
+            if not is_number(value):
+                raise SimInputError(f"assumption {path} must be a number, not {value!r}")
+            if item.unit in ("share", "switch") and not 0 <= value <= 1:
+                raise SimInputError(f"assumption {path} is a share: {value} is outside 0-1")
+            concept, _, name = path.partition(".")
+            items[concept][name] = dataclasses.replace(item, value=float(value))
+        return Assumptions(items)
 
     def assumption(self, path: str) -> Assumption:
         concept, _, name = path.partition(".")
@@ -118,7 +133,9 @@ def _load_file(path: Path) -> dict[str, Assumption]:
     file = str(path)
     data = load_yaml(path)
     if not isinstance(data, LineDict) or set(data) != {"description", "assumptions"}:
-        raise SimInputError(f"{file}: an assumption file has exactly 'description' and 'assumptions'")
+        raise SimInputError(
+            f"{file}: an assumption file has exactly 'description' and 'assumptions'"
+        )
     group = data["assumptions"]
     if not isinstance(group, LineDict) or not group:
         raise SimInputError(f"{file}:{data.line_of('assumptions')}: assumptions must be a mapping")
@@ -130,7 +147,9 @@ def _load_file(path: Path) -> dict[str, Assumption]:
         unknown = set(spec) - _KEYS
         if unknown:
             key = sorted(unknown)[0]
-            raise SimInputError(f"{file}:{spec.line_of(key)}: unknown key {key!r}{closest_hint(key, _KEYS)}")
+            raise SimInputError(
+                f"{file}:{spec.line_of(key)}: unknown key {key!r}{closest_hint(key, _KEYS)}"
+            )
         missing = {"description", "unit", "value", "evidence", "url"} - set(spec)
         if missing:
             raise SimInputError(f"{where}: missing {', '.join(sorted(missing))}")
@@ -144,7 +163,9 @@ def _load_file(path: Path) -> dict[str, Assumption]:
             if not low <= value <= high:
                 raise SimInputError(f"{where}: low <= value <= high does not hold")
         elif low is not None or high is not None:
-            raise SimInputError(f"{where}: a table has no low/high; scale it with a separate number")
+            raise SimInputError(
+                f"{where}: a table has no low/high; scale it with a separate number"
+            )
         result[name] = Assumption(
             path=f"{path.stem}.{name}",
             description=str(spec["description"]).strip(),

@@ -28,20 +28,33 @@ app = typer.Typer(
 @app.command()
 def household(
     date: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
-    scenario: Annotated[str, typer.Option(help="Scenario name (only 'baseline' so far).")] = "baseline",
-    adults: Annotated[int, typer.Option(help="Adults in the household: 1, or 2 (sambo/married).")] = 1,
+    scenario: Annotated[
+        str,
+        typer.Option(
+            help="Scenario name in scenarios/ or a scenario file; non-baseline is shown beside baseline."
+        ),
+    ] = "baseline",
+    adults: Annotated[
+        int, typer.Option(help="Adults in the household: 1, or 2 (sambo/married).")
+    ] = 1,
     adult_ages: Annotated[str, typer.Option(help="Adult ages, comma list.")] = "35",
     child_ages: Annotated[str, typer.Option(help="Children's ages, comma list, e.g. 3,7,12.")] = "",
     preschool_lunch: Annotated[
         bool, typer.Option(help="Children aged 1-6 eat lunch in förskola (riksnorm 'utan lunch').")
     ] = False,
     housing_cost: Annotated[float, typer.Option(help="Rent or avgift, SEK/month.")] = 0.0,
-    earnings: Annotated[str, typer.Option(help="Gross earnings per adult, SEK/month, comma list.")] = "",
+    earnings: Annotated[
+        str, typer.Option(help="Gross earnings per adult, SEK/month, comma list.")
+    ] = "",
     other_income: Annotated[
         list[str] | None,
-        typer.Option(help="Benefit per adult as name=amount (name.2 for the second adult); repeatable."),
+        typer.Option(
+            help="Benefit per adult as name=amount (name.2 for the second adult); repeatable."
+        ),
     ] = None,
-    months_on_fs: Annotated[int, typer.Option(help="Consecutive months with FS before this month.")] = 0,
+    months_on_fs: Annotated[
+        int, typer.Option(help="Consecutive months with FS before this month.")
+    ] = 0,
     jobbstimulans_months_used: Annotated[
         int, typer.Option(help="Months the jobbstimulans rule has already applied.")
     ] = 0,
@@ -49,14 +62,31 @@ def household(
         bool | None,
         typer.Option(help="Underhållsstöd for the children (default: yes for a single parent)."),
     ] = None,
-    hushallsel: Annotated[float | None, typer.Option(help="Household electricity, SEK/month.")] = None,
+    hushallsel: Annotated[
+        float | None, typer.Option(help="Household electricity, SEK/month.")
+    ] = None,
     hemforsakring: Annotated[float | None, typer.Option(help="Home insurance, SEK/month.")] = None,
     arbetsresor: Annotated[float, typer.Option(help="Work travel, SEK/month.")] = 0.0,
     fack_akassa: Annotated[float, typer.Option(help="Union and a-kassa fees, SEK/month.")] = 0.0,
+    norm_topup: Annotated[
+        float, typer.Option(help="Amount granted above the norm for särskilda skäl, SEK/month.")
+    ] = 0.0,
+    housing_limit_factor: Annotated[
+        float,
+        typer.Option(help="Municipality's reasonable-housing level relative to the assumed table."),
+    ] = 1.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """One household's försörjningsstöd, step by step, with the legal source of each amount."""
-    from sim.household import HouseholdSpec, calculate, parse_ages, parse_amounts, parse_named_amounts
+    from sim.household import (
+        HouseholdSpec,
+        calculate,
+        compare,
+        parse_ages,
+        parse_amounts,
+        parse_named_amounts,
+    )
+    from sim.scenarios import load_scenario
 
     spec = HouseholdSpec(
         adults=adults,
@@ -73,12 +103,42 @@ def household(
         hemforsakring=hemforsakring,
         arbetsresor=arbetsresor,
         fack_akassa=fack_akassa,
+        norm_topup=norm_topup,
+        housing_limit_factor=housing_limit_factor,
     )
-    result = calculate(spec, date=date, scenario=scenario)
+    chosen = load_scenario(scenario)
+    if chosen.name == "baseline":
+        result = calculate(spec, date=date, scenario=chosen)
+    else:
+        result = compare(spec, date=date, scenario=chosen)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(result.to_text())
+
+
+@app.command()
+def population(
+    out: Annotated[str, typer.Option(help="Folder to write the population into.")],
+    year: Annotated[int, typer.Option(help="Data year (2024: the latest statistics).")] = 2024,
+    households: Annotated[int, typer.Option(help="Dwellings to sample.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same population.")] = 1,
+    force: Annotated[bool, typer.Option(help="Replace an existing folder.")] = False,
+) -> None:
+    """Generate and calibrate a synthetic population; write it with its calibration report."""
+    from sim.population.build import build_population
+    from sim.progress import StageProgress
+
+    with StageProgress("sim population") as progress:
+        result = build_population(
+            year=year,
+            n_households=households,
+            seed=seed,
+            out_dir=out,
+            force=force,
+            progress=progress,
+        )
+    typer.echo(f"wrote {result.out_dir} ({len(result.files)} files)")
 
 
 @app.command()

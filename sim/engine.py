@@ -11,6 +11,7 @@ of them, so one call handles one household or millions.
 from __future__ import annotations
 
 import dataclasses
+
 import numpy as np
 
 from sim.assumptions import Assumptions, default_assumptions
@@ -19,6 +20,7 @@ from sim.params import Params
 from sim.rules import (
     barnbidrag,
     barns_inkomster,
+    bidragstak,
     bostadsbidrag,
     forsorjningsstod,
     inkomstskatt,
@@ -35,14 +37,17 @@ class MonthResult:
     """Results of one month. Household arrays are SEK/month unless named otherwise.
 
     Household level: ``n_persons``, ``n_adults``, ``n_children``; ``riksnorm`` and its parts
-    (``riksnorm_personal_children``, ``riksnorm_personal_adults``, ``riksnorm_common``);
+    (``riksnorm_personal_children``, ``riksnorm_personal_adults``, ``riksnorm_common``),
+    all after the bidragstak's rules where they apply; ``norm_topup`` (granted above the
+    norm);
     ``housing_limit``, ``housing_counted`` and ``reasonable_costs``; ``gross_income``,
     ``income_tax``, ``net_earnings`` (adults), ``net_other_income`` (adults' net taxable
     benefits and tax-free income), ``net_income_children``; ``barnbidrag`` (incl.
     studiebidrag), ``flerbarnstillagg``, ``underhallsstod``, ``bostadsbidrag`` and the
     temporary ``tillaggsbidrag`` on top of it; ``jobbstimulans_applies``,
     ``jobbstimulans_disregard``, ``counted_child_earnings``, ``counted_income``;
-    ``fs_entitlement`` (before take-up), ``forsorjningsstod`` (paid), ``disposable_income``.
+    ``fs_entitlement`` (before take-up), ``forsorjningsstod`` (paid), ``disposable_income``,
+    ``sou_cap_reduction`` (FS taken away by SOU 2025:15 model A, where it applies).
 
     Person level: ``person_income_tax`` and ``person_net_income``.
     """
@@ -54,6 +59,7 @@ class MonthResult:
     riksnorm_personal_children: np.ndarray
     riksnorm_personal_adults: np.ndarray
     riksnorm_common: np.ndarray
+    norm_topup: np.ndarray
     housing_limit: np.ndarray
     housing_counted: np.ndarray
     reasonable_costs: np.ndarray
@@ -62,6 +68,7 @@ class MonthResult:
     net_earnings: np.ndarray
     net_other_income: np.ndarray
     net_income_children: np.ndarray
+    net_earnings_children: np.ndarray
     barnbidrag: np.ndarray
     flerbarnstillagg: np.ndarray
     underhallsstod: np.ndarray
@@ -74,6 +81,7 @@ class MonthResult:
     fs_entitlement: np.ndarray
     forsorjningsstod: np.ndarray
     disposable_income: np.ndarray
+    sou_cap_reduction: np.ndarray
     person_income_tax: np.ndarray
     person_net_income: np.ndarray
 
@@ -111,10 +119,75 @@ def compute(
     ``params`` is the law resolved for the month (``default_law().resolve(date)``);
     ``assumptions`` default to the packaged central values. ``check`` validates the input
     first (:func:`sim.entities.validate`); turn it off only for inputs already validated.
+    Where SOU 2025:15 model A applies, the household's total at the reference wage is
+    computed by a second pass and the cap taken from försörjningsstöd.
     """
     if check:
         validate(persons, households)
-    a = (assumptions or default_assumptions()).skaliga_kostnader
+    assumptions = assumptions or default_assumptions()
+    result = _compute_month(persons, households, params, assumptions)
+    if not params.bidragstak.sou_cap:
+        return result
+    without_cap = dataclasses.replace(
+        params,
+        sections={
+            **params.sections,
+            "bidragstak": dataclasses.replace(params.bidragstak, sou_cap=0.0),
+        },
+    )
+    reference = _compute_month(
+        _at_reference_wage(persons, params.bidragstak.sou_cap_reference_wage),
+        households,
+        without_cap,
+        assumptions,
+    )
+    benefits = result.disposable_income - result.net_earnings - result.net_earnings_children
+    cut = bidragstak.sou_cap_reduction(
+        benefits=benefits,
+        reference_total=reference.disposable_income,
+        fs=result.forsorjningsstod,
+        p=params.bidragstak,
+    )
+    return dataclasses.replace(
+        result,
+        fs_entitlement=result.fs_entitlement - np.where(households.takes_up_fs, cut, 0.0),
+        forsorjningsstod=result.forsorjningsstod - cut,
+        disposable_income=result.disposable_income - cut,
+        sou_cap_reduction=cut,
+    )
+
+
+def _at_reference_wage(persons: Persons, wage: float) -> Persons:
+    """The same persons with no income except ``wage`` for the first adult of each household."""
+    is_adult = ~persons.is_child
+    adult_rows = np.flatnonzero(is_adult)
+    _, first = np.unique(persons.household_idx[adult_rows], return_index=True)
+    earnings = np.zeros(persons.n)
+    earnings[adult_rows[first]] = wage
+    zero = np.zeros(persons.n)
+    incomes = {
+        name: zero
+        for name in (
+            "a_kassa",
+            "aktivitetsstod",
+            "sjukpenning",
+            "sjukersattning",
+            "foraldrapenning",
+            "pension",
+            "etableringsersattning",
+            "other_taxable",
+            "other_tax_free",
+            "earnings_year_to_date",
+        )
+    }
+    return dataclasses.replace(persons, earnings_gross=earnings, **incomes)
+
+
+def _compute_month(
+    persons: Persons, households: Households, params: Params, a_all: Assumptions
+) -> MonthResult:
+    """One pass of the pipeline (see :func:`compute`)."""
+    a = a_all.skaliga_kostnader
     n = households.n
     idx = persons.household_idx
     is_adult = ~persons.is_child
@@ -146,6 +219,7 @@ def compute(
     net_earnings_adults = by_household(np.where(is_adult, net_earnings, 0.0))
     net_other_adults = by_household(np.where(is_adult, net_taxable_benefits + tax_free, 0.0))
     net_income_children = by_household(np.where(persons.is_child, person_net_income, 0.0))
+    net_earnings_children = by_household(np.where(persons.is_child, net_earnings, 0.0))
 
     # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9); the
     # counted gross part is converted to net at the child's own net/gross ratio.
@@ -197,7 +271,16 @@ def compute(
         p=params.bostadsbidrag,
     )
 
-    # The norm and the reasonable costs.
+    # The norm (with the bidragstak's fourth-child rule and modernised norm where they
+    # apply) and the reasonable costs.
+    n_adults = household_count(is_adult, household_idx=idx, n_households=n)
+    reform = params.bidragstak
+    child_factor = None
+    if reform.fourth_child_rule:
+        rank = bidragstak.child_rank(household_idx=idx, age=persons.age, is_child=persons.is_child)
+        child_factor = bidragstak.fourth_child_factor(
+            rank=rank, is_single_parent=(n_adults == 1)[idx], p=reform
+        )
     norm = riksnorm.riksnorm(
         household_idx=idx,
         age=persons.age,
@@ -205,9 +288,12 @@ def compute(
         has_preschool_lunch=persons.has_preschool_lunch,
         is_cohabiting=households.is_cohabiting,
         p=params.riksnorm,
+        child_cost_factor=child_factor,
     )
+    norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_all.bidragstak)
+    norm_total = norm["total"] * norm_factor
+    norm_topup = bidragstak.counted_norm_topup(norm_topup=households.norm_topup, p=reform)
     n_persons = np.bincount(idx, minlength=n)
-    n_adults = household_count(is_adult, household_idx=idx, n_households=n)
     limit = skaliga_kostnader.housing_limit(
         n_persons=n_persons, housing_limit_factor=households.housing_limit_factor, a=a
     )
@@ -241,7 +327,9 @@ def compute(
         + bostad["tillaggsbidrag"]
     )
     entitlement = forsorjningsstod.forsorjningsstod(
-        riksnorm=norm["total"], skaliga_kostnader=costs["total"], counted_income=counted_income
+        riksnorm=norm_total + norm_topup,
+        skaliga_kostnader=costs["total"],
+        counted_income=counted_income,
     )
     paid = np.where(households.takes_up_fs, entitlement, 0.0)
     disposable = by_household(person_net_income) + bb["total"] + uhs + bostad["total"] + paid
@@ -250,10 +338,11 @@ def compute(
         n_persons=n_persons,
         n_adults=n_adults,
         n_children=n_persons - n_adults,
-        riksnorm=norm["total"],
-        riksnorm_personal_children=norm["personal_children"],
-        riksnorm_personal_adults=norm["personal_adults"],
-        riksnorm_common=norm["common"],
+        riksnorm=norm_total,
+        riksnorm_personal_children=norm["personal_children"] * norm_factor,
+        riksnorm_personal_adults=norm["personal_adults"] * norm_factor,
+        riksnorm_common=norm["common"] * norm_factor,
+        norm_topup=norm_topup,
         housing_limit=limit,
         housing_counted=costs["housing"],
         reasonable_costs=costs["total"],
@@ -262,6 +351,7 @@ def compute(
         net_earnings=net_earnings_adults,
         net_other_income=net_other_adults,
         net_income_children=net_income_children,
+        net_earnings_children=net_earnings_children,
         barnbidrag=bb["barnbidrag"],
         flerbarnstillagg=bb["flerbarnstillagg"],
         underhallsstod=uhs,
@@ -274,7 +364,7 @@ def compute(
         fs_entitlement=entitlement,
         forsorjningsstod=paid,
         disposable_income=disposable,
+        sou_cap_reduction=np.zeros(n),
         person_income_tax=person_tax,
         person_net_income=person_net_income,
     )
-

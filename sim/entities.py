@@ -101,6 +101,8 @@ class Households:
         fack_akassa: trade-union and a-kassa fees, SEK/month.
         housing_limit_factor: the municipality's reasonable-housing level relative to the
             national assumption table (1.0 = the table; see sim/assumptions).
+        norm_topup: amount the municipality grants above the riksnorm for särskilda skäl
+            (SoL 12 kap. 7 § tredje stycket), SEK/month; 0 for most households.
         months_on_fs: consecutive months with försörjningsstöd before this month.
         jobbstimulans_months_used: months the jobbstimulans rule has already applied in
             the current two-year period (SoL 12 kap. 8 §).
@@ -114,6 +116,7 @@ class Households:
     arbetsresor: np.ndarray
     fack_akassa: np.ndarray
     housing_limit_factor: np.ndarray
+    norm_topup: np.ndarray
     months_on_fs: np.ndarray
     jobbstimulans_months_used: np.ndarray
     takes_up_fs: np.ndarray
@@ -129,13 +132,17 @@ _HOUSEHOLD_BOOLS = ("is_cohabiting", "takes_up_fs")
 
 def persons_from_columns(**columns: object) -> Persons:
     """Build :class:`Persons` from array-likes, filling absent money columns with zeros."""
-    return _build(Persons, columns, bools=_PERSON_BOOLS, required=("household_idx", "age", "is_child"))
+    return _build(
+        Persons, columns, bools=_PERSON_BOOLS, required=("household_idx", "age", "is_child")
+    )
 
 
 def households_from_columns(**columns: object) -> Households:
     """Build :class:`Households` from array-likes; absent fields get neutral defaults."""
     defaults = {"housing_limit_factor": 1.0, "takes_up_fs": True}
-    return _build(Households, columns, bools=_HOUSEHOLD_BOOLS, required=("is_cohabiting",), defaults=defaults)
+    return _build(
+        Households, columns, bools=_HOUSEHOLD_BOOLS, required=("is_cohabiting",), defaults=defaults
+    )
 
 
 def _build(cls, columns, *, bools, required, defaults=None):
@@ -150,10 +157,7 @@ def _build(cls, columns, *, bools, required, defaults=None):
     n = len(np.asarray(columns[required[0]]))
     arrays = {}
     for name in fields:
-        if name in columns:
-            value = np.asarray(columns[name])
-        else:
-            value = np.full(n, defaults.get(name, 0))
+        value = np.asarray(columns[name]) if name in columns else np.full(n, defaults.get(name, 0))
         if name in bools:
             arrays[name] = value.astype(bool)
         elif name in ("household_idx",):
@@ -161,7 +165,9 @@ def _build(cls, columns, *, bools, required, defaults=None):
         else:
             arrays[name] = value.astype(np.float64)
         if arrays[name].shape != (n,):
-            raise SimInputError(f"{cls.__name__}.{name} has shape {arrays[name].shape}, expected ({n},)")
+            raise SimInputError(
+                f"{cls.__name__}.{name} has shape {arrays[name].shape}, expected ({n},)"
+            )
     return cls(**arrays)
 
 
@@ -176,7 +182,14 @@ def validate(persons: Persons, households: Households) -> None:
         raise SimInputError("no households given")
     if idx.size and (idx.min() < 0 or idx.max() >= n_households):
         raise SimInputError("a person's household_idx points outside the households")
-    for name in ("age", *(f.name for f in dataclasses.fields(Persons) if f.name not in ("household_idx", "age") and f.name not in _PERSON_BOOLS)):
+    for name in (
+        "age",
+        *(
+            f.name
+            for f in dataclasses.fields(Persons)
+            if f.name not in ("household_idx", "age") and f.name not in _PERSON_BOOLS
+        ),
+    ):
         values = getattr(persons, name)
         if not np.all(np.isfinite(values)) or np.any(values < 0):
             raise SimInputError(f"persons.{name} must be finite and not negative")
@@ -193,7 +206,9 @@ def validate(persons: Persons, households: Households) -> None:
     if np.any(~persons.is_child & (persons.age < 18)):
         raise SimInputError("an adult of a biståndshushåll must be 18 or older")
     if np.any(persons.is_child & (persons.age >= 19) & ~persons.is_in_school):
-        raise SimInputError("a person of 19-20 counts as a child only while in school (SoL 12 kap. 9 §)")
+        raise SimInputError(
+            "a person of 19-20 counts as a child only while in school (SoL 12 kap. 9 §)"
+        )
     n_adults = np.bincount(idx, weights=~persons.is_child, minlength=n_households)
     n_persons = np.bincount(idx, minlength=n_households)
     if np.any(n_adults < 1):
@@ -205,4 +220,6 @@ def validate(persons: Persons, households: Households) -> None:
     if np.any((n_adults == 2) & ~households.is_cohabiting):
         raise SimInputError("two adults form one biståndshushåll only if they are sambo or married")
     if np.any(n_persons > MAX_PERSONS_PER_HOUSEHOLD):
-        raise SimInputError(f"a household of more than {MAX_PERSONS_PER_HOUSEHOLD} persons is not possible")
+        raise SimInputError(
+            f"a household of more than {MAX_PERSONS_PER_HOUSEHOLD} persons is not possible"
+        )

@@ -19,7 +19,8 @@ from sim.assumptions import default_assumptions
 from sim.engine import MonthResult, compute
 from sim.entities import MAX_PERSONS_PER_HOUSEHOLD, households_from_columns, persons_from_columns
 from sim.errors import SimInputError
-from sim.params import Params, ParameterTree, closest_hint, default_law
+from sim.params import ParameterTree, Params, closest_hint
+from sim.scenarios import Scenario, load_scenario
 
 #: Incomes that ``other_income`` may name, per adult, SEK/month.
 OTHER_INCOMES = {
@@ -63,6 +64,7 @@ class HouseholdSpec:
     arbetsresor: float = 0.0
     fack_akassa: float = 0.0
     housing_limit_factor: float = 1.0
+    norm_topup: float = 0.0
 
     def checked(self) -> HouseholdSpec:
         """The spec with defaults filled in, or :class:`SimInputError` naming the problem."""
@@ -72,7 +74,9 @@ class HouseholdSpec:
         if len(adult_ages) == 1 and self.adults == 2:
             adult_ages = adult_ages * 2
         if len(adult_ages) != self.adults:
-            raise SimInputError(f"{self.adults} adult(s) need {self.adults} adult age(s), got {len(adult_ages)}")
+            raise SimInputError(
+                f"{self.adults} adult(s) need {self.adults} adult age(s), got {len(adult_ages)}"
+            )
         for age in adult_ages:
             if not 18 <= age <= 110:
                 raise SimInputError(f"adult age {age} is not possible (18-110)")
@@ -86,7 +90,9 @@ class HouseholdSpec:
             )
         earnings = tuple(self.earnings) or (0.0,) * self.adults
         if len(earnings) != self.adults:
-            raise SimInputError(f"{self.adults} adult(s) need {self.adults} earnings amount(s), got {len(earnings)}")
+            raise SimInputError(
+                f"{self.adults} adult(s) need {self.adults} earnings amount(s), got {len(earnings)}"
+            )
         for name, amount in self.other_income.items():
             base, _, which = name.partition(".")
             if base not in OTHER_INCOMES or which not in ("", "1", "2"):
@@ -95,9 +101,18 @@ class HouseholdSpec:
                     f"known: {', '.join(OTHER_INCOMES)} (add .2 for the second adult)"
                 )
             if which == "2" and self.adults < 2:
-                raise SimInputError(f"income {name!r} is for a second adult, but there is one adult")
+                raise SimInputError(
+                    f"income {name!r} is for a second adult, but there is one adult"
+                )
             _check_amount(name, amount)
-        for name in ("housing_cost", "arbetsresor", "fack_akassa", "hushallsel", "hemforsakring"):
+        for name in (
+            "housing_cost",
+            "arbetsresor",
+            "fack_akassa",
+            "hushallsel",
+            "hemforsakring",
+            "norm_topup",
+        ):
             value = getattr(self, name)
             if value is not None:
                 _check_amount(name, value)
@@ -146,7 +161,12 @@ class HouseholdCalculation:
             "scenario": self.scenario,
             **{key: round(value, 2) for key, value in self.amounts.items()},
             "steps": [
-                {"key": s.key, "label": s.label, "amount": round(s.amount, 2), "sources": list(s.sources)}
+                {
+                    "key": s.key,
+                    "label": s.label,
+                    "amount": round(s.amount, 2),
+                    "sources": list(s.sources),
+                }
                 for s in self.steps
             ],
             "sources": {key: dict(value) for key, value in self.sources.items()},
@@ -201,22 +221,138 @@ def calculate(
     spec: HouseholdSpec,
     *,
     date: dt.date | str,
-    scenario: str = "baseline",
-    law: ParameterTree | None = None,
+    scenario: str | Scenario = "baseline",
 ) -> HouseholdCalculation:
-    """Försörjningsstöd for one household in the month of ``date``, step by step.
+    """Försörjningsstöd for one household in the month of ``date`` under one scenario.
 
     >>> calc = calculate(HouseholdSpec(adults=1, adult_ages=(30,)), date="2026-03")
     >>> calc["riksnorm"]
     5220.0
     """
-    if scenario != "baseline":
-        raise SimInputError(f"unknown scenario {scenario!r}; only 'baseline' exists so far")
     when = parse_month(date) if isinstance(date, str) else date.replace(day=1)
+    chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    return _run(spec.checked(), when, chosen, chosen.law(when.year))
+
+
+def compare(
+    spec: HouseholdSpec, *, date: dt.date | str, scenario: str | Scenario
+) -> HouseholdComparison:
+    """Baseline and reform side by side, and which rule changed how much.
+
+    The reform's changes are added one parameter at a time, in the order of the scenario
+    file; each step's change of försörjningsstöd and of total support is attributed to
+    that parameter (so the steps add up to the whole change).
+    """
+    when = parse_month(date) if isinstance(date, str) else date.replace(day=1)
+    reform = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    baseline = load_scenario("baseline")
     spec = spec.checked()
-    law = law or default_law()
+    base_result = _run(spec, when, baseline, baseline.law(when.year))
+    reform_result = _run(spec, when, reform, reform.law(when.year))
+    steps = []
+    previous = base_result
+    own = [c for c in reform.changes if c not in baseline.changes]
+    paths = list(dict.fromkeys(change.path for change in own))
+    for i, path in enumerate(paths):
+        partial = dataclasses.replace(
+            reform,
+            changes=tuple(
+                c for c in reform.changes if c in baseline.changes or c.path in paths[: i + 1]
+            ),
+        )
+        result = _run(spec, when, partial, partial.law(when.year))
+        steps.append(
+            RuleEffect(
+                path=path,
+                forsorjningsstod=result["forsorjningsstod"] - previous["forsorjningsstod"],
+                total_support=result["total_support"] - previous["total_support"],
+            )
+        )
+        previous = result
+    return HouseholdComparison(baseline=base_result, reform=reform_result, effects=tuple(steps))
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleEffect:
+    """The change one reform parameter makes, given the ones before it (SEK/month)."""
+
+    path: str
+    forsorjningsstod: float
+    total_support: float
+
+
+@dataclasses.dataclass(frozen=True)
+class HouseholdComparison:
+    """One household under the baseline and a reform."""
+
+    baseline: HouseholdCalculation
+    reform: HouseholdCalculation
+    effects: tuple[RuleEffect, ...]
+
+    @property
+    def change(self) -> dict[str, float]:
+        return {
+            key: self.reform.amounts[key] - self.baseline.amounts[key]
+            for key in self.reform.amounts
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reform's keys at the top, plus ``baseline``, ``reform``, ``change``, ``effects``."""
+        reform = self.reform.to_dict()
+        return {
+            **reform,
+            "baseline": {k: v for k, v in self.baseline.to_dict().items() if k != "household"},
+            "reform": {k: v for k, v in reform.items() if k != "household"},
+            "change": {key: round(value, 2) for key, value in self.change.items()},
+            "effects": [
+                {
+                    "rule": effect.path,
+                    "forsorjningsstod": round(effect.forsorjningsstod, 2),
+                    "total_support": round(effect.total_support, 2),
+                }
+                for effect in self.effects
+            ],
+        }
+
+    def to_text(self) -> str:
+        """Baseline and reform side by side, then the effect of each rule."""
+        base, reform = self.baseline, self.reform
+        lines = [
+            f"{reform.scenario} jämfört med baseline, {reform.date:%Y-%m} (kronor per månad)",
+            "",
+            f"  {'':<44}{'baseline':>11}{reform.scenario[:11]:>12}{'skillnad':>11}",
+        ]
+        for step in reform.steps:
+            before = base.amounts.get(step.key, 0.0)
+            after = reform.amounts[step.key]
+            sign = -1 if step.key == "jobbstimulans_disregard" else 1
+            lines.append(
+                f"  {step.label[:44]:<44}{_kr(sign * before):>11}{_kr(sign * after):>12}"
+                f"{_kr(sign * (after - before)):>11}"
+            )
+        lines.append(
+            f"  {'Totalt stöd (FS + barnbidrag + bostadsbidrag + underhållsstöd)':<44}"
+            f"{_kr(base['total_support']):>11}{_kr(reform['total_support']):>12}"
+            f"{_kr(reform['total_support'] - base['total_support']):>11}"
+        )
+        lines += ["", "Vilken regel ändrade vad (i tur och ordning):"]
+        for effect in self.effects:
+            lines.append(
+                f"  {effect.path:<44} FS {_kr(effect.forsorjningsstod):>8}   "
+                f"totalt stöd {_kr(effect.total_support):>8}"
+            )
+        return "\n".join(lines)
+
+
+def _kr(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _run(
+    spec: HouseholdSpec, when: dt.date, scenario: Scenario, law: ParameterTree
+) -> HouseholdCalculation:
     params = law.resolve(when)
-    assumptions = default_assumptions()
+    assumptions = scenario.assumptions()
     defaults = assumptions.skaliga_kostnader
     n_persons = spec.adults + len(spec.child_ages)
     defaulted = {name for name in ("hushallsel", "hemforsakring") if getattr(spec, name) is None}
@@ -225,10 +361,9 @@ def calculate(
         hushallsel = float(defaults.hushallsel.lookup("amount", n_persons))
     hemforsakring = spec.hemforsakring if spec.hemforsakring is not None else defaults.hemforsakring
     spec = dataclasses.replace(spec, hushallsel=hushallsel, hemforsakring=hemforsakring)
-
     persons, households = _inputs(spec)
     result = compute(persons, households, params, assumptions)
-    return _calculation(spec, when, scenario, result, params, defaulted=defaulted)
+    return _calculation(spec, when, scenario.name, result, params, defaulted=defaulted)
 
 
 def _inputs(spec: HouseholdSpec):
@@ -261,6 +396,7 @@ def _inputs(spec: HouseholdSpec):
         arbetsresor=[spec.arbetsresor],
         fack_akassa=[spec.fack_akassa],
         housing_limit_factor=[spec.housing_limit_factor],
+        norm_topup=[spec.norm_topup],
         months_on_fs=[spec.months_on_fs],
         jobbstimulans_months_used=[spec.jobbstimulans_months_used],
         takes_up_fs=[True],
@@ -315,6 +451,7 @@ def _calculation(
         "riksnorm_personal_children": one(r.riksnorm_personal_children),
         "riksnorm_common": one(r.riksnorm_common),
         "riksnorm": one(r.riksnorm),
+        "norm_topup": one(r.norm_topup),
         "housing_cost": spec.housing_cost,
         "housing_limit": one(r.housing_limit),
         "housing_counted": one(r.housing_counted),
@@ -338,43 +475,135 @@ def _calculation(
         "counted_income": one(r.counted_income),
         "fs_entitlement": one(r.fs_entitlement),
         "forsorjningsstod": one(r.forsorjningsstod),
+        "sou_cap_reduction": one(r.sou_cap_reduction),
         "disposable_income": one(r.disposable_income),
         "total_support": one(r.total_support),
     }
     child_sources = ("riksnorm.personal_cost_child",) if spec.child_ages else ()
     adult_source = "riksnorm.adults_cohabiting" if spec.adults == 2 else "riksnorm.adult_single"
     steps = [
-        Step("riksnorm_personal_adults", "Personliga kostnader, vuxna", amounts["riksnorm_personal_adults"], cite(adult_source)),
-        Step("riksnorm_personal_children", "Personliga kostnader, barn", amounts["riksnorm_personal_children"], cite(*child_sources)),
-        Step("riksnorm_common", "Gemensamma hushållskostnader", amounts["riksnorm_common"], cite("riksnorm.common_cost")),
+        Step(
+            "riksnorm_personal_adults",
+            "Personliga kostnader, vuxna",
+            amounts["riksnorm_personal_adults"],
+            cite(adult_source),
+        ),
+        Step(
+            "riksnorm_personal_children",
+            "Personliga kostnader, barn",
+            amounts["riksnorm_personal_children"],
+            cite(*child_sources),
+        ),
+        Step(
+            "riksnorm_common",
+            "Gemensamma hushållskostnader",
+            amounts["riksnorm_common"],
+            cite("riksnorm.common_cost"),
+        ),
         Step("riksnorm", "= Riksnorm", amounts["riksnorm"]),
-        Step("housing_counted", "Boendekostnad (skälig, högst gränsen)", amounts["housing_counted"], cite_assumption("assumption.housing_limit")),
-        Step("hushallsel", "Hushållsel", amounts["hushallsel"], cite_assumption("assumption.hushallsel") if "hushallsel" in defaulted else ()),
-        Step("hemforsakring", "Hemförsäkring", amounts["hemforsakring"], cite_assumption("assumption.hemforsakring") if "hemforsakring" in defaulted else ()),
+        Step("norm_topup", "Utöver normen (särskilda skäl)", amounts["norm_topup"]),
+        Step(
+            "housing_counted",
+            "Boendekostnad (skälig, högst gränsen)",
+            amounts["housing_counted"],
+            cite_assumption("assumption.housing_limit"),
+        ),
+        Step(
+            "hushallsel",
+            "Hushållsel",
+            amounts["hushallsel"],
+            cite_assumption("assumption.hushallsel") if "hushallsel" in defaulted else (),
+        ),
+        Step(
+            "hemforsakring",
+            "Hemförsäkring",
+            amounts["hemforsakring"],
+            cite_assumption("assumption.hemforsakring") if "hemforsakring" in defaulted else (),
+        ),
         Step("arbetsresor", "Arbetsresor", amounts["arbetsresor"]),
         Step("fack_akassa", "Fack- och a-kasseavgift", amounts["fack_akassa"]),
-        Step("reasonable_costs", "= Skäliga kostnader (SoL 12 kap. 7 § 2)", amounts["reasonable_costs"]),
-        Step("net_earnings", "Lön efter skatt, vuxna", amounts["net_earnings"], cite("inkomstskatt.kommunal_rate") if "inkomstskatt" in params.sections else ()),
+        Step(
+            "reasonable_costs",
+            "= Skäliga kostnader (SoL 12 kap. 7 § 2)",
+            amounts["reasonable_costs"],
+        ),
+        Step(
+            "net_earnings",
+            "Lön efter skatt, vuxna",
+            amounts["net_earnings"],
+            cite("inkomstskatt.kommunal_rate") if "inkomstskatt" in params.sections else (),
+        ),
         Step("net_other_income", "Andra inkomster efter skatt, vuxna", amounts["net_other_income"]),
-        Step("barnbidrag", "Barnbidrag inkl. flerbarnstillägg", amounts["barnbidrag"], cite("barnbidrag.amount_per_child", "barnbidrag.flerbarnstillagg")),
-        Step("underhallsstod", "Underhållsstöd", amounts["underhallsstod"], cite("underhallsstod.amount")),
-        Step("bostadsbidrag", "Bostadsbidrag", amounts["bostadsbidrag"], cite("bostadsbidrag.housing_cost_cap", "bostadsbidrag.sarskilt_bidrag", "bostadsbidrag.reduction_rate")),
-        Step("tillaggsbidrag", "Tillfälligt tilläggsbidrag", amounts["tillaggsbidrag"], cite("bostadsbidrag.tillaggsbidrag_share")),
-        Step("jobbstimulans_disregard", "− Jobbstimulans (ej medräknat)", -amounts["jobbstimulans_disregard"], cite("jobbstimulans.disregarded_share")),
-        Step("counted_child_earnings", "Barns inkomst över ett prisbasbelopp", amounts["counted_child_earnings"], cite("barns_inkomster.exempt_prisbasbelopp", "prisbasbelopp.prisbasbelopp")),
+        Step(
+            "barnbidrag",
+            "Barnbidrag inkl. flerbarnstillägg",
+            amounts["barnbidrag"],
+            cite("barnbidrag.amount_per_child", "barnbidrag.flerbarnstillagg"),
+        ),
+        Step(
+            "underhallsstod",
+            "Underhållsstöd",
+            amounts["underhallsstod"],
+            cite("underhallsstod.amount"),
+        ),
+        Step(
+            "bostadsbidrag",
+            "Bostadsbidrag",
+            amounts["bostadsbidrag"],
+            cite(
+                "bostadsbidrag.housing_cost_cap",
+                "bostadsbidrag.sarskilt_bidrag",
+                "bostadsbidrag.reduction_rate",
+            ),
+        ),
+        Step(
+            "tillaggsbidrag",
+            "Tillfälligt tilläggsbidrag",
+            amounts["tillaggsbidrag"],
+            cite("bostadsbidrag.tillaggsbidrag_share"),
+        ),
+        Step(
+            "jobbstimulans_disregard",
+            "− Jobbstimulans (ej medräknat)",
+            -amounts["jobbstimulans_disregard"],
+            cite("jobbstimulans.disregarded_share"),
+        ),
+        Step(
+            "counted_child_earnings",
+            "Barns inkomst över ett prisbasbelopp",
+            amounts["counted_child_earnings"],
+            cite("barns_inkomster.exempt_prisbasbelopp", "prisbasbelopp.prisbasbelopp"),
+        ),
         Step("counted_income", "= Inkomster som räknas", amounts["counted_income"]),
-        Step("forsorjningsstod", "Försörjningsstöd = max(0, norm + kostnader − inkomster)", amounts["forsorjningsstod"]),
+        Step(
+            "sou_cap_reduction",
+            "− Tak enligt SOU 2025:15 modell A",
+            -amounts["sou_cap_reduction"],
+            cite("bidragstak.sou_cap_share", "bidragstak.sou_cap_reference_wage"),
+        ),
+        Step(
+            "forsorjningsstod",
+            "Försörjningsstöd = max(0, norm + kostnader − inkomster)",
+            amounts["forsorjningsstod"],
+        ),
         Step("disposable_income", "Disponibel inkomst", amounts["disposable_income"]),
     ]
     steps = [s for s in steps if not (s.key in _OPTIONAL_STEPS and s.amount == 0)]
     return HouseholdCalculation(
-        date=when, scenario=scenario, spec=spec, steps=tuple(steps), amounts=amounts, sources=sources
+        date=when,
+        scenario=scenario,
+        spec=spec,
+        steps=tuple(steps),
+        amounts=amounts,
+        sources=sources,
     )
 
 
 #: Steps left out of the printed walk when they are zero.
 _OPTIONAL_STEPS = {
     "riksnorm_personal_children",
+    "norm_topup",
+    "sou_cap_reduction",
     "arbetsresor",
     "fack_akassa",
     "underhallsstod",
@@ -417,5 +646,7 @@ def parse_named_amounts(items: Sequence[str]) -> dict[str, float]:
                     raise ValueError
                 result[name.strip()] = result.get(name.strip(), 0.0) + float(value)
             except ValueError:
-                raise SimInputError(f"other income {part!r} must be name=amount, e.g. a_kassa=9000") from None
+                raise SimInputError(
+                    f"other income {part!r} must be name=amount, e.g. a_kassa=9000"
+                ) from None
     return result

@@ -15,7 +15,7 @@ Every file in ``sim/params/`` is one legal concept. Its shape (see ``docs/parame
             url: https://svenskforfattningssamling.se/...
             evidence: law
 
-A value is a number or a table (a mapping of equal-length number lists whose first column
+A value is a number (a ``switch`` is 0 or 1: a structural rule on or off) or a table (a mapping of equal-length number lists whose first column
 holds strictly ascending bracket lower bounds, looked up with ``np.searchsorted``).
 ``evidence`` is one of :data:`EVIDENCE`; ``derived`` values must say how in ``note``.
 
@@ -49,6 +49,7 @@ EVIDENCE = {
     "agency": "official agency text (Försäkringskassan, Skatteverket, SCB, ...)",
     "secondary": "secondary source (press, municipal web page, third-party code)",
     "derived": "computed here from other values; the method is in the note",
+    "assumption": "set by a scenario as an assumption, not law (only in scenario changes)",
 }
 
 #: Units a parameter may carry.
@@ -62,6 +63,7 @@ UNITS = {
     "months",
     "years",
     "days/month",
+    "switch",
 }
 
 _FILE_KEYS = {"description", "valid_until", "parameters"}
@@ -220,14 +222,19 @@ class ParameterTree:
         parameter = self.parameter(path)
         merged = {entry.start: entry for entry in parameter.values}
         merged.update(values)
-        new_parameter = dataclasses.replace(
-            parameter, values=tuple(merged[d] for d in sorted(merged))
+        return self.with_parameter(
+            dataclasses.replace(parameter, values=tuple(merged[d] for d in sorted(merged)))
         )
-        concept = self._concepts[path.partition(".")[0]]
+
+    def with_parameter(self, parameter: Parameter) -> ParameterTree:
+        """A new tree where the parameter at ``parameter.path`` is replaced by this one."""
+        self.parameter(parameter.path)
+        concept_name, _, name = parameter.path.partition(".")
+        concept = self._concepts[concept_name]
         new_concept = dataclasses.replace(
-            concept, parameters={**concept.parameters, new_parameter.path.partition(".")[2]: new_parameter}
+            concept, parameters={**concept.parameters, name: parameter}
         )
-        return ParameterTree({**self._concepts, concept.name: new_concept})
+        return ParameterTree({**self._concepts, concept_name: new_concept})
 
     def digest(self) -> str:
         """A SHA-256 of every value and source, for manifests."""
@@ -347,15 +354,21 @@ def _parse_parameter(path: str, spec: Any, *, file: str, line: int) -> Parameter
         )
     values = spec["values"]
     if not isinstance(values, LineDict) or not values:
-        raise SimInputError(f"{file}:{spec.line_of('values')}: {path} needs at least one dated value")
+        raise SimInputError(
+            f"{file}:{spec.line_of('values')}: {path} needs at least one dated value"
+        )
     entries: list[DatedValue] = []
     for start, entry in values.items():
         where = f"{file}:{values.line_of(start)}: {path} {start}"
         if not _is_date(start):
             raise SimInputError(f"{where}: {start!r} is not a date (YYYY-MM-DD)")
         if entries and start <= entries[-1].start:
-            raise SimInputError(f"{where}: dates must ascend (this one follows {entries[-1].start})")
+            raise SimInputError(
+                f"{where}: dates must ascend (this one follows {entries[-1].start})"
+            )
         entries.append(_parse_entry(start, entry, file=file, where=where))
+    if unit == "switch" and any(entry.value not in (0.0, 1.0) for entry in entries):
+        raise SimInputError(f"{file}:{line}: {path} is a switch: its values must be 0 or 1")
     if len({type(entry.value) for entry in entries}) > 1:
         raise SimInputError(f"{file}:{line}: {path} mixes numbers and tables across dates")
     return Parameter(
@@ -369,7 +382,9 @@ def _parse_entry(start: dt.date, entry: Any, *, file: str, where: str) -> DatedV
     _check_keys(entry, required=_ENTRY_KEYS - {"note"}, allowed=_ENTRY_KEYS, file=file)
     evidence = entry["evidence"]
     if evidence not in EVIDENCE:
-        raise SimInputError(f"{where}: evidence must be one of {sorted(EVIDENCE)}, not {evidence!r}")
+        raise SimInputError(
+            f"{where}: evidence must be one of {sorted(EVIDENCE)}, not {evidence!r}"
+        )
     for field in ("reference", "url"):
         if not isinstance(entry[field], str) or not entry[field].strip():
             raise SimInputError(f"{where}: {field} must be a non-empty text")
@@ -406,7 +421,9 @@ def parse_value(value: Any, *, where: str) -> Value:
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+    )
 
 
 def _is_date(value: Any) -> bool:

@@ -12,7 +12,9 @@ import numpy as np
 from sim.entities import Households, Persons, households_from_columns, persons_from_columns
 
 
-def random_month(n_households: int, *, rng: np.random.Generator, max_children: int = 6) -> tuple[Persons, Households]:
+def random_month(
+    n_households: int, *, rng: np.random.Generator, max_children: int = 6
+) -> tuple[Persons, Households]:
     """``n_households`` random biståndshushåll for one month."""
     n_adults = rng.integers(1, 3, n_households)
     n_children = np.minimum(rng.geometric(0.45, n_households) - 1, max_children)
@@ -34,8 +36,11 @@ def random_month(n_households: int, *, rng: np.random.Generator, max_children: i
         "is_child": is_child,
         "is_in_school": is_in_school,
         "has_preschool_lunch": is_child & (age >= 1) & (age <= 6) & (rng.random(n) < 0.8),
-        "receives_underhallsstod": is_child & np.repeat(n_adults == 1, n_persons) & (rng.random(n) < 0.6),
-        "earnings_gross": earnings + np.where(is_child & (age >= 16), rng.choice([0.0, 2500.0], n), 0.0),
+        "receives_underhallsstod": is_child
+        & np.repeat(n_adults == 1, n_persons)
+        & (rng.random(n) < 0.6),
+        "earnings_gross": earnings
+        + np.where(is_child & (age >= 16), rng.choice([0.0, 2500.0], n), 0.0),
         "a_kassa": np.where(benefit_kind == 0, amount, 0.0),
         "aktivitetsstod": np.where(benefit_kind == 1, amount * 0.6, 0.0),
         "sjukpenning": np.where(benefit_kind == 2, amount, 0.0),
@@ -50,7 +55,9 @@ def random_month(n_households: int, *, rng: np.random.Generator, max_children: i
         hemforsakring=np.full(n_households, 150.0),
         housing_limit_factor=rng.choice([0.9, 1.0, 1.2], n_households),
         months_on_fs=rng.integers(0, 13, n_households),
-        jobbstimulans_months_used=np.where(rng.random(n_households) < 0.1, rng.integers(0, 30, n_households), 0),
+        jobbstimulans_months_used=np.where(
+            rng.random(n_households) < 0.1, rng.integers(0, 30, n_households), 0
+        ),
         takes_up_fs=rng.random(n_households) < 0.7,
     )
     return persons, households

@@ -16,7 +16,17 @@ def sim(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_household_text_walks_the_calculation_with_sources():
-    run = sim("household", "--date", "2026-03", "--adults", "2", "--child-ages", "3,7,12", "--housing-cost", "8000")
+    run = sim(
+        "household",
+        "--date",
+        "2026-03",
+        "--adults",
+        "2",
+        "--child-ages",
+        "3,7,12",
+        "--housing-cost",
+        "8000",
+    )
     assert run.returncode == 0, run.stderr
     assert "Riksnorm" in run.stdout and "Försörjningsstöd" in run.stdout
     assert "SFS 2025:1046" in run.stdout
@@ -24,12 +34,22 @@ def test_household_text_walks_the_calculation_with_sources():
 
 
 def test_household_json_has_the_documented_keys():
-    run = sim("household", "--date", "2026-03", "--child-ages", "4", "--housing-cost", "6000", "--json")
+    run = sim(
+        "household", "--date", "2026-03", "--child-ages", "4", "--housing-cost", "6000", "--json"
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     for key in (
-        "riksnorm", "reasonable_costs", "counted_income", "net_earnings", "barnbidrag",
-        "bostadsbidrag", "underhallsstod", "forsorjningsstod", "disposable_income", "sources",
+        "riksnorm",
+        "reasonable_costs",
+        "counted_income",
+        "net_earnings",
+        "barnbidrag",
+        "bostadsbidrag",
+        "underhallsstod",
+        "forsorjningsstod",
+        "disposable_income",
+        "sources",
     ):
         assert key in data, key
     assert data["riksnorm"] == 3940 + 3060 + 1410
@@ -37,7 +57,16 @@ def test_household_json_has_the_documented_keys():
 
 
 def test_other_income_for_the_second_adult():
-    run = sim("household", "--date", "2026-03", "--adults", "2", "--other-income", "a_kassa.2=9000", "--json")
+    run = sim(
+        "household",
+        "--date",
+        "2026-03",
+        "--adults",
+        "2",
+        "--other-income",
+        "a_kassa.2=9000",
+        "--json",
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["gross_income"] == 9000
 

@@ -49,7 +49,10 @@ any_household = st.one_of(households, couples)
 @given(spec=any_household, month=MONTHS, raise_by=st.integers(1, 30000))
 def test_more_earnings_never_raise_fs(spec, month, raise_by):
     richer = dataclasses.replace(spec, earnings=(spec.earnings[0] + raise_by, *spec.earnings[1:]))
-    assert calculate(richer, date=month)["forsorjningsstod"] <= calculate(spec, date=month)["forsorjningsstod"]
+    assert (
+        calculate(richer, date=month)["forsorjningsstod"]
+        <= calculate(spec, date=month)["forsorjningsstod"]
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -70,11 +73,11 @@ def test_adding_a_child_never_lowers_the_riksnorm(spec, month, child_age):
 
 def _take(persons: Persons, households: Households, h: int) -> tuple[Persons, Households]:
     rows = persons.household_idx == h
-    one_person_set = {
-        f.name: getattr(persons, f.name)[rows] for f in dataclasses.fields(Persons)
-    }
+    one_person_set = {f.name: getattr(persons, f.name)[rows] for f in dataclasses.fields(Persons)}
     one_person_set["household_idx"] = np.zeros(rows.sum(), dtype=np.int64)
-    one_household = {f.name: getattr(households, f.name)[[h]] for f in dataclasses.fields(Households)}
+    one_household = {
+        f.name: getattr(households, f.name)[[h]] for f in dataclasses.fields(Households)
+    }
     return Persons(**one_person_set), Households(**one_household)
 
 

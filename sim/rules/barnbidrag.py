@@ -17,7 +17,9 @@ import numpy as np
 from sim.rules.households import household_count
 
 
-def is_barnbidrag_child(*, age: np.ndarray, is_child: np.ndarray, is_in_school: np.ndarray, p: Any) -> np.ndarray:
+def is_barnbidrag_child(
+    *, age: np.ndarray, is_child: np.ndarray, is_in_school: np.ndarray, p: Any
+) -> np.ndarray:
     """True for a child with allmänt or förlängt barnbidrag or studiebidrag."""
     young = age < p.age_limit
     in_school = is_in_school & (age < p.studiebidrag_age_limit)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def forsorjningsstod(*, riksnorm: np.ndarray, skaliga_kostnader: np.ndarray, counted_income: np.ndarray) -> np.ndarray:
+def forsorjningsstod(
+    *, riksnorm: np.ndarray, skaliga_kostnader: np.ndarray, counted_income: np.ndarray
+) -> np.ndarray:
     """Entitlement to försörjningsstöd per household, SEK/month (never negative).
 
     >>> forsorjningsstod(riksnorm=np.array([5220.0, 5220.0]), skaliga_kostnader=np.array([6000.0, 6000.0]),

@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def household_sum(values: np.ndarray, *, household_idx: np.ndarray, n_households: int) -> np.ndarray:
+def household_sum(
+    values: np.ndarray, *, household_idx: np.ndarray, n_households: int
+) -> np.ndarray:
     """Sum person values by household (float64).
 
     >>> household_sum(np.array([1.0, 2.0, 4.0]), household_idx=np.array([0, 0, 2]), n_households=3)
@@ -17,7 +19,9 @@ def household_sum(values: np.ndarray, *, household_idx: np.ndarray, n_households
     return np.bincount(household_idx, weights=values, minlength=n_households)
 
 
-def household_count(mask: np.ndarray, *, household_idx: np.ndarray, n_households: int) -> np.ndarray:
+def household_count(
+    mask: np.ndarray, *, household_idx: np.ndarray, n_households: int
+) -> np.ndarray:
     """Count persons where ``mask`` is true, by household (int64).
 
     >>> household_count(np.array([True, False, True]), household_idx=np.array([0, 0, 1]), n_households=2)

@@ -32,7 +32,9 @@ def jobbstimulans_applies(
     return started & (jobbstimulans_months_used < p.duration_months)
 
 
-def jobbstimulans_disregard(*, net_earnings_adults: np.ndarray, applies: np.ndarray, p: Any) -> np.ndarray:
+def jobbstimulans_disregard(
+    *, net_earnings_adults: np.ndarray, applies: np.ndarray, p: Any
+) -> np.ndarray:
     """The part of the adults' net earnings that is not counted, per household, SEK/month.
 
     >>> from sim.params import default_law; import datetime as dt

@@ -78,16 +78,23 @@ def riksnorm(
     has_preschool_lunch: np.ndarray,
     is_cohabiting: np.ndarray,
     p: Any,
+    child_cost_factor: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Riksnorm per household and its parts, SEK/month.
 
-    Returns ``personal_children``, ``personal_adults``, ``common`` and ``total``.
+    ``child_cost_factor`` scales each child's personal cost (the bidragstak's fourth-child
+    rule); None means 1. Returns ``personal_children``, ``personal_adults``, ``common`` and
+    ``total``.
     """
     n_households = len(is_cohabiting)
     children = personal_cost_children(
         age=age, has_preschool_lunch=has_preschool_lunch, is_child=is_child, p=p
     )
-    personal_children = household_sum(children, household_idx=household_idx, n_households=n_households)
+    if child_cost_factor is not None:
+        children = children * child_cost_factor
+    personal_children = household_sum(
+        children, household_idx=household_idx, n_households=n_households
+    )
     n_persons = np.bincount(household_idx, minlength=n_households)
     n_adults = household_count(~is_child, household_idx=household_idx, n_households=n_households)
     personal_adults = personal_cost_adults(n_adults=n_adults, is_cohabiting=is_cohabiting, p=p)

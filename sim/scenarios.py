@@ -1,0 +1,344 @@
+"""Scenarios as data: a name, a base, dated parameter changes, switches and assumptions.
+
+A scenario file (``scenarios/*.yaml``)::
+
+    name: bidragstak
+    description: What the scenario is.
+    base: baseline                     # another scenario (its changes apply first) or none
+    switches:                          # structural rules turned on from a date
+      bidragstak.modernised_riksnorm: 2027-01-01
+    changes:                           # parameter changes by dotted path and date
+      bidragstak.fourth_child_phase:
+        2027-01-01: {set: 0.5, status: assumption, source: "phase-in steps not public"}
+        2027-07-01: {set: 1.0, status: assumption, source: "..."}
+      riksnorm.adult_single:
+        2027-01-01: {scale: 0.95, status: proposal, source: "..."}
+    assumptions:
+      set: central                     # behaviour: none | low | central | high
+      values: {bidragstak.riksnorm_cut: 0.10}
+
+``status`` says what a value is: ``law`` (enacted), ``proposal`` (a proposition or inquiry)
+or ``assumption``. ``set`` replaces the value from the date on; ``scale`` multiplies every
+value in force from the date on. Switches are parameters of unit ``switch`` set to 1.
+
+Errors name the file, the line and, for an unknown path, the closest valid one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sim.assumptions import Assumptions, default_assumptions
+from sim.errors import SimInputError
+from sim.params import DatedValue, ParameterTree, Table, closest_hint, default_law, is_number
+from sim.projection import LAST_YEAR, project_law
+from sim.yamlio import LineDict, load_yaml
+
+#: Behaviour assumption sets a scenario may name.
+ASSUMPTION_SETS = ("none", "low", "central", "high")
+STATUSES = {"law": "law", "proposal": "government", "assumption": "assumption"}
+_TOP_KEYS = {"name", "description", "base", "switches", "changes", "assumptions"}
+_CHANGE_KEYS = {"set", "scale", "status", "source"}
+FIRST_DATE = dt.date(2024, 1, 1)
+LAST_DATE = dt.date(LAST_YEAR, 12, 31)
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One dated change of one parameter."""
+
+    path: str
+    start: dt.date
+    operation: str  # "set" or "scale"
+    value: float
+    status: str
+    source: str
+    where: str  # file:line, for messages
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A validated scenario, its base resolved (``changes`` include the base's first)."""
+
+    name: str
+    description: str
+    changes: tuple[Change, ...]
+    assumption_set: str
+    assumption_values: Mapping[str, float]
+    source_file: str
+
+    def law(self, year: int, *, law: ParameterTree | None = None) -> ParameterTree:
+        """The law of this scenario, projected to the end of ``year``."""
+        tree = project_law(law or default_law(), year)
+        for change in self.changes:
+            tree = _apply(tree, change)
+        return tree
+
+    def assumptions(self, base: Assumptions | None = None) -> Assumptions:
+        """The assumptions with this scenario's overrides."""
+        return (base or default_assumptions()).with_values(self.assumption_values)
+
+
+def scenarios_dir() -> Path:
+    """The project's ``scenarios/`` folder (beside the package in a checkout)."""
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def available_scenarios() -> list[str]:
+    return sorted(path.stem for path in scenarios_dir().glob("*.yaml"))
+
+
+def load_scenario(name_or_path: str | Path, *, law: ParameterTree | None = None) -> Scenario:
+    """A scenario by name (``scenarios/<name>.yaml``) or by file path, validated."""
+    return _load(name_or_path, law=law or project_law(default_law(), LAST_YEAR), seen=())
+
+
+def _locate(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    if text.endswith((".yaml", ".yml")) or "/" in text:
+        path = Path(text)
+        if not path.is_file():
+            raise SimInputError(f"scenario file {text} not found")
+        return path
+    path = scenarios_dir() / f"{text}.yaml"
+    if not path.is_file():
+        names = available_scenarios()
+        raise SimInputError(
+            f"unknown scenario {text!r}{closest_hint(text, names)}; known: {', '.join(names)}"
+        )
+    return path
+
+
+def _load(name_or_path: str | Path, *, law: ParameterTree, seen: tuple[str, ...]) -> Scenario:
+    path = _locate(name_or_path)
+    file = str(path)
+    if file in seen:
+        raise SimInputError(f"{file}: scenario bases form a cycle")
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise SimInputError(f"{file}: a scenario file must be a mapping")
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise SimInputError(
+                f"{file}:{data.line_of(key)}: unknown key {key!r}{closest_hint(str(key), _TOP_KEYS)}"
+            )
+    for key in ("name", "description"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise SimInputError(f"{file}:{data.start_line}: '{key}' must be a non-empty text")
+    changes: list[Change] = []
+    base = data.get("base")
+    assumption_set = "central"
+    assumption_values: dict[str, float] = {}
+    if base not in (None, "none"):
+        if not isinstance(base, str):
+            raise SimInputError(f"{file}:{data.line_of('base')}: base must be a scenario name")
+        base_path = _locate(base if "/" in base or base.endswith(".yaml") else base)
+        parent = _load(base_path, law=law, seen=(*seen, file))
+        changes.extend(parent.changes)
+        assumption_set = parent.assumption_set
+        assumption_values.update(parent.assumption_values)
+    changes.extend(_switches(data, file, law))
+    changes.extend(_changes(data, file, law))
+    if "assumptions" in data:
+        assumption_set, values = _assumptions(data, file)
+        assumption_values.update(values)
+    return Scenario(
+        name=data["name"].strip(),
+        description=" ".join(data["description"].split()),
+        changes=tuple(changes),
+        assumption_set=assumption_set,
+        assumption_values=assumption_values,
+        source_file=file,
+    )
+
+
+def _check_path(path: Any, law: ParameterTree, where: str) -> str:
+    if not isinstance(path, str) or path not in law.paths():
+        raise SimInputError(
+            f"{where}: unknown parameter path {path!r}{closest_hint(str(path), law.paths())}"
+        )
+    return path
+
+
+def _check_date(value: Any, where: str) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise SimInputError(f"{where}: {value!r} is not a date (YYYY-MM-DD)")
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise SimInputError(
+            f"{where}: date {value} is outside the law's range {FIRST_DATE} to {LAST_DATE}"
+        )
+    return value
+
+
+def _switches(data: LineDict, file: str, law: ParameterTree) -> list[Change]:
+    switches = data.get("switches") or LineDict()
+    if not isinstance(switches, LineDict):
+        raise SimInputError(
+            f"{file}:{data.line_of('switches')}: switches must map a path to a start date"
+        )
+    result = []
+    for path, start in switches.items():
+        where = f"{file}:{switches.line_of(path)}"
+        _check_path(path, law, where)
+        if law.parameter(path).unit != "switch":
+            raise SimInputError(
+                f"{where}: {path} is not a switch (unit {law.parameter(path).unit}); use changes"
+            )
+        result.append(
+            Change(
+                path,
+                _check_date(start, where),
+                "set",
+                1.0,
+                "proposal",
+                f"switch in {data['name']}",
+                where,
+            )
+        )
+    return result
+
+
+def _changes(data: LineDict, file: str, law: ParameterTree) -> list[Change]:
+    changes = data.get("changes") or LineDict()
+    if not isinstance(changes, LineDict):
+        raise SimInputError(
+            f"{file}:{data.line_of('changes')}: changes must map a path to dated values"
+        )
+    result = []
+    for path, dated in changes.items():
+        where = f"{file}:{changes.line_of(path)}"
+        _check_path(path, law, where)
+        parameter = law.parameter(path)
+        if not isinstance(dated, LineDict) or not dated:
+            raise SimInputError(f"{where}: {path} needs dated values, e.g. 2027-01-01: {{set: 1}}")
+        for start, spec in dated.items():
+            at = f"{file}:{dated.line_of(start)}"
+            _check_date(start, at)
+            if not isinstance(spec, LineDict):
+                raise SimInputError(
+                    f"{at}: {path} {start}: expected {{set|scale: number, status: ..., source: ...}}"
+                )
+            for key in spec:
+                if key not in _CHANGE_KEYS:
+                    raise SimInputError(
+                        f"{file}:{spec.line_of(key)}: unknown key {key!r}{closest_hint(str(key), _CHANGE_KEYS)}"
+                    )
+            operations = [key for key in ("set", "scale") if key in spec]
+            if len(operations) != 1:
+                raise SimInputError(f"{at}: {path} {start}: give exactly one of set or scale")
+            operation = operations[0]
+            value = spec[operation]
+            if not is_number(value):
+                raise SimInputError(
+                    f"{at}: {path} {start}: {operation} must be a number, not {value!r}"
+                )
+            _check_range(
+                parameter.unit,
+                operation,
+                float(value),
+                isinstance(parameter.values[0].value, Table),
+                f"{at}: {path} {start}",
+            )
+            status = spec.get("status")
+            if status not in STATUSES:
+                raise SimInputError(
+                    f"{at}: {path} {start}: status must be one of {sorted(STATUSES)}, not {status!r}"
+                )
+            source = spec.get("source")
+            if not isinstance(source, str) or not source.strip():
+                raise SimInputError(f"{at}: {path} {start}: every change needs a source")
+            result.append(Change(path, start, operation, float(value), status, source.strip(), at))
+    return result
+
+
+def _check_range(unit: str, operation: str, value: float, is_table: bool, where: str) -> None:
+    if operation == "scale":
+        if value < 0:
+            raise SimInputError(f"{where}: scale must not be negative")
+        return
+    if is_table:
+        raise SimInputError(f"{where}: a table can only be scaled, not set to a number")
+    if unit == "switch" and value not in (0.0, 1.0):
+        raise SimInputError(f"{where}: a switch is 0 or 1, not {value}")
+    if unit == "share" and not 0 <= value <= 1:
+        raise SimInputError(f"{where}: a share must be between 0 and 1, not {value}")
+    if value < 0:
+        raise SimInputError(f"{where}: {value} is negative")
+
+
+def _assumptions(data: LineDict, file: str) -> tuple[str, dict[str, float]]:
+    spec = data["assumptions"]
+    where = f"{file}:{data.line_of('assumptions')}"
+    if not isinstance(spec, LineDict):
+        raise SimInputError(
+            f"{where}: assumptions must be a mapping with 'set' and optional 'values'"
+        )
+    for key in spec:
+        if key not in ("set", "values"):
+            raise SimInputError(
+                f"{file}:{spec.line_of(key)}: unknown key {key!r}{closest_hint(str(key), ['set', 'values'])}"
+            )
+    assumption_set = spec.get("set", "central")
+    if assumption_set not in ASSUMPTION_SETS:
+        raise SimInputError(
+            f"{file}:{spec.line_of('set')}: unknown assumption set {assumption_set!r}"
+            f"{closest_hint(str(assumption_set), ASSUMPTION_SETS)}; use one of {', '.join(ASSUMPTION_SETS)}"
+        )
+    values = spec.get("values") or {}
+    if not isinstance(values, dict):
+        raise SimInputError(
+            f"{file}:{spec.line_of('values')}: values must map an assumption path to a number"
+        )
+    base = default_assumptions()
+    for path, value in values.items():
+        try:
+            base.with_values({path: value})
+        except SimInputError as error:
+            raise SimInputError(f"{file}:{values.line_of(path)}: {error}") from None
+    return assumption_set, dict(values)
+
+
+def _apply(tree: ParameterTree, change: Change) -> ParameterTree:
+    parameter = tree.parameter(change.path)
+    evidence = STATUSES[change.status]
+    note = f"{change.operation} {change.value:g} from {change.start} by scenario ({change.where})"
+    kept = [entry for entry in parameter.values if entry.start < change.start]
+    if change.operation == "set":
+        new = [DatedValue(change.start, change.value, change.source, _url(change), evidence, note)]
+    else:
+        at_start = parameter.entry_at(change.start)
+        later = [entry for entry in parameter.values if entry.start > change.start]
+        new = [
+            DatedValue(
+                entry.start if entry is not at_start else change.start,
+                _scale(entry.value, change.value),
+                f"{entry.reference}; scaled by scenario: {change.source}",
+                entry.url,
+                evidence,
+                note,
+            )
+            for entry in [at_start, *later]
+        ]
+    entries = {entry.start: entry for entry in kept + new}
+    replaced = dataclasses.replace(parameter, values=tuple(entries[d] for d in sorted(entries)))
+    return tree.with_parameter(replaced)
+
+
+def _scale(value: float | Table, factor: float) -> float | Table:
+    if isinstance(value, Table):
+        return Table(
+            value.key, {k: c if k == value.key else c * factor for k, c in value.columns.items()}
+        )
+    return value * factor
+
+
+def _url(change: Change) -> str:
+    return (
+        "https://github.com/ (scenario file "
+        + change.where.rsplit(":", 1)[0].rsplit("/", 1)[-1]
+        + ")"
+    )
