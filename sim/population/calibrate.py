@@ -194,6 +194,33 @@ class CalibrationResult:
 
 
 # --------------------------------------------------------------------------------------
+# O(n) products. Memory-bound, so BLAS threads gain little; on a busy machine (replications
+# in parallel processes) OpenBLAS's thread hand-offs made a dot product of 1e5 numbers take
+# 10 ms instead of 0.02 ms. einsum's own single-threaded loops avoid that; BLAS is kept for
+# matrix products with many columns, where it wins.
+# --------------------------------------------------------------------------------------
+
+#: Up to this many dense columns, matrix-vector products use einsum rather than BLAS.
+_EINSUM_MAX_COLUMNS = 16
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.einsum("i,i->", a, b))
+
+
+def _matvec(matrix: np.ndarray, vec: np.ndarray) -> np.ndarray:
+    if matrix.shape[1] <= _EINSUM_MAX_COLUMNS:
+        return np.einsum("ij,j->i", matrix, vec)
+    return matrix @ vec
+
+
+def _vecmat(vec: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    if matrix.shape[1] <= _EINSUM_MAX_COLUMNS:
+        return np.einsum("i,ij->j", vec, matrix)
+    return vec @ matrix
+
+
+# --------------------------------------------------------------------------------------
 # Calibration functions F, F' and Psi = integral of F, for the logit and raking distances
 # --------------------------------------------------------------------------------------
 
@@ -244,7 +271,7 @@ class _Distance:
             low, up = self.lower, self.upper
             softplus = np.logaddexp(0.0, a * u + c) - np.logaddexp(0.0, c)
             psi = low * u + ((up - low) / a) * softplus
-        return float(base_weights @ psi), float(base_weights @ np.abs(psi))
+        return _dot(base_weights, psi), _dot(base_weights, np.abs(psi))
 
 
 # --------------------------------------------------------------------------------------
@@ -287,7 +314,7 @@ class _Design:
             lam = np.concatenate(([0.0], multipliers[offsets[v] : offsets[v + 1]]))
             u += lam[code]
         if self.dense is not None:
-            u += self.dense @ multipliers[self.n_categorical :]
+            u += _matvec(self.dense, multipliers[self.n_categorical :])
         return u
 
     def transpose_times(self, vec: np.ndarray) -> np.ndarray:
@@ -297,7 +324,7 @@ class _Design:
             for code, size in zip(self.codes, self.sizes, strict=True)
         ]
         if self.dense is not None:
-            parts.append(vec @ self.dense)
+            parts.append(_vecmat(vec, self.dense))
         return np.concatenate(parts) if parts else np.zeros(0)
 
     def gram(self, h: np.ndarray) -> np.ndarray:
@@ -329,14 +356,17 @@ class _Design:
                     )[1:]
             out[nc:, :nc] = out[:nc, nc:].T
             # dense x dense: sum over row chunks of B'B with B = diag(sqrt h) X (h >= 0);
-            # numpy hands B.T @ B of a C-contiguous B to BLAS syrk.
+            # numpy hands B.T @ B of a C-contiguous B to BLAS syrk (einsum for few columns).
             root_h = np.sqrt(h)
             dense_block = np.zeros((m, m))
             for start in range(0, self.n_records, _CHUNK_ROWS):
                 stop = start + _CHUNK_ROWS
                 chunk = np.array(self.dense[start:stop], order="C")  # a copy, always
                 chunk *= root_h[start:stop, None]
-                dense_block += chunk.T @ chunk
+                if m <= _EINSUM_MAX_COLUMNS:
+                    dense_block += np.einsum("ij,ik->jk", chunk, chunk)
+                else:
+                    dense_block += chunk.T @ chunk
             out[nc:, nc:] = 0.5 * (dense_block + dense_block.T)
         return out
 
@@ -456,8 +486,8 @@ def _reachable_range(
     ]
     pos_parts, neg_parts = list(cat), [np.zeros_like(c) for c in cat]
     if design.dense is not None:
-        pos_parts.append(d @ np.maximum(design.dense, 0.0))
-        neg_parts.append(d @ np.minimum(design.dense, 0.0))
+        pos_parts.append(_vecmat(d, np.maximum(design.dense, 0.0)))
+        neg_parts.append(_vecmat(d, np.minimum(design.dense, 0.0)))
     pos, neg = np.concatenate(pos_parts), np.concatenate(neg_parts)
     low, up = distance.lower, distance.upper
     with np.errstate(invalid="ignore"):
@@ -711,7 +741,7 @@ def _result(
         max_relative_error=float(errors.max()),
         achieved={row.id: row.achieved for row in rows},
         margins=rows,
-        design_effect=float(n_pos * (w_pos @ w_pos) / total**2) if total > 0 else math.nan,
+        design_effect=n_pos * _dot(w_pos, w_pos) / total**2 if total > 0 else math.nan,
         weight_ratio_min=float(ratios.min()) if n_pos else math.nan,
         weight_ratio_max=float(ratios.max()) if n_pos else math.nan,
         top1_share=float(top.sum() / total) if total > 0 else math.nan,
