@@ -5,8 +5,9 @@ sampling unit; each dwelling's value is the sum over its biståndshushåll or pe
 calls :func:`sim.population.calibrate.calibrate` (bounded logit calibration, weights within
 :data:`WEIGHT_BOUNDS` times the design weight). The low-economic-standard margin depends on
 the weighted median, which depends on the weights: the line is recomputed with the new
-weights and the calibration repeated :data:`LINE_ITERATIONS` times; the report gives the
-rate achieved with the final weights and line.
+weights and the calibration repeated, warm-started from the last multipliers, until the
+line moves by at most :data:`LINE_TOLERANCE` (relative; at most :data:`LINE_ITERATIONS`
+rounds); the report gives the rate achieved with the final weights and line.
 
 :func:`build_population` is the library function behind ``sim population``: it writes the
 parquet tables, ``calibration_report.md``/``.json``, ``summary.json`` and ``manifest.json``
@@ -27,8 +28,13 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import SimInputError
-from sim.population.calibrate import CalibrationResult, Margin, calibrate
-from sim.population.generate import DWELLING_TARGET_IDS, Population, generate
+from sim.population.calibrate import CalibrationResult, CategoricalMargin, Margin, calibrate
+from sim.population.generate import (
+    DWELLING_TARGET_IDS,
+    SUPPORTED_YEARS,
+    Population,
+    generate,
+)
 from sim.population.receipt import simulate_receipt
 from sim.population.report import render_report, report_rows
 from sim.population.summary import (
@@ -42,8 +48,11 @@ from sim.population.targets import AlignedTarget, aligned_targets, load_targets
 
 #: Final weights stay within these multiples of the design weight.
 WEIGHT_BOUNDS = (0.2, 5.0)
-#: Calibrate, recompute the poverty line with the new weights, calibrate again: this often.
-LINE_ITERATIONS = 4
+#: Calibrate, recompute the poverty line with the new weights, calibrate again (warm
+#: started from the last multipliers) until the line moves by at most LINE_TOLERANCE
+#: (relative), and at most LINE_ITERATIONS times.
+LINE_ITERATIONS = 8
+LINE_TOLERANCE = 1e-3
 #: Version of the generator written into manifests.
 GENERATOR_VERSION = "1"
 
@@ -56,6 +65,7 @@ class CalibratedPopulation:
     result: CalibrationResult
     targets: list[AlignedTarget]
     poverty_line: float
+    line_rounds: int = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,8 +84,9 @@ def _dwelling_sum(population: Population, unit_values: np.ndarray) -> np.ndarray
 
 
 def _margins(
-    population: Population, targets: list[AlignedTarget], poverty_line: float
-) -> list[Margin]:
+    population: Population, targets: list[AlignedTarget]
+) -> list[Margin | CategoricalMargin]:
+    """Every margin except the low-economic-standard one (which depends on the line)."""
     by_key = {t.target.key: t for t in targets if t.use == "margin"}
     paid = population.household_months_array("forsorjningsstod")
     months = (paid > 0).sum(axis=1)
@@ -84,14 +95,21 @@ def _margins(
     dwelling_type = population.dwellings["dwelling_type"].to_numpy()
     year = population.year
     fs_households = by_key[f"fs_households@{year}"].value
-    margins: list[Margin] = []
+    margins: list[Margin | CategoricalMargin] = []
 
     def add(key: str, values: np.ndarray, target: float) -> None:
         t = by_key[key]
         margins.append(Margin(key, values, target, t.target.source))
 
-    for code, id_ in enumerate(DWELLING_TARGET_IDS):
-        add(f"{id_}@2021", (dwelling_type == code).astype(float), by_key[f"{id_}@2021"].value)
+    margins.append(
+        CategoricalMargin(
+            "scb_hh",
+            dwelling_type,
+            [by_key[f"{id_}@2021"].value for id_ in DWELLING_TARGET_IDS],
+            labels=[f"{id_}@2021" for id_ in DWELLING_TARGET_IDS],
+            source=by_key[f"{DWELLING_TARGET_IDS[0]}@2021"].target.source,
+        )
+    )
     persons = np.bincount(population.persons["dwelling_idx"].to_numpy(), minlength=n_dw)
     add("scb_persons_total@2021", persons.astype(float), by_key["scb_persons_total@2021"].value)
     add(f"fs_households@{year}", _dwelling_sum(population, recipient), fs_households)
@@ -123,13 +141,21 @@ def _margins(
             _dwelling_sum(population, recipient * (types == code)),
             by_key[key].value * fs_households,
         )
-    standard, persons_dw = economic_standard(population)
-    add(
-        f"scb_low_economic_standard@{year}",
-        persons_dw * (standard < poverty_line),
-        by_key[f"scb_low_economic_standard@{year}"].value * by_key["scb_persons_total@2021"].value,
-    )
     return margins
+
+
+def _low_standard_margin(
+    targets: list[AlignedTarget], standard: np.ndarray, persons_dw: np.ndarray, line: float
+) -> Margin:
+    """Persons below the low-economic-standard line: rate × persons."""
+    by_key = {t.target.key: t for t in targets if t.use == "margin"}
+    key = next(k for k in by_key if k.startswith("scb_low_economic_standard@"))
+    return Margin(
+        key,
+        persons_dw * (standard < line),
+        by_key[key].value * by_key["scb_persons_total@2021"].value,
+        by_key[key].target.source,
+    )
 
 
 def calibrate_population(
@@ -138,23 +164,50 @@ def calibrate_population(
     """Calibrate the dwelling weights of a simulated population to the aligned targets."""
     targets = aligned_targets(load_targets(targets_path), population.year)
     base = population.dwellings["design_weight"].to_numpy()
-    weights = base
     standard, persons_dw = economic_standard(population)
-    result = None
-    line = 0.0
-    for _ in range(LINE_ITERATIONS):
-        line = 0.6 * weighted_median(standard, weights * persons_dw)
-        margins = _margins(population, targets, line)
-        result = calibrate(base, margins, bounds=WEIGHT_BOUNDS)
-        weights = result.weights
+    fixed = _margins(population, targets)
+    line = 0.6 * weighted_median(standard, base * persons_dw)
+    result, start, rounds = None, None, 0
+    while rounds < LINE_ITERATIONS:
+        rounds += 1
+        margins = [*fixed, _low_standard_margin(targets, standard, persons_dw, line)]
+        result = calibrate(base, margins, bounds=WEIGHT_BOUNDS, start=start)
+        start = result.multipliers
+        new_line = 0.6 * weighted_median(standard, result.weights * persons_dw)
+        settled = abs(new_line - line) <= LINE_TOLERANCE * line
+        line = new_line
+        if settled:
+            break
     assert result is not None
-    line = 0.6 * weighted_median(standard, weights * persons_dw)
-    return CalibratedPopulation(population.with_weights(weights), result, targets, line)
+    return CalibratedPopulation(
+        population.with_weights(result.weights), result, targets, line, rounds
+    )
 
 
 def _progress(progress: Callable[[str], None] | None, text: str) -> None:
     if progress is not None:
         progress(text)
+
+
+def validate_arguments(
+    *, year: int, n_households: int, seed: int, targets_path: str | Path | None = None
+) -> None:
+    """Reject bad arguments before any work or progress output.
+
+    Checks, in order: the size (a positive integer), the year (supported by the generator),
+    the seed (a non-negative integer) and the targets file (readable, well formed, with the
+    rows the year needs). Raises :class:`~sim.errors.SimInputError` with one clear line.
+    """
+    if isinstance(n_households, bool) or not isinstance(n_households, int | np.integer):
+        raise SimInputError(f"the number of households must be an integer, not {n_households!r}")
+    if n_households <= 0:
+        raise SimInputError(f"the number of households must be positive, not {n_households}")
+    if year not in SUPPORTED_YEARS:
+        supported = ", ".join(str(y) for y in SUPPORTED_YEARS)
+        raise SimInputError(f"year {year} is not supported (supported: {supported})")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SimInputError(f"the seed must be a non-negative integer, not {seed!r}")
+    aligned_targets(load_targets(targets_path), year)
 
 
 def make_population(
@@ -166,11 +219,7 @@ def make_population(
     progress: Callable[[str], None] | None = None,
 ) -> CalibratedPopulation:
     """Generate, simulate the months of försörjningsstöd, and calibrate (nothing written)."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise SimInputError(f"the seed must be a non-negative integer, not {seed!r}")
-    # Read the targets first so that a bad file fails before the work.
-    if year == 2024:
-        aligned_targets(load_targets(targets_path), year)
+    validate_arguments(year=year, n_households=n_households, seed=seed, targets_path=targets_path)
     root = np.random.SeedSequence(seed)
     gen_seq, receipt_seq = root.spawn(2)
     _progress(progress, "generating households")
@@ -200,8 +249,13 @@ def build_population(
     ``force``.
     """
     out_dir = Path(out_dir)
-    if out_dir.exists() and not force:
-        raise SimInputError(f"{out_dir} exists; use --force to overwrite it")
+    validate_arguments(year=year, n_households=n_households, seed=seed, targets_path=targets_path)
+    if out_dir.exists() and not (force and out_dir.is_dir()):
+        what = "exists" if out_dir.is_dir() else "exists and is not a folder"
+        hint = "; use --force to overwrite it" if out_dir.is_dir() else ""
+        raise SimInputError(f"{out_dir} {what}{hint}")
+    if out_dir.parent.exists() and not out_dir.parent.is_dir():
+        raise SimInputError(f"{out_dir.parent} is not a folder")
     calibrated = make_population(
         year=year,
         n_households=n_households,
@@ -272,7 +326,7 @@ def _diagnostics(calibrated: CalibratedPopulation) -> dict[str, object]:
         "top1_share": r.top1_share,
         "bounds": list(WEIGHT_BOUNDS),
         "poverty_line_sek_year": calibrated.poverty_line,
-        "line_iterations": LINE_ITERATIONS,
+        "line_rounds": calibrated.line_rounds,
     }
 
 

@@ -38,6 +38,8 @@ P_CONTINUE = 0.95
 P_CLAIM_MAX = 0.50
 #: Entitlement (SEK/month) at which the claim probability is 63 % of its maximum.
 CLAIM_SCALE_SEK = 4_000.0
+#: Progress lines: after which month, what text.
+_PROGRESS_AT = {0: "lead-in months -5..0 done", 6: "months 1-6 done", 12: "months 7-12 done"}
 #: Monthly probability that a household's take-up propensity is drawn anew.
 P_REDRAW = 0.10
 
@@ -85,7 +87,8 @@ def simulate_receipt(
         params_for_month: month (1..12) -> resolved law; default
             ``default_law().resolve(date(year, month, 1))``. Lead-in months use January's law.
         compute: the engine (default :func:`sim.engine.compute`).
-        progress: called with a short text after each month.
+        progress: called with a short text after the lead-in, after June and after
+            December (three lines).
     """
     if compute is None:
         from sim.engine import compute as engine_compute
@@ -135,7 +138,7 @@ def simulate_receipt(
             takes_up_out[:, i] = takes_up
         js_used = js_used + (result.jobbstimulans_applies & (paid > 0))
         months_on_fs = np.where(paid > 0, months_on_fs + 1, 0.0)
-        if progress is not None:
-            progress(f"month {month}")
+        if progress is not None and month in _PROGRESS_AT:
+            progress(_PROGRESS_AT[month])
     year = ReceiptYear(takes_up_fs=takes_up_out, **out)
     return dataclasses.replace(population, household_months=year.table())

@@ -417,3 +417,53 @@ def test_feasible_problems_converge_within_bounds(problem, bounds):
     ratio = result.weights[base > 0] / base[base > 0]
     low, up = bounds if bounds is not None else (0.0, math.inf)
     assert np.all((ratio > low) & (ratio < up))
+
+
+# ---------------------------------------------------------------------------------------
+# Sparse dense columns and warm starts
+# ---------------------------------------------------------------------------------------
+
+
+def test_hessian_with_sparse_columns_equals_the_explicit_product():
+    from sim.population.calibrate import _build
+
+    rng = np.random.default_rng(11)
+    n = 4_000
+    recipient = rng.random(n) < 0.05
+    margins = [
+        CategoricalMargin("region", rng.integers(0, 4, n), np.ones(4)),
+        CategoricalMargin("fs_type", np.where(recipient, rng.integers(0, 3, n), -1), np.ones(3)),
+        Margin("persons", rng.integers(1, 5, n).astype(float), 1.0),
+        Margin("paid", np.where(recipient, rng.gamma(2.0, 5_000.0, n), 0.0), 1.0),
+        Margin("months", np.where(recipient, rng.integers(1, 13, n), 0).astype(float), 1.0),
+        Margin("income", rng.lognormal(10.0, 1.0, n), 1.0),
+    ]
+    design, *_ = _build(margins, n)
+    assert design.sparse_columns.tolist() == [1, 2]  # paid, months
+    explicit = np.column_stack(
+        [margins[0].codes == c for c in range(4)]
+        + [margins[1].codes == c for c in range(3)]
+        + [m.values for m in margins[2:]]
+    ).astype(float)
+    h = rng.random(n)
+    np.testing.assert_allclose(design.gram(h), explicit.T @ (h[:, None] * explicit), rtol=1e-12)
+
+
+def test_warm_start_reaches_the_same_weights_in_fewer_iterations():
+    rng = np.random.default_rng(5)
+    n = 5_000
+    base = rng.uniform(0.5, 2.0, n)
+    codes = rng.integers(0, 5, n)
+    amount = rng.gamma(2.0, 1.0, n)
+    margins = [
+        CategoricalMargin("c", codes, np.bincount(codes, weights=base * 1.1, minlength=5)),
+        Margin("amount", amount, float(base @ amount) * 1.2),
+    ]
+    cold = calibrate(base, margins, tol=1e-10)
+    nudged = [margins[0], Margin("amount", amount, float(base @ amount) * 1.21)]
+    from_zero = calibrate(base, nudged, tol=1e-10)
+    warm = calibrate(base, nudged, tol=1e-10, start=cold.multipliers)
+    np.testing.assert_allclose(warm.weights, from_zero.weights, rtol=1e-8)
+    assert warm.iterations < from_zero.iterations
+    with pytest.raises(SimInputError, match="start"):
+        calibrate(base, margins, start=np.zeros(2))
