@@ -142,6 +142,45 @@ def population(
 
 
 @app.command()
+def run(
+    out: Annotated[str, typer.Option(help="Output folder (written atomically).")],
+    scenarios: Annotated[
+        str, typer.Option(help="Comma list of scenario names in scenarios/ or scenario files.")
+    ] = "baseline,bidragstak,aktivitetskrav,kombinerad",
+    year: Annotated[int, typer.Option(help="Simulated calendar year.")] = 2027,
+    population: Annotated[
+        str | None, typer.Option(help="Population folder (default: data/synthetic).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed (default: the population's own).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+) -> None:
+    """Run scenarios on a population and write the results table and manifest."""
+    from pathlib import Path
+
+    from sim.progress import StageProgress
+    from sim.run import DEFAULT_POPULATION, describe, read_population, run_scenarios, write_results
+
+    if Path(out).exists() and not force:
+        raise SimInputError(f"{out} exists; use --force to overwrite it")
+    names = [name.strip() for name in scenarios.split(",") if name.strip()]
+    if not names:
+        raise SimInputError("--scenarios names no scenario")
+    population_path = Path(population) if population else DEFAULT_POPULATION
+    pop, population_seed = read_population(population_path)
+    with StageProgress("sim run") as progress:
+        result = run_scenarios(
+            names,
+            year=year,
+            population=pop,
+            seed=population_seed if seed is None else seed,
+            progress=progress,
+        )
+        write_results(result, out, force=force, population_path=population_path)
+    typer.echo(describe(result.table()))
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
 def examples() -> None:
     """Print the worked household examples (the main job of `make run` for now)."""
     from sim.examples import print_examples

@@ -39,10 +39,12 @@ class MonthResult:
     Household level: ``n_persons``, ``n_adults``, ``n_children``; ``riksnorm`` and its parts
     (``riksnorm_personal_children``, ``riksnorm_personal_adults``, ``riksnorm_common``),
     all after the bidragstak's rules where they apply; ``norm_topup`` (granted above the
-    norm);
+    norm); ``fourth_child_reduction`` and ``modernisation_reduction`` (how much the
+    bidragstak's fourth-child rule and modernised norm lower the riksnorm);
     ``housing_limit``, ``housing_counted`` and ``reasonable_costs``; ``gross_income``,
     ``income_tax``, ``net_earnings`` (adults), ``net_other_income`` (adults' net taxable
-    benefits and tax-free income), ``net_income_children``; ``barnbidrag`` (incl.
+    benefits and tax-free income), ``net_income_children`` and ``net_earnings_children``;
+    ``barnbidrag`` (incl.
     studiebidrag), ``flerbarnstillagg``, ``underhallsstod``, ``bostadsbidrag`` and the
     temporary ``tillaggsbidrag`` on top of it; ``jobbstimulans_applies``,
     ``jobbstimulans_disregard``, ``counted_child_earnings``, ``counted_income``;
@@ -60,6 +62,8 @@ class MonthResult:
     riksnorm_personal_adults: np.ndarray
     riksnorm_common: np.ndarray
     norm_topup: np.ndarray
+    fourth_child_reduction: np.ndarray
+    modernisation_reduction: np.ndarray
     housing_limit: np.ndarray
     housing_counted: np.ndarray
     reasonable_costs: np.ndarray
@@ -292,6 +296,15 @@ def _compute_month(
     )
     norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_all.bidragstak)
     norm_total = norm["total"] * norm_factor
+    fourth_child_reduction = np.zeros(n)
+    if child_factor is not None:
+        full_children = riksnorm.personal_cost_children(
+            age=persons.age,
+            has_preschool_lunch=persons.has_preschool_lunch,
+            is_child=persons.is_child,
+            p=params.riksnorm,
+        )
+        fourth_child_reduction = by_household(full_children * (1.0 - child_factor)) * norm_factor
     norm_topup = bidragstak.counted_norm_topup(norm_topup=households.norm_topup, p=reform)
     n_persons = np.bincount(idx, minlength=n)
     limit = skaliga_kostnader.housing_limit(
@@ -343,6 +356,8 @@ def _compute_month(
         riksnorm_personal_adults=norm["personal_adults"] * norm_factor,
         riksnorm_common=norm["common"] * norm_factor,
         norm_topup=norm_topup,
+        fourth_child_reduction=fourth_child_reduction,
+        modernisation_reduction=norm["total"] * (1.0 - norm_factor),
         housing_limit=limit,
         housing_counted=costs["housing"],
         reasonable_costs=costs["total"],

@@ -4,7 +4,7 @@ A scenario file (``scenarios/*.yaml``)::
 
     name: bidragstak
     description: What the scenario is.
-    base: baseline                     # another scenario (its changes apply first) or none
+    base: baseline                     # scenario(s) whose changes apply first, or none
     switches:                          # structural rules turned on from a date
       bidragstak.modernised_riksnorm: 2027-01-01
     changes:                           # parameter changes by dotted path and date
@@ -133,12 +133,14 @@ def _load(name_or_path: str | Path, *, law: ParameterTree, seen: tuple[str, ...]
     base = data.get("base")
     assumption_set = "central"
     assumption_values: dict[str, float] = {}
-    if base not in (None, "none"):
-        if not isinstance(base, str):
-            raise SimInputError(f"{file}:{data.line_of('base')}: base must be a scenario name")
-        base_path = _locate(base if "/" in base or base.endswith(".yaml") else base)
-        parent = _load(base_path, law=law, seen=(*seen, file))
-        changes.extend(parent.changes)
+    bases = [] if base in (None, "none") else base if isinstance(base, list) else [base]
+    for name in bases:
+        if not isinstance(name, str):
+            raise SimInputError(
+                f"{file}:{data.line_of('base')}: base must be a scenario name or a list of them"
+            )
+        parent = _load(_locate(name), law=law, seen=(*seen, file))
+        changes.extend(c for c in parent.changes if c not in changes)
         assumption_set = parent.assumption_set
         assumption_values.update(parent.assumption_values)
     changes.extend(_switches(data, file, law))

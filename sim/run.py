@@ -1,0 +1,264 @@
+"""Run scenarios on one population and collect the results as one tidy table.
+
+:func:`run_scenarios` always runs the baseline first, then each scenario with its own
+assumption set and, for behavioural sets, also statically (set ``none``, labelled
+``<name>/statisk``), all with the same seed. :func:`results_table` turns the runs into
+rows ``scenario, metric, group, value``. :func:`write_results` writes the output folder
+atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from sim import __version__
+from sim.errors import SimInputError
+from sim.population.generate import Population
+from sim.population.summary import summarise
+from sim.projection import LAST_YEAR
+from sim.scenarios import Scenario, load_scenario
+from sim.simulate import ScenarioYear, norm_topups, run_year
+
+#: The committed example population (data/synthetic/), the default of ``sim run``.
+DEFAULT_POPULATION = Path(__file__).resolve().parent.parent / "data" / "synthetic"
+
+#: Metrics of the results table (group ``all``), each with its unit.
+METRICS = {
+    "fs_paid_sek_year": "SEK/year",
+    "fs_households_year": "households",
+    "fs_children_year": "persons",
+    "households_with_lower_fs": "households",
+    "households_fourth_child_rule": "households",
+    "persons_covered_aktivitetskrav": "persons",
+    "persons_sanctioned": "persons",
+    "jobbpremie_paid_sek_year": "SEK/year",
+    "poverty_rate": "share",
+    "child_poverty_rate": "share",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class RunResult:
+    """All runs of one ``sim run``: the baseline first."""
+
+    year: int
+    seed: int
+    runs: tuple[ScenarioYear, ...]
+    scenarios: tuple[Scenario, ...]
+
+    def table(self) -> pl.DataFrame:
+        return results_table(self.runs)
+
+
+def read_population(path: str | Path | None) -> tuple[Population, int]:
+    """The population at ``path`` (default: the committed one) and its recorded seed."""
+    folder = Path(path) if path is not None else DEFAULT_POPULATION
+    manifest_path = folder / "manifest.json"
+    if not folder.is_dir() or not manifest_path.is_file():
+        raise SimInputError(
+            f"{folder}: not a population folder (no manifest.json); make one with `sim population`"
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        seed = int(manifest["seed"])
+    except (ValueError, KeyError, TypeError):
+        raise SimInputError(f"{manifest_path}: unreadable manifest (no seed)") from None
+    try:
+        population = Population.read(folder)
+    except SimInputError:
+        raise
+    except Exception as error:  # a damaged parquet file, a missing column
+        raise SimInputError(
+            f"{folder}: cannot read the population ({type(error).__name__}: {error})"
+        ) from None
+    return population, seed
+
+
+def run_scenarios(
+    names: Sequence[str | Path],
+    *,
+    year: int,
+    population: Population,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Run the baseline and ``names`` for ``year`` on ``population`` with ``seed``."""
+    if not population.year <= year <= LAST_YEAR:
+        raise SimInputError(
+            f"year {year} is outside {population.year}-{LAST_YEAR} "
+            f"(the population's data year to the last projected year)"
+        )
+    scenarios = [load_scenario("baseline")]
+    for name in names:
+        scenario = load_scenario(name)
+        if scenario.name not in {s.name for s in scenarios}:
+            scenarios.append(scenario)
+    topups = norm_topups(population, scenarios[0].assumptions(), year=year, seed=seed)
+    runs = []
+    for scenario in scenarios:
+        sets = [scenario.assumption_set] + (["none"] if scenario.assumption_set != "none" else [])
+        for assumption_set in sets:
+            run = run_year(
+                population,
+                scenario,
+                year=year,
+                seed=seed,
+                assumption_set=assumption_set,
+                topups=topups,
+                progress=progress,
+            )
+            static_beside = assumption_set == "none" and len(sets) > 1
+            runs.append(dataclasses.replace(run, static_beside_behaviour=static_beside))
+    return RunResult(year=year, seed=seed, runs=tuple(runs), scenarios=tuple(scenarios))
+
+
+def results_table(runs: Sequence[ScenarioYear]) -> pl.DataFrame:
+    """Rows ``scenario, metric, group, value`` for every run (group ``all``).
+
+    Definitions: FS paid and jobbpremie are sums over the year (weighted); a household or
+    person counts once if the condition holds in any month; ``households_with_lower_fs``
+    compares the household's annual FS with the baseline's; ``poverty_rate`` is the share of
+    persons with economic standard below 60 % of the run's own weighted median
+    (sim.population.summary), ``child_poverty_rate`` the same for children 0-17.
+    """
+    baseline = runs[0]
+    rows = []
+    for run in runs:
+        summary = summarise(run.population)
+        pop = run.population
+        w_hh = pop.households["weight"].to_numpy()
+        w_p = pop.persons["weight"].to_numpy()
+        paid = run.forsorjningsstod.sum(axis=1)
+        affected_fourth = ((run.fourth_child_reduction > 0) & (run.forsorjningsstod > 0)).any(
+            axis=1
+        )
+        values = {
+            "fs_paid_sek_year": summary["fs_paid_sek_year"],
+            "fs_households_year": summary["fs_households_year"],
+            "fs_children_year": summary["fs_children_year"],
+            "households_with_lower_fs": float(
+                w_hh[paid < baseline.forsorjningsstod.sum(axis=1) - 0.5].sum()
+            ),
+            "households_fourth_child_rule": float(w_hh[affected_fourth].sum()),
+            "persons_covered_aktivitetskrav": float(w_p[run.ever_covered].sum()),
+            "persons_sanctioned": float(w_p[run.ever_sanctioned].sum()),
+            "jobbpremie_paid_sek_year": float((w_hh * run.jobbpremie.sum(axis=1)).sum()),
+            "poverty_rate": summary["low_economic_standard_rate"],
+            "child_poverty_rate": summary["child_low_economic_standard_rate"],
+        }
+        for metric, value in values.items():
+            rows.append(
+                {"scenario": run.label, "metric": metric, "group": "all", "value": float(value)}
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "scenario": pl.String,
+            "metric": pl.String,
+            "group": pl.String,
+            "value": pl.Float64,
+        },
+    )
+
+
+def write_results(
+    result: RunResult,
+    out: str | Path,
+    *,
+    force: bool = False,
+    population_path: Path | None = None,
+    command: Sequence[str] | None = None,
+) -> Path:
+    """Write ``results.parquet``, ``results.csv`` and ``manifest.json`` into ``out``.
+
+    Everything is written into a temporary folder beside ``out`` and renamed into place:
+    a failure leaves nothing behind, and an existing ``out`` is replaced only with ``force``.
+    """
+    out = Path(out)
+    if out.exists() and not force:
+        raise SimInputError(f"{out} exists; use --force to overwrite it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        table = result.table()
+        table.write_parquet(tmp / "results.parquet")
+        table.write_csv(tmp / "results.csv", float_precision=6)
+        manifest = {
+            "version": __version__,
+            "git_revision": _git_revision(),
+            "year": result.year,
+            "seed": result.seed,
+            "scenarios": [
+                {
+                    "name": s.name,
+                    "file": Path(s.source_file).name,
+                    "assumption_set": s.assumption_set,
+                }
+                for s in result.scenarios
+            ],
+            "runs": [run.label for run in result.runs],
+            "law_digest": {s.name: s.law(result.year).digest() for s in result.scenarios},
+            "population": str(population_path) if population_path else None,
+            "population_manifest_sha256": _sha256(population_path / "manifest.json")
+            if population_path
+            else None,
+            "command": list(command) if command is not None else sys.argv,
+            "created": dt.date.today().isoformat(),
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        )
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _git_revision() -> str | None:
+    import subprocess
+
+    try:
+        run = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if run.returncode != 0:
+        return None
+    return run.stdout.strip() or None
+
+
+def describe(table: pl.DataFrame) -> str:
+    """The table as a wide text summary, scenarios as columns (for the terminal)."""
+    wide = table.pivot(on="scenario", index="metric", values="value")
+    lines = []
+    columns = [c for c in wide.columns if c != "metric"]
+    lines.append(f"{'metric':<32}" + "".join(f"{c[:18]:>20}" for c in columns))
+    for row in wide.iter_rows(named=True):
+        cells = []
+        for c in columns:
+            v = row[c]
+            cells.append(f"{v:>20.3f}" if abs(v) < 10 else f"{v:>20,.0f}".replace(",", " "))
+        lines.append(f"{row['metric']:<32}" + "".join(cells))
+    return "\n".join(lines)
