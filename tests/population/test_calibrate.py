@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 
 import numpy as np
@@ -467,3 +468,76 @@ def test_warm_start_reaches_the_same_weights_in_fewer_iterations():
     assert warm.iterations < from_zero.iterations
     with pytest.raises(SimInputError, match="start"):
         calibrate(base, margins, start=np.zeros(2))
+
+
+# ---------------------------------------------------------------------------------------
+# Sparse dense columns and warm starts
+# ---------------------------------------------------------------------------------------
+
+
+def _sparse_problem() -> tuple[np.ndarray, list]:
+    rng = np.random.default_rng(13)
+    n = 4000
+    base = rng.uniform(0.5, 2.0, n)
+    is_recipient = rng.random(n) < 0.08
+    months = np.where(is_recipient, rng.integers(1, 13, n), 0).astype(float)
+    paid = months * rng.gamma(2.0, 4000.0, n)
+    region = rng.integers(0, 5, n)
+    income = rng.lognormal(10.0, 0.5, n)
+    true_w = base * rng.uniform(0.6, 1.6, n)
+    margins = [
+        CategoricalMargin("region", region, np.bincount(region, weights=true_w, minlength=5)),
+        Margin("recipients", is_recipient * 1.0, float(true_w @ is_recipient)),
+        Margin("paid", paid, float(true_w @ paid)),
+        Margin("months", months, float(true_w @ months)),
+        Margin("income", income, float(true_w @ income)),
+    ]
+    return base, margins
+
+
+def test_sparse_columns_give_the_same_weights_as_the_full_path(monkeypatch):
+    # The package sim.population exports the function calibrate, which hides the module of
+    # the same name from attribute access: fetch the module itself.
+    module = importlib.import_module("sim.population.calibrate")
+    base, margins = _sparse_problem()
+    sparse_path = calibrate(base, margins, tol=1e-12)
+    monkeypatch.setattr(module, "_SPARSE_SHARE", -1.0)  # no column counts as sparse
+    full_path = calibrate(base, margins, tol=1e-12)
+    np.testing.assert_allclose(sparse_path.weights, full_path.weights, rtol=1e-9)
+    assert_targets_met(sparse_path, base, margins, 1e-12)
+
+
+def test_sparse_indicator_margin_equals_a_categorical_subpopulation():
+    base, margins = _sparse_problem()
+    indicator = margins[1]
+    as_category = CategoricalMargin(
+        "recipients", np.where(indicator.values > 0, 0, -1), [indicator.target]
+    )
+    w_margin = calibrate(base, margins, tol=1e-12).weights
+    w_category = calibrate(base, [margins[0], as_category, *margins[2:]], tol=1e-12).weights
+    np.testing.assert_allclose(w_margin, w_category, rtol=1e-9)
+
+
+def test_multipliers_are_in_report_order_and_give_the_weights():
+    # Raking: w_i = d_i exp(x_i' lambda), lambda listed in the order of result.margins.
+    base = np.array([1.0, 2.0, 3.0, 4.0])
+    amount = np.array([0.5, 1.0, 0.0, 2.0])
+    margins = [
+        Margin("amount", amount, 9.0),
+        CategoricalMargin("row", np.array([0, 0, 1, 1]), [4.0, 7.0]),
+    ]
+    result = calibrate(base, margins, bounds=None, tol=1e-12)
+    lam = dict(zip([row.id for row in result.margins], result.multipliers, strict=True))
+    u = lam["amount"] * amount + np.array([lam["row:0"]] * 2 + [lam["row:1"]] * 2)
+    np.testing.assert_allclose(result.weights, base * np.exp(u), rtol=1e-10)
+
+
+def test_warm_start_from_the_solution_needs_no_iteration():
+    base, margins = _sparse_problem()
+    first = calibrate(base, margins, tol=1e-10)
+    again = calibrate(base, margins, tol=1e-10, start=first.multipliers)
+    assert first.iterations > 0
+    assert again.iterations == 0
+    np.testing.assert_allclose(again.weights, first.weights, rtol=1e-12)
+    with pytest.raises(SimInputError, match="start must hold"):
+        calibrate(base, margins, start=np.zeros(3))
