@@ -102,14 +102,17 @@ class UnitRole(enum.IntEnum):
     OTHER_ADULT = 2
 
 
-#: P(disadvantage class | dwelling type): columns low, middle, high [assumption].
+#: P(disadvantage class | dwelling type): columns low, middle, high [assumption]. Single
+#: parents carry the most disadvantage, couples the least, as the share of each type on
+#: FS in 2021 says (fs_takeup_* in targets.csv: 13.9 % of single mothers, 2.1 % of couples
+#: with children, 0.6 % of couples without).
 DISADVANTAGE_BY_TYPE = np.array(
     [
         [0.87, 0.10, 0.03],
-        [0.74, 0.18, 0.08],
+        [0.66, 0.22, 0.12],
         [0.88, 0.10, 0.02],
-        [0.935, 0.06, 0.005],
-        [0.89, 0.09, 0.02],
+        [0.94, 0.057, 0.003],
+        [0.90, 0.085, 0.015],
         [0.915, 0.08, 0.005],
         [0.79, 0.15, 0.06],
         [0.74, 0.18, 0.08],
@@ -128,6 +131,10 @@ HOUSING_LIMIT_FACTOR = np.array([1.25, 1.0, 0.9])
 RENT_PER_SQM_YEAR = np.array([1_480.0, 1_320.0, 1_180.0])
 #: Flat area by number of rooms (1-5 rok), m².
 AREA_BY_ROOMS = np.array([38.0, 58.0, 75.0, 92.0, 110.0])
+#: Rent per m² relative to the average by number of rooms: small flats cost more per m²
+#: (SCB Hyror i bostadslägenheter: 1 rok about a quarter above the average per m², 4-5 rok
+#: slightly below) [D, order of magnitude].
+RENT_FACTOR_BY_ROOMS = np.array([1.25, 1.07, 1.0, 0.97, 0.95])
 #: Share owning (villa/bostadsrätt) by disadvantage class.
 OWNER_SHARE = np.array([0.68, 0.40, 0.12])
 #: Share of adults born abroad by disadvantage class (overall about 21 % of adults).
@@ -139,7 +146,7 @@ AKASSA_MEMBER = np.array([0.90, 0.70, 0.35])
 HAS_SGI = np.array([0.96, 0.80, 0.50])
 #: Median usual monthly earnings (incl. part time) and log-sd, by disadvantage class.
 WAGE_MEDIAN = np.array([36_000.0, 28_000.0, 23_000.0])
-WAGE_LOG_SD = np.array([0.35, 0.40, 0.40])
+WAGE_LOG_SD = np.array([0.45, 0.50, 0.50])
 #: Median pension before top-ups, by disadvantage class.
 PENSION_MEDIAN = np.array([21_000.0, 16_000.0, 12_000.0])
 #: Number of children (1..6) in dwellings with children, by disadvantage class.
@@ -150,6 +157,19 @@ CHILDREN_PROBS = np.array(
         [0.30, 0.30, 0.21, 0.11, 0.05, 0.03],
     ]
 )
+#: Liquid savings of a biståndshushåll (bank balances, funds) by disadvantage class: the
+#: share with (almost) none, and the median and log-sd of the rest, SEK; owners hold twice
+#: the median. About a fifth of Swedish households could not meet an unexpected expense
+#: of a month's income from savings (SCB ULF/SILC, "kontantmarginal"), far more among
+#: low-income, single and foreign-born households [assumption, order of magnitude].
+ASSETS_NONE_SHARE = np.array([0.10, 0.35, 0.70])
+ASSETS_MEDIAN = np.array([80_000.0, 25_000.0, 8_000.0])
+ASSETS_LOG_SD = 1.2
+#: Share of women among single adults under 70 without children, by disadvantage class:
+#: men are the majority of young and disadvantaged single adults (SCB household
+#: statistics; recipients: single men without children 42 % vs single women 25 % of
+#: recipient households 2021, targets.csv) [assumption].
+SINGLE_FEMALE_SHARE = np.array([0.50, 0.42, 0.33])
 #: Share of children in single-parent units for whom underhållsstöd is paid.
 UNDERHALLSSTOD_SHARE = np.array([0.35, 0.50, 0.60])
 
@@ -191,6 +211,8 @@ class Population:
             ``unit_role`` (:class:`UnitRole`), ``is_cohabiting``, ``housing_cost``,
             ``hushallsel``, ``hemforsakring``, ``housing_limit_factor``,
             ``takeup_propensity`` (a persistent uniform draw used by the take-up model),
+            ``liquid_assets_sek`` (savings at the start of the lead-in that the unit uses
+            before it applies for försörjningsstöd),
             ``weight`` (the dwelling's).
         persons: one row per person: ``household_idx``, ``dwelling_idx``, ``age`` (on 1
             January), ``birth_month``, ``is_female``, ``is_child``, ``is_born_abroad``,
@@ -422,6 +444,7 @@ def generate(*, n_households: int, year: int, rng: np.random.Generator) -> Popul
     _draw_housing(dwellings, units, persons, rng=r_housing)
     months = _draw_months(dwellings, units, persons, rng_states=r_states, rng_incomes=r_incomes)
     units["takeup_propensity"] = r_takeup.random(units["dwelling_idx"].size)
+    units["liquid_assets_sek"] = _draw_assets(dwellings, units, rng=r_takeup.spawn(1)[0])
     dwelling_weight = dwellings["design_weight"]
     units["weight"] = dwelling_weight[units["dwelling_idx"]]
     persons["weight"] = dwelling_weight[persons["dwelling_idx"]]
@@ -628,7 +651,7 @@ def _draw_people(
         np.where(
             single_parent[household_idx],
             0.78 + 0.04 * (dis_p == 2),
-            np.where(person_age >= 70, 0.62, 0.47),
+            np.where(person_age >= 70, 0.62, SINGLE_FEMALE_SHARE[dis_p]),
         ),
     )
     is_female = rp[0].random(m) < female_prob
@@ -689,6 +712,7 @@ def _draw_housing(
     rent = (
         AREA_BY_ROOMS[rooms - 1]
         * RENT_PER_SQM_YEAR[d["municipality_group"]]
+        * RENT_FACTOR_BY_ROOMS[rooms - 1]
         / 12
         * np.exp(r[2].normal(0.0, 0.15, n))
     )
@@ -705,6 +729,18 @@ def _draw_housing(
     u["hemforsakring"] = np.where(u["unit_role"] == UnitRole.MAIN, 120.0 + 25.0 * unit_persons, 0.0)
     u["housing_limit_factor"] = HOUSING_LIMIT_FACTOR[d["municipality_group"][u["dwelling_idx"]]]
     u["municipality_group"] = d["municipality_group"][u["dwelling_idx"]]
+
+
+def _draw_assets(
+    d: dict[str, np.ndarray], u: dict[str, np.ndarray], *, rng: np.random.Generator
+) -> np.ndarray:
+    """Liquid savings of each biståndshushåll (see :data:`ASSETS_NONE_SHARE`)."""
+    n = u["dwelling_idx"].size
+    dis = d["disadvantage"][u["dwelling_idx"]]
+    owner = d["is_owner"][u["dwelling_idx"]] & (u["unit_role"] == UnitRole.MAIN)
+    none = rng.random(n) < ASSETS_NONE_SHARE[dis]
+    amount = ASSETS_MEDIAN[dis] * np.where(owner, 2.0, 1.0) * rng.lognormal(0.0, ASSETS_LOG_SD, n)
+    return np.where(none, 0.0, np.round(amount, -2))
 
 
 def _draw_months(

@@ -35,7 +35,7 @@ from sim.population.generate import MONTHS, Population
 #: Monthly probability that a recipient who is still entitled keeps claiming.
 P_CONTINUE = 0.95
 #: Highest claim probability for a new spell (very large entitlements).
-P_CLAIM_MAX = 0.50
+P_CLAIM_MAX = 0.55
 #: Entitlement (SEK/month) at which the claim probability is 63 % of its maximum.
 CLAIM_SCALE_SEK = 4_000.0
 #: Progress lines: after which month, what text.
@@ -104,6 +104,10 @@ def simulate_receipt(
 
     n = population.n_households
     propensity = population.households["takeup_propensity"].to_numpy().copy()
+    if "liquid_assets_sek" in population.households.columns:
+        assets = population.households["liquid_assets_sek"].to_numpy().astype(np.float64)
+    else:
+        assets = np.zeros(n)
     months_on_fs = np.zeros(n)
     js_used = np.zeros(n)
     out = {
@@ -123,9 +127,16 @@ def simulate_receipt(
         propensity = np.where(redraw, rng.random(n), propensity)
         keeps = rng.random(n) < P_CONTINUE
         claim_probability = P_CLAIM_MAX * (1.0 - np.exp(-entitlement / CLAIM_SCALE_SEK))
-        takes_up = (entitlement > 0) & np.where(
-            months_on_fs > 0, keeps, propensity < claim_probability
+        # Savings first (SoL 4 kap. 1 §: bistånd only where the need cannot be met in
+        # another way): a household not on FS lives on its savings while they last.
+        lives_on_savings = (entitlement > 0) & (months_on_fs == 0) & (assets >= entitlement)
+        assets = np.where(lives_on_savings, assets - entitlement, assets)
+        takes_up = (
+            (entitlement > 0)
+            & ~lives_on_savings
+            & np.where(months_on_fs > 0, keeps, propensity < claim_probability)
         )
+        assets = np.where(takes_up, 0.0, assets)
         paid = np.where(takes_up, entitlement, 0.0)
         if month >= 1:
             i = month - 1
