@@ -139,7 +139,11 @@ def _load(name_or_path: str | Path, *, law: ParameterTree, seen: tuple[str, ...]
             raise SimInputError(
                 f"{file}:{data.line_of('base')}: base must be a scenario name or a list of them"
             )
-        parent = _load(_locate(name), law=law, seen=(*seen, file))
+        try:
+            base_path = _locate(name)
+        except SimInputError as error:
+            raise SimInputError(f"{file}:{data.line_of('base')}: base: {error}") from None
+        parent = _load(base_path, law=law, seen=(*seen, file))
         changes.extend(c for c in parent.changes if c not in changes)
         assumption_set = parent.assumption_set
         assumption_values.update(parent.assumption_values)

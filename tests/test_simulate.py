@@ -1,0 +1,130 @@
+"""The year simulation: consistency with the population, and the reform properties."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.engine import compute
+from sim.population.generate import Population
+from sim.random_inputs import random_month
+from sim.rules import aktivitetskrav
+from sim.scenarios import Change, load_scenario
+from sim.simulate import run_year
+
+SWITCHES = (
+    "bidragstak.modernised_riksnorm",
+    "bidragstak.fourth_child_rule",
+    "bidragstak.no_topups",
+    "bidragstak.sou_cap",
+    "aktivitetskrav.in_force",
+    "jobbpremie.in_force",
+)
+
+
+@pytest.fixture(scope="module")
+def population(small_population_dir):
+    return Population.read(small_population_dir)
+
+
+def test_baseline_in_the_data_year_reproduces_the_population(population):
+    """With the population's own seed, the baseline run gives its stored months exactly."""
+    run = run_year(population, load_scenario("baseline"), year=2024, seed=5)
+    for name in ("forsorjningsstod", "fs_entitlement", "disposable_income"):
+        assert np.array_equal(getattr(run, name), population.household_months_array(name)), name
+
+
+def _all_off(scenario):
+    off = tuple(
+        Change(path, dt.date(2024, 1, 1), "set", 0.0, "assumption", "all reforms off", "test")
+        for path in SWITCHES
+    )
+    return dataclasses.replace(scenario, changes=scenario.changes + off)
+
+
+def test_switching_every_reform_off_reproduces_the_baseline(population):
+    baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
+    off = run_year(population, _all_off(load_scenario("kombinerad")), year=2027, seed=9, assumption_set="none")
+    for name in ("forsorjningsstod", "disposable_income", "total_support", "jobbpremie"):
+        assert np.array_equal(getattr(off, name), getattr(baseline, name)), name
+
+
+def test_static_equals_behavioural_when_behaviour_is_zero(population):
+    kombinerad = load_scenario("kombinerad")
+    zero = {
+        f"behaviour.{name}": 0.0
+        for name in (
+            "aktivitetskrav_exit_to_work",
+            "aktivitetskrav_exit_without_work",
+            "aktivitetskrav_fewer_applications",
+            "aktivitetskrav_moves_to_exempt",
+            "bidragstak_exit_to_work",
+        )
+    }
+    quiet = dataclasses.replace(kombinerad, assumption_values={**kombinerad.assumption_values, **zero})
+    behavioural = run_year(population, quiet, year=2027, seed=9, assumption_set="central")
+    static = run_year(population, kombinerad, year=2027, seed=9, assumption_set="none")
+    for name in ("forsorjningsstod", "disposable_income", "jobbpremie", "sanction"):
+        assert np.array_equal(getattr(behavioural, name), getattr(static, name)), name
+
+
+def test_behaviour_changes_the_result(population):
+    """The test above is not vacuous: with behaviour the year differs."""
+    scenario = load_scenario("kombinerad")
+    behavioural = run_year(population, scenario, year=2027, seed=9, assumption_set="high")
+    static = run_year(population, scenario, year=2027, seed=9, assumption_set="none")
+    assert not np.array_equal(behavioural.forsorjningsstod, static.forsorjningsstod)
+
+
+def test_under_bidragstak_no_household_gets_more_fs(population):
+    baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
+    reform = run_year(population, load_scenario("bidragstak"), year=2027, seed=9, assumption_set="none")
+    assert np.all(reform.fs_entitlement <= baseline.fs_entitlement + 1e-9)
+    assert np.all(reform.forsorjningsstod <= baseline.forsorjningsstod + 1e-9)
+    assert reform.forsorjningsstod.sum() < baseline.forsorjningsstod.sum()
+
+
+def test_sanctions_never_raise_fs(population):
+    baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
+    reform = run_year(population, load_scenario("aktivitetskrav"), year=2027, seed=9, assumption_set="none")
+    assert reform.sanction.sum() > 0
+    assert np.all(reform.sanction >= 0)
+    assert np.all(reform.forsorjningsstod <= baseline.forsorjningsstod + 1e-9)
+    assert reform.n_covered[:, :].sum() > 0
+
+
+def test_same_seed_same_year(population):
+    a = run_year(population, load_scenario("kombinerad"), year=2027, seed=3)
+    b = run_year(population, load_scenario("kombinerad"), year=2027, seed=3)
+    assert np.array_equal(a.forsorjningsstod, b.forsorjningsstod)
+    assert np.array_equal(a.moved_to_work, b.moved_to_work)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), month=st.sampled_from([1, 4, 9, 12]))
+def test_bidragstak_never_raises_fs_of_any_household(seed, month):
+    """Engine level, random households: FS under the bidragstak <= FS under current law."""
+    persons, households = random_month(300, rng=np.random.default_rng(seed))
+    households = dataclasses.replace(households, norm_topup=np.where(np.arange(households.n) % 3 == 0, 400.0, 0.0))
+    when = dt.date(2027, month, 1)
+    base = compute(persons, households, load_scenario("baseline").law(2027).resolve(when))
+    for name in ("bidragstak", "sou2025_modell_a", "sou2025_modell_b"):
+        reform = compute(persons, households, load_scenario(name).law(2027).resolve(when))
+        assert np.all(reform.forsorjningsstod <= base.forsorjningsstod + 1e-9), name
+
+
+@given(
+    fs=st.lists(st.floats(0, 60000), min_size=1, max_size=20),
+    share=st.floats(0, 1),
+    data=st.data(),
+)
+def test_a_sanction_never_raises_fs(fs, share, data):
+    fs = np.array(fs)
+    refusal = np.array(data.draw(st.lists(st.booleans(), min_size=len(fs), max_size=len(fs))))
+    withheld = aktivitetskrav.sanction(fs=fs, has_refusal=refusal, sanction_share=share)
+    assert np.all(withheld >= 0) and np.all(fs - withheld <= fs) and np.all(fs - withheld >= 0)
