@@ -40,7 +40,10 @@ a 0.1 % improvement of the largest relative error. No n × n matrix is ever form
 Margins come in two kinds:
 
 * :class:`Margin`: one column of arbitrary per-record values (an indicator, an amount such
-  as försörjningsstöd paid, months of receipt). Stored densely (n × m float64).
+  as försörjningsstöd paid, months of receipt). Stored densely (n × m float64); when the
+  columns that are non-zero on at most 25 % of the records (amounts of recipients only)
+  are together non-zero on at most 25 % of the records, their Hessian blocks are summed
+  over those rows only.
 * :class:`CategoricalMargin`: one integer code per record and one target per category
   (household counts by region, by household type, ...). Never expanded to indicator
   columns: the products :math:`X^\\top w` and the Hessian blocks are computed with
