@@ -75,6 +75,9 @@ def household(
         float,
         typer.Option(help="Municipality's reasonable-housing level relative to the assumed table."),
     ] = 1.0,
+    jobbpremie_eligible: Annotated[
+        bool, typer.Option(help="The adults had FS every month July-December 2025.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """One household's försörjningsstöd, step by step, with the legal source of each amount."""
@@ -105,6 +108,7 @@ def household(
         fack_akassa=fack_akassa,
         norm_topup=norm_topup,
         housing_limit_factor=housing_limit_factor,
+        jobbpremie_eligible=jobbpremie_eligible,
     )
     chosen = load_scenario(scenario)
     if chosen.name == "baseline":

@@ -17,9 +17,15 @@ import numpy as np
 
 from sim.assumptions import default_assumptions
 from sim.engine import MonthResult, compute
-from sim.entities import MAX_PERSONS_PER_HOUSEHOLD, households_from_columns, persons_from_columns
+from sim.entities import (
+    MAX_PERSONS_PER_HOUSEHOLD,
+    Persons,
+    households_from_columns,
+    persons_from_columns,
+)
 from sim.errors import SimInputError
 from sim.params import ParameterTree, Params, closest_hint
+from sim.rules import aktivitetskrav, jobbpremie
 from sim.scenarios import Scenario, load_scenario
 
 #: Incomes that ``other_income`` may name, per adult, SEK/month.
@@ -47,6 +53,8 @@ class HouseholdSpec:
     or ``name.2`` for the second adult. ``underhallsstod`` None means: paid for every child
     of a single parent (the usual case when the other parent does not pay), else as given.
     Costs left as None take the defaults in sim/assumptions/skaliga_kostnader.yaml.
+    ``norm_topup`` is an amount granted above the norm today (särskilda skäl);
+    ``jobbpremie_eligible`` says the adults had FS every month July-December 2025.
     """
 
     adults: int = 1
@@ -65,6 +73,7 @@ class HouseholdSpec:
     fack_akassa: float = 0.0
     housing_limit_factor: float = 1.0
     norm_topup: float = 0.0
+    jobbpremie_eligible: bool = False
 
     def checked(self) -> HouseholdSpec:
         """The spec with defaults filled in, or :class:`SimInputError` naming the problem."""
@@ -331,7 +340,7 @@ class HouseholdComparison:
                 f"{_kr(sign * (after - before)):>11}"
             )
         lines.append(
-            f"  {'Totalt stöd (FS + barnbidrag + bostadsbidrag + underhållsstöd)':<44}"
+            f"  {'Totalt stöd (FS, barnbidrag, bostadsbidrag, underhållsstöd, jobbpremie)':<44}"
             f"{_kr(base['total_support']):>11}{_kr(reform['total_support']):>12}"
             f"{_kr(reform['total_support'] - base['total_support']):>11}"
         )
@@ -363,7 +372,55 @@ def _run(
     spec = dataclasses.replace(spec, hushallsel=hushallsel, hemforsakring=hemforsakring)
     persons, households = _inputs(spec)
     result = compute(persons, households, params, assumptions)
-    return _calculation(spec, when, scenario.name, result, params, defaulted=defaulted)
+    reforms = _reform_rules(spec, persons, result, params, assumptions)
+    return _calculation(
+        spec, when, scenario.name, result, params, defaulted=defaulted, reforms=reforms
+    )
+
+
+def _reform_rules(
+    spec: HouseholdSpec, persons: Persons, result: MonthResult, params: Params, assumptions: Any
+) -> dict[str, float]:
+    """Jobbpremie and aktivitetskrav coverage for the household this month."""
+    has_fs = bool(result.forsorjningsstod[0] > 0)
+    is_adult = ~persons.is_child
+    premium = jobbpremie.jobbpremie(
+        earnings=persons.earnings_gross,
+        is_eligible=is_adult & spec.jobbpremie_eligible,
+        household_has_fs=np.full(persons.n, has_fs),
+        months_used=np.zeros(persons.n),
+        p=params.jobbpremie,
+    )
+    exempt = aktivitetskrav.is_exempt(
+        age=persons.age,
+        is_child=persons.is_child,
+        is_in_school=persons.is_in_school,
+        earnings=persons.earnings_gross,
+        sjukpenning=persons.sjukpenning,
+        sjukersattning=persons.sjukersattning,
+        aktivitetsstod=persons.aktivitetsstod,
+        etableringsersattning=persons.etableringsersattning,
+        foraldrapenning=persons.foraldrapenning,
+        is_sick_certified=np.zeros(persons.n, dtype=bool),
+        p=params.aktivitetskrav,
+    )
+    covered = aktivitetskrav.is_covered(
+        months_on_fs=np.full(persons.n, spec.months_on_fs),
+        on_fs=np.full(persons.n, has_fs),
+        exempt=exempt,
+        p=params.aktivitetskrav,
+    )
+    hours = aktivitetskrav.required_hours_week(
+        earnings=persons.earnings_gross,
+        covered=covered,
+        full_time_hours=assumptions.aktivitetskrav.full_time_hours_week,
+        full_time_earnings=params.aktivitetskrav.full_time_earnings,
+    )
+    return {
+        "jobbpremie": float(premium.sum()),
+        "aktivitetskrav_covered_adults": float(covered.sum()),
+        "aktivitetskrav_hours_week": float(hours.sum()),
+    }
 
 
 def _inputs(spec: HouseholdSpec):
@@ -412,6 +469,7 @@ def _calculation(
     params: Params,
     *,
     defaulted: set[str],
+    reforms: dict[str, float],
 ) -> HouseholdCalculation:
     def one(values: np.ndarray) -> float:
         return float(values[0])
@@ -476,8 +534,11 @@ def _calculation(
         "fs_entitlement": one(r.fs_entitlement),
         "forsorjningsstod": one(r.forsorjningsstod),
         "sou_cap_reduction": one(r.sou_cap_reduction),
-        "disposable_income": one(r.disposable_income),
-        "total_support": one(r.total_support),
+        "jobbpremie": reforms["jobbpremie"],
+        "disposable_income": one(r.disposable_income) + reforms["jobbpremie"],
+        "total_support": one(r.total_support) + reforms["jobbpremie"],
+        "aktivitetskrav_covered_adults": reforms["aktivitetskrav_covered_adults"],
+        "aktivitetskrav_hours_week": reforms["aktivitetskrav_hours_week"],
     }
     child_sources = ("riksnorm.personal_cost_child",) if spec.child_ages else ()
     adult_source = "riksnorm.adults_cohabiting" if spec.adults == 2 else "riksnorm.adult_single"
@@ -586,7 +647,19 @@ def _calculation(
             "Försörjningsstöd = max(0, norm + kostnader − inkomster)",
             amounts["forsorjningsstod"],
         ),
+        Step(
+            "jobbpremie",
+            "Jobbpremie (staten, skattefri)",
+            amounts["jobbpremie"],
+            cite("jobbpremie.rate", "jobbpremie.max_sek_month"),
+        ),
         Step("disposable_income", "Disponibel inkomst", amounts["disposable_income"]),
+        Step(
+            "aktivitetskrav_hours_week",
+            "Aktivitetskrav, timmar per vecka (vuxna)",
+            amounts["aktivitetskrav_hours_week"],
+            cite("aktivitetskrav.required_months"),
+        ),
     ]
     steps = [s for s in steps if not (s.key in _OPTIONAL_STEPS and s.amount == 0)]
     return HouseholdCalculation(
@@ -602,6 +675,8 @@ def _calculation(
 #: Steps left out of the printed walk when they are zero.
 _OPTIONAL_STEPS = {
     "riksnorm_personal_children",
+    "jobbpremie",
+    "aktivitetskrav_hours_week",
     "norm_topup",
     "sou_cap_reduction",
     "arbetsresor",

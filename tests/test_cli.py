@@ -97,7 +97,7 @@ def test_bad_input_gives_one_line_and_exit_2(args, fragment):
     assert "Traceback" not in run.stderr
 
 
-@pytest.mark.parametrize("date", ["2027-03", "2019-01", "2026-13", "March"])
+@pytest.mark.parametrize("date", ["2029-03", "2019-01", "2026-13", "March"])
 def test_bad_dates_give_one_line_and_exit_2(date):
     run = sim("household", "--date", date)
     assert run.returncode == 2
