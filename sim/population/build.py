@@ -54,7 +54,7 @@ WEIGHT_BOUNDS = (0.2, 5.0)
 LINE_ITERATIONS = 8
 LINE_TOLERANCE = 1e-3
 #: Version of the generator written into manifests.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -68,6 +68,9 @@ EXIT_HAZARD = np.array(
 #: Duration dependence: exponent of (1 + months in state).
 DURATION_EXPONENT = np.array([0.10, 0.30, 0.35, 0.25, 0.0, 0.35, 0.30, 0.0, 0.0, 0.10, 0.0])
 
+#: Longest duration (months) for which the exit hazard is tabulated; longer spells use it.
+_MAX_TABULATED = 600
+
 #: A-kassa ends after 300 ersättningsdagar (about 14 months); then jobb- och
 #: utvecklingsgarantin (programme) follows (ALF 2024; förordning 2017:819).
 AKASSA_MAX_MONTHS = 14
@@ -400,6 +403,13 @@ def simulate_states(
     duration = np.minimum(rng.geometric(base_hazard) - 1, 60)
     state = np.where(is_pensioner, S.PENSIONER, state)
 
+    # h(d) tabulated once for every state, class and whole-month duration (the same
+    # numbers as the formula; durations beyond the table are rare and share its last row).
+    months_grid = np.arange(_MAX_TABULATED + 1, dtype=np.float64)
+    hazard_table = (
+        EXIT_HAZARD[:, :, None]
+        * (1.0 + months_grid)[None, None, :] ** -DURATION_EXPONENT[:, None, None]
+    )
     states_out = np.empty((n, n_months), dtype=np.int8)
     durations_out = np.empty((n, n_months), dtype=np.int16)
     for month in range(n_burn_in + n_months):
@@ -410,7 +420,7 @@ def simulate_states(
         if month >= n_burn_in:
             states_out[:, month - n_burn_in] = state
             durations_out[:, month - n_burn_in] = np.minimum(duration, np.iinfo(np.int16).max)
-        hazard = EXIT_HAZARD[state, disadvantage] * (1.0 + duration) ** -DURATION_EXPONENT[state]
+        hazard = hazard_table[state, disadvantage, np.minimum(duration, _MAX_TABULATED)]
         forced = ((state == S.UNEMPLOYED_AKASSA) & (duration + 1 >= AKASSA_MAX_MONTHS)) | (
             (state == S.ETABLERING) & (duration + 1 >= ETABLERING_MAX_MONTHS)
         )
