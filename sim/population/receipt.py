@@ -8,6 +8,9 @@ from month to month, so spells, months of receipt and long-term receipt emerge.
 
 Take-up model (a modelled household state; evidence in ``docs/population.md``):
 
+* savings first: an entitled household not on FS whose savings (``liquid_assets_sek``)
+  cover the month's entitlement lives on them and does not apply (SoL 4 kap. 1 §: bistånd
+  only when the need cannot be met in another way; the engine has no assets);
 * a household that received FS last month and is still entitled keeps claiming with
   probability :data:`P_CONTINUE` a month (recipients rarely stop while still in need);
 * an entitled household not on FS last month claims when its persistent propensity
