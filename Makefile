@@ -4,15 +4,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench bench-population population-small population-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job: worked household examples, then the four main scenarios for 2027 on the
+# committed population, written to out/2027.
 run: $(STAMP)
 	$(BIN)/sim examples
+	$(BIN)/sim run --scenarios baseline,bidragstak,aktivitetskrav,kombinerad --year 2027 --out out/2027 --force
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
@@ -27,6 +30,22 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --households 1000000
+
+bench-population: $(STAMP)
+	$(BIN)/python benchmarks/bench_population.py 1000000
+	$(BIN)/python benchmarks/bench_calibrate.py --n 1000000 --margins large
+
+bench-run: $(STAMP)
+	$(BIN)/python benchmarks/bench_run.py --households 1000000 --year 2027
+
+# Regenerate the committed population (needed whenever the engine or the law changes; a
+# test checks it byte for byte), then commit data/synthetic/population-2024.
+population-small: $(STAMP)
+	$(BIN)/sim population --out data/synthetic/population-2024 --year 2024 --households 20000 --seed 1 --force
+
+# A full-size population (not committed).
+population-full: $(STAMP)
+	$(BIN)/sim population --out populations/full-2024 --year 2024 --households 1000000 --seed 1 --force
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -30,7 +30,9 @@ from sim.scenarios import Scenario, load_scenario
 from sim.simulate import ScenarioYear, norm_topups, run_year
 
 #: The committed example population (data/synthetic/), the default of ``sim run``.
-DEFAULT_POPULATION = Path(__file__).resolve().parent.parent / "data" / "synthetic"
+DEFAULT_POPULATION = (
+    Path(__file__).resolve().parent.parent / "data" / "synthetic" / "population-2024"
+)
 
 #: Metrics of the results table (group ``all``), each with its unit.
 METRICS = {

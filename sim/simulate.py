@@ -33,7 +33,7 @@ from sim.assumptions import Assumptions
 from sim.engine import compute
 from sim.errors import SimInputError
 from sim.population.generate import MONTHS, Population
-from sim.population.receipt import CLAIM_SCALE_SEK, P_CLAIM_MAX, P_CONTINUE, P_REDRAW, ReceiptYear
+from sim.population.receipt import ReceiptYear, take_up_start, take_up_step
 from sim.projection import project_population
 from sim.rules import aktivitetskrav, jobbpremie
 from sim.scenarios import Scenario
@@ -149,7 +149,7 @@ def run_year(
 
     takeup_rng = np.random.default_rng(takeup_seed(seed))
     behaviour_rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
-    propensity = pop.households["takeup_propensity"].to_numpy().copy()
+    propensity, assets = take_up_start(pop)
     months_on_fs = np.zeros(n)
     js_used = np.zeros(n)
     premium_months = np.zeros(n_persons)
@@ -179,14 +179,16 @@ def run_year(
         entitlement = result.fs_entitlement
 
         # Take-up: the population's model, with the same draws in every scenario.
-        redraw = takeup_rng.random(n) < P_REDRAW
-        propensity = np.where(redraw, takeup_rng.random(n), propensity)
-        keeps = takeup_rng.random(n) < P_CONTINUE
         deterred = responses.aktivitetskrav_fewer_applications * params.aktivitetskrav.in_force
-        claim = P_CLAIM_MAX * (1.0 - np.exp(-entitlement / CLAIM_SCALE_SEK)) * (1.0 - deterred)
-        takes_up = (
-            (entitlement > 0) & ~stopped & np.where(months_on_fs > 0, keeps, propensity < claim)
+        takes_up, propensity, assets = take_up_step(
+            entitlement=entitlement,
+            months_on_fs=months_on_fs,
+            propensity=propensity,
+            assets=assets,
+            rng=takeup_rng,
+            claim_factor=1.0 - deterred,
         )
+        takes_up &= ~stopped
         paid = np.where(takes_up, entitlement, 0.0)
 
         # Aktivitetskrav: coverage, hours, refusals and the sanction.

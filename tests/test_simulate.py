@@ -82,10 +82,12 @@ def test_behaviour_changes_the_result(population):
 
 
 def test_under_bidragstak_no_household_gets_more_fs(population):
+    """Entitlement never rises in any household-month. (Paid FS is entitlement times a
+    stochastic take-up path; a lower entitlement changes when a household claims, so paid
+    FS is compared in total, not month by month.)"""
     baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
     reform = run_year(population, load_scenario("bidragstak"), year=2027, seed=9, assumption_set="none")
     assert np.all(reform.fs_entitlement <= baseline.fs_entitlement + 1e-9)
-    assert np.all(reform.forsorjningsstod <= baseline.forsorjningsstod + 1e-9)
     assert reform.forsorjningsstod.sum() < baseline.forsorjningsstod.sum()
 
 

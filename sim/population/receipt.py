@@ -73,6 +73,50 @@ class ReceiptYear:
         )
 
 
+def take_up_start(population: Population) -> tuple[np.ndarray, np.ndarray]:
+    """The take-up model's starting state: each household's propensity and savings."""
+    propensity = population.households["takeup_propensity"].to_numpy().copy()
+    if "liquid_assets_sek" in population.households.columns:
+        assets = population.households["liquid_assets_sek"].to_numpy().astype(np.float64)
+    else:
+        assets = np.zeros(population.n_households)
+    return propensity, assets
+
+
+def take_up_step(
+    *,
+    entitlement: np.ndarray,
+    months_on_fs: np.ndarray,
+    propensity: np.ndarray,
+    assets: np.ndarray,
+    rng: np.random.Generator,
+    claim_factor: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One month of the take-up model: ``(takes_up, propensity, assets)`` for next month.
+
+    Draws exactly three uniform numbers per household whatever the entitlements, so two
+    scenarios run with the same generator share their draws (common random numbers).
+    ``claim_factor`` scales the probability of claiming a new spell (a deterrent such as
+    the aktivitetskrav's fewer applications is below 1).
+    """
+    n = entitlement.size
+    redraw = rng.random(n) < P_REDRAW
+    propensity = np.where(redraw, rng.random(n), propensity)
+    keeps = rng.random(n) < P_CONTINUE
+    claim_probability = P_CLAIM_MAX * (1.0 - np.exp(-entitlement / CLAIM_SCALE_SEK)) * claim_factor
+    # Savings first (SoL 4 kap. 1 §: bistånd only where the need cannot be met in
+    # another way): a household not on FS lives on its savings while they last.
+    lives_on_savings = (entitlement > 0) & (months_on_fs == 0) & (assets >= entitlement)
+    assets = np.where(lives_on_savings, assets - entitlement, assets)
+    takes_up = (
+        (entitlement > 0)
+        & ~lives_on_savings
+        & np.where(months_on_fs > 0, keeps, propensity < claim_probability)
+    )
+    assets = np.where(takes_up, 0.0, assets)
+    return takes_up, propensity, assets
+
+
 def simulate_receipt(
     population: Population,
     *,
@@ -106,11 +150,7 @@ def simulate_receipt(
             return law.resolve(dt.date(population.year, month, 1))
 
     n = population.n_households
-    propensity = population.households["takeup_propensity"].to_numpy().copy()
-    if "liquid_assets_sek" in population.households.columns:
-        assets = population.households["liquid_assets_sek"].to_numpy().astype(np.float64)
-    else:
-        assets = np.zeros(n)
+    propensity, assets = take_up_start(population)
     months_on_fs = np.zeros(n)
     js_used = np.zeros(n)
     out = {
@@ -126,20 +166,13 @@ def simulate_receipt(
         )
         result = compute(persons, households, params, check=month == MONTHS[0])
         entitlement = result.fs_entitlement
-        redraw = rng.random(n) < P_REDRAW
-        propensity = np.where(redraw, rng.random(n), propensity)
-        keeps = rng.random(n) < P_CONTINUE
-        claim_probability = P_CLAIM_MAX * (1.0 - np.exp(-entitlement / CLAIM_SCALE_SEK))
-        # Savings first (SoL 4 kap. 1 §: bistånd only where the need cannot be met in
-        # another way): a household not on FS lives on its savings while they last.
-        lives_on_savings = (entitlement > 0) & (months_on_fs == 0) & (assets >= entitlement)
-        assets = np.where(lives_on_savings, assets - entitlement, assets)
-        takes_up = (
-            (entitlement > 0)
-            & ~lives_on_savings
-            & np.where(months_on_fs > 0, keeps, propensity < claim_probability)
+        takes_up, propensity, assets = take_up_step(
+            entitlement=entitlement,
+            months_on_fs=months_on_fs,
+            propensity=propensity,
+            assets=assets,
+            rng=rng,
         )
-        assets = np.where(takes_up, 0.0, assets)
         paid = np.where(takes_up, entitlement, 0.0)
         if month >= 1:
             i = month - 1
