@@ -74,7 +74,8 @@ class Assumptions:
         return {name: _section(name, group, variant) for name, group in self.items.items()}
 
     def with_values(self, values: Mapping[str, float]) -> Assumptions:
-        """A copy where the central value of each ``path`` is replaced (range kept)."""
+        """A copy where each ``path`` is fixed at ``value``: central, low and high alike, so
+        the override holds whichever assumption set a run uses."""
         items = {name: dict(group) for name, group in self.items.items()}
         for path, value in values.items():
             item = self.assumption(path)
@@ -85,7 +86,9 @@ class Assumptions:
             if item.unit in ("share", "switch") and not 0 <= value <= 1:
                 raise SimInputError(f"assumption {path} is a share: {value} is outside 0-1")
             concept, _, name = path.partition(".")
-            items[concept][name] = dataclasses.replace(item, value=float(value))
+            items[concept][name] = dataclasses.replace(
+                item, value=float(value), low=float(value), high=float(value)
+            )
         return Assumptions(items)
 
     def assumption(self, path: str) -> Assumption:

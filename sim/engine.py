@@ -305,7 +305,9 @@ def _compute_month(
             p=params.riksnorm,
         )
         fourth_child_reduction = by_household(full_children * (1.0 - child_factor)) * norm_factor
-    norm_topup = bidragstak.counted_norm_topup(norm_topup=households.norm_topup, p=reform)
+    norm_topup = bidragstak.counted_norm_topup(
+        norm_topup=households.norm_topup, p=reform, a=a_all.bidragstak
+    )
     n_persons = np.bincount(idx, minlength=n)
     limit = skaliga_kostnader.housing_limit(
         n_persons=n_persons, housing_limit_factor=households.housing_limit_factor, a=a

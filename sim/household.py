@@ -25,6 +25,7 @@ from sim.entities import (
 )
 from sim.errors import SimInputError
 from sim.params import ParameterTree, Params, closest_hint
+from sim.projection import housing_limit_uprating
 from sim.rules import aktivitetskrav, jobbpremie
 from sim.scenarios import Scenario, load_scenario
 
@@ -370,7 +371,9 @@ def _run(
         hushallsel = float(defaults.hushallsel.lookup("amount", n_persons))
     hemforsakring = spec.hemforsakring if spec.hemforsakring is not None else defaults.hemforsakring
     spec = dataclasses.replace(spec, hushallsel=hushallsel, hemforsakring=hemforsakring)
-    persons, households = _inputs(spec)
+    # The reasonable-housing table is at 2024 prices; carry it to the month's year.
+    limit = spec.housing_limit_factor * housing_limit_uprating(when.year, assumptions)
+    persons, households = _inputs(dataclasses.replace(spec, housing_limit_factor=limit))
     result = compute(persons, households, params, assumptions)
     reforms = _reform_rules(spec, persons, result, params, assumptions)
     return _calculation(

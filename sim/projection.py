@@ -121,12 +121,27 @@ def _round(x: float | np.ndarray, rounding: int) -> np.ndarray:
     return np.round(np.asarray(x, dtype=float) / rounding) * rounding
 
 
+#: The year whose price level the housing-limit assumption table states.
+HOUSING_LIMIT_YEAR = 2024
+
+
+def housing_limit_uprating(year: int, assumptions: Assumptions | None = None) -> float:
+    """Factor carrying the reasonable-housing table (2024 level) to ``year`` by prices.
+
+    Municipalities revise their "högsta godtagbara boendekostnad" with rents; prices stand
+    in for rents here, as for the housing costs themselves.
+    """
+    if year <= HOUSING_LIMIT_YEAR:
+        return 1.0
+    return cumulative_factor("price", HOUSING_LIMIT_YEAR, year, assumptions)
+
+
 def project_population(population: Any, year: int, assumptions: Assumptions | None = None) -> Any:
     """The population carried from its data year to ``year`` (a documented uprating).
 
     Earnings and the income-related benefits (a-kassa, sjukpenning, föräldrapenning,
     sjukersättning, pension) follow the assumed wage change; housing costs, hushållsel,
-    hemförsäkring and other tax-free income follow prices. Programme participants aged 25
+    hemförsäkring, the reasonable-housing limits and other tax-free income follow prices. Programme participants aged 25
     or more get at least the aktivitetsstöd grundbelopp of the target year (it rose from
     223 to 365 kr a day on 2025-10-01). States, months and weights are kept: the population
     of the data year stands for the population of the target year. Returns a new

@@ -10,8 +10,8 @@ Three parts, each behind a switch in sim/params/bidragstak.yaml:
    75 % (couples) or 40 % (single parents), phased in during 2027
    (:func:`fourth_child_factor`). Which child is "the fourth" is not public; the children
    are ranked from the oldest, so the youngest are the fourth and later (birth order).
-3. *No amounts above the norm*: municipal top-ups for särskilda skäl are no longer given
-   (:func:`counted_norm_topup`).
+3. *No amounts above the norm* "som huvudregel": municipal top-ups for särskilda skäl are
+   no longer given, except an assumed share of exceptions (:func:`counted_norm_topup`).
 
 SOU 2025:15 model A caps all benefits at 80 % of what the household would have at a
 22 000 kr wage (:func:`sou_cap_reduction`); model B halves the personal cost from the
@@ -59,9 +59,17 @@ def fourth_child_factor(*, rank: np.ndarray, is_single_parent: np.ndarray, p: An
     return np.where(affected, 1.0 - reduction * p.fourth_child_phase * p.fourth_child_rule, 1.0)
 
 
-def counted_norm_topup(*, norm_topup: np.ndarray, p: Any) -> np.ndarray:
-    """Municipal amount above the norm that still counts (none where part 3 applies)."""
-    return norm_topup * (1.0 - p.no_topups)
+def counted_norm_topup(*, norm_topup: np.ndarray, p: Any, a: Any) -> np.ndarray:
+    """Municipal amount above the norm that is still granted.
+
+    Where part 3 applies only the exceptions remain: ``topup_kept_share`` of it.
+
+    >>> from types import SimpleNamespace as P
+    >>> counted_norm_topup(norm_topup=np.array([500.0]), p=P(no_topups=1.0),
+    ...     a=P(topup_kept_share=0.2)).tolist()
+    [100.0]
+    """
+    return norm_topup * ((1.0 - p.no_topups) + p.no_topups * a.topup_kept_share)
 
 
 def sou_cap_reduction(
