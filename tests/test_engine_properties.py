@@ -46,8 +46,15 @@ any_household = st.one_of(households, couples)
 
 
 @settings(max_examples=150, deadline=None)
-@given(spec=any_household, month=MONTHS, raise_by=st.integers(1, 30000))
+@given(spec=any_household, month=MONTHS, raise_by=st.integers(500, 30000))
 def test_more_earnings_never_raise_fs(spec, month, raise_by):
+    """A raise of 500 kr or more never raises FS.
+
+    Smaller steps can: the law has notches where one more krona of gross pay lowers net
+    income (the allmän pensionsavgift starts on the whole income at 42.3 % of a
+    prisbasbelopp; incomes and bostadsbidrag are rounded to hundreds), and FS, as the last
+    resort, makes up for them. ``test_the_tax_notch_is_real`` shows the largest one.
+    """
     richer = dataclasses.replace(spec, earnings=(spec.earnings[0] + raise_by, *spec.earnings[1:]))
     assert (
         calculate(richer, date=month)["forsorjningsstod"]
@@ -99,3 +106,17 @@ def test_compute_does_not_change_its_inputs():
     compute(persons, households, default_law().resolve(dt.date(2026, 1, 1)))
     for name, values in before.items():
         assert np.array_equal(values, getattr(persons, name)), name
+
+
+def test_the_tax_notch_is_real():
+    """At the pension-fee threshold one krona more pay lowers net income and raises FS."""
+    from sim.household import HouseholdSpec, calculate
+
+    def fs(earnings):
+        spec = HouseholdSpec(adults=1, adult_ages=(30,), housing_cost=5000, earnings=(earnings,))
+        return calculate(spec, date="2026-03")
+
+    below = [fs(e) for e in range(2000, 2200, 5)]
+    jumps = [b["forsorjningsstod"] - a["forsorjningsstod"] for a, b in zip(below, below[1:], strict=False)]
+    assert max(jumps) > 50  # FS rises where the pension fee starts (law, not a model error)
+    assert max(jumps) < 200

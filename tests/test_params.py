@@ -151,3 +151,11 @@ def test_bad_files_give_one_clear_line(tmp_path, old, new, message):
 def test_missing_folder_is_an_error(tmp_path):
     with pytest.raises(SimInputError, match="no parameter files"):
         load_law(tmp_path / "nowhere")
+
+
+def test_tax_uses_the_same_prisbasbelopp_as_everything_else():
+    """inkomstskatt.yaml states the prisbasbelopp again for its formulas; they must agree."""
+    law = default_law()
+    for year in (2024, 2025, 2026):
+        params = law.resolve(dt.date(year, 6, 1))
+        assert params.inkomstskatt.prisbasbelopp == params.prisbasbelopp.prisbasbelopp, year
