@@ -117,6 +117,9 @@ def test_the_tax_notch_is_real():
         return calculate(spec, date="2026-03")
 
     below = [fs(e) for e in range(2000, 2200, 5)]
-    jumps = [b["forsorjningsstod"] - a["forsorjningsstod"] for a, b in zip(below, below[1:], strict=False)]
+    jumps = [
+        b["forsorjningsstod"] - a["forsorjningsstod"]
+        for a, b in zip(below, below[1:], strict=False)
+    ]
     assert max(jumps) > 50  # FS rises where the pension fee starts (law, not a model error)
     assert max(jumps) < 200

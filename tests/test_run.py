@@ -13,15 +13,24 @@ from sim.run import METRICS
 
 
 def sim(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
 def run_dir(small_population_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "out"
     run = sim(
-        "run", "--scenarios", "baseline,bidragstak,aktivitetskrav,kombinerad", "--year", "2027",
-        "--population", str(small_population_dir), "--out", str(out),
+        "run",
+        "--scenarios",
+        "baseline,bidragstak,aktivitetskrav,kombinerad",
+        "--year",
+        "2027",
+        "--population",
+        str(small_population_dir),
+        "--out",
+        str(out),
     )
     assert run.returncode == 0, run.stderr
     return out
@@ -34,7 +43,13 @@ def test_output_folder_has_the_tidy_table(run_dir):
     assert table.columns == ["scenario", "metric", "group", "value"]
     assert pl.read_csv(run_dir / "results.csv").shape == table.shape
     scenarios = set(table["scenario"])
-    assert {"baseline", "bidragstak", "aktivitetskrav", "kombinerad", "kombinerad/statisk"} <= scenarios
+    assert {
+        "baseline",
+        "bidragstak",
+        "aktivitetskrav",
+        "kombinerad",
+        "kombinerad/statisk",
+    } <= scenarios
     for scenario in ("baseline", "bidragstak", "aktivitetskrav", "kombinerad"):
         metrics = set(table.filter(pl.col("scenario") == scenario)["metric"])
         assert set(METRICS) <= metrics, scenario
@@ -44,7 +59,9 @@ def test_the_reforms_move_the_numbers_the_right_way(run_dir):
     table = pl.read_parquet(run_dir / "results.parquet")
 
     def value(scenario, metric):
-        return table.filter((pl.col("scenario") == scenario) & (pl.col("metric") == metric))["value"][0]
+        return table.filter((pl.col("scenario") == scenario) & (pl.col("metric") == metric))[
+            "value"
+        ][0]
 
     assert value("bidragstak", "fs_paid_sek_year") < value("baseline", "fs_paid_sek_year")
     assert value("bidragstak", "households_with_lower_fs") > 0
@@ -58,13 +75,26 @@ def test_the_reforms_move_the_numbers_the_right_way(run_dir):
 def test_manifest_records_what_was_run(run_dir):
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["year"] == 2027 and manifest["seed"] == 5
-    assert [s["name"] for s in manifest["scenarios"]] == ["baseline", "bidragstak", "aktivitetskrav", "kombinerad"]
+    assert [s["name"] for s in manifest["scenarios"]] == [
+        "baseline",
+        "bidragstak",
+        "aktivitetskrav",
+        "kombinerad",
+    ]
     assert set(manifest["law_digest"]) == {"baseline", "bidragstak", "aktivitetskrav", "kombinerad"}
 
 
 def test_existing_folder_is_not_overwritten(run_dir, small_population_dir):
     before = (run_dir / "results.csv").read_bytes()
-    run = sim("run", "--scenarios", "bidragstak", "--population", str(small_population_dir), "--out", str(run_dir))
+    run = sim(
+        "run",
+        "--scenarios",
+        "bidragstak",
+        "--population",
+        str(small_population_dir),
+        "--out",
+        str(run_dir),
+    )
     assert run.returncode == 2 and "--force" in run.stderr
     assert (run_dir / "results.csv").read_bytes() == before
 
@@ -72,7 +102,15 @@ def test_existing_folder_is_not_overwritten(run_dir, small_population_dir):
 def test_same_seed_gives_byte_identical_results(small_population_dir, tmp_path):
     outs = []
     for name in ("a", "b"):
-        run = sim("run", "--scenarios", "kombinerad", "--population", str(small_population_dir), "--out", str(tmp_path / name))
+        run = sim(
+            "run",
+            "--scenarios",
+            "kombinerad",
+            "--population",
+            str(small_population_dir),
+            "--out",
+            str(tmp_path / name),
+        )
         assert run.returncode == 0, run.stderr
         outs.append((tmp_path / name / "results.csv").read_bytes())
     assert outs[0] == outs[1]

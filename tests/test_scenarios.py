@@ -52,7 +52,11 @@ def test_jobbpremie_window_closes():
 
 def test_kombinerad_contains_every_part():
     paths = {c.path for c in load_scenario("kombinerad").changes}
-    assert {"bidragstak.modernised_riksnorm", "aktivitetskrav.in_force", "jobbpremie.in_force"} <= paths
+    assert {
+        "bidragstak.modernised_riksnorm",
+        "aktivitetskrav.in_force",
+        "jobbpremie.in_force",
+    } <= paths
 
 
 def test_scale_multiplies_every_later_value(tmp_path):
@@ -92,16 +96,28 @@ assumptions:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("bidragstak.fourth_child_reduction_couple:", "bidragstak.fourth_child_reduction_coupel:", "did you mean 'bidragstak.fourth_child_reduction_couple'"),
+        (
+            "bidragstak.fourth_child_reduction_couple:",
+            "bidragstak.fourth_child_reduction_coupel:",
+            "did you mean 'bidragstak.fourth_child_reduction_couple'",
+        ),
         ("{set: 0.5,", "{set: 'half',", "set must be a number"),
         ("{set: 0.5,", "{set: 1.5,", "a share must be between 0 and 1"),
         ("2027-01-01:", "2031-01-01:", "outside the law's range"),
         ("set: central", "set: optimistic", "unknown assumption set 'optimistic'"),
-        ("behaviour.bidragstak_exit_to_work: 0.0", "behaviour.exit_to_work: 0.0", "unknown assumption path"),
+        (
+            "behaviour.bidragstak_exit_to_work: 0.0",
+            "behaviour.exit_to_work: 0.0",
+            "unknown assumption path",
+        ),
         ("status: assumption, ", "", "status must be one of"),
         (", source: a test", "", "needs a source"),
         ("base: bidragstak", "base: bidragstk", "did you mean 'bidragstak'"),
-        ("description: A user's variant.", "descripton: A user's variant.", "unknown key 'descripton'"),
+        (
+            "description: A user's variant.",
+            "descripton: A user's variant.",
+            "unknown key 'descripton'",
+        ),
         ("{set: 0.5,", "{set: 0.5, scale: 2,", "exactly one of set or scale"),
         ("changes:", "changes: [", "malformed YAML"),
     ],

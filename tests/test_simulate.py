@@ -49,7 +49,9 @@ def _all_off(scenario):
 
 def test_switching_every_reform_off_reproduces_the_baseline(population):
     baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
-    off = run_year(population, _all_off(load_scenario("kombinerad")), year=2027, seed=9, assumption_set="none")
+    off = run_year(
+        population, _all_off(load_scenario("kombinerad")), year=2027, seed=9, assumption_set="none"
+    )
     for name in ("forsorjningsstod", "disposable_income", "total_support", "jobbpremie"):
         assert np.array_equal(getattr(off, name), getattr(baseline, name)), name
 
@@ -66,7 +68,9 @@ def test_static_equals_behavioural_when_behaviour_is_zero(population):
             "bidragstak_exit_to_work",
         )
     }
-    quiet = dataclasses.replace(kombinerad, assumption_values={**kombinerad.assumption_values, **zero})
+    quiet = dataclasses.replace(
+        kombinerad, assumption_values={**kombinerad.assumption_values, **zero}
+    )
     behavioural = run_year(population, quiet, year=2027, seed=9, assumption_set="central")
     static = run_year(population, kombinerad, year=2027, seed=9, assumption_set="none")
     for name in ("forsorjningsstod", "disposable_income", "jobbpremie", "sanction"):
@@ -86,14 +90,18 @@ def test_under_bidragstak_no_household_gets_more_fs(population):
     stochastic take-up path; a lower entitlement changes when a household claims, so paid
     FS is compared in total, not month by month.)"""
     baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
-    reform = run_year(population, load_scenario("bidragstak"), year=2027, seed=9, assumption_set="none")
+    reform = run_year(
+        population, load_scenario("bidragstak"), year=2027, seed=9, assumption_set="none"
+    )
     assert np.all(reform.fs_entitlement <= baseline.fs_entitlement + 1e-9)
     assert reform.forsorjningsstod.sum() < baseline.forsorjningsstod.sum()
 
 
 def test_sanctions_never_raise_fs(population):
     baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
-    reform = run_year(population, load_scenario("aktivitetskrav"), year=2027, seed=9, assumption_set="none")
+    reform = run_year(
+        population, load_scenario("aktivitetskrav"), year=2027, seed=9, assumption_set="none"
+    )
     assert reform.sanction.sum() > 0
     assert np.all(reform.sanction >= 0)
     assert np.all(reform.forsorjningsstod <= baseline.forsorjningsstod + 1e-9)
@@ -112,7 +120,9 @@ def test_same_seed_same_year(population):
 def test_bidragstak_never_raises_fs_of_any_household(seed, month):
     """Engine level, random households: FS under the bidragstak <= FS under current law."""
     persons, households = random_month(300, rng=np.random.default_rng(seed))
-    households = dataclasses.replace(households, norm_topup=np.where(np.arange(households.n) % 3 == 0, 400.0, 0.0))
+    households = dataclasses.replace(
+        households, norm_topup=np.where(np.arange(households.n) % 3 == 0, 400.0, 0.0)
+    )
     when = dt.date(2027, month, 1)
     base = compute(persons, households, load_scenario("baseline").law(2027).resolve(when))
     for name in ("bidragstak", "sou2025_modell_a", "sou2025_modell_b"):
