@@ -76,7 +76,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 # Quantiles
 
 #: Below this many observations the selection finishes with a sort (cheaper than more passes).
-_SELECT_CUTOFF = 2
+_SELECT_CUTOFF = 32
 
 
 def weighted_quantile(
@@ -366,7 +366,11 @@ def poverty_gap_among_poor(
 def _shortfall(name: str, v: np.ndarray, line: float) -> np.ndarray:
     if not (np.isfinite(line) and line > 0):
         raise ValueError(f"{name}: line must be positive and finite, got {line}")
-    return np.where(v < line, (line - np.maximum(v, 0.0)) / line, 0.0)
+    poor = v < line
+    shortfall = np.zeros_like(v)
+    # Only the poor: for them the ratio lies in (0, 1] and cannot overflow.
+    shortfall[poor] = (line - np.maximum(v[poor], 0.0)) / line
+    return shortfall
 
 
 def absolute_poverty_rate(
