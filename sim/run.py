@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import shutil
@@ -24,8 +25,8 @@ import polars as pl
 from sim import __version__
 from sim.errors import SimInputError
 from sim.population.generate import Population
-from sim.population.summary import summarise
 from sim.projection import LAST_YEAR
+from sim.results import results_table
 from sim.scenarios import Scenario, load_scenario
 from sim.simulate import ScenarioYear, norm_topups, run_year
 
@@ -34,7 +35,7 @@ DEFAULT_POPULATION = (
     Path(__file__).resolve().parent.parent / "data" / "synthetic" / "population-2024"
 )
 
-#: Metrics of the results table (group ``all``), each with its unit.
+#: The headline metrics every scenario has in group ``all`` (issue 4's minimum), with units.
 METRICS = {
     "fs_paid_sek_year": "SEK/year",
     "fs_households_year": "households",
@@ -59,6 +60,11 @@ class RunResult:
     scenarios: tuple[Scenario, ...]
 
     def table(self) -> pl.DataFrame:
+        """Every metric of every run (:func:`sim.results.results_table`), computed once."""
+        return self._table
+
+    @functools.cached_property
+    def _table(self) -> pl.DataFrame:
         return results_table(self.runs)
 
 
@@ -122,55 +128,6 @@ def run_scenarios(
             static_beside = assumption_set == "none" and len(sets) > 1
             runs.append(dataclasses.replace(run, static_beside_behaviour=static_beside))
     return RunResult(year=year, seed=seed, runs=tuple(runs), scenarios=tuple(scenarios))
-
-
-def results_table(runs: Sequence[ScenarioYear]) -> pl.DataFrame:
-    """Rows ``scenario, metric, group, value`` for every run (group ``all``).
-
-    Definitions: FS paid and jobbpremie are sums over the year (weighted); a household or
-    person counts once if the condition holds in any month; ``households_with_lower_fs``
-    compares the household's annual FS with the baseline's; ``poverty_rate`` is the share of
-    persons with economic standard below 60 % of the run's own weighted median
-    (sim.population.summary), ``child_poverty_rate`` the same for children 0-17.
-    """
-    baseline = runs[0]
-    rows = []
-    for run in runs:
-        summary = summarise(run.population)
-        pop = run.population
-        w_hh = pop.households["weight"].to_numpy()
-        w_p = pop.persons["weight"].to_numpy()
-        paid = run.forsorjningsstod.sum(axis=1)
-        affected_fourth = ((run.fourth_child_reduction > 0) & (run.forsorjningsstod > 0)).any(
-            axis=1
-        )
-        values = {
-            "fs_paid_sek_year": summary["fs_paid_sek_year"],
-            "fs_households_year": summary["fs_households_year"],
-            "fs_children_year": summary["fs_children_year"],
-            "households_with_lower_fs": float(
-                w_hh[paid < baseline.forsorjningsstod.sum(axis=1) - 0.5].sum()
-            ),
-            "households_fourth_child_rule": float(w_hh[affected_fourth].sum()),
-            "persons_covered_aktivitetskrav": float(w_p[run.ever_covered].sum()),
-            "persons_sanctioned": float(w_p[run.ever_sanctioned].sum()),
-            "jobbpremie_paid_sek_year": float((w_hh * run.jobbpremie.sum(axis=1)).sum()),
-            "poverty_rate": summary["low_economic_standard_rate"],
-            "child_poverty_rate": summary["child_low_economic_standard_rate"],
-        }
-        for metric, value in values.items():
-            rows.append(
-                {"scenario": run.label, "metric": metric, "group": "all", "value": float(value)}
-            )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "scenario": pl.String,
-            "metric": pl.String,
-            "group": pl.String,
-            "value": pl.Float64,
-        },
-    )
 
 
 def write_results(
@@ -252,8 +209,9 @@ def _git_revision() -> str | None:
 
 
 def describe(table: pl.DataFrame) -> str:
-    """The table as a wide text summary, scenarios as columns (for the terminal)."""
-    wide = table.pivot(on="scenario", index="metric", values="value")
+    """The headline metrics as a wide text summary, scenarios as columns (for the terminal)."""
+    headline = table.filter((pl.col("group") == "all") & pl.col("metric").is_in(list(METRICS)))
+    wide = headline.pivot(on="scenario", index="metric", values="value")
     lines = []
     columns = [c for c in wide.columns if c != "metric"]
     lines.append(f"{'metric':<32}" + "".join(f"{c[:18]:>20}" for c in columns))

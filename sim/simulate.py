@@ -53,6 +53,8 @@ HOUSEHOLD_MONTH_FIELDS = (
     "modernisation_reduction",
     "sou_cap_reduction",
     "norm_topup",
+    "riksnorm",
+    "housing_counted",
 )
 
 
@@ -68,7 +70,8 @@ class ScenarioYear:
     ``required_hours`` (activity hours a week required of the household's adults),
     ``n_covered`` and ``n_sanctioned`` (adults), ``fourth_child_reduction``,
     ``modernisation_reduction``, ``sou_cap_reduction``, ``norm_topup`` (before
-    take-up). Person level: ``ever_covered``, ``ever_sanctioned``, ``moved_to_work``.
+    take-up), ``riksnorm`` and ``housing_counted`` (for the absolute poverty measure).
+    ``definition`` is the scenario that was run. Person level: ``ever_covered``, ``ever_sanctioned``, ``moved_to_work``.
     """
 
     scenario: str
@@ -89,9 +92,12 @@ class ScenarioYear:
     modernisation_reduction: np.ndarray
     sou_cap_reduction: np.ndarray
     norm_topup: np.ndarray
+    riksnorm: np.ndarray
+    housing_counted: np.ndarray
     ever_covered: np.ndarray
     ever_sanctioned: np.ndarray
     moved_to_work: np.ndarray
+    definition: Scenario | None = None
     static_beside_behaviour: bool = False
 
     @property
@@ -261,6 +267,8 @@ def run_year(
                 "modernisation_reduction": result.modernisation_reduction,
                 "sou_cap_reduction": result.sou_cap_reduction,
                 "norm_topup": result.norm_topup,
+                "riksnorm": result.riksnorm,
+                "housing_counted": result.housing_counted,
             }
             for name, value in values.items():
                 out[name][:, i] = value
@@ -305,6 +313,7 @@ def run_year(
         ever_covered=ever_covered,
         ever_sanctioned=ever_sanctioned,
         moved_to_work=works,
+        definition=scenario,
         **out,
     )
 

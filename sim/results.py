@@ -1,0 +1,478 @@
+"""The results table: every metric of every run, as tidy rows.
+
+Columns ``scenario, metric, group, value, low, high``. ``group`` is ``all`` or
+``<breakdown>:<label>`` (e.g. ``hushållstyp:ensamstående kvinna med barn``, ``decil:3``,
+``månad:7``, ``förändring:stor förlust``). ``low``/``high`` are the uncertainty band where
+replications have been run and empty otherwise. Definitions of each metric are in
+:data:`METRIC_INFO` and, for the formulas, in :mod:`sim.metrics`.
+
+Unit of analysis: money and caseloads are per biståndshushåll (the FS unit); poverty is per
+person, on the economic standard of the dwelling (SCB's bostadshushåll) the person lives in,
+with SCB's consumption units; annual incomes are the sum of the twelve simulated months.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+
+from sim import metrics as m
+from sim.population.generate import MunicipalityGroup
+from sim.population.summary import economic_standard, household_type_codes
+from sim.simulate import ScenarioYear
+
+#: Metric -> (unit, Swedish label, English label).
+METRIC_INFO: dict[str, tuple[str, str, str]] = {
+    "fs_paid_sek_year": ("SEK/year", "Utbetalt försörjningsstöd", "Försörjningsstöd paid"),
+    "fs_paid_sek_month": ("SEK/month", "Utbetalt försörjningsstöd per månad", "FS paid per month"),
+    "fs_households_year": (
+        "households",
+        "Hushåll med försörjningsstöd under året",
+        "Households with FS in the year",
+    ),
+    "fs_adults_year": (
+        "persons",
+        "Vuxna i hushåll med försörjningsstöd",
+        "Adults in households with FS",
+    ),
+    "fs_children_year": (
+        "persons",
+        "Barn (0-17) i hushåll med försörjningsstöd",
+        "Children (0-17) in households with FS",
+    ),
+    "fs_households_month": (
+        "households",
+        "Hushåll med försörjningsstöd, per månad",
+        "Households with FS, by month",
+    ),
+    "fs_longterm_share": (
+        "share",
+        "Andel långvariga (10-12 månader)",
+        "Long-term share (10-12 months)",
+    ),
+    "fs_months_per_household": (
+        "months",
+        "Månader per hushåll med stöd",
+        "Months per recipient household",
+    ),
+    "jobbpremie_paid_sek_year": (
+        "SEK/year",
+        "Utbetald jobbpremie (staten)",
+        "Jobbpremie paid (state)",
+    ),
+    "activity_cost_sek_year": (
+        "SEK/year",
+        "Kommunernas kostnad för aktiviteter",
+        "Municipal cost of activities",
+    ),
+    "activity_state_funding_sek_year": (
+        "SEK/year",
+        "Statens ersättning för aktiviteter",
+        "State funding of activities",
+    ),
+    "municipal_cost_sek_year": (
+        "SEK/year",
+        "Kommunernas nettokostnad (FS + aktiviteter − statsbidrag)",
+        "Municipal net cost (FS + activities − state funding)",
+    ),
+    "state_cost_sek_year": (
+        "SEK/year",
+        "Statens kostnad (jobbpremie + statsbidrag)",
+        "State cost (jobbpremie + funding)",
+    ),
+    "public_cost_sek_year": ("SEK/year", "Offentlig kostnad totalt", "Total public cost"),
+    "poverty_rate": (
+        "share",
+        "Relativ fattigdom (under 60 % av medianen)",
+        "Relative poverty (below 60 % of median)",
+    ),
+    "poverty_rate_50": ("share", "Under 50 % av medianen", "Below 50 % of median"),
+    "poverty_rate_40": ("share", "Under 40 % av medianen", "Below 40 % of median"),
+    "child_poverty_rate": (
+        "share",
+        "Barnfattigdom (0-17, under 60 %)",
+        "Child poverty (0-17, below 60 %)",
+    ),
+    "child_poverty_rate_50": (
+        "share",
+        "Barn under 50 % av medianen",
+        "Children below 50 % of median",
+    ),
+    "child_poverty_rate_40": (
+        "share",
+        "Barn under 40 % av medianen",
+        "Children below 40 % of median",
+    ),
+    "poverty_rate_fixed_line": (
+        "share",
+        "Fattigdom, fast gräns (baslinjens)",
+        "Poverty, line fixed at baseline",
+    ),
+    "child_poverty_rate_fixed_line": (
+        "share",
+        "Barnfattigdom, fast gräns",
+        "Child poverty, fixed line",
+    ),
+    "poverty_gap": ("share", "Fattigdomsgap (FGT1)", "Poverty gap (FGT1)"),
+    "absolute_poverty_rate": (
+        "share",
+        "Under riksnorm + skälig boendekostnad",
+        "Below riksnorm + reasonable housing",
+    ),
+    "child_absolute_poverty_rate": (
+        "share",
+        "Barn under riksnorm + skälig boendekostnad",
+        "Children below riksnorm + housing",
+    ),
+    "gini": ("coefficient", "Gini-koefficient", "Gini coefficient"),
+    "poverty_line_sek_year": (
+        "SEK/year",
+        "Fattigdomsgräns (60 %) per konsumtionsenhet",
+        "Poverty line (60 %) per consumption unit",
+    ),
+    "households_with_lower_fs": (
+        "households",
+        "Hushåll med lägre försörjningsstöd",
+        "Households with lower FS",
+    ),
+    "households_fourth_child_rule": (
+        "households",
+        "Hushåll som berörs av fjärdebarnsregeln",
+        "Households hit by the fourth-child rule",
+    ),
+    "children_fourth_child_rule": (
+        "persons",
+        "Barn i hushåll som berörs av fjärdebarnsregeln",
+        "Children in households hit by the fourth-child rule",
+    ),
+    "children_modernised_norm": (
+        "persons",
+        "Barn i hushåll med sänkt riksnorm",
+        "Children in households with the lower norm",
+    ),
+    "children_topup_removed": (
+        "persons",
+        "Barn i hushåll som förlorar tillägg utöver normen",
+        "Children in households losing top-ups",
+    ),
+    "children_sanctioned": (
+        "persons",
+        "Barn i hushåll med sanktion",
+        "Children in sanctioned households",
+    ),
+    "persons_covered_aktivitetskrav": (
+        "persons",
+        "Personer som omfattas av aktivitetskrav",
+        "Persons covered by the aktivitetskrav",
+    ),
+    "persons_sanctioned": ("persons", "Personer med sanktion", "Persons sanctioned"),
+    "persons_moved_to_work": (
+        "persons",
+        "Personer som gått till arbete (beteende)",
+        "Persons moved into work (behaviour)",
+    ),
+    "activity_places_month": (
+        "places",
+        "Heltidsplatser i aktivitet, medel per månad",
+        "Full-time activity places, monthly mean",
+    ),
+    "households": ("households", "Hushåll", "Households"),
+    "households_change_band": ("households", "Hushåll efter förändring", "Households by change"),
+    "mean_change_sek_month": (
+        "SEK/month",
+        "Genomsnittlig förändring per hushåll och månad",
+        "Mean change per household and month",
+    ),
+    "mean_change_recipients_sek_month": (
+        "SEK/month",
+        "Förändring per hushåll med stöd, per månad",
+        "Change per recipient household, per month",
+    ),
+    "loss_per_child_sek_month": (
+        "SEK/month",
+        "Förlust per barn och månad",
+        "Loss per child and month",
+    ),
+}
+
+#: Swedish labels of the household types of sim.population.summary.FS_HH_TYPES.
+HOUSEHOLD_TYPE_LABELS = (
+    "sammanboende utan barn",
+    "sammanboende med barn",
+    "ensamstående kvinna utan barn",
+    "ensamstående kvinna med barn",
+    "ensamstående man utan barn",
+    "ensamstående man med barn",
+)
+CHILDREN_LABELS = ("0", "1", "2", "3", "4+")
+BIRTH_LABELS = ("född i Sverige", "utrikes född")
+MUNICIPALITY_LABELS = {
+    MunicipalityGroup.STORSTAD: "storstäder och storstadsnära",
+    MunicipalityGroup.STORRE_STAD: "större städer",
+    MunicipalityGroup.MINDRE_ORT: "mindre städer och landsbygd",
+}
+BAND_LABELS = ("stor förlust", "liten förlust", "oförändrad", "liten vinst", "stor vinst")
+
+#: The breakdowns of the household-level metrics: name -> labels.
+BREAKDOWNS = ("hushållstyp", "antal_barn", "decil", "födelseland", "kommungrupp")
+
+SCHEMA = {
+    "scenario": pl.String,
+    "metric": pl.String,
+    "group": pl.String,
+    "value": pl.Float64,
+    "low": pl.Float64,
+    "high": pl.Float64,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Groups:
+    """Per-household group codes of every breakdown (fixed from the baseline)."""
+
+    codes: dict[str, np.ndarray]
+    labels: dict[str, tuple[str, ...]]
+
+
+def household_groups(baseline: ScenarioYear) -> Groups:
+    """Breakdown codes per biståndshushåll; the decile is of the baseline's standard."""
+    pop = baseline.population
+    persons, households = pop.persons, pop.households
+    idx = persons["household_idx"].to_numpy()
+    n = pop.n_households
+    first = np.r_[True, idx[1:] != idx[:-1]]
+    born_abroad = np.zeros(n, dtype=bool)
+    born_abroad[idx[first]] = persons["is_born_abroad"].to_numpy()[first]
+    n_children = np.bincount(idx, weights=persons["is_child"].to_numpy(), minlength=n)
+    dwelling = households["dwelling_idx"].to_numpy()
+    standard, persons_dw = economic_standard(pop)
+    w_dw = pop.dwellings["weight"].to_numpy()
+    decile_dw = m.deciles(standard, w_dw * persons_dw)
+    group_dw = pop.dwellings["municipality_group"].to_numpy()
+    municipality_order = list(MUNICIPALITY_LABELS)
+    return Groups(
+        codes={
+            "hushållstyp": household_type_codes(pop),
+            "antal_barn": np.minimum(n_children, 4).astype(np.int64),
+            "decil": decile_dw[dwelling] - 1,
+            "födelseland": born_abroad.astype(np.int64),
+            "kommungrupp": np.searchsorted(municipality_order, group_dw[dwelling]),
+        },
+        labels={
+            "hushållstyp": HOUSEHOLD_TYPE_LABELS,
+            "antal_barn": CHILDREN_LABELS,
+            "decil": tuple(str(d) for d in range(1, 11)),
+            "födelseland": BIRTH_LABELS,
+            "kommungrupp": tuple(MUNICIPALITY_LABELS.values()),
+        },
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Standard:
+    """Economic standard per dwelling and the person-level arrays derived from it."""
+
+    standard_dw: np.ndarray
+    person_standard: np.ndarray
+    line: float
+
+
+def _standard(run: ScenarioYear) -> _Standard:
+    pop = run.population
+    standard, persons_dw = economic_standard(pop)
+    w_dw = pop.dwellings["weight"].to_numpy()
+    line = m.poverty_line(standard, w_dw * persons_dw, share=0.6)
+    person_standard = standard[pop.persons["dwelling_idx"].to_numpy()]
+    return _Standard(standard, person_standard, line)
+
+
+def results_table(runs: Sequence[ScenarioYear]) -> pl.DataFrame:
+    """Every metric of every run; the first run must be the baseline."""
+    baseline = runs[0]
+    groups = household_groups(baseline)
+    base_standard = _standard(baseline)
+    rows: list[dict[str, object]] = []
+    for run in runs:
+        for metric, group, value in _run_rows(run, baseline, groups, base_standard):
+            rows.append(
+                {
+                    "scenario": run.label,
+                    "metric": metric,
+                    "group": group,
+                    "value": float(value),
+                    "low": None,
+                    "high": None,
+                }
+            )
+    return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def _run_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, base: _Standard):
+    pop = run.population
+    persons, households = pop.persons, pop.households
+    w_hh = households["weight"].to_numpy()
+    w_p = persons["weight"].to_numpy()
+    idx = persons["household_idx"].to_numpy()
+    is_child = persons["is_child"].to_numpy()
+    age = persons["age"].to_numpy()
+    child017 = is_child & (age <= 17)
+    n = pop.n_households
+    n_children017 = np.bincount(idx, weights=child017, minlength=n)
+    paid = run.forsorjningsstod
+    paid_year = paid.sum(axis=1)
+    months = (paid > 0).sum(axis=1)
+    recipient = months > 0
+    recipient_p = recipient[idx]
+    base_paid_year = baseline.forsorjningsstod.sum(axis=1)
+    change_month = (run.disposable_income.sum(axis=1) - baseline.disposable_income.sum(axis=1)) / 12
+    activity = run.definition.assumptions().aktivitetskrav
+
+    # Money.
+    fs_paid = m.weighted_total(paid_year, w_hh)
+    premium = m.weighted_total(run.jobbpremie.sum(axis=1), w_hh)
+    places_by_month = (
+        np.array([m.weighted_total(run.required_hours[:, i], w_hh) for i in range(12)])
+        / activity.full_time_hours_week
+    )
+    activity_cost = float(places_by_month.sum() * activity.cost_per_place_month)
+    funding = _state_funding(run)
+    yield "fs_paid_sek_year", "all", fs_paid
+    yield "fs_paid_sek_month", "all", fs_paid / 12
+    yield "jobbpremie_paid_sek_year", "all", premium
+    yield "activity_cost_sek_year", "all", activity_cost
+    yield "activity_state_funding_sek_year", "all", funding
+    yield "municipal_cost_sek_year", "all", fs_paid + activity_cost - funding
+    yield "state_cost_sek_year", "all", premium + funding
+    yield "public_cost_sek_year", "all", fs_paid + activity_cost + premium
+    yield "activity_places_month", "all", float(places_by_month.mean())
+
+    # Caseload.
+    yield "fs_households_year", "all", m.weighted_count(recipient, w_hh)
+    yield "fs_adults_year", "all", m.weighted_count(recipient_p & ~is_child, w_p)
+    yield "fs_children_year", "all", m.weighted_count(recipient_p & child017, w_p)
+    yield "fs_longterm_share", "all", m.share(months >= 10, w_hh, within=recipient)
+    yield "fs_months_per_household", "all", _mean(months, w_hh, recipient)
+    for i in range(12):
+        yield "fs_households_month", f"månad:{i + 1}", m.weighted_count(paid[:, i] > 0, w_hh)
+
+    # Poverty (persons, on their dwelling's economic standard).
+    own = _standard(run)
+    for share, suffix in ((0.6, ""), (0.5, "_50"), (0.4, "_40")):
+        line = own.line / 0.6 * share
+        yield f"poverty_rate{suffix}", "all", m.poverty_rate(own.person_standard, w_p, line=line)
+        yield (
+            f"child_poverty_rate{suffix}",
+            "all",
+            m.poverty_rate(own.person_standard, w_p, line=line, within=child017),
+        )
+    yield "poverty_line_sek_year", "all", own.line
+    yield "poverty_rate_fixed_line", "all", m.poverty_rate(own.person_standard, w_p, line=base.line)
+    yield (
+        "child_poverty_rate_fixed_line",
+        "all",
+        m.poverty_rate(own.person_standard, w_p, line=base.line, within=child017),
+    )
+    yield "poverty_gap", "all", m.poverty_gap(own.person_standard, w_p, line=own.line)
+    income_year = run.disposable_income.sum(axis=1)
+    threshold_year = (run.riksnorm + run.housing_counted).sum(axis=1)
+    below = income_year < threshold_year
+    yield "absolute_poverty_rate", "all", m.share(below[idx], w_p)
+    yield "child_absolute_poverty_rate", "all", m.share(below[idx], w_p, within=child017)
+    yield "gini", "all", m.gini(own.person_standard, w_p)
+
+    # Who is hit by which part.
+    on_fs = paid > 0
+    hit_fourth = ((run.fourth_child_reduction > 0) & on_fs).any(axis=1)
+    hit_norm = ((run.modernisation_reduction > 0) & on_fs).any(axis=1)
+    hit_topup = ((baseline.norm_topup - run.norm_topup > 0) & on_fs).any(axis=1)
+    hit_sanction = (run.sanction > 0).any(axis=1)
+    yield (
+        "households_with_lower_fs",
+        "all",
+        m.weighted_count(paid_year < base_paid_year - 0.5, w_hh),
+    )
+    yield "households_fourth_child_rule", "all", m.weighted_count(hit_fourth, w_hh)
+    yield "children_fourth_child_rule", "all", m.weighted_total(hit_fourth * n_children017, w_hh)
+    yield "children_modernised_norm", "all", m.weighted_total(hit_norm * n_children017, w_hh)
+    yield "children_topup_removed", "all", m.weighted_total(hit_topup * n_children017, w_hh)
+    yield "children_sanctioned", "all", m.weighted_total(hit_sanction * n_children017, w_hh)
+    yield "persons_covered_aktivitetskrav", "all", m.weighted_count(run.ever_covered, w_p)
+    yield "persons_sanctioned", "all", m.weighted_count(run.ever_sanctioned, w_p)
+    yield "persons_moved_to_work", "all", m.weighted_count(run.moved_to_work, w_p)
+
+    # Distribution of the change against the baseline (households with FS in either).
+    touched = recipient | (base_paid_year > 0)
+    bands = m.change_bands(change_month)
+    per_band = m.by_group(np.ones(n), w_hh, bands, len(BAND_LABELS), within=touched).weight
+    for label, value in zip(BAND_LABELS, per_band, strict=True):
+        yield "households_change_band", f"förändring:{label}", value
+    yield (
+        "loss_per_child_sek_month",
+        "all",
+        _nan_to_zero(m.loss_per_child(change_month, n_children017, w_hh, min_loss=0.5)),
+    )
+    yield "mean_change_sek_month", "all", _mean(change_month, w_hh, None)
+    yield "mean_change_recipients_sek_month", "all", _mean(change_month, w_hh, base_paid_year > 0)
+
+    # Breakdowns.
+    for name in BREAKDOWNS:
+        codes = groups.codes[name]
+        labels = groups.labels[name]
+        k = len(labels)
+        count = m.by_group(np.ones(n), w_hh, codes, k).weight
+        fs_households = m.by_group(recipient.astype(float), w_hh, codes, k).total
+        fs_paid_group = m.by_group(paid_year, w_hh, codes, k).total
+        mean_change = m.by_group(change_month, w_hh, codes, k).mean
+        mean_change_recipients = m.by_group(
+            change_month, w_hh, codes, k, within=base_paid_year > 0
+        ).mean
+        person_codes = codes[idx]
+        for g, label in enumerate(labels):
+            group = f"{name}:{label}"
+            yield "households", group, count[g]
+            yield "fs_households_year", group, fs_households[g]
+            yield "fs_paid_sek_year", group, fs_paid_group[g]
+            yield "mean_change_sek_month", group, _nan_to_zero(mean_change[g])
+            yield "mean_change_recipients_sek_month", group, _nan_to_zero(mean_change_recipients[g])
+            in_group = person_codes == g
+            yield (
+                "poverty_rate",
+                group,
+                _nan_to_zero(
+                    m.poverty_rate(own.person_standard, w_p, line=own.line, within=in_group)
+                ),
+            )
+            yield (
+                "child_poverty_rate",
+                group,
+                _nan_to_zero(
+                    m.poverty_rate(
+                        own.person_standard, w_p, line=own.line, within=in_group & child017
+                    )
+                ),
+            )
+
+
+def _mean(values: np.ndarray, weights: np.ndarray, within: np.ndarray | None) -> float:
+    w = weights if within is None else np.where(within, weights, 0.0)
+    total = w.sum()
+    return float((values * w).sum() / total) if total > 0 else 0.0
+
+
+def _nan_to_zero(value: float) -> float:
+    """Empty groups report 0 (the table holds numbers; `households` shows the group is empty)."""
+    return 0.0 if np.isnan(value) else float(value)
+
+
+def _state_funding(run: ScenarioYear) -> float:
+    """State funding of activities paid in the year: the yearly amount in months in force."""
+    law = run.definition.law(run.year)
+    total = 0.0
+    for month in range(1, 13):
+        p = law.resolve(dt.date(run.year, month, 1)).aktivitetskrav
+        total += p.in_force * p.state_funding_sek_year / 12
+    return total
