@@ -40,7 +40,7 @@ def test_output_folder_has_the_tidy_table(run_dir):
     for name in ("results.parquet", "results.csv", "manifest.json"):
         assert (run_dir / name).is_file(), name
     table = pl.read_parquet(run_dir / "results.parquet")
-    assert table.columns == ["scenario", "metric", "group", "value"]
+    assert table.columns == ["scenario", "metric", "group", "value", "low", "high"]
     assert pl.read_csv(run_dir / "results.csv").shape == table.shape
     scenarios = set(table["scenario"])
     assert {
