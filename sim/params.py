@@ -99,13 +99,37 @@ class Table:
     def __getitem__(self, column: str) -> np.ndarray:
         return self.columns[column]
 
+    def bracket(self, x: np.ndarray | float) -> np.ndarray:
+        """Index of the bracket that contains each ``x`` (lower bound inclusive).
+
+        Values below the first bound take the first bracket. Legal tables are short, so the
+        index is the count of upper bounds at or below ``x`` (one comparison per bound):
+        about twice as fast as ``np.searchsorted`` here, with the same result.
+
+        >>> Table("age_from", {"age_from": [0, 7, 11], "amount": [1.0, 2.0, 3.0]}).bracket(
+        ...     np.array([-1, 0, 6.5, 7, 11, 99])).tolist()
+        [0, 0, 0, 1, 2, 2]
+        """
+        bounds = self.columns[self.key]
+        x = np.asarray(x)
+        if len(bounds) > 16:
+            return np.maximum(np.searchsorted(bounds, x, side="right") - 1, 0)
+        index = np.zeros(x.shape, dtype=np.intp)
+        for bound in bounds[1:]:
+            index += x >= bound
+        return index
+
+    def at(self, column: str, index: np.ndarray) -> np.ndarray:
+        """Values of ``column`` at bracket indices from :meth:`bracket`."""
+        return self.columns[column][index]
+
     def lookup(self, column: str, x: np.ndarray | float) -> np.ndarray:
         """Value of ``column`` in the bracket that contains ``x`` (lower bound inclusive).
 
-        Values below the first bound take the first bracket.
+        Values below the first bound take the first bracket. To read several columns for
+        the same ``x``, call :meth:`bracket` once and :meth:`at` for each column.
         """
-        index = np.searchsorted(self.columns[self.key], x, side="right") - 1
-        return self.columns[column][np.clip(index, 0, len(self.columns[self.key]) - 1)]
+        return self.at(column, self.bracket(x))
 
     def to_plain(self) -> dict[str, list[float]]:
         """The table as plain lists (for JSON, hashes and display)."""

@@ -23,17 +23,14 @@ def _pbb_formula(table: Table, income_pbb: np.ndarray) -> np.ndarray:
     The law states each bracket as "X prisbasbelopp ökat med Y procent av ..." (of the
     income, or of the part above a bound); ``anchor_pbb`` says which.
     """
-    base = table.lookup("base_pbb", income_pbb)
-    slope = table.lookup("slope", income_pbb)
-    anchor = table.lookup("anchor_pbb", income_pbb)
-    return base + slope * (income_pbb - anchor)
+    i = table.bracket(income_pbb)
+    return table.at("base_pbb", i) + table.at("slope", i) * (income_pbb - table.at("anchor_pbb", i))
 
 
 def _above(table: Table, income_pbb: np.ndarray, pbb: float) -> np.ndarray:
     """SEK avtrappning: rate × (income − bound) of the bracket, 0 in a bracket with rate 0."""
-    rate = table.lookup("rate", income_pbb)
-    bound = table.lookup("income_from_pbb", income_pbb)
-    return rate * np.maximum(income_pbb - bound, 0.0) * pbb
+    i = table.bracket(income_pbb)
+    return table.at("rate", i) * np.maximum(income_pbb - table.at("income_from_pbb", i), 0.0) * pbb
 
 
 def grundavdrag(*, ffi: np.ndarray, is_older: np.ndarray, p: Any) -> np.ndarray:
@@ -52,7 +49,8 @@ def grundavdrag(*, ffi: np.ndarray, is_older: np.ndarray, p: Any) -> np.ndarray:
     pbb = p.prisbasbelopp
     x = ffi / pbb
     amount = _pbb_formula(p.grundavdrag, x)
-    amount = amount + np.where(is_older, _pbb_formula(p.grundavdrag_tillagg, x), 0.0)
+    older = np.flatnonzero(is_older)
+    amount[older] += _pbb_formula(p.grundavdrag_tillagg, x[older])
     step = p.rounding_step
     rounded = np.ceil(np.round(amount * pbb, 6) / step) * step
     return np.minimum(rounded, np.maximum(ffi, 0.0))
@@ -75,12 +73,19 @@ def jobbskatteavdrag(
     """
     pbb = p.prisbasbelopp
     x = arbetsinkomst / pbb
-    young = (_pbb_formula(p.jobbskatteavdrag, x) * pbb - grundavdrag_sek) * p.kommunal_rate
-    young = young - _above(p.jobbskatteavdrag_avtrappning, x, pbb)
-    older = _pbb_formula(p.jobbskatteavdrag_aldre, x) * pbb
-    older = older - _above(p.jobbskatteavdrag_aldre_avtrappning, x, pbb)
-    amount = np.where(is_older, older, young)
-    return np.where(arbetsinkomst > 0, np.maximum(amount, 0.0), 0.0)
+    amount = np.zeros(np.shape(x))
+    # Each person gets one of the two formulas; compute each only where it applies.
+    young = np.flatnonzero((arbetsinkomst > 0) & ~is_older)
+    xy = x[young]
+    amount[young] = (
+        _pbb_formula(p.jobbskatteavdrag, xy) * pbb - grundavdrag_sek[young]
+    ) * p.kommunal_rate - _above(p.jobbskatteavdrag_avtrappning, xy, pbb)
+    older = np.flatnonzero((arbetsinkomst > 0) & is_older)
+    xo = x[older]
+    amount[older] = _pbb_formula(p.jobbskatteavdrag_aldre, xo) * pbb - _above(
+        p.jobbskatteavdrag_aldre_avtrappning, xo, pbb
+    )
+    return np.maximum(amount, 0.0)
 
 
 def income_tax(

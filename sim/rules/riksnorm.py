@@ -31,12 +31,15 @@ def personal_cost_children(
     [3060.0, 2720.0, 4390.0, 0.0]
     """
     table = p.personal_cost_child
-    cost = np.where(
-        has_preschool_lunch,
-        table.lookup("without_lunch", age),
-        table.lookup("with_lunch", age),
+    cost = np.zeros(np.shape(age))
+    children = np.flatnonzero(is_child)
+    band = table.bracket(age[children])
+    cost[children] = np.where(
+        has_preschool_lunch[children],
+        table.at("without_lunch", band),
+        table.at("with_lunch", band),
     )
-    return np.where(is_child, cost, 0.0)
+    return cost
 
 
 def personal_cost_adults(*, n_adults: np.ndarray, is_cohabiting: np.ndarray, p: Any) -> np.ndarray:

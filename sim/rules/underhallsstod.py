@@ -26,8 +26,10 @@ def underhallsstod_per_child(
     ...     receives_underhallsstod=np.array([True] * 4), p=p).tolist()
     [1673.0, 1823.0, 2223.0, 0.0]
     """
-    paid = is_child & receives_underhallsstod & (age < p.age_limit)
-    return np.where(paid, p.amount.lookup("amount", age), 0.0)
+    paid = np.flatnonzero(is_child & receives_underhallsstod & (age < p.age_limit))
+    amount = np.zeros(np.shape(age))
+    amount[paid] = p.amount.lookup("amount", age[paid])
+    return amount
 
 
 def underhallsstod(
