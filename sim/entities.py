@@ -159,11 +159,11 @@ def _build(cls, columns, *, bools, required, defaults=None):
     for name in fields:
         value = np.asarray(columns[name]) if name in columns else np.full(n, defaults.get(name, 0))
         if name in bools:
-            arrays[name] = value.astype(bool)
+            arrays[name] = value.astype(bool, copy=False)
         elif name in ("household_idx",):
-            arrays[name] = value.astype(np.int64)
+            arrays[name] = value.astype(np.int64, copy=False)
         else:
-            arrays[name] = value.astype(np.float64)
+            arrays[name] = value.astype(np.float64, copy=False)
         if arrays[name].shape != (n,):
             raise SimInputError(
                 f"{cls.__name__}.{name} has shape {arrays[name].shape}, expected ({n},)"

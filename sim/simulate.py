@@ -154,7 +154,6 @@ def run_year(
     topups = np.zeros(n) if topups is None else topups
 
     takeup_rng = np.random.default_rng(takeup_seed(seed))
-    behaviour_rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
     propensity, assets = take_up_start(pop)
     months_on_fs = np.zeros(n)
     js_used = np.zeros(n)
@@ -197,53 +196,66 @@ def run_year(
         takes_up &= ~stopped
         paid = np.where(takes_up, entitlement, 0.0)
 
-        # Aktivitetskrav: coverage, hours, refusals and the sanction.
-        exempt = aktivitetskrav.is_exempt(
-            age=persons.age,
-            is_child=persons.is_child,
-            is_in_school=persons.is_in_school,
-            earnings=persons.earnings_gross,
-            sjukpenning=persons.sjukpenning,
-            sjukersattning=persons.sjukersattning,
-            aktivitetsstod=persons.aktivitetsstod,
-            etableringsersattning=persons.etableringsersattning,
-            foraldrapenning=persons.foraldrapenning,
-            is_sick_certified=exempt_by_move,
-            p=params.aktivitetskrav,
-        )
-        covered = aktivitetskrav.is_covered(
-            months_on_fs=months_on_fs[household_idx],
-            on_fs=takes_up[household_idx],
-            exempt=exempt,
-            p=params.aktivitetskrav,
-        )
-        draws = behaviour_rng.random((4, n_persons))
-        refuses = covered & (draws[0] < activity.refusal_rate)
-        has_refusal = np.bincount(household_idx, weights=refuses, minlength=n) > 0
-        withheld = aktivitetskrav.sanction(
-            fs=paid, has_refusal=has_refusal, sanction_share=activity.sanction_share
-        )
-        paid = paid - withheld
-        hours = aktivitetskrav.required_hours_week(
-            earnings=persons.earnings_gross,
-            covered=covered,
-            full_time_hours=activity.full_time_hours_week,
-            full_time_earnings=params.aktivitetskrav.full_time_earnings,
-        )
+        # Aktivitetskrav: coverage, hours, refusals and the sanction. Each month has its own
+        # random stream, so skipping the draws in months without the rules changes nothing.
+        month_rng = np.random.default_rng(np.random.SeedSequence([seed, 7, month - MONTHS[0]]))
+        activity_on = params.aktivitetskrav.in_force > 0
+        capped = (result.fourth_child_reduction + result.modernisation_reduction > 0)[household_idx]
+        bidragstak_response = responses.bidragstak_exit_to_work > 0 and capped.any()
+        no_one = np.zeros(n_persons, dtype=bool)
+        covered = refuses = no_one
+        withheld = np.zeros(n)
+        hours = np.zeros(n_persons)
+        exempt = no_one
+        if activity_on or bidragstak_response:
+            exempt = aktivitetskrav.is_exempt(
+                age=persons.age,
+                is_child=persons.is_child,
+                is_in_school=persons.is_in_school,
+                earnings=persons.earnings_gross,
+                sjukpenning=persons.sjukpenning,
+                sjukersattning=persons.sjukersattning,
+                aktivitetsstod=persons.aktivitetsstod,
+                etableringsersattning=persons.etableringsersattning,
+                foraldrapenning=persons.foraldrapenning,
+                is_sick_certified=exempt_by_move,
+                p=params.aktivitetskrav,
+            )
+        if activity_on:
+            covered = aktivitetskrav.is_covered(
+                months_on_fs=months_on_fs[household_idx],
+                on_fs=takes_up[household_idx],
+                exempt=exempt,
+                p=params.aktivitetskrav,
+            )
+            refuses = covered & (month_rng.random(n_persons) < activity.refusal_rate)
+            has_refusal = np.bincount(household_idx, weights=refuses, minlength=n) > 0
+            withheld = aktivitetskrav.sanction(
+                fs=paid, has_refusal=has_refusal, sanction_share=activity.sanction_share
+            )
+            paid = paid - withheld
+            hours = aktivitetskrav.required_hours_week(
+                earnings=persons.earnings_gross,
+                covered=covered,
+                full_time_hours=activity.full_time_hours_week,
+                full_time_earnings=params.aktivitetskrav.full_time_earnings,
+            )
 
         # Jobbpremie: qualification is FS in every lead-in month (July-December before).
         if month == 1:
             qualified = lead_in_fs_months >= params.jobbpremie.qualifying_months
             eligible_premium = qualified[household_idx] & ~is_child
-        premium = jobbpremie.jobbpremie(
-            earnings=persons.earnings_gross,
-            is_eligible=eligible_premium,
-            household_has_fs=(paid > 0)[household_idx],
-            months_used=premium_months,
-            p=params.jobbpremie,
-        )
-        premium_months = premium_months + (premium > 0)
-        premium_household = np.bincount(household_idx, weights=premium, minlength=n)
+        premium_household = np.zeros(n)
+        if params.jobbpremie.in_force > 0:
+            premium = jobbpremie.jobbpremie(
+                earnings=persons.earnings_gross,
+                is_eligible=eligible_premium,
+                household_has_fs=(paid > 0)[household_idx],
+                months_used=premium_months,
+                p=params.jobbpremie,
+            )
+            premium_months = premium_months + (premium > 0)
+            premium_household = np.bincount(household_idx, weights=premium, minlength=n)
 
         if month >= 1:
             i = month - 1
@@ -280,17 +292,23 @@ def run_year(
             lead_in_fs_months = lead_in_fs_months + (paid > 0)
 
         # Behaviour: changes from next month.
-        recipient_adult = (paid > 0)[household_idx] & ~is_child & ~works
-        to_work = covered & (draws[1] < responses.aktivitetskrav_exit_to_work)
-        capped = (result.fourth_child_reduction + result.modernisation_reduction > 0)[household_idx]
-        to_work |= (
-            recipient_adult & capped & ~exempt & (draws[2] < responses.bidragstak_exit_to_work)
-        )
-        works |= to_work
-        exempt_by_move |= covered & ~to_work & (draws[3] < responses.aktivitetskrav_moves_to_exempt)
-        household_draw = behaviour_rng.random(n)
-        covered_household = np.bincount(household_idx, weights=covered, minlength=n) > 0
-        stopped |= covered_household & (household_draw < responses.aktivitetskrav_exit_without_work)
+        if activity_on and responses.aktivitetskrav_exit_to_work > 0:
+            works |= covered & (month_rng.random(n_persons) < responses.aktivitetskrav_exit_to_work)
+        if bidragstak_response:
+            recipient_adult = (paid > 0)[household_idx] & ~is_child & ~works
+            works |= (
+                recipient_adult
+                & capped
+                & ~exempt
+                & (month_rng.random(n_persons) < responses.bidragstak_exit_to_work)
+            )
+        if activity_on and responses.aktivitetskrav_moves_to_exempt > 0:
+            moves = month_rng.random(n_persons) < responses.aktivitetskrav_moves_to_exempt
+            exempt_by_move |= covered & ~works & moves
+        if activity_on and responses.aktivitetskrav_exit_without_work > 0:
+            covered_household = np.bincount(household_idx, weights=covered, minlength=n) > 0
+            leaves = month_rng.random(n) < responses.aktivitetskrav_exit_without_work
+            stopped |= covered_household & leaves
 
         js_used = js_used + (result.jobbstimulans_applies & (paid > 0))
         months_on_fs = np.where(paid > 0, months_on_fs + 1, 0.0)
