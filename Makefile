@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-population population-small population-full clean
+.PHONY: run test golden lint format bench bench-population population-small population-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+# Refresh the golden totals of the main 2027 run; review the diff before committing.
+golden: $(STAMP)
+	$(BIN)/python tests/golden/refresh.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
