@@ -56,6 +56,8 @@ class HouseholdSpec:
     Costs left as None take the defaults in sim/assumptions/skaliga_kostnader.yaml.
     ``norm_topup`` is an amount granted above the norm today (särskilda skäl);
     ``jobbpremie_eligible`` says the adults had FS every month July-December 2025.
+    ``child_earnings`` and ``child_earnings_year_to_date`` are per child (in the order of
+    ``child_ages``): this month's gross earnings and earnings earlier in the calendar year.
     """
 
     adults: int = 1
@@ -64,6 +66,8 @@ class HouseholdSpec:
     preschool_lunch: bool = False
     housing_cost: float = 0.0
     earnings: tuple[float, ...] = ()
+    child_earnings: tuple[float, ...] = ()
+    child_earnings_year_to_date: tuple[float, ...] = ()
     other_income: Mapping[str, float] = dataclasses.field(default_factory=dict)
     months_on_fs: int = 0
     jobbstimulans_months_used: int = 0
@@ -128,11 +132,29 @@ class HouseholdSpec:
                 _check_amount(name, value)
         for amount in earnings:
             _check_amount("earnings", amount)
+        child_earnings = tuple(self.child_earnings) or (0.0,) * len(self.child_ages)
+        child_ytd = tuple(self.child_earnings_year_to_date) or (0.0,) * len(self.child_ages)
+        for name, values in (
+            ("child earnings", child_earnings),
+            ("child earnings so far", child_ytd),
+        ):
+            if len(values) != len(self.child_ages):
+                raise SimInputError(
+                    f"{len(self.child_ages)} child(ren) need as many {name}, got {len(values)}"
+                )
+            for amount in values:
+                _check_amount(name, amount)
         if self.months_on_fs < 0 or self.jobbstimulans_months_used < 0:
             raise SimInputError("months on FS and jobbstimulans months must not be negative")
         if not 0 < self.housing_limit_factor <= 5:
             raise SimInputError("housing_limit_factor must be in (0, 5]")
-        return dataclasses.replace(self, adult_ages=adult_ages, earnings=earnings)
+        return dataclasses.replace(
+            self,
+            adult_ages=adult_ages,
+            earnings=earnings,
+            child_earnings=child_earnings,
+            child_earnings_year_to_date=child_ytd,
+        )
 
 
 def _check_amount(name: str, amount: float) -> None:
@@ -441,7 +463,10 @@ def _inputs(spec: HouseholdSpec):
         "is_in_school": is_child & (age >= 16),
         "has_preschool_lunch": is_child & np.isin(age, list(PRESCHOOL_AGES)) & spec.preschool_lunch,
         "receives_underhallsstod": is_child & receives_uhs,
-        "earnings_gross": np.array(list(spec.earnings) + [0.0] * len(spec.child_ages)),
+        "earnings_gross": np.array(list(spec.earnings) + list(spec.child_earnings)),
+        "earnings_year_to_date": np.array(
+            [0.0] * n_adults + list(spec.child_earnings_year_to_date)
+        ),
     }
     for name, amount in spec.other_income.items():
         base, _, which = name.partition(".")

@@ -26,7 +26,13 @@ ALL_CASES = list(_cases())
 
 def _spec(household: dict) -> HouseholdSpec:
     fields = dict(household)
-    for key in ("adult_ages", "child_ages", "earnings"):
+    for key in (
+        "adult_ages",
+        "child_ages",
+        "earnings",
+        "child_earnings",
+        "child_earnings_year_to_date",
+    ):
         if key in fields:
             fields[key] = tuple(fields[key])
     return HouseholdSpec(**fields)
