@@ -157,8 +157,9 @@ def run(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed (default: the population's own).")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of the report and charts: sv or en.")] = "sv",
 ) -> None:
-    """Run scenarios on a population and write the results table and manifest."""
+    """Run scenarios on a population and write the output folder: tables, charts, report."""
     from pathlib import Path
 
     from sim.progress import StageProgress
@@ -179,9 +180,24 @@ def run(
             seed=population_seed if seed is None else seed,
             progress=progress,
         )
-        write_results(result, out, force=force, population_path=population_path)
+        write_results(result, out, force=force, population_path=population_path, lang=lang)
     typer.echo(describe(result.table()))
     typer.echo(f"wrote {out}")
+
+
+@app.command()
+def report(
+    from_: Annotated[
+        str, typer.Option("--from", help="Output folder of `sim run` to rebuild the report of.")
+    ],
+    lang: Annotated[str, typer.Option(help="Language of the report and charts: sv or en.")] = "sv",
+    force: Annotated[bool, typer.Option(help="Replace the existing report and charts.")] = False,
+) -> None:
+    """Rebuild report.html, summary.md and charts/ of an output folder, without recomputing."""
+    from sim.report import rebuild_report
+
+    folder = rebuild_report(from_, lang=lang, force=force)
+    typer.echo(f"wrote {folder}/report.html, summary.md and charts/")
 
 
 @app.command()

@@ -137,21 +137,40 @@ def write_results(
     force: bool = False,
     population_path: Path | None = None,
     command: Sequence[str] | None = None,
+    lang: str = "sv",
 ) -> Path:
-    """Write ``results.parquet``, ``results.csv`` and ``manifest.json`` into ``out``.
+    """Write the output folder ``out`` (every file is described in docs/outputs.md).
+
+    ``results.parquet``, ``results.csv``, ``results.xlsx`` (the tidy table of
+    :func:`sim.report.output_table`; the workbook has a second sheet of metric definitions),
+    ``manifest.json``, ``population.json`` (the population's manifest, summary and
+    calibration report), ``summary.md``, ``report.html`` and ``charts/*.png|svg``.
 
     Everything is written into a temporary folder beside ``out`` and renamed into place:
     a failure leaves nothing behind, and an existing ``out`` is replaced only with ``force``.
     """
+    from sim.report import (
+        POPULATION_FILE,
+        assumptions_digest,
+        output_table,
+        population_record,
+        write_report_files,
+    )
+
     out = Path(out)
     if out.exists() and not force:
         raise SimInputError(f"{out} exists; use --force to overwrite it")
+    if lang not in ("sv", "en"):
+        raise SimInputError(f"unknown language {lang!r}; use sv or en")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        table = result.table()
+        table = output_table(result)
         table.write_parquet(tmp / "results.parquet")
         table.write_csv(tmp / "results.csv", float_precision=6)
+        _write_xlsx(table, tmp / "results.xlsx")
+        population = population_record(population_path)
+        population_manifest = (population or {}).get("manifest", {})
         manifest = {
             "version": __version__,
             "git_revision": _git_revision(),
@@ -166,17 +185,30 @@ def write_results(
                 for s in result.scenarios
             ],
             "runs": [run.label for run in result.runs],
+            "assumption_sets": {s.name: s.assumption_set for s in result.scenarios},
+            "assumption_overrides": {s.name: dict(s.assumption_values) for s in result.scenarios},
+            "assumptions_digest": assumptions_digest(),
             "law_digest": {s.name: s.law(result.year).digest() for s in result.scenarios},
             "population": str(population_path) if population_path else None,
+            "population_name": population_path.name if population_path else None,
+            "population_year": population_manifest.get("year"),
+            "population_seed": population_manifest.get("seed"),
             "population_manifest_sha256": _sha256(population_path / "manifest.json")
             if population_path
             else None,
+            "population_files_sha256": population_manifest.get("files"),
             "command": list(command) if command is not None else sys.argv,
+            "lang": lang,
             "created": dt.date.today().isoformat(),
         }
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         )
+        if population is not None:
+            (tmp / POPULATION_FILE).write_text(
+                json.dumps(population, indent=2, ensure_ascii=False) + "\n"
+            )
+        write_report_files(tmp, table, manifest, lang=lang, population=population)
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)
@@ -184,6 +216,23 @@ def write_results(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _write_xlsx(table: pl.DataFrame, path: Path) -> None:
+    """The tidy table (sheet ``results``) and the metric definitions (sheet ``metrics``)."""
+    from sim.results import METRIC_INFO
+
+    definitions = pl.DataFrame(
+        [
+            {"metric": metric, "unit": unit, "label_sv": sv, "label_en": en}
+            for metric, (unit, sv, en) in METRIC_INFO.items()
+        ]
+    )
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(path) as workbook:
+        table.write_excel(workbook, worksheet="results", autofit=True, float_precision=6)
+        definitions.write_excel(workbook, worksheet="metrics", autofit=True)
 
 
 def _sha256(path: Path) -> str | None:
