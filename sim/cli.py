@@ -201,6 +201,74 @@ def report(
 
 
 @app.command()
+def sweep(
+    out: Annotated[str, typer.Option(help="Output folder of the sweep.")],
+    scenarios: Annotated[
+        str, typer.Option(help="Comma list of scenario names in scenarios/ or scenario files.")
+    ] = "baseline,bidragstak,aktivitetskrav,kombinerad",
+    year: Annotated[int, typer.Option(help="Simulated calendar year.")] = 2027,
+    replications: Annotated[int, typer.Option(help="Number of replications.")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed of the sweep; same seed, same draws.")] = 1,
+    households: Annotated[
+        int | None,
+        typer.Option(help="Dwellings per built population (default: the committed size)."),
+    ] = None,
+    population: Annotated[
+        str | None,
+        typer.Option(help="Use this fixed population folder instead of building one each time."),
+    ] = None,
+    vary: Annotated[
+        str, typer.Option(help="Comma list of what varies: population,calibration,assumptions.")
+    ] = "population,calibration,assumptions",
+    grid: Annotated[
+        str | None,
+        typer.Option(help="Set one assumption to each value in turn: PATH=v1,v2,..."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Run on a local Dask cluster of this many processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on an existing Dask cluster: tcp://host:8786.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Continue a stopped sweep in --out from its finished replications.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+) -> None:
+    """Replicate scenario runs over population seeds, calibration noise and assumption ranges;
+    write the median and 10th/90th percentiles of every metric."""
+    import logging
+
+    from sim.progress import StageProgress
+    from sim.uncertainty import SweepSpec, headline, parse_grid, run_sweep
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors end in one line
+    spec = SweepSpec(
+        scenarios=tuple(name.strip() for name in scenarios.split(",") if name.strip()),
+        year=year,
+        n_replications=replications,
+        seed=seed,
+        vary=tuple(v.strip() for v in vary.split(",") if v.strip()),
+        n_households=households,
+        population_path=population,
+        grid=parse_grid(grid) if grid else None,
+    )
+    with StageProgress("sim sweep") as progress:
+        result = run_sweep(
+            spec,
+            out,
+            workers=workers,
+            scheduler=scheduler,
+            resume=resume,
+            force=force,
+            progress=progress,
+            command=sys.argv,
+        )
+    typer.echo(headline(result.table))
+    typer.echo(f"wrote {out} ({result.n_run} replications run, {result.n_resumed} resumed)")
+
+
+@app.command()
 def examples() -> None:
     """Print the worked household examples (the main job of `make run` for now)."""
     from sim.examples import print_examples

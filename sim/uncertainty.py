@@ -386,6 +386,31 @@ def summarise(tables: Iterable[pl.DataFrame], *, grid: bool = False) -> pl.DataF
     return summary.select(*keys, "value", "low", "high")
 
 
+#: Metrics :func:`headline` prints, with how to show them.
+HEADLINE = {
+    "poverty_rate": ("poverty", 100.0, "%"),
+    "child_poverty_rate": ("child poverty", 100.0, "%"),
+    "fs_paid_sek_year": ("FS paid", 1e-9, "bn SEK"),
+    "public_cost_sek_year": ("public cost", 1e-9, "bn SEK"),
+}
+
+
+def headline(table: pl.DataFrame) -> str:
+    """Poverty, child poverty, FS paid and public cost (group ``all``) as ``median [p10, p90]``
+    per scenario, for the terminal."""
+    rows = table.filter((pl.col("group") == "all") & pl.col("metric").is_in(list(HEADLINE)))
+    lines = []
+    for scenario in rows["scenario"].unique(maintain_order=True):
+        cells = []
+        for metric, (label, factor, unit) in HEADLINE.items():
+            hit = rows.filter((pl.col("scenario") == scenario) & (pl.col("metric") == metric))
+            if hit.height:
+                v, lo, hi = (hit[c][0] * factor for c in ("value", "low", "high"))
+                cells.append(f"{label} {v:.2f} [{lo:.2f}, {hi:.2f}] {unit}")
+        lines.append(f"{scenario:<24}" + "; ".join(cells))
+    return "\n".join(lines)
+
+
 # --- the sweep ----------------------------------------------------------------------------
 
 
@@ -583,7 +608,7 @@ class _Distributed:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,
                 env=WORKER_ENV,
             )
             self.client = Client(self.cluster)
@@ -627,7 +652,7 @@ class _Distributed:
             for future in as_completed(futures):
                 index = index_of[future.key]
                 if future.status != "finished":
-                    _raise_task_error(future, index, out, total)
+                    _raise_task_error(future, index, client, out, total)
                 keep(index, future.result())
         except SweepStopped:
             raise
@@ -642,7 +667,9 @@ class _Distributed:
                 thing.close()
 
 
-def _raise_task_error(future: Any, index: int, out: Path, total: int) -> None:
+def _raise_task_error(future: Any, index: int, client: Any, out: Path, total: int) -> None:
+    if future.status == "cancelled" and client.status != "running":
+        raise _stopped(f"lost the Dask scheduler (client status: {client.status})", out, total)
     try:
         error = future.exception()
     except Exception as lost:  # the result can no longer be fetched
@@ -749,15 +776,24 @@ def _plan_document(spec: SweepSpec, replications: Sequence[Replication]) -> dict
 
 
 def _check_resumable(out: Path, plan: Mapping[str, Any]) -> None:
+    """``out`` holds the same sweep: every setting equal; more replications may be asked for
+    (replication ``r`` does not depend on how many there are)."""
     plan_path = out / PLAN_FILE
     try:
         before = json.loads(plan_path.read_text())
     except (OSError, ValueError):
         raise SimInputError(f"{out}: not a sweep folder (no readable {PLAN_FILE})") from None
-    if before != json.loads(json.dumps(plan)):
-        differing = sorted(k for k in plan if before.get(k) != json.loads(json.dumps(plan[k])))
+    now = json.loads(json.dumps(plan))
+    same = ("n_replications", "replications")
+    differing = sorted(
+        k for k in set(now) | set(before) if k not in same and before.get(k) != now.get(k)
+    )
+    old = before.get("replications", [])
+    if not differing and now["replications"][: len(old)] != old:
+        differing = ["replications"]
+    if differing:
         raise SimInputError(
-            f"{out} holds a different sweep ({', '.join(differing) or 'plan'} differ); "
+            f"{out} holds a different sweep ({', '.join(differing)} differ); "
             "use the same options to resume, or --force to replace it"
         )
 
