@@ -607,7 +607,7 @@ class _Distributed:
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=logging.CRITICAL,
                 env=WORKER_ENV,
             )
@@ -691,7 +691,7 @@ def _describe(error: BaseException) -> str:
     if name in ("CommClosedError", "StreamClosedError", "CancelledError", "FutureCancelledError"):
         return f"lost the Dask scheduler ({name}{': ' + text if text else ''})"
     if isinstance(error, OSError | TimeoutError):
-        return f"lost the connection to the Dask scheduler ({name}: {text})"
+        return f"lost the Dask scheduler (connection: {name}: {text})"
     return f"{name}: {text}"
 
 

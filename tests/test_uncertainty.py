@@ -1,0 +1,275 @@
+"""Replications and sweeps (sim/uncertainty.py): draws, summary, Dask == in-process, failures.
+
+Small on purpose: populations of 1 000 dwellings (a fixed one is recalibrated per replication)
+and three replications of one scenario; a local Dask cluster of two worker processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+
+import dask
+import numpy as np
+import polars as pl
+import pytest
+
+from sim.errors import SimInputError
+from sim.population.build import build_population, calibrate_population, make_population
+from sim.population.targets import aligned_targets, load_targets
+from sim.uncertainty import (
+    MAX_CALIBRATION_DRAWS,
+    SweepSpec,
+    SweepStopped,
+    drawable_assumptions,
+    parse_grid,
+    plan_replications,
+    run_replication,
+    run_sweep,
+    summarise,
+    target_factors,
+    write_perturbed_targets,
+)
+
+SCENARIOS = ("bidragstak",)
+
+
+@pytest.fixture(scope="module")
+def population_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sweep") / "pop"
+    build_population(year=2024, n_households=1000, seed=8, out_dir=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def spec(population_dir):
+    return SweepSpec(
+        scenarios=SCENARIOS,
+        year=2027,
+        n_replications=3,
+        seed=21,
+        population_path=str(population_dir),
+    )
+
+
+@pytest.fixture(scope="module")
+def in_process(spec, tmp_path_factory):
+    """The reference: the sweep run in-process, uninterrupted."""
+    return run_sweep(spec, tmp_path_factory.mktemp("ref") / "sweep")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import Client, LocalCluster
+
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.CRITICAL,
+        ) as local,
+        Client(local) as client,
+    ):
+        yield local, client
+
+
+def _exit_on_replication_1(spec, replication, population=None):
+    """A task whose worker process dies on replication 1 (the test's dead worker)."""
+    if replication.index == 1:
+        os._exit(1)
+    return run_replication(spec, replication, population)
+
+
+# --- draws --------------------------------------------------------------------------------
+
+
+def test_draws_are_a_function_of_seed_and_index(spec):
+    three = plan_replications(spec, fixed_seed=8)
+    five = plan_replications(dataclasses.replace(spec, n_replications=5), fixed_seed=8)
+    assert three == five[:3]  # replication r does not depend on how many there are
+    other = plan_replications(dataclasses.replace(spec, seed=22), fixed_seed=8)
+    assert three[0].assumption_values != other[0].assumption_values
+    assert len({r.run_seed for r in five}) == 5  # the run seed varies on a fixed population
+
+
+def test_assumption_draws_stay_in_their_ranges(spec):
+    drawn, kept = drawable_assumptions()
+    assert "bidragstak.riksnorm_cut" in drawn and "uprating.price_change_scale" in kept
+    values = np.array(
+        [
+            [r.assumption_values[p] for p in drawn]
+            for r in plan_replications(dataclasses.replace(spec, n_replications=200), fixed_seed=8)
+        ]
+    )
+    low = np.array([v[0] for v in drawn.values()])
+    high = np.array([v[2] for v in drawn.values()])
+    assert ((values >= low) & (values <= high)).all()
+    # triangular around the central value: the mean is (low + central + high) / 3
+    expected = np.array([sum(v) / 3 for v in drawn.values()])
+    assert np.allclose(values.mean(axis=0), expected, atol=0.1 * (high - low))
+
+
+def test_not_varied_things_stay_fixed(spec):
+    fixed = dataclasses.replace(spec, vary=("calibration",))
+    plan = plan_replications(fixed, fixed_seed=8)
+    assert all(r.assumption_values == {} and r.run_seed == 8 for r in plan)
+    assert all(r.perturb_targets for r in plan)
+    built = SweepSpec(SCENARIOS, 2027, 3, seed=4, vary=("assumptions",), n_households=1000)
+    assert {r.population_seed for r in plan_replications(built)} == {4}
+
+
+def test_perturbed_targets_reach_the_calibration(tmp_path):
+    factors = target_factors(1, 0)
+    assert set(factors) == {
+        t.target.key for t in aligned_targets(load_targets(), 2024) if t.use == "margin"
+    }
+    path = write_perturbed_targets(factors, tmp_path / "targets.csv")
+    read = {t.target.key: t.value for t in aligned_targets(load_targets(path), 2024)}
+    base = {t.target.key: t.value for t in aligned_targets(load_targets(), 2024)}
+    assert read["fs_households@2024"] == pytest.approx(
+        base["fs_households@2024"] * factors["fs_households@2024"], rel=1e-12
+    )
+    assert read["scale_first_adult"] == base["scale_first_adult"]  # not a margin: untouched
+    # recalibrating a built population gives the weights of a build with those targets
+    built = make_population(year=2024, n_households=1000, seed=8, targets_path=path)
+    again = calibrate_population(
+        make_population(year=2024, n_households=1000, seed=8).population, targets_path=path
+    )
+    assert np.array_equal(
+        built.population.dwellings["weight"].to_numpy(),
+        again.population.dwellings["weight"].to_numpy(),
+    )
+
+
+def test_grid_parsing():
+    assert parse_grid("bidragstak.riksnorm_cut=0.1,0.2") == ("bidragstak.riksnorm_cut", (0.1, 0.2))
+    for bad in ("bidragstak.riksnorm_cut", "=0.1", "x=a,b"):
+        with pytest.raises(SimInputError):
+            parse_grid(bad)
+
+
+# --- the summary --------------------------------------------------------------------------
+
+
+def test_summary_is_median_and_10th_90th_percentiles():
+    tables = [
+        pl.DataFrame(
+            {
+                "replication": [i, i],
+                "calibration_draw": [0, 0],
+                "scenario": ["baseline", "baseline"],
+                "metric": ["a", "b"],
+                "group": ["all", "all"],
+                "value": [float(i), float("nan") if i == 0 else 10.0 * i],
+            }
+        )
+        for i in range(11)
+    ]
+    table = summarise(tables)
+    assert table.columns == ["scenario", "metric", "group", "value", "low", "high"]
+    a = table.row(0, named=True)
+    assert (a["value"], a["low"], a["high"]) == (5.0, 1.0, 9.0)
+    b = table.row(1, named=True)  # the NaN left out: 10, 20, ..., 100
+    assert b["value"] == pytest.approx(55.0) and b["low"] == pytest.approx(19.0)
+
+
+def test_sweep_writes_bands_and_manifest(in_process, spec):
+    out = in_process.out
+    table = pl.read_parquet(out / "results.parquet")
+    assert table.columns == ["scenario", "metric", "group", "value", "low", "high"]
+    assert table.equals(in_process.table)
+    assert set(table["scenario"]) == {"baseline", "bidragstak", "bidragstak/statisk"}
+    poverty = table.filter((pl.col("metric") == "poverty_rate") & (pl.col("group") == "all"))
+    assert (poverty["low"] <= poverty["value"]).all() and (
+        poverty["value"] <= poverty["high"]
+    ).all()
+    assert (poverty["low"] < poverty["high"]).all()  # something varied
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 21 and manifest["n_replications"] == 3
+    assert [r["index"] for r in manifest["replications"]] == [0, 1, 2]
+    assert all(0 <= r["calibration_draw"] < MAX_CALIBRATION_DRAWS for r in manifest["replications"])
+    assert sorted(p.name for p in (out / "replications").iterdir()) == [
+        "rep-00000.parquet",
+        "rep-00001.parquet",
+        "rep-00002.parquet",
+    ]
+    assert pl.read_csv(out / "results.csv").height == table.height
+
+
+def test_bad_input_writes_nothing(spec, tmp_path):
+    for bad in (
+        dataclasses.replace(spec, n_replications=0),
+        dataclasses.replace(spec, scenarios=("nope",)),
+        dataclasses.replace(spec, vary=("population", "weather")),
+        dataclasses.replace(spec, grid=("bidragstak.riksnorm_cut", (2.0,))),
+        dataclasses.replace(spec, population_path=str(tmp_path / "missing")),
+    ):
+        with pytest.raises(SimInputError):
+            run_sweep(bad, tmp_path / "out")
+        assert not (tmp_path / "out").exists()
+
+
+def test_resume_refuses_a_different_sweep(in_process, spec):
+    with pytest.raises(SimInputError, match="different sweep"):
+        run_sweep(dataclasses.replace(spec, seed=99), in_process.out, resume=True)
+    with pytest.raises(SimInputError, match="exists"):
+        run_sweep(spec, in_process.out)
+
+
+# --- Dask ---------------------------------------------------------------------------------
+
+
+def test_distributed_equals_in_process(in_process, spec, cluster, tmp_path):
+    _, client = cluster
+    result = run_sweep(spec, tmp_path / "sweep", client=client)
+    assert result.table.equals(in_process.table)
+    for i in range(3):
+        name = f"replications/rep-{i:05d}.parquet"
+        assert pl.read_parquet(tmp_path / "sweep" / name).equals(
+            pl.read_parquet(in_process.out / name)
+        )
+
+
+def test_dead_worker_stops_the_sweep_and_resume_finishes_it(in_process, spec, cluster, tmp_path):
+    _, client = cluster
+    out = tmp_path / "sweep"
+    with pytest.raises(SweepStopped) as stopped:
+        run_sweep(spec, out, client=client, task=_exit_on_replication_1)
+    message = str(stopped.value)
+    assert message.startswith("sweep stopped: a worker died running replication 1 (KilledWorker)")
+    assert message.endswith(f"replications kept in {out}; rerun with --resume")
+    kept = sorted(p.name for p in (out / "replications").glob("rep-*.parquet"))
+    assert "rep-00001.parquet" not in kept
+    assert f"{len(kept)} of 3 replications kept" in message
+    assert not (out / "results.parquet").exists()
+    result = run_sweep(spec, out, resume=True)
+    assert result.n_resumed == len(kept) and result.n_run == 3 - len(kept)
+    assert result.table.equals(in_process.table)
+
+
+def test_lost_scheduler_stops_the_sweep(spec, tmp_path):
+    from distributed import LocalCluster
+
+    local = LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=":0", silence_logs=logging.CRITICAL
+    )
+    try:
+        out = tmp_path / "sweep"
+
+        def progress(text):
+            if text.startswith("1/"):
+                local.close()
+
+        with pytest.raises(SweepStopped) as stopped:
+            run_sweep(spec, out, scheduler=local.scheduler_address, progress=progress)
+    finally:
+        local.close()
+    message = str(stopped.value)
+    assert message.startswith("sweep stopped: lost the Dask scheduler")
+    assert "1 of 3 replications kept" in message and "rerun with --resume" in message
+    assert len(list((out / "replications").glob("rep-*.parquet"))) == 1
