@@ -1,3 +1,55 @@
-"""sim: an open microsimulation of Swedish försörjningsstöd and its reforms."""
+"""sim: an open microsimulation of Swedish försörjningsstöd and its reforms.
+
+``sim.run(...)`` and ``sim.household(...)`` are the Python API (:mod:`sim.api`), imported
+on first use so that ``import sim`` stays fast and does nothing else. The names are also
+submodules (``sim/run.py``, ``sim/household.py``): ``from sim.run import ...`` imports the
+module as usual, while the attribute ``sim.run`` is always the API function.
+"""
+
+import sys
+import types
 
 __version__ = "0.1.0"
+
+_API = ("run", "household", "Results")
+
+
+class _Package(types.ModuleType):
+    """The package module: ``run`` and ``household`` resolve to the API functions even
+    after the submodules of the same name are imported (the import system then sets the
+    attribute to the submodule; that assignment is ignored here)."""
+
+    @property
+    def run(self):  # noqa: D401
+        from sim.api import run
+
+        return run
+
+    @run.setter
+    def run(self, _module):
+        pass
+
+    @property
+    def household(self):
+        from sim.api import household
+
+        return household
+
+    @household.setter
+    def household(self, _module):
+        pass
+
+
+def __getattr__(name):
+    if name == "Results":
+        from sim.api import Results
+
+        return Results
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_API])
+
+
+sys.modules[__name__].__class__ = _Package

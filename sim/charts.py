@@ -895,7 +895,11 @@ def save_chart(fig: Figure, folder: str | Path, name: str) -> tuple[Path, Path]:
     png, svg = folder / f"{name}.png", folder / f"{name}.svg"
     with matplotlib.rc_context(STYLE):
         fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
+        # The layout is fixed by the first save; the SVG reuses it instead of redoing it.
+        engine = fig.get_layout_engine()
+        fig.set_layout_engine("none")
         fig.savefig(svg, metadata={"Date": None})
+        fig.set_layout_engine(engine)
     return png, svg
 
 

@@ -348,7 +348,7 @@ def report_html(
         f'<h2 id="kalibrering">{e(_t(lang, "Befolkningens kalibrering", "Calibration of the population"))}</h2>',
         _calibration_html(population, lang),
         f'<h2 id="manifest">{e(_t(lang, "Manifest", "Manifest"))}</h2>',
-        f"<pre>{e(json.dumps(manifest, indent=2, ensure_ascii=False))}</pre>",
+        f"<pre>{html.escape(json.dumps(manifest, indent=2, ensure_ascii=False), quote=False)}</pre>",
         "</body></html>",
         "",
     ]

@@ -1,0 +1,230 @@
+"""The Python API: the verbs of the command line as functions returning frames and figures.
+
+>>> import sim
+>>> results = sim.run(["baseline", "bidragstak"])          # doctest: +SKIP
+>>> results.table()                                         # doctest: +SKIP
+>>> results.plot.child_poverty()                            # doctest: +SKIP
+>>> results.report("out/2027")                              # doctest: +SKIP
+>>> sim.household(date="2027-09", scenario="bidragstak", adults=2, adult_ages=(38, 40),
+...               child_ages=(3, 6, 9, 12, 15), housing_cost=16180,
+...               housing_limit_factor=1.4)                 # doctest: +SKIP
+
+:func:`run` is ``sim run`` without the files: it returns :class:`Results`, whose
+:meth:`Results.report` writes the same output folder as ``sim run``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    import pandas
+
+    from matplotlib.figure import Figure
+
+    from sim.household import HouseholdCalculation, HouseholdComparison
+    from sim.population.generate import Population
+    from sim.run import RunResult
+    from sim.simulate import ScenarioYear
+
+MAIN_SCENARIOS = ("baseline", "bidragstak", "aktivitetskrav", "kombinerad")
+
+
+class Results:
+    """The runs of :func:`run` and everything made from them.
+
+    ``table()`` is the tidy results table (``scenario, metric, group, value, low, high``)
+    exactly as ``results.parquet`` of the output folder; ``plot.<chart>()`` draws a chart of
+    :data:`sim.charts.CHARTS`; ``report(path)`` writes the output folder; ``runs`` are the
+    :class:`sim.simulate.ScenarioYear` of each run (household x month arrays).
+    """
+
+    def __init__(self, result: RunResult, *, population_path: Path | None = None) -> None:
+        self.result = result
+        self.population_path = population_path
+
+    @property
+    def runs(self) -> tuple[ScenarioYear, ...]:
+        """Every run, the baseline first (``run.label`` names it as in the table)."""
+        return self.result.runs
+
+    @property
+    def year(self) -> int:
+        return self.result.year
+
+    def table(self) -> pl.DataFrame:
+        """The tidy results table (:func:`sim.report.output_table`)."""
+        return self._table
+
+    @functools.cached_property
+    def _table(self) -> pl.DataFrame:
+        from sim.report import output_table
+
+        return output_table(self.result)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The table as a pandas DataFrame."""
+        return self.table().to_pandas()
+
+    @functools.cached_property
+    def plot(self) -> Plots:
+        """The charts: ``results.plot.child_poverty(lang="sv")`` returns a Figure."""
+        return Plots(self)
+
+    def context(self):
+        """What the charts' source line names (version, population, seed, assumption sets)."""
+        from sim import __version__
+        from sim.charts import ChartContext
+
+        return ChartContext(
+            version=__version__,
+            population=self.population_path.name if self.population_path else "",
+            seed=self.result.seed,
+            year=self.result.year,
+            assumption_sets={s.name: s.assumption_set for s in self.result.scenarios},
+        )
+
+    def report(self, path: str | Path, *, lang: str = "sv", force: bool = False) -> Path:
+        """Write the output folder of ``sim run`` (tables, charts, report) to ``path``."""
+        from sim.run import write_results
+
+        command = [
+            "sim.run(" + ", ".join(repr(s.name) for s in self.result.scenarios) + ")",
+            f"year={self.result.year}",
+            f"seed={self.result.seed}",
+        ]
+        return write_results(
+            self.result,
+            path,
+            force=force,
+            population_path=self.population_path,
+            command=command,
+            lang=lang,
+        )
+
+    def __repr__(self) -> str:
+        labels = ", ".join(run.label for run in self.runs)
+        return f"<sim Results {self.year}: {labels}>"
+
+
+class Plots:
+    """One method per chart of :data:`sim.charts.CHARTS`; each returns a Figure."""
+
+    def __init__(self, results: Results) -> None:
+        self._results = results
+
+    def _draw(self, name: str, lang: str, **kwargs: Any) -> Figure:
+        from sim.charts import CHARTS
+
+        return CHARTS[name](
+            self._results.table(), lang=lang, context=self._results.context(), **kwargs
+        )
+
+    def child_poverty(self, lang: str = "sv") -> Figure:
+        """Child poverty by scenario (:func:`sim.charts.child_poverty`)."""
+        return self._draw("child_poverty", lang)
+
+    def fs_cost(self, lang: str = "sv") -> Figure:
+        """Public cost by scenario, municipalities and state (:func:`sim.charts.fs_cost`)."""
+        return self._draw("fs_cost", lang)
+
+    def change_by_household(self, lang: str = "sv") -> Figure:
+        """Mean change by household type and children (:func:`sim.charts.change_by_household`)."""
+        return self._draw("change_by_household", lang)
+
+    def change_bands(self, lang: str = "sv") -> Figure:
+        """Winners and losers in five bands (:func:`sim.charts.change_bands`)."""
+        return self._draw("change_bands", lang)
+
+    def change_by_decile(self, lang: str = "sv") -> Figure:
+        """Mean change by income decile (:func:`sim.charts.change_by_decile`)."""
+        return self._draw("change_by_decile", lang)
+
+    def monthly_caseload(self, lang: str = "sv") -> Figure:
+        """Households with FS month by month (:func:`sim.charts.monthly_caseload`)."""
+        return self._draw("monthly_caseload", lang)
+
+    def typfall_waterfall(self, lang: str = "sv", scenario: str = "kombinerad") -> Figure:
+        """The typfall household, part by part (:func:`sim.charts.typfall_waterfall`)."""
+        return self._draw("typfall_waterfall", lang, scenario=scenario)
+
+    def loss_per_child(self, lang: str = "sv") -> Figure:
+        """Distribution of the loss per child (:func:`sim.charts.loss_per_child`)."""
+        return self._draw("loss_per_child", lang)
+
+
+def run(
+    scenarios: Sequence[str | Path] = MAIN_SCENARIOS,
+    *,
+    year: int = 2027,
+    population: str | Path | Population | None = None,
+    seed: int | None = None,
+) -> Results:
+    """Run the baseline and ``scenarios`` for ``year`` and return the :class:`Results`.
+
+    ``population`` is a population folder (default: the committed
+    data/synthetic/population-2024) or a :class:`sim.population.generate.Population`
+    (then ``seed`` is required). ``seed`` defaults to the population's own.
+    """
+    from sim.errors import SimInputError
+    from sim.population.generate import Population
+    from sim.run import DEFAULT_POPULATION, read_population, run_scenarios
+
+    if isinstance(scenarios, str | Path):
+        scenarios = [scenarios]
+    population_path = None
+    if isinstance(population, Population):
+        if seed is None:
+            raise SimInputError("sim.run: give a seed with a Population object")
+        pop, population_seed = population, seed
+    else:
+        population_path = Path(population) if population is not None else DEFAULT_POPULATION
+        pop, population_seed = read_population(population_path)
+    result = run_scenarios(
+        list(scenarios),
+        year=year,
+        population=pop,
+        seed=population_seed if seed is None else seed,
+    )
+    return Results(result, population_path=population_path)
+
+
+def household(
+    *, date: str, scenario: str = "baseline", **spec: Any
+) -> HouseholdCalculation | HouseholdComparison:
+    """One household's calculation (baseline) or comparison (another scenario).
+
+    The keyword arguments are the fields of :class:`sim.household.HouseholdSpec`
+    (``adults``, ``adult_ages``, ``child_ages``, ``housing_cost``, ...); lists are accepted
+    for the tuples. ``.to_text()`` prints the steps with their sources, ``.to_dict()`` gives
+    the same as ``sim household --json``.
+    """
+    import dataclasses
+
+    from sim.errors import SimInputError
+    from sim.household import HouseholdSpec, calculate, compare
+    from sim.params import closest_hint
+    from sim.scenarios import load_scenario
+
+    fields = {f.name for f in dataclasses.fields(HouseholdSpec)}
+    for name in spec:
+        if name not in fields:
+            raise SimInputError(
+                f"sim.household: unknown field {name!r}{closest_hint(name, sorted(fields))}"
+            )
+    for name in ("adult_ages", "child_ages", "earnings"):
+        if name in spec:
+            spec[name] = tuple(spec[name])
+    chosen = load_scenario(scenario)
+    household_spec = HouseholdSpec(**spec)
+    if chosen.name == "baseline":
+        return calculate(household_spec, date=date, scenario=chosen)
+    return compare(household_spec, date=date, scenario=chosen)
+
+
+__all__ = ["MAIN_SCENARIOS", "Plots", "Results", "household", "run"]
