@@ -24,7 +24,6 @@ import polars as pl
 
 if TYPE_CHECKING:
     import pandas
-
     from matplotlib.figure import Figure
 
     from sim.household import HouseholdCalculation, HouseholdComparison
