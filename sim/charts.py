@@ -181,7 +181,7 @@ def scenario_name(label: str, lang: str = "sv", *, newline: bool = False) -> str
     sv, en = SCENARIO_NAMES.get(name, (name, name))
     text = _t(lang, sv, en)
     if newline:
-        text = textwrap.fill(text, 12)
+        text = textwrap.fill(text, 12, break_long_words=False)
     if variant == "statisk":
         text += ("\n" if newline else " ") + _t(lang, "(statisk)", "(static)")
     elif variant:
@@ -837,8 +837,8 @@ def _band_note(table: pl.DataFrame, lang: str) -> str:
         )
     return _t(
         lang,
-        "Ingen osäkerhetsberäkning i denna körning (se sim sweep); skillnader under 0,1 p.e. ligger inom modellens brus.",
-        "No uncertainty computed in this run (see sim sweep); differences below 0.1 pp are within model noise.",
+        "Ingen osäkerhetsberäkning i denna körning (osäkerhetsintervall: sim sweep).",
+        "No uncertainty computed in this run (uncertainty bands: sim sweep).",
     )
 
 
