@@ -379,7 +379,9 @@ def _run_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, base: _
     yield "poverty_gap", "all", m.poverty_gap(own.person_standard, w_p, line=own.line)
     income_year = run.disposable_income.sum(axis=1)
     threshold_year = (run.riksnorm + run.housing_counted).sum(axis=1)
-    below = income_year < threshold_year
+    # Compared in whole öre: a recipient's income equals its norm plus costs, and summation
+    # noise must not decide which side of the threshold it falls.
+    below = np.round(income_year, 2) < np.round(threshold_year, 2)
     yield "absolute_poverty_rate", "all", m.share(below[idx], w_p)
     yield "child_absolute_poverty_rate", "all", m.share(below[idx], w_p, within=child017)
     yield "gini", "all", m.gini(own.person_standard, w_p)

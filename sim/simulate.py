@@ -164,9 +164,10 @@ def run_year(
     exempt_by_move = np.zeros(n_persons, dtype=bool)
     ever_covered = np.zeros(n_persons, dtype=bool)
     ever_sanctioned = np.zeros(n_persons, dtype=bool)
-    out = {name: np.zeros((n, 12)) for name in HOUSEHOLD_MONTH_FIELDS}
-    takes_up_out = np.zeros((n, 12), dtype=bool)
-    months_on_fs_out = np.zeros((n, 12))
+    # Month-major while filling (contiguous rows); transposed to household x month at the end.
+    out = {name: np.zeros((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
+    takes_up_out = np.zeros((12, n), dtype=bool)
+    months_on_fs_out = np.zeros((12, n))
     always = np.ones(n, dtype=bool)
     eligible_premium = np.zeros(n_persons, dtype=bool)
 
@@ -283,9 +284,9 @@ def run_year(
                 "housing_counted": result.housing_counted,
             }
             for name, value in values.items():
-                out[name][:, i] = value
-            takes_up_out[:, i] = takes_up
-            months_on_fs_out[:, i] = months_on_fs
+                out[name][i] = value
+            takes_up_out[i] = takes_up
+            months_on_fs_out[i] = months_on_fs
             ever_covered |= covered
             ever_sanctioned |= refuses
         else:
@@ -315,6 +316,9 @@ def run_year(
         if progress is not None and month in (0, 6, 12):
             progress(f"{scenario.name}: month {month}")
 
+    out = {name: np.ascontiguousarray(values.T) for name, values in out.items()}
+    takes_up_out = np.ascontiguousarray(takes_up_out.T)
+    months_on_fs_out = np.ascontiguousarray(months_on_fs_out.T)
     receipt = ReceiptYear(
         fs_entitlement=out["fs_entitlement"],
         forsorjningsstod=out["forsorjningsstod"],
