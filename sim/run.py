@@ -25,7 +25,7 @@ import polars as pl
 from sim import __version__
 from sim.errors import SimInputError
 from sim.population.generate import Population
-from sim.projection import LAST_YEAR
+from sim.projection import LAST_YEAR, project_population
 from sim.results import results_table
 from sim.scenarios import Scenario, load_scenario
 from sim.simulate import ScenarioYear, norm_topups, run_year
@@ -111,6 +111,8 @@ def run_scenarios(
         scenario = load_scenario(name)
         if scenario.name not in {s.name for s in scenarios}:
             scenarios.append(scenario)
+    # Project once for all runs (run_year returns a population already in its year as is).
+    population = project_population(population, year)
     topups = norm_topups(population, scenarios[0].assumptions(), year=year, seed=seed)
     runs = []
     for scenario in scenarios:
