@@ -201,6 +201,19 @@ def report(
 
 
 @app.command()
+def bench(
+    households: Annotated[int, typer.Option(help="Dwellings to generate.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    months: Annotated[int, typer.Option(help="1 (one month) or 12 (the full-year loop).")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default).")] = True,
+) -> None:
+    """Time the engine on a generated population: build, compute, metrics (JSON)."""
+    from sim.bench import bench as run_bench
+
+    typer.echo(json.dumps(run_bench(n_households=households, seed=seed, months=months), indent=2))
+
+
+@app.command()
 def sweep(
     out: Annotated[str, typer.Option(help="Output folder of the sweep.")],
     scenarios: Annotated[
