@@ -72,8 +72,6 @@ def test_report_writes_the_output_folder(results, tmp_path):
     assert pl.read_parquet(out / "results.parquet").equals(results.table())
     with pytest.raises(SimInputError, match="--force"):
         results.report(tmp_path / "out")
-    results.report(tmp_path / "out", lang="en", force=True)
-    assert '<html lang="en">' in (out / "report.html").read_text()
 
 
 def test_household_baseline_and_reform():
