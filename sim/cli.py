@@ -251,6 +251,11 @@ def sweep(
     """Replicate scenario runs over population seeds, calibration noise and assumption ranges;
     write the median and 10th/90th percentiles of every metric."""
     import logging
+    import os
+
+    if "numpy" not in sys.modules:  # one BLAS thread, as in Dask workers: identical numbers
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
 
     from sim.progress import StageProgress
     from sim.uncertainty import SweepSpec, headline, parse_grid, run_sweep
