@@ -452,7 +452,11 @@ def validate(spec: SweepSpec) -> None:
 
 
 def parse_grid(text: str) -> tuple[str, tuple[float, ...]]:
-    """``"bidragstak.riksnorm_cut=0.1,0.15,0.2"`` -> ``(path, (0.1, 0.15, 0.2))``."""
+    """The value of ``--grid``: an assumption path and the values it takes in turn.
+
+    >>> parse_grid("bidragstak.riksnorm_cut=0.1,0.15,0.2")
+    ('bidragstak.riksnorm_cut', (0.1, 0.15, 0.2))
+    """
     path, sep, values = text.partition("=")
     try:
         numbers = tuple(float(v) for v in values.split(",") if v.strip())
@@ -486,6 +490,7 @@ def run_sweep(
     """
     out = Path(out)
     validate(spec)
+    revision = _git_revision()  # of the code the replications run, read before they start
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
         raise SimInputError("give --workers or --scheduler, not both")
     if workers is not None and workers < 1:
@@ -566,7 +571,7 @@ def run_sweep(
     manifest = {
         **plan,
         "version": __version__,
-        "git_revision": _git_revision(),
+        "git_revision": revision,
         "execution": {
             "mode": _mode(workers, scheduler, client),
             "replications_run": len(pending),
