@@ -57,14 +57,9 @@ class Results:
         return self.result.year
 
     def table(self) -> pl.DataFrame:
-        """The tidy results table (:func:`sim.report.output_table`)."""
-        return self._table
-
-    @functools.cached_property
-    def _table(self) -> pl.DataFrame:
-        from sim.report import output_table
-
-        return output_table(self.result)
+        """The tidy results table (:func:`sim.results.results_table`), as written to the
+        output folder."""
+        return self.result.table()
 
     def to_pandas(self) -> pandas.DataFrame:
         """The table as a pandas DataFrame."""

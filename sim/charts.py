@@ -668,7 +668,7 @@ def loss_per_child(
     Each child carries an equal share of its household's loss of disposable income per
     month; the percentiles (10, 25, 50, 75, 90) are over children (rows
     ``loss_per_child_sek_month`` with groups ``percentil:<p>``, written by
-    :func:`sim.report.output_table` from the runs); the diamond is the mean (group ``all``).
+    :func:`sim.results.results_table` from the runs); the diamond is the mean (group ``all``).
     Without the percentile rows only the mean is drawn.
     """
     runs = _runs(table, baseline=False)

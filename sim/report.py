@@ -32,13 +32,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import polars as pl
 
 from sim.errors import SimInputError
 
 if TYPE_CHECKING:
-    from sim.run import RunResult
+    pass
 
 MINUS = "\u2212"
 
@@ -64,8 +63,6 @@ _DERIVED_LABELS = {
         "Public cost, change against current rules",
     )
 }
-#: Percentiles of the loss per child added by :func:`output_table`.
-LOSS_PERCENTILES = (10, 25, 50, 75, 90)
 
 #: Files of the output folder written by the report (``sim report`` replaces these).
 REPORT_FILES = ("summary.md", "report.html", "charts")
@@ -153,57 +150,6 @@ def metric_label(metric: str, lang: str = "sv") -> str:
 
 
 # ------------------------------------------------------------------------- the tables
-
-
-def output_table(result: RunResult) -> pl.DataFrame:
-    """The results table written to the output folder: :meth:`RunResult.table` plus the
-    distribution of the loss per child (:func:`loss_per_child_rows`)."""
-    table = result.table()
-    extra = loss_per_child_rows(result.runs)
-    return pl.concat([table, extra]) if extra.height else table
-
-
-def loss_per_child_rows(runs: Sequence[Any]) -> pl.DataFrame:
-    """Percentiles of the loss per child, rows ``loss_per_child_sek_month`` /
-    ``percentil:<p>`` for every run but the first (the baseline).
-
-    Definition (as :func:`sim.metrics.loss_per_child`): a household that loses more than
-    0.50 kr a month of disposable income against the baseline (annual change / 12) and has
-    children 0-17 gives each child an equal share of its loss; the percentiles are lower
-    weighted quantiles (:func:`sim.metrics.weighted_quantile`) over these children
-    (household weight × children).
-    """
-    from sim import metrics as m
-    from sim.results import SCHEMA
-
-    rows: list[dict[str, Any]] = []
-    baseline = runs[0]
-    base_income = baseline.disposable_income.sum(axis=1)
-    for run in runs[1:]:
-        pop = run.population
-        persons = pop.persons
-        idx = persons["household_idx"].to_numpy()
-        child017 = persons["is_child"].to_numpy() & (persons["age"].to_numpy() <= 17)
-        n_children = np.bincount(idx, weights=child017, minlength=pop.n_households)
-        change = (run.disposable_income.sum(axis=1) - base_income) / 12
-        hit = (n_children >= 1) & (-change > 0.5)
-        weights = pop.households["weight"].to_numpy()[hit] * n_children[hit]
-        if not (weights > 0).any():
-            continue
-        values = -change[hit] / n_children[hit]
-        quantiles = m.weighted_quantile(values, weights, np.array(LOSS_PERCENTILES) / 100)
-        for p, q in zip(LOSS_PERCENTILES, quantiles, strict=True):
-            rows.append(
-                {
-                    "scenario": run.label,
-                    "metric": "loss_per_child_sek_month",
-                    "group": f"percentil:{p}",
-                    "value": float(q),
-                    "low": None,
-                    "high": None,
-                }
-            )
-    return pl.DataFrame(rows, schema=SCHEMA)
 
 
 def headline(table: pl.DataFrame, lang: str = "sv") -> tuple[list[str], list[list[str]]]:

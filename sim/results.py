@@ -220,6 +220,9 @@ BAND_LABELS = ("stor förlust", "liten förlust", "oförändrad", "liten vinst",
 #: The breakdowns of the household-level metrics: name -> labels.
 BREAKDOWNS = ("hushållstyp", "antal_barn", "decil", "födelseland", "kommungrupp")
 
+#: Percentiles of the loss per child (rows ``loss_per_child_sek_month`` / ``percentil:<p>``).
+LOSS_PERCENTILES = (10, 25, 50, 75, 90)
+
 SCHEMA = {
     "scenario": pl.String,
     "metric": pl.String,
@@ -308,7 +311,45 @@ def results_table(runs: Sequence[ScenarioYear]) -> pl.DataFrame:
                     "high": None,
                 }
             )
+        if run is not baseline:
+            rows.extend(_loss_per_child_percentiles(run, baseline))
     return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def _loss_per_child_percentiles(
+    run: ScenarioYear, baseline: ScenarioYear
+) -> list[dict[str, object]]:
+    """Percentiles of the loss per child: rows ``loss_per_child_sek_month`` / ``percentil:<p>``.
+
+    Definition (as :func:`sim.metrics.loss_per_child`): a household that loses more than
+    0.50 kr a month of disposable income against the baseline (annual change / 12) and has
+    children 0-17 gives each child an equal share of its loss; the percentiles are lower
+    weighted quantiles (:func:`sim.metrics.weighted_quantile`) over these children
+    (household weight × children). No rows when no child loses.
+    """
+    pop = run.population
+    persons = pop.persons
+    idx = persons["household_idx"].to_numpy()
+    child017 = persons["is_child"].to_numpy() & (persons["age"].to_numpy() <= 17)
+    n_children = np.bincount(idx, weights=child017, minlength=pop.n_households)
+    change = (run.disposable_income.sum(axis=1) - baseline.disposable_income.sum(axis=1)) / 12
+    hit = (n_children >= 1) & (-change > 0.5)
+    weights = pop.households["weight"].to_numpy()[hit] * n_children[hit]
+    if not (weights > 0).any():
+        return []
+    values = -change[hit] / n_children[hit]
+    quantiles = m.weighted_quantile(values, weights, np.array(LOSS_PERCENTILES) / 100)
+    return [
+        {
+            "scenario": run.label,
+            "metric": "loss_per_child_sek_month",
+            "group": f"percentil:{p}",
+            "value": float(q),
+            "low": None,
+            "high": None,
+        }
+        for p, q in zip(LOSS_PERCENTILES, quantiles, strict=True)
+    ]
 
 
 def _run_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, base: _Standard):

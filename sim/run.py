@@ -144,7 +144,7 @@ def write_results(
     """Write the output folder ``out`` (every file is described in docs/outputs.md).
 
     ``results.parquet``, ``results.csv``, ``results.xlsx`` (the tidy table of
-    :func:`sim.report.output_table`; the workbook has a second sheet of metric definitions),
+    :func:`sim.results.results_table`; the workbook has a second sheet of metric definitions),
     ``manifest.json``, ``population.json`` (the population's manifest, summary and
     calibration report), ``summary.md``, ``report.html`` and ``charts/*.png|svg``.
 
@@ -154,7 +154,6 @@ def write_results(
     from sim.report import (
         POPULATION_FILE,
         assumptions_digest,
-        output_table,
         population_record,
         write_report_files,
     )
@@ -167,7 +166,7 @@ def write_results(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        table = output_table(result)
+        table = result.table()
         table.write_parquet(tmp / "results.parquet")
         table.write_csv(tmp / "results.csv", float_precision=6)
         _write_xlsx(table, tmp / "results.xlsx")

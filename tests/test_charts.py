@@ -12,7 +12,7 @@ from committed_output import english_folder, run_folder
 from matplotlib.text import Text
 
 from sim import charts
-from sim.report import LOSS_PERCENTILES
+from sim.results import LOSS_PERCENTILES
 
 TITLES = {
     "child_poverty": ("Barnfattigdom per scenario", "Child poverty by scenario"),
@@ -35,7 +35,7 @@ TITLES = {
 @pytest.fixture(scope="module")
 def folders():
     """The shared `sim run` output (Swedish) and its copy rebuilt in English."""
-    return {"sv": run_folder()[0], "en": english_folder()[0]}
+    return {"sv": run_folder(), "en": english_folder()}
 
 
 @pytest.fixture(scope="module")

