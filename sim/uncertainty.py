@@ -411,6 +411,23 @@ def headline(table: pl.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def differences(tables: Iterable[pl.DataFrame], *, grid: bool = False) -> pl.DataFrame:
+    """Like :func:`summarise`, of each scenario's difference from the baseline *within* a
+    replication (scenario − baseline, same metric and group). The runs of one replication
+    share their population and random numbers, so this band is the band of the reform's
+    effect; the difference of two level bands would overstate it."""
+    keys = (["grid_value"] if grid else []) + ["metric", "group"]
+    out = []
+    for table in tables:
+        base = table.filter(pl.col("scenario") == "baseline").select(
+            *keys, pl.col("value").alias("baseline")
+        )
+        other = table.filter(pl.col("scenario") != "baseline")
+        joined = other.join(base, on=keys, how="inner", maintain_order="left")
+        out.append(joined.with_columns(pl.col("value") - pl.col("baseline")).drop("baseline"))
+    return summarise(out, grid=grid)
+
+
 # --- the sweep ----------------------------------------------------------------------------
 
 
@@ -570,6 +587,8 @@ def run_sweep(
             )
     manifest = {
         **plan,
+        "scenarios": _scenario_entries(spec),  # as sim run writes them, for sim report
+        "runs": list(table["scenario"].unique(maintain_order=True)),
         "version": __version__,
         "git_revision": revision,
         "execution": {
@@ -583,8 +602,22 @@ def run_sweep(
     }
     _write_atomic(out / "results.parquet", lambda p: table.write_parquet(p))
     _write_atomic(out / "results.csv", lambda p: table.write_csv(p, float_precision=6))
+    change = differences(tables, grid=spec.grid is not None)
+    _write_atomic(out / "differences.parquet", lambda p: change.write_parquet(p))
+    _write_atomic(out / "differences.csv", lambda p: change.write_csv(p, float_precision=6))
     _write_json(out / "manifest.json", manifest)
     return SweepResult(out, table, len(pending), len(done), seconds)
+
+
+def _scenario_entries(spec: SweepSpec) -> list[dict[str, str]]:
+    from sim.scenarios import load_scenario
+
+    names = ["baseline", *(n for n in spec.scenarios if n != "baseline")]
+    scenarios = [load_scenario(name) for name in names]
+    return [
+        {"name": s.name, "file": Path(s.source_file).name, "assumption_set": s.assumption_set}
+        for s in scenarios
+    ]
 
 
 def _mode(workers: int | None, scheduler: str | None, client: Any) -> str:

@@ -23,6 +23,7 @@ from sim.uncertainty import (
     MAX_CALIBRATION_DRAWS,
     SweepSpec,
     SweepStopped,
+    differences,
     drawable_assumptions,
     parse_grid,
     plan_replications,
@@ -178,6 +179,24 @@ def test_summary_is_median_and_10th_90th_percentiles():
     assert b["value"] == pytest.approx(55.0) and b["low"] == pytest.approx(19.0)
 
 
+def test_differences_are_taken_within_each_replication():
+    tables = [
+        pl.DataFrame(
+            {
+                "replication": [i] * 3,
+                "calibration_draw": [0] * 3,
+                "scenario": ["baseline", "reform", "reform"],
+                "metric": ["cost", "cost", "only_in_reform"],
+                "group": ["all"] * 3,
+                "value": [100.0 * i, 100.0 * i - 10.0 - i, 1.0],
+            }
+        )
+        for i in range(11)
+    ]
+    table = differences(tables)
+    assert table.rows() == [("reform", "cost", "all", -15.0, -19.0, -11.0)]
+
+
 def test_sweep_writes_bands_and_manifest(in_process, spec):
     out = in_process.out
     table = pl.read_parquet(out / "results.parquet")
@@ -199,6 +218,8 @@ def test_sweep_writes_bands_and_manifest(in_process, spec):
         "rep-00002.parquet",
     ]
     assert pl.read_csv(out / "results.csv").height == table.height
+    change = pl.read_parquet(out / "differences.parquet")
+    assert set(change["scenario"]) == {"bidragstak", "bidragstak/statisk"}
 
 
 def test_bad_input_writes_nothing(spec, tmp_path):
