@@ -294,3 +294,30 @@ def test_lost_scheduler_stops_the_sweep(spec, tmp_path):
     assert message.startswith("sweep stopped: lost the Dask scheduler")
     assert "1 of 3 replications kept" in message and "rerun with --resume" in message
     assert len(list((out / "replications").glob("rep-*.parquet"))) == 1
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_cli_sweep_and_its_errors(population_dir, tmp_path, capsys):
+    from sim.cli import main
+
+    out = tmp_path / "sweep"
+    args = ["sweep", "--out", str(out), "--scenarios", "bidragstak", "--replications", "2"]
+    args += ["--population", str(population_dir), "--seed", "3"]
+    main(args)
+    printed = capsys.readouterr().out
+    assert "bidragstak" in printed and "poverty" in printed and "wrote" in printed
+    assert (out / "results.parquet").is_file()
+    for extra, expected in (
+        ([], "exists; use --resume"),
+        (["--resume", "--seed", "4"], "different sweep"),
+        (["--force", "--vary", "population,weather"], "--vary: unknown 'weather'"),
+        (["--force", "--grid", "bidragstak.riksnorm_cut"], "expected PATH=v1,v2"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(args + extra)
+        assert exit_.value.code == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and expected in error
+    assert (out / "results.parquet").is_file()  # a refused --force left the sweep alone
