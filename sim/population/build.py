@@ -144,17 +144,41 @@ def _margins(
     return margins
 
 
-def _low_standard_margin(
-    targets: list[AlignedTarget], standard: np.ndarray, persons_dw: np.ndarray, line: float
-) -> Margin:
-    """Persons below the low-economic-standard line: rate × persons."""
+def _low_standard_margins(
+    targets: list[AlignedTarget],
+    standard: np.ndarray,
+    persons_dw: np.ndarray,
+    children_dw: np.ndarray,
+    line: float,
+) -> list[Margin]:
+    """Persons below the low-economic-standard line (rate × persons), and children 0-17
+    below it as a share of all children (Σ w·(poor children − rate·children) = 0)."""
     by_key = {t.target.key: t for t in targets if t.use == "margin"}
     key = next(k for k in by_key if k.startswith("scb_low_economic_standard@"))
-    return Margin(
-        key,
-        persons_dw * (standard < line),
-        by_key[key].value * by_key["scb_persons_total@2021"].value,
-        by_key[key].target.source,
+    poor = standard < line
+    margins = [
+        Margin(
+            key,
+            persons_dw * poor,
+            by_key[key].value * by_key["scb_persons_total@2021"].value,
+            by_key[key].target.source,
+        )
+    ]
+    child_key = next((k for k in by_key if k.startswith("scb_child_low_economic_standard@")), None)
+    if child_key is not None:
+        rate = by_key[child_key].value
+        margins.append(
+            Margin(child_key, children_dw * (poor - rate), 0.0, by_key[child_key].target.source)
+        )
+    return margins
+
+
+def _children_per_dwelling(population: Population) -> np.ndarray:
+    """Children 0-17 per dwelling (the children of SCB's child poverty rate)."""
+    p = population.persons
+    child = p["is_child"].to_numpy() & (p["age"].to_numpy() <= 17)
+    return np.bincount(
+        p["dwelling_idx"].to_numpy(), weights=child, minlength=population.dwellings.height
     )
 
 
@@ -166,11 +190,15 @@ def calibrate_population(
     base = population.dwellings["design_weight"].to_numpy()
     standard, persons_dw = economic_standard(population)
     fixed = _margins(population, targets)
+    children_dw = _children_per_dwelling(population)
     line = 0.6 * weighted_median(standard, base * persons_dw)
     result, start, rounds = None, None, 0
     while rounds < LINE_ITERATIONS:
         rounds += 1
-        margins = [*fixed, _low_standard_margin(targets, standard, persons_dw, line)]
+        margins = [
+            *fixed,
+            *_low_standard_margins(targets, standard, persons_dw, children_dw, line),
+        ]
         result = calibrate(base, margins, bounds=WEIGHT_BOUNDS, start=start)
         start = result.multipliers
         new_line = 0.6 * weighted_median(standard, result.weights * persons_dw)

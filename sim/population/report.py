@@ -39,6 +39,7 @@ def _achieved(calibrated: CalibratedPopulation, summary: dict[str, object]) -> d
         "fs_months_per_household@2020": float(summary["fs_months_per_household"]),
         "fs_longterm_share_recipients@2020": float(summary["fs_longterm_share"]),
         f"scb_low_economic_standard@{year}": float(summary["low_economic_standard_rate"]),
+        "scb_child_low_economic_standard@2019": float(summary["child_low_economic_standard_rate"]),
         "scb_gini@2023": float(summary["gini_economic_standard"]),
     }
     for code, name in enumerate(FS_HH_TYPES):

@@ -181,6 +181,16 @@ def _align(
             0.02,
             "absolute",
         )
+    if t.id == "scb_child_low_economic_standard":
+        return AlignedTarget(
+            t,
+            t.value,
+            "margin",
+            "2019 value (20 %, rounded to whole per cent) used as it is; the rate moved about "
+            "a point a year at most in 2011-2019 (Folkhälsomyndigheten)",
+            0.02,
+            "absolute",
+        )
     if t.id == "fs_months_per_household":
         return AlignedTarget(t, t.value, "margin", "2020 value used as it is", 0.10)
     if t.id == "fs_longterm_share_recipients":
