@@ -145,18 +145,26 @@ def compute(
         without_cap,
         assumptions,
     )
-    benefits = result.disposable_income - result.net_earnings - result.net_earnings_children
+    # The cap works on the entitlement: every transfer the household would get, FS included.
+    other_benefits = (
+        result.disposable_income
+        - result.net_earnings
+        - result.net_earnings_children
+        - result.forsorjningsstod
+    )
     cut = bidragstak.sou_cap_reduction(
-        benefits=benefits,
+        benefits=other_benefits + result.fs_entitlement,
         reference_total=reference.disposable_income,
-        fs=result.forsorjningsstod,
+        fs=result.fs_entitlement,
         p=params.bidragstak,
     )
+    entitlement = result.fs_entitlement - cut
+    paid = np.where(households.takes_up_fs, entitlement, 0.0)
     return dataclasses.replace(
         result,
-        fs_entitlement=result.fs_entitlement - np.where(households.takes_up_fs, cut, 0.0),
-        forsorjningsstod=result.forsorjningsstod - cut,
-        disposable_income=result.disposable_income - cut,
+        fs_entitlement=entitlement,
+        forsorjningsstod=paid,
+        disposable_income=result.disposable_income - result.forsorjningsstod + paid,
         sou_cap_reduction=cut,
     )
 
