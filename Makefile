@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test golden lint format bench bench-population population-small population-full clean
+.PHONY: run test golden lint format bench bench-population bench-run population-small population-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
