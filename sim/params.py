@@ -64,6 +64,7 @@ UNITS = {
     "years",
     "days/month",
     "switch",
+    "factor",
 }
 
 _FILE_KEYS = {"description", "valid_until", "parameters"}

@@ -17,7 +17,7 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -98,9 +98,14 @@ def run_scenarios(
     year: int,
     population: Population,
     seed: int,
+    assumption_values: Mapping[str, float] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RunResult:
-    """Run the baseline and ``names`` for ``year`` on ``population`` with ``seed``."""
+    """Run the baseline and ``names`` for ``year`` on ``population`` with ``seed``.
+
+    ``assumption_values`` (path -> value) are applied to every scenario, the baseline
+    included, under each scenario's own overrides (a replication's draws, a sweep's grid).
+    """
     if not population.year <= year <= LAST_YEAR:
         raise SimInputError(
             f"year {year} is outside {population.year}-{LAST_YEAR} "
@@ -111,6 +116,11 @@ def run_scenarios(
         scenario = load_scenario(name)
         if scenario.name not in {s.name for s in scenarios}:
             scenarios.append(scenario)
+    if assumption_values:
+        scenarios = [
+            dataclasses.replace(s, assumption_values={**assumption_values, **s.assumption_values})
+            for s in scenarios
+        ]
     # Project once for all runs (run_year returns a population already in its year as is).
     population = project_population(population, year)
     topups = norm_topups(population, scenarios[0].assumptions(), year=year, seed=seed)

@@ -308,36 +308,16 @@ def _recalibrate(population: Population, replication: Replication) -> tuple[Popu
 
 def _run(spec: SweepSpec, replication: Replication, population: Population, seed: int) -> tuple:
     """``sim.run.run_scenarios`` with the replication's assumption values on every scenario."""
-    from sim.scenarios import load_scenario
-    from sim.simulate import norm_topups, run_year
+    from sim.run import run_scenarios
 
-    scenarios = [load_scenario("baseline")]
-    for name in spec.scenarios:
-        scenario = load_scenario(name)
-        if scenario.name not in {s.name for s in scenarios}:
-            scenarios.append(scenario)
-    scenarios = [
-        dataclasses.replace(
-            s, assumption_values={**replication.assumption_values, **s.assumption_values}
-        )
-        for s in scenarios
-    ]
-    topups = norm_topups(population, scenarios[0].assumptions(), year=spec.year, seed=seed)
-    runs = []
-    for scenario in scenarios:
-        sets = [scenario.assumption_set] + (["none"] if scenario.assumption_set != "none" else [])
-        for assumption_set in sets:
-            run = run_year(
-                population,
-                scenario,
-                year=spec.year,
-                seed=seed,
-                assumption_set=assumption_set,
-                topups=topups,
-            )
-            static_beside = assumption_set == "none" and len(sets) > 1
-            runs.append(dataclasses.replace(run, static_beside_behaviour=static_beside))
-    return tuple(runs)
+    result = run_scenarios(
+        spec.scenarios,
+        year=spec.year,
+        population=population,
+        seed=seed,
+        assumption_values=replication.assumption_values,
+    )
+    return result.runs
 
 
 def write_perturbed_targets(factors: Mapping[str, float], path: Path) -> Path:
