@@ -734,8 +734,13 @@ def read_output_folder(folder: str | Path) -> tuple[pl.DataFrame, dict[str, Any]
         )
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
-        if not isinstance(manifest, dict) or "year" not in manifest:
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("year"), int):
             raise ValueError("no year")
+        scenarios = manifest.get("scenarios", [])
+        if not isinstance(scenarios, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("name"), str) for s in scenarios
+        ):
+            raise ValueError("'scenarios' must be a list of {name, ...}")
     except ValueError as error:
         raise SimInputError(f"{folder / 'manifest.json'}: unreadable manifest ({error})") from None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import zipfile
 
 import polars as pl
@@ -203,3 +204,22 @@ def test_a_failing_report_leaves_no_output_folder(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(SimInputError, match="unknown language"):
         results.report(tmp_path / "out", lang="fi")
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '{"year": 2027, "scenarios": 5}',
+        '{"year": 2027, "scenarios": [{"x": 1}]}',
+        '{"year": "x"}',
+        "garbage",
+    ],
+)
+def test_sim_report_refuses_a_damaged_manifest(folder, tmp_path, manifest):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(folder / "results.parquet", copy / "results.parquet")
+    (copy / "manifest.json").write_text(manifest)
+    done = sim("report", "--from", str(copy), "--force")
+    assert done.returncode == 2
+    assert "unreadable manifest" in done.stderr and "Traceback" not in done.stderr
