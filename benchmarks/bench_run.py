@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from sim.population.build import build_population
+from sim.projection import project_population
 from sim.run import read_population
 from sim.scenarios import load_scenario
 from sim.simulate import norm_topups, run_year
@@ -41,6 +42,8 @@ def main() -> None:
         folder = args.population
     seconds_population = time.perf_counter() - start
     population, seed = read_population(folder)
+    # As run_scenarios does: project once, so every run shares the converted month columns.
+    population = project_population(population, args.year)
     scenarios = [load_scenario(name) for name in MAIN]
     topups = norm_topups(population, scenarios[0].assumptions(), year=args.year, seed=seed)
     timings = {}

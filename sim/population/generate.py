@@ -266,11 +266,16 @@ class Population:
         """The adults' state and incomes in ``month`` (-5..12), aligned to adults."""
         if month not in MONTHS:
             raise SimInputError(f"month {month} is outside {MONTHS[0]}..{MONTHS[-1]}")
+        i = month - MONTHS[0]
+        return {name: columns[i] for name, columns in self._month_columns.items()}
+
+    @functools.cached_property
+    def _month_columns(self) -> dict[str, np.ndarray]:
+        """The person-month columns as (month, adult) arrays, converted once per population
+        (every scenario of a run reads every month)."""
         n = self._adult_idx.size
-        start = (month - MONTHS[0]) * n
-        rows = self.person_months.slice(start, n)
         return {
-            name: rows[name].to_numpy()
+            name: self.person_months[name].to_numpy().reshape(len(MONTHS), n)
             for name in ("state", "duration", "earnings_gross", "benefit", "other_tax_free")
         }
 
