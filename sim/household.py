@@ -416,18 +416,8 @@ def _reform_rules(
         months_used=np.zeros(persons.n),
         p=params.jobbpremie,
     )
-    exempt = aktivitetskrav.is_exempt(
-        age=persons.age,
-        is_child=persons.is_child,
-        is_in_school=persons.is_in_school,
-        earnings=persons.earnings_gross,
-        sjukpenning=persons.sjukpenning,
-        sjukersattning=persons.sjukersattning,
-        aktivitetsstod=persons.aktivitetsstod,
-        etableringsersattning=persons.etableringsersattning,
-        foraldrapenning=persons.foraldrapenning,
-        is_sick_certified=np.zeros(persons.n, dtype=bool),
-        p=params.aktivitetskrav,
+    exempt = aktivitetskrav.persons_exempt(
+        persons, is_sick_certified=np.zeros(persons.n, dtype=bool), p=params.aktivitetskrav
     )
     covered = aktivitetskrav.is_covered(
         months_on_fs=np.full(persons.n, spec.months_on_fs),

@@ -209,18 +209,8 @@ def run_year(
         hours = np.zeros(n_persons)
         exempt = no_one
         if activity_on or bidragstak_response:
-            exempt = aktivitetskrav.is_exempt(
-                age=persons.age,
-                is_child=persons.is_child,
-                is_in_school=persons.is_in_school,
-                earnings=persons.earnings_gross,
-                sjukpenning=persons.sjukpenning,
-                sjukersattning=persons.sjukersattning,
-                aktivitetsstod=persons.aktivitetsstod,
-                etableringsersattning=persons.etableringsersattning,
-                foraldrapenning=persons.foraldrapenning,
-                is_sick_certified=exempt_by_move,
-                p=params.aktivitetskrav,
+            exempt = aktivitetskrav.persons_exempt(
+                persons, is_sick_certified=exempt_by_move, p=params.aktivitetskrav
             )
         if activity_on:
             covered = aktivitetskrav.is_covered(

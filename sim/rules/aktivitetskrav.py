@@ -57,6 +57,23 @@ def is_exempt(
     )
 
 
+def persons_exempt(persons: Any, *, is_sick_certified: np.ndarray, p: Any) -> np.ndarray:
+    """:func:`is_exempt` for :class:`sim.entities.Persons` (the one place that maps its fields)."""
+    return is_exempt(
+        age=persons.age,
+        is_child=persons.is_child,
+        is_in_school=persons.is_in_school,
+        earnings=persons.earnings_gross,
+        sjukpenning=persons.sjukpenning,
+        sjukersattning=persons.sjukersattning,
+        aktivitetsstod=persons.aktivitetsstod,
+        etableringsersattning=persons.etableringsersattning,
+        foraldrapenning=persons.foraldrapenning,
+        is_sick_certified=is_sick_certified,
+        p=p,
+    )
+
+
 def is_covered(
     *, months_on_fs: np.ndarray, on_fs: np.ndarray, exempt: np.ndarray, p: Any
 ) -> np.ndarray:
