@@ -241,9 +241,11 @@ class Groups:
     labels: dict[str, tuple[str, ...]]
 
 
-def household_groups(baseline: ScenarioYear) -> Groups:
-    """Breakdown codes per biståndshushåll; the decile is of the baseline's standard."""
+def household_groups(baseline: ScenarioYear, standard: _Standard | None = None) -> Groups:
+    """Breakdown codes per biståndshushåll; the decile is of the baseline's standard
+    (``standard``: the baseline's, if already computed)."""
     pop = baseline.population
+    standard = standard or _standard(baseline)
     persons, households = pop.persons, pop.households
     idx = persons["household_idx"].to_numpy()
     n = pop.n_households
@@ -252,9 +254,8 @@ def household_groups(baseline: ScenarioYear) -> Groups:
     born_abroad[idx[first]] = persons["is_born_abroad"].to_numpy()[first]
     n_children = np.bincount(idx, weights=persons["is_child"].to_numpy(), minlength=n)
     dwelling = households["dwelling_idx"].to_numpy()
-    standard, persons_dw = economic_standard(pop)
     w_dw = pop.dwellings["weight"].to_numpy()
-    decile_dw = m.deciles(standard, w_dw * persons_dw)
+    decile_dw = m.deciles(standard.standard_dw, w_dw * standard.persons_dw)
     group_dw = pop.dwellings["municipality_group"].to_numpy()
     municipality_order = list(MUNICIPALITY_LABELS)
     return Groups(
@@ -280,6 +281,7 @@ class _Standard:
     """Economic standard per dwelling and the person-level arrays derived from it."""
 
     standard_dw: np.ndarray
+    persons_dw: np.ndarray
     person_standard: np.ndarray
     line: float
 
@@ -290,17 +292,18 @@ def _standard(run: ScenarioYear) -> _Standard:
     w_dw = pop.dwellings["weight"].to_numpy()
     line = m.poverty_line(standard, w_dw * persons_dw, share=0.6)
     person_standard = standard[pop.persons["dwelling_idx"].to_numpy()]
-    return _Standard(standard, person_standard, line)
+    return _Standard(standard, persons_dw, person_standard, line)
 
 
 def results_table(runs: Sequence[ScenarioYear]) -> pl.DataFrame:
     """Every metric of every run; the first run must be the baseline."""
     baseline = runs[0]
-    groups = household_groups(baseline)
-    base_standard = _standard(baseline)
+    # Each run's economic standard is computed once (the baseline's serves three uses).
+    standards = [_standard(run) for run in runs]
+    groups = household_groups(baseline, standards[0])
     rows: list[dict[str, object]] = []
-    for run in runs:
-        for metric, group, value in _run_rows(run, baseline, groups, base_standard):
+    for run, own in zip(runs, standards, strict=True):
+        for metric, group, value in _run_rows(run, baseline, groups, standards[0], own):
             rows.append(
                 {
                     "scenario": run.label,
@@ -352,7 +355,9 @@ def _loss_per_child_percentiles(
     ]
 
 
-def _run_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, base: _Standard):
+def _run_rows(
+    run: ScenarioYear, baseline: ScenarioYear, groups: Groups, base: _Standard, own: _Standard
+):
     pop = run.population
     persons, households = pop.persons, pop.households
     w_hh = households["weight"].to_numpy()
@@ -401,7 +406,6 @@ def _run_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, base: _
         yield "fs_households_month", f"månad:{i + 1}", m.weighted_count(paid[:, i] > 0, w_hh)
 
     # Poverty (persons, on their dwelling's economic standard).
-    own = _standard(run)
     for share, suffix in ((0.6, ""), (0.5, "_50"), (0.4, "_40")):
         line = own.line / 0.6 * share
         yield f"poverty_rate{suffix}", "all", m.poverty_rate(own.person_standard, w_p, line=line)

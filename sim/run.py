@@ -184,7 +184,7 @@ def write_results(
         population_manifest = (population or {}).get("manifest", {})
         manifest = {
             "version": __version__,
-            "git_revision": _git_revision(),
+            "git_revision": git_revision(),
             "year": result.year,
             "seed": result.seed,
             "scenarios": [
@@ -250,7 +250,8 @@ def _sha256(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def _git_revision() -> str | None:
+def git_revision() -> str | None:
+    """The checked-out commit of the code, or None outside a git checkout."""
     import subprocess
 
     try:

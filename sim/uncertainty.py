@@ -487,7 +487,9 @@ def run_sweep(
     """
     out = Path(out)
     validate(spec)
-    revision = _git_revision()  # of the code the replications run, read before they start
+    from sim.run import git_revision
+
+    revision = git_revision()  # of the code the replications run, read before they start
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
         raise SimInputError("give --workers or --scheduler, not both")
     if workers is not None and workers < 1:
@@ -814,9 +816,3 @@ def _check_resumable(out: Path, plan: Mapping[str, Any]) -> None:
             f"{out} holds a different sweep ({', '.join(differing)} differ); "
             "use the same options to resume, or --force to replace it"
         )
-
-
-def _git_revision() -> str | None:
-    from sim.run import _git_revision as revision
-
-    return revision()
