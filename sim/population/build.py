@@ -35,6 +35,11 @@ from sim.population.generate import (
     Population,
     generate,
 )
+from sim.population.geography import (
+    lan_aligned_targets,
+    lan_margins,
+    with_thin_margins_as_checks,
+)
 from sim.population.receipt import simulate_receipt
 from sim.population.report import render_report, report_rows
 from sim.population.summary import (
@@ -54,7 +59,7 @@ WEIGHT_BOUNDS = (0.2, 5.0)
 LINE_ITERATIONS = 8
 LINE_TOLERANCE = 1e-3
 #: Version of the generator written into manifests.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +146,7 @@ def _margins(
             _dwelling_sum(population, recipient * (types == code)),
             by_key[key].value * fs_households,
         )
+    margins += lan_margins(population, targets)
     return margins
 
 
@@ -187,6 +193,9 @@ def calibrate_population(
 ) -> CalibratedPopulation:
     """Calibrate the dwelling weights of a simulated population to the aligned targets."""
     targets = aligned_targets(load_targets(targets_path), population.year)
+    persons_total = next(t.value for t in targets if t.target.key == "scb_persons_total@2021")
+    targets += lan_aligned_targets(population.year, persons_total)
+    targets = with_thin_margins_as_checks(population, targets)
     base = population.dwellings["design_weight"].to_numpy()
     standard, persons_dw = economic_standard(population)
     fixed = _margins(population, targets)

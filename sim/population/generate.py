@@ -205,7 +205,8 @@ class Population:
         year: the calendar year simulated.
         dwellings: one row per bostadshushåll: ``dwelling_idx``, ``dwelling_type``
             (:class:`DwellingType`), ``disadvantage``, ``stratum``, ``municipality_group``
-            (:class:`MunicipalityGroup`), ``is_owner``, ``housing_cost_total``,
+            (:class:`MunicipalityGroup`), ``lan`` (index into
+            :func:`sim.population.geography.lan_table`), ``is_owner``, ``housing_cost_total``,
             ``design_weight``, ``weight``.
         households: one row per biståndshushåll (the engine's household): ``dwelling_idx``,
             ``unit_role`` (:class:`UnitRole`), ``is_cohabiting``, ``housing_cost``,
@@ -444,7 +445,12 @@ def generate(*, n_households: int, year: int, rng: np.random.Generator) -> Popul
         supported = ", ".join(str(y) for y in SUPPORTED_YEARS)
         raise SimInputError(f"year {year} is not supported (supported: {supported})")
     r_frame, r_people, r_housing, r_states, r_incomes, r_takeup = _stream(rng, 6)
+    from sim.population.geography import draw_lan  # geography -> targets -> this module
+
+    # The seventh stream (added with the län) leaves the six above as they were.
+    (r_geography,) = _stream(rng, 1)
     dwellings = _draw_dwellings(n_households, year=year, rng=r_frame)
+    dwellings["lan"] = draw_lan(dwellings["municipality_group"], r_geography)
     persons, units = _draw_people(dwellings, rng=r_people)
     _draw_housing(dwellings, units, persons, rng=r_housing)
     months = _draw_months(dwellings, units, persons, rng_states=r_states, rng_incomes=r_incomes)

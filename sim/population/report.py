@@ -72,7 +72,10 @@ def _achieved(calibrated: CalibratedPopulation, summary: dict[str, object]) -> d
     out["fs_longterm_adults_share_of_adult_pop@2022"] = float(
         w_p[longterm_p].sum() / w_p[grown].sum()
     )
+    from sim.population.geography import lan_achieved
     from sim.population.summary import economic_standard
+
+    out.update(lan_achieved(pop))
 
     standard, _ = economic_standard(pop)
     dw = p["dwelling_idx"].to_numpy()
@@ -107,7 +110,7 @@ def report_rows(
                     "id": t.target.id,
                     "year": t.target.year,
                     "use": t.use,
-                    "target": t.value,
+                    "target": t.value if math.isfinite(t.value) else None,
                     "achieved": None,
                     "error": None,
                     "tolerance": None,

@@ -70,13 +70,18 @@ def test_calibration_meets_the_tolerances_of_issue_3(built):
 
 
 def test_every_target_row_is_reported(built):
+    """Every national row, and per län its inhabitants, FS households and FS paid."""
     import csv
 
+    from sim.population.geography import lan_table
     from sim.population.targets import default_targets_path
 
     with default_targets_path().open() as handle:
         n_rows = sum(1 for _ in csv.DictReader(handle))
-    assert len(built.report) == n_rows
+    assert len(built.report) == n_rows + 3 * len(lan_table())
+    for lan in lan_table():
+        for id_ in ("scb_population_lan", "fs_households_lan", "fs_paid_lan"):
+            assert sum(r["id"] == f"{id_}:{lan.code}" for r in built.report) == 1, (id_, lan)
     assert all(r["use"] != "none" or r["note"] for r in built.report)
 
 
