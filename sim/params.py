@@ -63,6 +63,9 @@ UNITS = {
     "months",
     "years",
     "days/month",
+    "hours",
+    "hours/week",
+    "SEK/hour",
     "switch",
     "factor",
 }

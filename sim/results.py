@@ -14,16 +14,21 @@ with SCB's consumption units; annual incomes are the sum of the twelve simulated
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 
 from sim import metrics as m
+from sim.delivery import Delivery, delivery, funding_shares, whole_funding_share
 from sim.population.generate import MunicipalityGroup
+from sim.population.geography import lan_of_dwellings, lan_table
 from sim.population.summary import economic_standard, household_type_codes
 from sim.simulate import ScenarioYear
+
+if TYPE_CHECKING:
+    from sim.kommun_profile import KommunProfile
 
 #: Metric -> (unit, Swedish label, English label).
 METRIC_INFO: dict[str, tuple[str, str, str]] = {
@@ -74,10 +79,40 @@ METRIC_INFO: dict[str, tuple[str, str, str]] = {
         "Statens ersättning för aktiviteter",
         "State funding of activities",
     ),
+    "childcare_cost_sek_year": (
+        "SEK/year",
+        "Kommunernas kostnad för utökad förskola och fritidshem",
+        "Municipal cost of extended förskola and fritidshem",
+    ),
+    "childcare_state_funding_sek_year": (
+        "SEK/year",
+        "Statens ersättning för förskola och fritidshem",
+        "State funding of förskola and fritidshem",
+    ),
+    "casework_cost_sek_year": (
+        "SEK/year",
+        "Kommunernas kostnad för handläggning av aktivitetskravet",
+        "Municipal cost of aktivitetskrav casework",
+    ),
+    "delivery_cost_sek_year": (
+        "SEK/year",
+        "Kostnad att genomföra aktivitetskravet (aktiviteter, barnomsorg, handläggning)",
+        "Cost of delivering the aktivitetskrav (activities, childcare, casework)",
+    ),
+    "delivery_state_funding_sek_year": (
+        "SEK/year",
+        "Statens ersättning för aktivitetskravet",
+        "State funding of the aktivitetskrav",
+    ),
+    "delivery_funding_gap_sek_year": (
+        "SEK/year",
+        "Finansieringsgap (kostnad − statens ersättning)",
+        "Funding gap (cost − state funding)",
+    ),
     "municipal_cost_sek_year": (
         "SEK/year",
-        "Kommunernas nettokostnad (FS + aktiviteter − statsbidrag)",
-        "Municipal net cost (FS + activities − state funding)",
+        "Kommunernas nettokostnad (FS + aktivitetskrav − statsbidrag)",
+        "Municipal net cost (FS + aktivitetskrav − state funding)",
     ),
     "state_cost_sek_year": (
         "SEK/year",
@@ -180,6 +215,92 @@ METRIC_INFO: dict[str, tuple[str, str, str]] = {
         "Heltidsplatser i aktivitet, medel per månad",
         "Full-time activity places, monthly mean",
     ),
+    "aktivitetskrav_covered_month": (
+        "persons",
+        "Personer med aktivitetskrav, per månad",
+        "Persons under the aktivitetskrav, per month",
+    ),
+    "activity_hours_month": (
+        "hours",
+        "Aktivitetstimmar per månad",
+        "Activity hours per month",
+    ),
+    "childcare_hours_month": (
+        "hours",
+        "Extra timmar förskola och fritidshem per månad",
+        "Extra förskola and fritidshem hours per month",
+    ),
+    "childcare_hours_year": (
+        "hours",
+        "Extra timmar förskola och fritidshem under året",
+        "Extra förskola and fritidshem hours in the year",
+    ),
+    "preschool_children_month": (
+        "persons",
+        "Barn 1-5 som behöver utökad förskola, medel per månad",
+        "Children 1-5 needing extended förskola, monthly mean",
+    ),
+    "fritidshem_children_month": (
+        "persons",
+        "Barn 6-12 som behöver fritidshem, medel per månad",
+        "Children 6-12 needing fritidshem, monthly mean",
+    ),
+    "casework_hours_month": (
+        "hours",
+        "Handläggartimmar för aktivitetskravet per månad",
+        "Caseworker hours for the aktivitetskrav per month",
+    ),
+    "casework_hours_year": (
+        "hours",
+        "Handläggartimmar för aktivitetskravet under året",
+        "Caseworker hours for the aktivitetskrav in the year",
+    ),
+    "casework_fte": (
+        "persons",
+        "Handläggare (heltid) som behövs för aktivitetskravet",
+        "Full-time caseworkers needed for the aktivitetskrav",
+    ),
+    "individual_plans_year": (
+        "count",
+        "Nya individuella planer under året",
+        "New individual plans in the year",
+    ),
+    "sanction_decisions_year": (
+        "count",
+        "Sanktionsbeslut under året",
+        "Sanction decisions in the year",
+    ),
+    "inhabitants": ("persons", "Invånare", "Inhabitants"),
+    "activity_places_available": (
+        "places",
+        "Aktivitetsplatser som kommunen har (profil)",
+        "Activity places the municipality has (profile)",
+    ),
+    "activity_places_shortfall_month": (
+        "places",
+        "Platser som saknas (behov − tillgång), största månaden",
+        "Places missing (need − supply), largest month",
+    ),
+    "caseworkers_available": (
+        "persons",
+        "Handläggare i dag (profil)",
+        "Caseworkers today (profile)",
+    ),
+    "casework_extra_share": (
+        "share",
+        "Extra handläggning som andel av dagens handläggare",
+        "Extra casework as a share of today's caseworkers",
+    ),
+    "caseload_equivalent_per_caseworker": (
+        "count",
+        "Ärenden per handläggare om ingen anställs",
+        "Cases per caseworker if no one is hired",
+    ),
+    "funding_key_share": (
+        "share",
+        "Andel av statens ersättning (fördelningsnyckel)",
+        "Share of the state funding (key)",
+    ),
     "households": ("households", "Hushåll", "Households"),
     "households_change_band": ("households", "Hushåll efter förändring", "Households by change"),
     "mean_change_sek_month": (
@@ -218,7 +339,7 @@ MUNICIPALITY_LABELS = {
 BAND_LABELS = ("stor förlust", "liten förlust", "oförändrad", "liten vinst", "stor vinst")
 
 #: The breakdowns of the household-level metrics: name -> labels.
-BREAKDOWNS = ("hushållstyp", "antal_barn", "decil", "födelseland", "kommungrupp")
+BREAKDOWNS = ("hushållstyp", "antal_barn", "decil", "födelseland", "kommungrupp", "län")
 
 #: Percentiles of the loss per child (rows ``loss_per_child_sek_month`` / ``percentil:<p>``).
 LOSS_PERCENTILES = (10, 25, 50, 75, 90)
@@ -241,9 +362,19 @@ class Groups:
     labels: dict[str, tuple[str, ...]]
 
 
+#: Breakdowns that describe where a household lives: left out for a municipality's profile.
+GEOGRAPHIC_BREAKDOWNS = ("kommungrupp", "län")
+
+
+def is_profile_population(population: Any) -> bool:
+    """True for a population re-weighted to a municipality (:mod:`sim.kommun_profile`)."""
+    return "national_weight" in population.dwellings.columns
+
+
 def household_groups(baseline: ScenarioYear, standard: _Standard | None = None) -> Groups:
     """Breakdown codes per biståndshushåll; the decile is of the baseline's standard
-    (``standard``: the baseline's, if already computed)."""
+    (``standard``: the baseline's, if already computed). A municipality's profile has no
+    geographic breakdowns (its households are the national ones of its group)."""
     pop = baseline.population
     standard = standard or _standard(baseline)
     persons, households = pop.persons, pop.households
@@ -258,13 +389,16 @@ def household_groups(baseline: ScenarioYear, standard: _Standard | None = None) 
     decile_dw = m.deciles(standard.standard_dw, w_dw * standard.persons_dw)
     group_dw = pop.dwellings["municipality_group"].to_numpy()
     municipality_order = list(MUNICIPALITY_LABELS)
-    return Groups(
+    profile = is_profile_population(pop)
+    lan_dw = None if profile else lan_of_dwellings(pop)
+    groups = Groups(
         codes={
             "hushållstyp": household_type_codes(pop),
             "antal_barn": np.minimum(n_children, 4).astype(np.int64),
             "decil": decile_dw[dwelling] - 1,
             "födelseland": born_abroad.astype(np.int64),
             "kommungrupp": np.searchsorted(municipality_order, group_dw[dwelling]),
+            "län": None if lan_dw is None else lan_dw[dwelling].astype(np.int64),
         },
         labels={
             "hushållstyp": HOUSEHOLD_TYPE_LABELS,
@@ -272,8 +406,13 @@ def household_groups(baseline: ScenarioYear, standard: _Standard | None = None) 
             "decil": tuple(str(d) for d in range(1, 11)),
             "födelseland": BIRTH_LABELS,
             "kommungrupp": tuple(MUNICIPALITY_LABELS.values()),
+            "län": tuple(lan.name for lan in lan_table()),
         },
     )
+    if profile:
+        for name in GEOGRAPHIC_BREAKDOWNS:
+            del groups.codes[name], groups.labels[name]
+    return groups
 
 
 @dataclasses.dataclass(frozen=True)
@@ -287,23 +426,30 @@ class _Standard:
 
 
 def _standard(run: ScenarioYear) -> _Standard:
+    """The economic standard; the line is the national one, also for a municipality's
+    re-weighted population (its dwellings keep their national weights)."""
     pop = run.population
     standard, persons_dw = economic_standard(pop)
-    w_dw = pop.dwellings["weight"].to_numpy()
+    column = "national_weight" if is_profile_population(pop) else "weight"
+    w_dw = pop.dwellings[column].to_numpy()
     line = m.poverty_line(standard, w_dw * persons_dw, share=0.6)
     person_standard = standard[pop.persons["dwelling_idx"].to_numpy()]
     return _Standard(standard, persons_dw, person_standard, line)
 
 
-def results_table(runs: Sequence[ScenarioYear]) -> pl.DataFrame:
-    """Every metric of every run; the first run must be the baseline."""
+def results_table(
+    runs: Sequence[ScenarioYear], *, profile: KommunProfile | None = None
+) -> pl.DataFrame:
+    """Every metric of every run; the first run must be the baseline. With a
+    municipality's ``profile`` (the runs are on its re-weighted population) the rows of
+    its own capacity are added (:func:`_profile_rows`)."""
     baseline = runs[0]
     # Each run's economic standard is computed once (the baseline's serves three uses).
     standards = [_standard(run) for run in runs]
     groups = household_groups(baseline, standards[0])
     rows: list[dict[str, object]] = []
     for run, own in zip(runs, standards, strict=True):
-        for metric, group, value in _run_rows(run, baseline, groups, standards[0], own):
+        for metric, group, value in _run_rows(run, baseline, groups, standards[0], own, profile):
             rows.append(
                 {
                     "scenario": run.label,
@@ -356,7 +502,12 @@ def _loss_per_child_percentiles(
 
 
 def _run_rows(
-    run: ScenarioYear, baseline: ScenarioYear, groups: Groups, base: _Standard, own: _Standard
+    run: ScenarioYear,
+    baseline: ScenarioYear,
+    groups: Groups,
+    base: _Standard,
+    own: _Standard,
+    profile: KommunProfile | None = None,
 ):
     pop = run.population
     persons, households = pop.persons, pop.households
@@ -375,26 +526,34 @@ def _run_rows(
     recipient_p = recipient[idx]
     base_paid_year = baseline.forsorjningsstod.sum(axis=1)
     change_month = (run.disposable_income.sum(axis=1) - baseline.disposable_income.sum(axis=1)) / 12
-    activity = run.definition.assumptions().aktivitetskrav
+    delivered = delivery(run, funding_share=np.array([whole_funding_share(run, baseline)]))
 
     # Money.
     fs_paid = m.weighted_total(paid_year, w_hh)
     premium = m.weighted_total(run.jobbpremie.sum(axis=1), w_hh)
-    places_by_month = (
-        np.array([m.weighted_total(run.required_hours[:, i], w_hh) for i in range(12)])
-        / activity.full_time_hours_week
-    )
-    activity_cost = float(places_by_month.sum() * activity.cost_per_place_month)
-    funding = _state_funding(run)
+    cost = float(delivered.cost_sek_year[0])
+    funding = float(delivered.funding_sek_year[0])
     yield "fs_paid_sek_year", "all", fs_paid
     yield "fs_paid_sek_month", "all", fs_paid / 12
     yield "jobbpremie_paid_sek_year", "all", premium
-    yield "activity_cost_sek_year", "all", activity_cost
-    yield "activity_state_funding_sek_year", "all", funding
-    yield "municipal_cost_sek_year", "all", fs_paid + activity_cost - funding
+    yield "activity_cost_sek_year", "all", float(delivered.activity_cost_sek_year[0])
+    yield "activity_state_funding_sek_year", "all", float(delivered.activity_funding_sek_year[0])
+    yield "childcare_cost_sek_year", "all", float(delivered.childcare_cost_sek_year[0])
+    yield (
+        "childcare_state_funding_sek_year",
+        "all",
+        float(delivered.childcare_funding_sek_year[0]),
+    )
+    yield "casework_cost_sek_year", "all", float(delivered.casework_cost_sek_year[0])
+    yield "delivery_cost_sek_year", "all", cost
+    yield "delivery_state_funding_sek_year", "all", funding
+    yield "delivery_funding_gap_sek_year", "all", cost - funding
+    yield "municipal_cost_sek_year", "all", fs_paid + cost - funding
     yield "state_cost_sek_year", "all", premium + funding
-    yield "public_cost_sek_year", "all", fs_paid + activity_cost + premium
-    yield "activity_places_month", "all", float(places_by_month.mean())
+    yield "public_cost_sek_year", "all", fs_paid + cost + premium
+    yield from _delivery_rows(run, baseline, groups, delivered)
+    if profile is not None:
+        yield from _profile_rows(delivered, profile)
 
     # Caseload.
     yield "fs_households_year", "all", m.weighted_count(recipient, w_hh)
@@ -466,7 +625,7 @@ def _run_rows(
     yield "mean_change_recipients_sek_month", "all", _mean(change_month, w_hh, base_paid_year > 0)
 
     # Breakdowns.
-    for name in BREAKDOWNS:
+    for name in groups.codes:
         codes = groups.codes[name]
         labels = groups.labels[name]
         k = len(labels)
@@ -515,11 +674,70 @@ def _nan_to_zero(value: float) -> float:
     return 0.0 if np.isnan(value) else float(value)
 
 
-def _state_funding(run: ScenarioYear) -> float:
-    """State funding of activities paid in the year: the yearly amount in months in force."""
-    law = run.definition.law(run.year)
-    total = 0.0
-    for month in range(1, 13):
-        p = law.resolve(dt.date(run.year, month, 1)).aktivitetskrav
-        total += p.in_force * p.state_funding_sek_year / 12
-    return total
+def _delivery_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, delivered: Delivery):
+    """Delivering the aktivitetskrav (:mod:`sim.delivery`): by month nationally, and the
+    year's totals by län and municipality group with the funding shared by the key."""
+    yield "activity_places_month", "all", float(delivered.places[0].mean())
+    yield "aktivitetskrav_covered_month", "all", float(delivered.covered[0].mean())
+    for i in range(12):
+        month = f"månad:{i + 1}"
+        yield "aktivitetskrav_covered_month", month, float(delivered.covered[0, i])
+        yield "activity_hours_month", month, float(delivered.activity_hours[0, i])
+        yield "activity_places_month", month, float(delivered.places[0, i])
+        yield "childcare_hours_month", month, float(delivered.childcare_hours[0, i])
+        yield "casework_hours_month", month, float(delivered.casework_hours[0, i])
+    yield "preschool_children_month", "all", float(delivered.preschool_children[0].mean())
+    yield "fritidshem_children_month", "all", float(delivered.fritidshem_children[0].mean())
+    yield "childcare_hours_year", "all", float(delivered.childcare_hours[0].sum())
+    yield "individual_plans_year", "all", float(delivered.newly_covered[0].sum())
+    yield "sanction_decisions_year", "all", float(delivered.sanction_decisions[0].sum())
+    yield "casework_hours_year", "all", float(delivered.casework_hours[0].sum())
+    yield "casework_fte", "all", float(delivered.casework_fte[0])
+
+    pop = run.population
+    w_hh = pop.households["weight"].to_numpy()
+    w_p = pop.persons["weight"].to_numpy()
+    idx = pop.persons["household_idx"].to_numpy()
+    recipient = (baseline.forsorjningsstod > 0).any(axis=1)
+    key = run.definition.assumptions().aktivitetskrav.funding_key_recipient_weight
+    for name in (b for b in GEOGRAPHIC_BREAKDOWNS if b in groups.codes):
+        codes, labels = groups.codes[name], groups.labels[name]
+        k = len(labels)
+        inhabitants = np.bincount(codes[idx], weights=w_p, minlength=k)
+        recipients = np.bincount(codes, weights=w_hh * recipient, minlength=k)
+        share = funding_shares(inhabitants, recipients, recipient_weight=key)
+        by_group = delivery(run, codes=codes, k=k, funding_share=share)
+        for g, label in enumerate(labels):
+            group = f"{name}:{label}"
+            yield "inhabitants", group, float(inhabitants[g])
+            yield "funding_key_share", group, float(share[g])
+            yield "aktivitetskrav_covered_month", group, float(by_group.covered[g].mean())
+            yield "activity_places_month", group, float(by_group.places[g].mean())
+            yield "activity_cost_sek_year", group, float(by_group.activity_cost_sek_year[g])
+            yield "childcare_cost_sek_year", group, float(by_group.childcare_cost_sek_year[g])
+            yield "casework_cost_sek_year", group, float(by_group.casework_cost_sek_year[g])
+            yield "delivery_cost_sek_year", group, float(by_group.cost_sek_year[g])
+            yield "delivery_state_funding_sek_year", group, float(by_group.funding_sek_year[g])
+            yield (
+                "delivery_funding_gap_sek_year",
+                group,
+                float(by_group.funding_gap_sek_year[g]),
+            )
+
+
+def _profile_rows(delivered: Delivery, profile: KommunProfile):
+    """A municipality's capacity against what the run needs (docs/municipal.md §3)."""
+    available = profile.aktivitetsplatser
+    shortfall = np.maximum(delivered.places[0] - available, 0.0)
+    yield "activity_places_available", "all", available
+    yield "activity_places_shortfall_month", "all", float(shortfall.max())
+    for i in range(12):
+        yield "activity_places_shortfall_month", f"månad:{i + 1}", float(shortfall[i])
+    extra = float(delivered.casework_fte[0]) / profile.handlaggare if profile.handlaggare else 0.0
+    yield "caseworkers_available", "all", profile.handlaggare
+    yield "casework_extra_share", "all", extra
+    yield (
+        "caseload_equivalent_per_caseworker",
+        "all",
+        profile.arenden_per_handlaggare * (1 + extra),
+    )

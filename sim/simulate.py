@@ -48,7 +48,10 @@ HOUSEHOLD_MONTH_FIELDS = (
     "sanction",
     "required_hours",
     "n_covered",
+    "n_newly_covered",
     "n_sanctioned",
+    "childcare_preschool_children",
+    "childcare_fritidshem_children",
     "fourth_child_reduction",
     "modernisation_reduction",
     "sou_cap_reduction",
@@ -68,7 +71,10 @@ class ScenarioYear:
     ``disposable_income`` (incl. jobbpremie), ``total_support`` (FS + barnbidrag +
     bostadsbidrag + underhållsstöd + jobbpremie), ``jobbpremie``, ``sanction`` (FS withheld),
     ``required_hours`` (activity hours a week required of the household's adults),
-    ``n_covered`` and ``n_sanctioned`` (adults), ``fourth_child_reduction``,
+    ``n_covered``, ``n_newly_covered`` (covered this month, not last month) and
+    ``n_sanctioned`` (adults), ``childcare_preschool_children`` and
+    ``childcare_fritidshem_children`` (children 1-5 and 6-12 of households where an adult
+    is covered and no adult is at home), ``fourth_child_reduction``,
     ``modernisation_reduction``, ``sou_cap_reduction``, ``norm_topup`` (before
     take-up), ``riksnorm`` and ``housing_counted`` (for the absolute poverty measure).
     ``definition`` is the scenario that was run. Person level: ``ever_covered``, ``ever_sanctioned``, ``moved_to_work``.
@@ -87,7 +93,10 @@ class ScenarioYear:
     sanction: np.ndarray
     required_hours: np.ndarray
     n_covered: np.ndarray
+    n_newly_covered: np.ndarray
     n_sanctioned: np.ndarray
+    childcare_preschool_children: np.ndarray
+    childcare_fritidshem_children: np.ndarray
     fourth_child_reduction: np.ndarray
     modernisation_reduction: np.ndarray
     sou_cap_reduction: np.ndarray
@@ -163,6 +172,7 @@ def run_year(
     works = np.zeros(n_persons, dtype=bool)
     exempt_by_move = np.zeros(n_persons, dtype=bool)
     ever_covered = np.zeros(n_persons, dtype=bool)
+    covered_last_month = np.zeros(n_persons, dtype=bool)
     ever_sanctioned = np.zeros(n_persons, dtype=bool)
     # Month-major while filling (contiguous rows); transposed to household x month at the end.
     out = {name: np.zeros((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
@@ -207,6 +217,7 @@ def run_year(
         covered = refuses = no_one
         withheld = np.zeros(n)
         hours = np.zeros(n_persons)
+        preschool_children = fritidshem_children = np.zeros(n)
         exempt = no_one
         if activity_on or bidragstak_response:
             exempt = aktivitetskrav.persons_exempt(
@@ -230,6 +241,24 @@ def run_year(
                 covered=covered,
                 full_time_hours=activity.full_time_hours_week,
                 full_time_earnings=params.aktivitetskrav.full_time_earnings,
+            )
+            needs_care = aktivitetskrav.households_needing_childcare(
+                household_idx=household_idx,
+                is_child=is_child,
+                covered=covered,
+                earnings=persons.earnings_gross,
+                n_households=n,
+            )
+            preschool_children, fritidshem_children = (
+                needs_care
+                * aktivitetskrav.children_aged(
+                    household_idx=household_idx,
+                    age=persons.age,
+                    is_child=is_child,
+                    ages=ages,
+                    n_households=n,
+                )
+                for ages in (aktivitetskrav.PRESCHOOL_AGES, aktivitetskrav.FRITIDSHEM_AGES)
             )
 
         # Jobbpremie: qualification is FS in every lead-in month (July-December before).
@@ -265,7 +294,12 @@ def run_year(
                 "sanction": withheld,
                 "required_hours": np.bincount(household_idx, weights=hours, minlength=n),
                 "n_covered": np.bincount(household_idx, weights=covered, minlength=n),
+                "n_newly_covered": np.bincount(
+                    household_idx, weights=covered & ~covered_last_month, minlength=n
+                ),
                 "n_sanctioned": np.bincount(household_idx, weights=refuses, minlength=n),
+                "childcare_preschool_children": preschool_children,
+                "childcare_fritidshem_children": fritidshem_children,
                 "fourth_child_reduction": result.fourth_child_reduction,
                 "modernisation_reduction": result.modernisation_reduction,
                 "sou_cap_reduction": result.sou_cap_reduction,
@@ -301,6 +335,7 @@ def run_year(
             leaves = month_rng.random(n) < responses.aktivitetskrav_exit_without_work
             stopped |= covered_household & leaves
 
+        covered_last_month = covered
         js_used = js_used + (result.jobbstimulans_applies & (paid > 0))
         months_on_fs = np.where(paid > 0, months_on_fs + 1, 0.0)
         if progress is not None and month in (0, 6, 12):

@@ -111,3 +111,53 @@ def sanction(*, fs: np.ndarray, has_refusal: np.ndarray, sanction_share: float) 
     [2000.0, 0.0]
     """
     return np.where(has_refusal, sanction_share * fs, 0.0)
+
+
+#: Förskola from age 1 until förskoleklass (skollagen 8 kap. 3-4 §§), fritidshem from
+#: förskoleklass until the spring term of the year the child turns 13 (14 kap. 3 §):
+#: ages on whole years.
+PRESCHOOL_AGES = (1, 5)
+FRITIDSHEM_AGES = (6, 12)
+
+
+def households_needing_childcare(
+    *,
+    household_idx: np.ndarray,
+    is_child: np.ndarray,
+    covered: np.ndarray,
+    earnings: np.ndarray,
+    n_households: int,
+) -> np.ndarray:
+    """Households whose children need förskola/fritidshem because of the requirement: an
+    adult is covered and no adult is at home (every adult covered or in paid work).
+
+    >>> households_needing_childcare(household_idx=np.array([0, 0, 0, 1, 1, 1]),
+    ...     is_child=np.array([False, False, True, False, False, True]),
+    ...     covered=np.array([True, False, False, True, False, False]),
+    ...     earnings=np.array([0, 9000, 0, 0, 0, 0.0]), n_households=2).tolist()
+    [True, False]
+    """
+    adult = ~is_child
+    busy = adult & (covered | (earnings > 0))
+    n_adults = np.bincount(household_idx, weights=adult, minlength=n_households)
+    n_busy = np.bincount(household_idx, weights=busy, minlength=n_households)
+    n_covered = np.bincount(household_idx, weights=covered, minlength=n_households)
+    return (n_covered > 0) & (n_busy == n_adults)
+
+
+def children_aged(
+    *,
+    household_idx: np.ndarray,
+    age: np.ndarray,
+    is_child: np.ndarray,
+    ages: tuple[int, int],
+    n_households: int,
+) -> np.ndarray:
+    """Children per household aged ``ages[0]``..``ages[1]`` (inclusive).
+
+    >>> children_aged(household_idx=np.array([0, 0, 1]), age=np.array([3, 7, 2]),
+    ...     is_child=np.array([True, True, True]), ages=(1, 5), n_households=2).tolist()
+    [1.0, 1.0]
+    """
+    in_range = is_child & (age >= ages[0]) & (age <= ages[1])
+    return np.bincount(household_idx, weights=in_range, minlength=n_households)
