@@ -113,9 +113,9 @@ class Plots:
         self._results = results
 
     def _draw(self, name: str, lang: str, **kwargs: Any) -> Figure:
-        from sim.charts import CHARTS
+        from sim.charts import all_charts
 
-        return CHARTS[name](
+        return all_charts()[name](
             self._results.table(), lang=lang, context=self._results.context(), **kwargs
         )
 
@@ -151,6 +151,19 @@ class Plots:
         """Distribution of the loss per child (:func:`sim.charts.loss_per_child`)."""
         return self._draw("loss_per_child", lang)
 
+    def delivery_cost_vs_funding(self, lang: str = "sv") -> Figure:
+        """Cost of delivering the aktivitetskrav against the state funding
+        (:func:`sim.charts_municipal.delivery_cost_vs_funding`)."""
+        return self._draw("delivery_cost_vs_funding", lang)
+
+    def delivery_gap_by_lan(self, lang: str = "sv") -> Figure:
+        """Funding gap per inhabitant by län (:func:`sim.charts_municipal.delivery_gap_by_lan`)."""
+        return self._draw("delivery_gap_by_lan", lang)
+
+    def activity_places_by_month(self, lang: str = "sv") -> Figure:
+        """Activity places needed by month (:func:`sim.charts_municipal.activity_places_by_month`)."""
+        return self._draw("activity_places_by_month", lang)
+
 
 def run(
     scenarios: Sequence[str | Path] = MAIN_SCENARIOS,
@@ -158,12 +171,15 @@ def run(
     year: int = 2027,
     population: str | Path | Population | None = None,
     seed: int | None = None,
+    kommun_profile: str | Path | None = None,
 ) -> Results:
     """Run the baseline and ``scenarios`` for ``year`` and return the :class:`Results`.
 
     ``population`` is a population folder (default: the committed
     data/synthetic/population-2024) or a :class:`sim.population.generate.Population`
     (then ``seed`` is required). ``seed`` defaults to the population's own.
+    ``kommun_profile``: a municipality's profile file (docs/municipal.md); the population
+    is re-weighted to it before the scenarios run.
     """
     from sim.errors import SimInputError
     from sim.population.generate import Population
@@ -179,11 +195,17 @@ def run(
     else:
         population_path = Path(population) if population is not None else DEFAULT_POPULATION
         pop, population_seed = read_population(population_path)
+    profile = None
+    if kommun_profile is not None:
+        from sim.kommun_profile import load_profile, sweden_totals
+
+        profile = load_profile(kommun_profile, sweden=sweden_totals(pop))
     result = run_scenarios(
         list(scenarios),
         year=year,
         population=pop,
         seed=population_seed if seed is None else seed,
+        profile=profile,
     )
     return Results(result, population_path=population_path)
 

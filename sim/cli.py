@@ -158,6 +158,10 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Seed (default: the population's own).")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
     lang: Annotated[str, typer.Option(help="Language of the report and charts: sv or en.")] = "sv",
+    kommun_profile: Annotated[
+        str | None,
+        typer.Option(help="A municipality's profile (YAML): re-weight the population to it."),
+    ] = None,
 ) -> None:
     """Run scenarios on a population and write the output folder: tables, charts, report."""
     from pathlib import Path
@@ -172,12 +176,18 @@ def run(
         raise SimInputError("--scenarios names no scenario")
     population_path = Path(population) if population else DEFAULT_POPULATION
     pop, population_seed = read_population(population_path)
+    profile = None
+    if kommun_profile is not None:
+        from sim.kommun_profile import load_profile, sweden_totals
+
+        profile = load_profile(kommun_profile, sweden=sweden_totals(pop))
     with StageProgress("sim run") as progress:
         result = run_scenarios(
             names,
             year=year,
             population=pop,
             seed=population_seed if seed is None else seed,
+            profile=profile,
             progress=progress,
         )
         write_results(result, out, force=force, population_path=population_path, lang=lang)

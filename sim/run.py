@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -29,6 +30,9 @@ from sim.projection import LAST_YEAR, project_population
 from sim.results import results_table
 from sim.scenarios import Scenario, load_scenario
 from sim.simulate import ScenarioYear, norm_topups, run_year
+
+if TYPE_CHECKING:
+    from sim.kommun_profile import KommunProfile
 
 #: The committed example population (data/synthetic/), the default of ``sim run``.
 DEFAULT_POPULATION = (
@@ -58,6 +62,7 @@ class RunResult:
     seed: int
     runs: tuple[ScenarioYear, ...]
     scenarios: tuple[Scenario, ...]
+    profile: KommunProfile | None = None
 
     def table(self) -> pl.DataFrame:
         """Every metric of every run (:func:`sim.results.results_table`), computed once."""
@@ -65,7 +70,7 @@ class RunResult:
 
     @functools.cached_property
     def _table(self) -> pl.DataFrame:
-        return results_table(self.runs)
+        return results_table(self.runs, profile=self.profile)
 
 
 def read_population(path: str | Path | None) -> tuple[Population, int]:
@@ -99,18 +104,30 @@ def run_scenarios(
     population: Population,
     seed: int,
     assumption_values: Mapping[str, float] | None = None,
+    profile: KommunProfile | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run the baseline and ``names`` for ``year`` on ``population`` with ``seed``.
 
     ``assumption_values`` (path -> value) are applied to every scenario, the baseline
     included, under each scenario's own overrides (a replication's draws, a sweep's grid).
+    ``profile``: a municipality's profile; the population is re-weighted to it first and
+    its own costs become assumption values (under any given ``assumption_values``).
     """
     if not population.year <= year <= LAST_YEAR:
         raise SimInputError(
             f"year {year} is outside {population.year}-{LAST_YEAR} "
             f"(the population's data year to the last projected year)"
         )
+    if profile is not None:
+        from sim.kommun_profile import reweight_to_profile
+
+        population = reweight_to_profile(population, profile)
+        full_time = (assumption_values or {}).get(
+            "aktivitetskrav.full_time_hours_week",
+            load_scenario("baseline").assumptions().aktivitetskrav.full_time_hours_week,
+        )
+        assumption_values = {**profile.assumption_values(full_time), **(assumption_values or {})}
     scenarios = [load_scenario("baseline")]
     for name in names:
         scenario = load_scenario(name)
@@ -139,7 +156,9 @@ def run_scenarios(
             )
             static_beside = assumption_set == "none" and len(sets) > 1
             runs.append(dataclasses.replace(run, static_beside_behaviour=static_beside))
-    return RunResult(year=year, seed=seed, runs=tuple(runs), scenarios=tuple(scenarios))
+    return RunResult(
+        year=year, seed=seed, runs=tuple(runs), scenarios=tuple(scenarios), profile=profile
+    )
 
 
 def write_results(
@@ -208,6 +227,7 @@ def write_results(
             if population_path
             else None,
             "population_files_sha256": population_manifest.get("files"),
+            "kommun_profile": result.profile.record() if result.profile else None,
             "command": list(command) if command is not None else sys.argv,
             "lang": lang,
             "created": dt.date.today().isoformat(),
@@ -219,6 +239,8 @@ def write_results(
             (tmp / POPULATION_FILE).write_text(
                 json.dumps(population, indent=2, ensure_ascii=False) + "\n"
             )
+        if result.profile is not None and result.profile.source_file:
+            shutil.copyfile(result.profile.source_file, tmp / "kommun_profile.yaml")
         write_report_files(tmp, table, manifest, lang=lang, population=population)
         if out.exists():
             shutil.rmtree(out)

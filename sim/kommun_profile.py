@@ -1,0 +1,268 @@
+"""A municipality's own profile: read it, check it, and re-weight the population to it.
+
+A profile (YAML, Swedish keys; ``scenarios/kommuner/exempelkommun.yaml`` is a documented,
+made-up example) holds what a municipality knows about itself:
+
+======================================  =================================================
+key                                     meaning
+======================================  =================================================
+``namn``                                the municipality's name
+``invanare``                            inhabitants
+``bistandshushall``                     households with ekonomiskt bistånd in the
+                                        population's data year ("last year")
+``utbetalt_bistand_kr``                 ekonomiskt bistånd paid that year, SEK
+``andel_utrikes_fodda``                 share of the inhabitants born abroad
+``hogsta_godtagbara_boendekostnad_kr``  the municipality's högsta godtagbara
+                                        boendekostnad for one person, SEK/month, at the
+                                        data year's level
+``aktivitetsplatser``                   full-time activity places it can offer
+``aktivitet_kostnad_per_timme_kr``      its cost of one activity hour
+``forskola_kostnad_per_timme_kr``       its cost of one förskola hour
+``fritidshem_kostnad_per_timme_kr``     its cost of one fritidshem hour
+``handlaggare``                         caseworkers for ekonomiskt bistånd (full time)
+``arenden_per_handlaggare``             cases per caseworker today
+``kommungrupp`` (optional)              ``storstad``, ``större stad`` or ``mindre ort``:
+                                        only dwellings of that SKR main group are used
+``exempel`` (optional)                  ``true`` for a made-up profile (shown in reports)
+======================================  =================================================
+
+:func:`reweight_to_profile` keeps every household of the national synthetic population
+(of the group, if given) and finds new weights by bounded logit calibration
+(:func:`sim.population.calibrate.calibrate`, weights within :data:`WEIGHT_BOUNDS` of the
+national weights scaled to the inhabitants) such that the weighted inhabitants, recipient
+households and FS paid of the data year, and persons born abroad, equal the profile's.
+Every household's housing limit becomes the profile's (the one-person limit relative to
+the national table's). The national weights are kept (column ``national_weight``) so the
+poverty line stays the national one and the state funding is shared by the national key.
+The profile's own costs per hour become the run's assumption values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from sim.errors import SimInputError
+from sim.params import closest_hint, is_number
+from sim.yamlio import LineDict, load_yaml
+
+__all__ = ["KommunProfile", "load_profile", "reweight_to_profile", "WEIGHT_BOUNDS"]
+
+#: Final weights within these multiples of the national weights scaled to the profile.
+WEIGHT_BOUNDS = (0.05, 20.0)
+
+#: Municipality group names accepted in profiles -> MunicipalityGroup value.
+GROUPS = {"storstad": 0, "större stad": 1, "mindre ort": 2}
+
+#: Required numeric fields: key -> (kind, description) with kind "count", "sek" or "share".
+FIELDS: dict[str, tuple[str, str]] = {
+    "invanare": ("count", "inhabitants"),
+    "bistandshushall": ("count", "households with ekonomiskt bistånd in the data year"),
+    "utbetalt_bistand_kr": ("sek", "ekonomiskt bistånd paid in the data year, SEK"),
+    "andel_utrikes_fodda": ("share", "share of inhabitants born abroad"),
+    "hogsta_godtagbara_boendekostnad_kr": (
+        "sek",
+        "högsta godtagbara boendekostnad for one person, SEK/month",
+    ),
+    "aktivitetsplatser": ("count", "full-time activity places available"),
+    "aktivitet_kostnad_per_timme_kr": ("sek", "cost of one activity hour, SEK"),
+    "forskola_kostnad_per_timme_kr": ("sek", "cost of one förskola hour, SEK"),
+    "fritidshem_kostnad_per_timme_kr": ("sek", "cost of one fritidshem hour, SEK"),
+    "handlaggare": ("count", "full-time caseworkers for ekonomiskt bistånd"),
+    "arenden_per_handlaggare": ("count", "cases per caseworker"),
+}
+OPTIONAL = {"kommungrupp", "exempel", "beskrivning"}
+
+
+@dataclasses.dataclass(frozen=True)
+class KommunProfile:
+    """A municipality's profile (see the module docstring for the fields)."""
+
+    namn: str
+    invanare: float
+    bistandshushall: float
+    utbetalt_bistand_kr: float
+    andel_utrikes_fodda: float
+    hogsta_godtagbara_boendekostnad_kr: float
+    aktivitetsplatser: float
+    aktivitet_kostnad_per_timme_kr: float
+    forskola_kostnad_per_timme_kr: float
+    fritidshem_kostnad_per_timme_kr: float
+    handlaggare: float
+    arenden_per_handlaggare: float
+    kommungrupp: str | None = None
+    exempel: bool = False
+    beskrivning: str = ""
+    source_file: str = ""
+
+    def assumption_values(self, full_time_hours_week: float) -> dict[str, float]:
+        """The profile's own costs as assumption values of the run."""
+        from sim.delivery import WEEKS_PER_MONTH
+
+        return {
+            "aktivitetskrav.cost_per_place_month": self.aktivitet_kostnad_per_timme_kr
+            * full_time_hours_week
+            * WEEKS_PER_MONTH,
+            "aktivitetskrav.preschool_cost_per_hour": self.forskola_kostnad_per_timme_kr,
+            "aktivitetskrav.fritidshem_cost_per_hour": self.fritidshem_kostnad_per_timme_kr,
+        }
+
+    def record(self) -> dict[str, Any]:
+        """The profile as a plain dict (for manifests)."""
+        return dataclasses.asdict(self)
+
+
+def load_profile(path: str | Path, *, sweden: Mapping[str, float] | None = None) -> KommunProfile:
+    """Read and check a profile; every error is one line naming the file (and line).
+
+    ``sweden``: national totals to check the municipality is not larger than the country
+    (keys ``invanare``, ``bistandshushall``, ``utbetalt_bistand_kr``).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SimInputError(f"{path}: no such profile file")
+    data = load_yaml(path)
+    file = str(path)
+    if not isinstance(data, LineDict):
+        raise SimInputError(f"{file}: a profile is a mapping of keys to values")
+    known = {"namn", *FIELDS, *OPTIONAL}
+    for key in data:
+        if key not in known:
+            raise SimInputError(
+                f"{file}:{data.line_of(key)}: unknown key {key!r}{closest_hint(str(key), known)}"
+            )
+    missing = [key for key in ("namn", *FIELDS) if key not in data]
+    if missing:
+        raise SimInputError(f"{file}: missing {', '.join(missing)}")
+    name = data["namn"]
+    if not isinstance(name, str) or not name.strip():
+        raise SimInputError(f"{file}:{data.line_of('namn')}: namn must be a non-empty text")
+    values: dict[str, float] = {}
+    for key, (kind, what) in FIELDS.items():
+        value = data[key]
+        where = f"{file}:{data.line_of(key)}: {key}"
+        if not is_number(value) or not math.isfinite(float(value)):
+            raise SimInputError(f"{where} ({what}) must be a number, not {value!r}")
+        value = float(value)
+        if value < 0:
+            raise SimInputError(f"{where} ({what}) must not be negative, not {value:g}")
+        if kind == "share" and value > 1:
+            raise SimInputError(f"{where} ({what}) is a share between 0 and 1, not {value:g}")
+        values[key] = value
+    for key in ("invanare", "hogsta_godtagbara_boendekostnad_kr", "arenden_per_handlaggare"):
+        if values[key] <= 0:
+            raise SimInputError(f"{file}:{data.line_of(key)}: {key} must be positive")
+    if values["bistandshushall"] > values["invanare"]:
+        raise SimInputError(
+            f"{file}:{data.line_of('bistandshushall')}: bistandshushall "
+            f"({values['bistandshushall']:g}) exceeds invanare ({values['invanare']:g})"
+        )
+    if (values["bistandshushall"] == 0) != (values["utbetalt_bistand_kr"] == 0):
+        raise SimInputError(
+            f"{file}:{data.line_of('utbetalt_bistand_kr')}: bistandshushall and "
+            "utbetalt_bistand_kr must be both zero or both positive"
+        )
+    for key, national in (sweden or {}).items():
+        if values[key] > national:
+            raise SimInputError(
+                f"{file}:{data.line_of(key)}: {key} = {values[key]:,.0f} is more than the "
+                f"whole of Sweden in the population ({national:,.0f})".replace(",", " ")
+            )
+    group = data.get("kommungrupp")
+    if group is not None and group not in GROUPS:
+        raise SimInputError(
+            f"{file}:{data.line_of('kommungrupp')}: kommungrupp {group!r} is not one of "
+            f"{', '.join(GROUPS)}{closest_hint(str(group), GROUPS)}"
+        )
+    example = data.get("exempel", False)
+    if not isinstance(example, bool):
+        raise SimInputError(f"{file}:{data.line_of('exempel')}: exempel is true or false")
+    return KommunProfile(
+        namn=name.strip(),
+        kommungrupp=group,
+        exempel=example,
+        beskrivning=str(data.get("beskrivning", "")).strip(),
+        source_file=str(path),
+        **values,
+    )
+
+
+def sweden_totals(population: Any) -> dict[str, float]:
+    """The population's national inhabitants, recipient households and FS paid (data year)."""
+    w_p = population.persons["weight"].to_numpy()
+    w_hh = population.households["weight"].to_numpy()
+    paid = population.household_months_array("forsorjningsstod")
+    return {
+        "invanare": float(w_p.sum()),
+        "bistandshushall": float((w_hh * (paid > 0).any(axis=1)).sum()),
+        "utbetalt_bistand_kr": float((w_hh * paid.sum(axis=1)).sum()),
+    }
+
+
+def profile_margins(population: Any) -> dict[str, np.ndarray]:
+    """Per dwelling: inhabitants, recipient households and FS paid of the data year, and
+    persons born abroad (the quantities a profile fixes)."""
+    n_dw = population.dwellings.height
+    person_dw = population.persons["dwelling_idx"].to_numpy()
+    dwelling = population.households["dwelling_idx"].to_numpy()
+    paid = population.household_months_array("forsorjningsstod")
+    return {
+        "invanare": np.bincount(person_dw, minlength=n_dw).astype(float),
+        "bistandshushall": np.bincount(
+            dwelling, weights=(paid > 0).any(axis=1).astype(float), minlength=n_dw
+        ),
+        "utbetalt_bistand_kr": np.bincount(dwelling, weights=paid.sum(axis=1), minlength=n_dw),
+        "utrikes_fodda": np.bincount(
+            person_dw,
+            weights=population.persons["is_born_abroad"].to_numpy().astype(float),
+            minlength=n_dw,
+        ),
+    }
+
+
+def reweight_to_profile(population: Any, profile: KommunProfile) -> Any:
+    """The population re-weighted to the profile (see the module docstring)."""
+    from sim.assumptions import default_assumptions
+    from sim.population.calibrate import Margin, calibrate
+
+    if population.household_months is None:
+        raise SimInputError(
+            "the population has no months of receipt; build it with `sim population`"
+        )
+    national = population.dwellings["weight"].to_numpy()
+    keep = np.ones(national.size, dtype=bool)
+    if profile.kommungrupp is not None:
+        keep = population.dwellings["municipality_group"].to_numpy() == GROUPS[profile.kommungrupp]
+    columns = profile_margins(population)
+    targets = {
+        "invanare": profile.invanare,
+        "bistandshushall": profile.bistandshushall,
+        "utbetalt_bistand_kr": profile.utbetalt_bistand_kr,
+        "utrikes_fodda": profile.andel_utrikes_fodda * profile.invanare,
+    }
+    base = national[keep] * profile.invanare / (national[keep] * columns["invanare"][keep]).sum()
+    margins = [
+        Margin(key, columns[key][keep], value, f"profile {profile.namn}")
+        for key, value in targets.items()
+    ]
+    try:
+        result = calibrate(base, margins, bounds=WEIGHT_BOUNDS)
+    except SimInputError as error:
+        raise SimInputError(
+            f"{profile.source_file}: the population cannot be re-weighted to this profile ({error})"
+        ) from None
+    weights = np.zeros(national.size)
+    weights[keep] = result.weights
+    reweighted = population.with_weights(weights)
+    table = default_assumptions().skaliga_kostnader.housing_limit
+    one_person = float(table.lookup("limit", np.array([1]))[0])
+    factor = profile.hogsta_godtagbara_boendekostnad_kr / one_person
+    households = reweighted.households.with_columns(pl.lit(factor).alias("housing_limit_factor"))
+    dwellings = reweighted.dwellings.with_columns(pl.Series("national_weight", national))
+    return dataclasses.replace(reweighted, households=households, dwellings=dwellings)
