@@ -903,6 +903,13 @@ def save_chart(fig: Figure, folder: str | Path, name: str) -> tuple[Path, Path]:
     return png, svg
 
 
+def all_charts() -> dict[str, Callable[..., Figure]]:
+    """:data:`CHARTS` and the municipal view's charts (:mod:`sim.charts_municipal`)."""
+    from sim.charts_municipal import MUNICIPAL_CHARTS
+
+    return {**CHARTS, **MUNICIPAL_CHARTS}
+
+
 def render(
     name: str,
     table: pl.DataFrame,
@@ -913,12 +920,13 @@ def render(
     """Draw chart ``name`` of :data:`CHARTS` in the house style."""
     import matplotlib
 
-    if name not in CHARTS:
+    charts = all_charts()
+    if name not in charts:
         from sim.errors import SimInputError
 
-        raise SimInputError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
+        raise SimInputError(f"unknown chart {name!r}; charts: {', '.join(charts)}")
     with matplotlib.rc_context(STYLE):
-        return CHARTS[name](table, lang=lang, context=context)
+        return charts[name](table, lang=lang, context=context)
 
 
 def render_all(
@@ -930,7 +938,7 @@ def render_all(
 ) -> dict[str, tuple[Path, Path]]:
     """Draw every chart and write its PNG and SVG into ``folder``; name -> (png, svg)."""
     written = {}
-    for name in CHARTS:
+    for name in all_charts():
         fig = render(name, table, lang=lang, context=context)
         written[name] = save_chart(fig, folder, name)
     return written
