@@ -100,7 +100,9 @@ def test_draws_are_a_function_of_seed_and_index(spec):
 
 def test_assumption_draws_stay_in_their_ranges(spec):
     drawn, kept = drawable_assumptions()
-    assert "bidragstak.riksnorm_cut" in drawn and "uprating.price_change_scale" in kept
+    assert "bidragstak.riksnorm_cut" in drawn and "uprating.price_change_scale" in drawn
+    assert "skaliga_kostnader.housing_limit_scale" in drawn
+    assert "uprating.price_change" in kept  # a table: its scale varies it
     values = np.array(
         [
             [r.assumption_values[p] for p in drawn]
