@@ -593,7 +593,7 @@ def run_sweep(
         },
         "population_name": Path(spec.population_path).name
         if spec.population_path
-        else f"{spec.n_households or _committed_size()} dwellings per replication",
+        else _built_name(spec.n_households or _committed_size(), lang),
         "command": list(command) if command is not None else None,
         "lang": lang,
         "created": dt.date.today().isoformat(),
@@ -607,6 +607,18 @@ def run_sweep(
     if report:
         _write_report(out, table, change, manifest, lang=lang, grid=spec.grid is not None)
     return SweepResult(out, table, len(pending), len(done), seconds)
+
+
+def _built_name(n_households: int, lang: str) -> str:
+    """The population of a sweep that builds one per replication, as the charts name it."""
+    from sim.report import format_number
+
+    n = format_number(n_households, lang=lang)
+    return (
+        f"ny för varje replikering, {n} bostäder"
+        if lang == "sv"
+        else (f"new for each replication, {n} dwellings")
+    )
 
 
 def _write_report(
