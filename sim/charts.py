@@ -143,6 +143,8 @@ class ChartContext:
     seed: int | None = None
     year: int = 2027
     assumption_sets: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    replications: int | None = None
+    varied: tuple[str, ...] = ()
 
     @classmethod
     def from_manifest(cls, manifest: Mapping[str, Any]) -> ChartContext:
@@ -158,6 +160,8 @@ class ChartContext:
             assumption_sets={
                 s["name"]: s.get("assumption_set", "") for s in manifest.get("scenarios", [])
             },
+            replications=manifest.get("n_replications"),
+            varied=tuple(manifest.get("vary") or ()),
         )
 
 
@@ -262,6 +266,10 @@ def _source_lines(context: ChartContext | None, lang: str, extra: str = "") -> s
     ctx = context or ChartContext(version=_version())
     population = ctx.population or _t(lang, "okänd", "unknown")
     seed = f", seed {ctx.seed}" if ctx.seed is not None else ""
+    if ctx.replications:
+        seed += _t(
+            lang, f", {ctx.replications} replikeringar", f", {ctx.replications} replications"
+        )
     source = _t(
         lang,
         f"Källa: sim {ctx.version or _version()}, egna beräkningar; syntetisk population {population}{seed}; år {ctx.year}.",
@@ -300,6 +308,7 @@ def _figure(
     note: str = "",
     width_ratios: Sequence[float] | None = None,
     legend_rows: int = 0,
+    nrows: int = 1,
 ) -> tuple[Figure, list[Axes]]:
     """A 16:9 figure with header (title, subtitle, room for a legend) and footer (source,
     assumptions); the axes fill the space between them (constrained layout)."""
@@ -319,8 +328,8 @@ def _figure(
     fig.text(0.012, 0.975, title, fontsize=15, fontweight="bold", va="top", ha="left")
     fig.text(0.012, 0.91, subtitle, fontsize=10, color="#444444", va="top", ha="left")
     fig.text(0.012, 0.012, footer, fontsize=7.5, color="#555555", va="bottom", ha="left")
-    axes = fig.subplots(1, ncols, squeeze=False, width_ratios=width_ratios)[0]
-    return fig, list(axes)
+    axes = fig.subplots(nrows, ncols, squeeze=False, width_ratios=width_ratios)
+    return fig, list(axes.ravel())
 
 
 def _legend_top(fig: Figure, handles: list, labels: list[str], ncols: int) -> None:
@@ -817,6 +826,326 @@ CHARTS: dict[str, Callable[..., Figure]] = {
     "typfall_waterfall": typfall_waterfall,
     "loss_per_child": loss_per_child,
 }
+
+
+# ---------------------------------------------------------------------- uncertainty charts
+
+#: The panels of the whisker charts: metric, scale to the axis unit, decimals of the axis and
+#: value labels, (sv, en) panel title of the level chart, (sv, en) of the effect chart.
+BAND_PANELS = (
+    (
+        "poverty_rate",
+        100.0,
+        1,
+        ("Fattigdom, % av personer", "Poverty, % of persons"),
+        ("Fattigdom, procentenheter", "Poverty, percentage points"),
+    ),
+    (
+        "child_poverty_rate",
+        100.0,
+        1,
+        ("Barnfattigdom, % av barn 0–17", "Child poverty, % of children 0–17"),
+        ("Barnfattigdom, procentenheter", "Child poverty, percentage points"),
+    ),
+    (
+        "fs_paid_sek_year",
+        1e-6,
+        0,
+        ("Utbetalt försörjningsstöd, mkr/år", "Försörjningsstöd paid, SEK m/year"),
+        ("Utbetalt försörjningsstöd, mkr/år", "Försörjningsstöd paid, SEK m/year"),
+    ),
+    (
+        "public_cost_sek_year",
+        1e-6,
+        0,
+        ("Offentlig kostnad, mkr/år", "Public cost, SEK m/year"),
+        ("Offentlig kostnad, mkr/år", "Public cost, SEK m/year"),
+    ),
+)
+
+
+def _whiskers(
+    ax: Axes,
+    table: pl.DataFrame,
+    runs: Sequence[str],
+    metric: str,
+    scale: float,
+    decimals: int,
+    lang: str,
+    *,
+    signed: bool,
+) -> None:
+    """One row per run: the median as a dot, the 10th–90th percentile as a whisker with caps
+    (an ``errorbar``), the median's value written to the right of the whisker."""
+    y = np.arange(len(runs))[::-1]
+    ends = []
+    for yi, run in zip(y, runs, strict=True):
+        value = _value(table, run, metric) * scale
+        if not np.isfinite(value):
+            continue
+        band = _band(table, run, metric)
+        low, high = (band[0] * scale, band[1] * scale) if band else (value, value)
+        colour = _colour(run, runs)
+        ax.errorbar(
+            value,
+            yi,
+            xerr=[[max(value - low, 0.0)], [max(high - value, 0.0)]],
+            fmt="o",
+            color=colour,
+            markersize=6,
+            capsize=4,
+            elinewidth=2.2,
+            markerfacecolor="white" if _is_static(run) else colour,
+            markeredgewidth=1.6,
+        )
+        ends.append((yi, min(low, value), max(high, value), value))
+    if not ends:
+        return
+    left = min(e[1] for e in ends)
+    right = max(e[2] for e in ends)
+    if signed:
+        left, right = min(left, 0.0), max(right, 0.0)
+        ax.axvline(0, color="#444444", linewidth=0.8)
+    span = (right - left) or max(abs(right), 1.0)
+    for yi, _low, high, value in ends:
+        ax.text(
+            high + span * 0.04,
+            yi,
+            _number(value, decimals, lang, signed=signed),
+            va="center",
+            ha="left",
+            fontsize=8.5,
+        )
+    ax.set_xlim(left - span * 0.06, right + span * 0.42)
+    ax.set_ylim(-0.6, len(runs) - 0.4)
+    ticks = 2 if span < 0.6 else 1 if span < 6 else 0
+    _thousands_axis(ax, "x", lang, decimals=ticks, nbins=4)
+    ax.grid(axis="x")
+
+
+def _band_figure(
+    table: pl.DataFrame,
+    runs: Sequence[str],
+    title: str,
+    subtitle: str,
+    context: ChartContext | None,
+    lang: str,
+    *,
+    effect: bool,
+) -> Figure:
+    fig, axes = _figure(title, subtitle, context, lang, ncols=2, nrows=2)
+    y = np.arange(len(runs))[::-1]
+    for i, (ax, panel) in enumerate(zip(axes, BAND_PANELS, strict=True)):
+        metric, scale, decimals, level_title, effect_title = panel
+        if effect and scale == 100.0:
+            decimals += 1  # effects on poverty are tenths of a percentage point
+        _whiskers(ax, table, runs, metric, scale, decimals, lang, signed=effect)
+        ax.set_title(_t(lang, *(effect_title if effect else level_title)), fontsize=10)
+        if i % 2 == 0:
+            ax.set_yticks(y, [scenario_name(r, lang) for r in runs])
+        else:
+            ax.set_yticks(y, [])
+    return fig
+
+
+#: What a sweep varies (``--vary``), as the charts and the report say it.
+VARIED_LABELS = {
+    "population": ("nytt befolkningsurval", "new population sample"),
+    "calibration": ("kalibreringsbrus", "calibration noise"),
+    "assumptions": (
+        "antaganden dragna inom sina intervall",
+        "assumptions drawn within their ranges",
+    ),
+}
+
+
+def varied_text(varied: Sequence[str], lang: str = "sv") -> str:
+    """What the replications varied, in words: ``nytt befolkningsurval och kalibreringsbrus``."""
+    words = [_t(lang, *VARIED_LABELS[v]) for v in varied if v in VARIED_LABELS]
+    if not words:
+        return _t(lang, "endast slumptal", "random numbers only")
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + _t(lang, " och ", " and ") + words[-1]
+
+
+def _replications_text(context: ChartContext | None, lang: str) -> str:
+    n = context.replications if context and context.replications else None
+    text = _t(
+        lang,
+        f"över {n} replikeringar" if n else "över replikeringarna",
+        f"over {n} replications" if n else "over the replications",
+    )
+    if context and context.varied:
+        text += f" ({varied_text(context.varied, lang)})"
+    return text
+
+
+@_styled
+def headline_bands(
+    table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
+) -> Figure:
+    """Poverty, child poverty, FS paid and public cost (group ``all``) per run with their
+    uncertainty: the median (``value``) as a dot and the 10th–90th percentile over the
+    replications of ``sim sweep`` (``low``–``high``) as a whisker. Static runs have hollow dots.
+    """
+    runs = _runs(table)
+    return _band_figure(
+        table,
+        runs,
+        _t(lang, "Huvudresultat med osäkerhetsintervall", "Headline results with uncertainty"),
+        _t(
+            lang,
+            f"Punkt: median, linje: 10:e–90:e percentilen {_replications_text(context, lang)}. "
+            "Fattigdom: disponibel inkomst per konsumtionsenhet under 60 % av medianen. "
+            "Ofylld punkt: statisk beräkning.",
+            f"Dot: median, line: 10th–90th percentile {_replications_text(context, lang)}. "
+            "Poverty: disposable income per consumption unit below 60 % of the median. "
+            "Hollow dot: static run.",
+        ),
+        context,
+        lang,
+        effect=False,
+    )
+
+
+@_styled
+def effect_bands(
+    differences: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
+) -> Figure:
+    """The reforms' effects against current rules with their uncertainty: ``differences``
+    is the table of :func:`sim.uncertainty.differences` (scenario − baseline taken within each
+    replication); the median as a dot, the 10th–90th percentile as a whisker. Poverty in
+    percentage points, money in million kronor a year."""
+    runs = _runs(differences, baseline=False)
+    return _band_figure(
+        differences,
+        runs,
+        _t(
+            lang,
+            "Reformernas effekt mot nuvarande regler, med osäkerhetsintervall",
+            "Effect of the reforms against current rules, with uncertainty",
+        ),
+        _t(
+            lang,
+            "Skillnad reform − nuvarande regler inom varje replikering (samma befolkning och antaganden). "
+            f"Punkt: median, linje: 10:e–90:e percentilen {_replications_text(context, lang)}. "
+            "Ofylld punkt: statisk beräkning.",
+            "Difference reform − current rules within each replication (same population and assumptions). "
+            f"Dot: median, line: 10th–90th percentile {_replications_text(context, lang)}. "
+            "Hollow dot: static run.",
+        ),
+        context,
+        lang,
+        effect=True,
+    )
+
+
+@_styled
+def grid_fan(
+    table: pl.DataFrame,
+    path: str,
+    *,
+    lang: str = "sv",
+    context: ChartContext | None = None,
+    effect: bool = False,
+) -> Figure:
+    """A grid sweep's headline metrics against the value of the assumption ``path`` it set:
+    per run a line through the medians at each grid value and a shaded fan from the 10th to
+    the 90th percentile of the replications at that value. ``table`` is the summary of a
+    ``--grid`` sweep (``grid_value`` first); with ``effect`` it is its differences table
+    (scenario − baseline within each replication). Static runs are left out for legibility
+    (they are in the table)."""
+    runs = _runs(table, baseline=not effect, static=False)
+    title = _t(
+        lang,
+        f"{'Reformernas effekt' if effect else 'Huvudresultat'} efter antagandet {path}",
+        f"{'Effect of the reforms' if effect else 'Headline results'} by the assumption {path}",
+    )
+    subtitle = _t(
+        lang,
+        "Linje: median, fält: 10:e–90:e percentilen av replikeringarna vid varje värde"
+        f"{' (skillnad mot nuvarande regler inom varje replikering)' if effect else ''}. "
+        "Övriga källor varierar som sim sweep --vary anger.",
+        "Line: median, band: 10th–90th percentile of the replications at each value"
+        f"{' (difference from current rules within each replication)' if effect else ''}. "
+        "Other sources vary as sim sweep --vary says.",
+    )
+    fig, axes = _figure(title, subtitle, context, lang, ncols=2, nrows=2, legend_rows=1)
+    grid_values = sorted(set(table["grid_value"].to_list()))
+    for ax, panel in zip(axes, BAND_PANELS, strict=True):
+        metric, scale, decimals, level_title, effect_title = panel
+        for run in runs:
+            rows = table.filter(
+                (pl.col("scenario") == run)
+                & (pl.col("metric") == metric)
+                & (pl.col("group") == "all")
+            ).sort("grid_value")
+            if not rows.height:
+                continue
+            x = rows["grid_value"].to_numpy()
+            colour = _colour(run, runs)
+            ax.fill_between(
+                x,
+                rows["low"].to_numpy() * scale,
+                rows["high"].to_numpy() * scale,
+                color=colour,
+                alpha=0.18,
+                linewidth=0,
+            )
+            ax.plot(x, rows["value"].to_numpy() * scale, color=colour, marker="o", markersize=4)
+        if effect:
+            ax.axhline(0, color="#444444", linewidth=0.8)
+        ax.set_title(_t(lang, *(effect_title if effect else level_title)), fontsize=10)
+        ax.set_xticks(
+            grid_values, [_number(v, _grid_decimals(grid_values), lang) for v in grid_values]
+        )
+        ticks = 2 if effect and scale == 100.0 else decimals
+        _thousands_axis(ax, "y", lang, decimals=ticks, nbins=4)
+        ax.grid(axis="y")
+    handles = [_patch(_colour(r, runs)) for r in runs]
+    _legend_top(fig, handles, [scenario_name(r, lang) for r in runs], ncols=len(runs))
+    return fig
+
+
+def _grid_decimals(values: Sequence[float]) -> int:
+    """Fewest decimals (up to 4) that write every grid value exactly."""
+    for decimals in range(5):
+        if all(abs(round(v, decimals) - v) < 1e-12 for v in values):
+            return decimals
+    return 4
+
+
+#: The uncertainty charts of a sweep: file name -> function. ``headline_bands`` takes the
+#: results table, ``effect_bands`` the differences table.
+BAND_CHARTS: dict[str, Callable[..., Figure]] = {
+    "headline_bands": headline_bands,
+    "effect_bands": effect_bands,
+}
+
+
+def render_bands(
+    table: pl.DataFrame,
+    differences: pl.DataFrame | None,
+    folder: str | Path,
+    *,
+    lang: str = "sv",
+    context: ChartContext | None = None,
+) -> dict[str, tuple[Path, Path]]:
+    """Draw the charts of :data:`BAND_CHARTS` whose table has bands (``low``/``high``) and
+    write their PNG and SVG into ``folder``; name -> (png, svg). Nothing without bands."""
+    import matplotlib
+
+    written = {}
+    sources = {"headline_bands": table, "effect_bands": differences}
+    for name, function in BAND_CHARTS.items():
+        source = sources[name]
+        if source is None or not source.height or not _has_bands(source):
+            continue
+        with matplotlib.rc_context(STYLE):
+            fig = function(source, lang=lang, context=context)
+        written[name] = save_chart(fig, folder, name)
+    return written
 
 
 # ------------------------------------------------------------------------------ helpers

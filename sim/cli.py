@@ -257,9 +257,10 @@ def sweep(
         bool, typer.Option(help="Continue a stopped sweep in --out from its finished replications.")
     ] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of the report and charts: sv or en.")] = "sv",
 ) -> None:
     """Replicate scenario runs over population seeds, calibration noise and assumption ranges;
-    write the median and 10th/90th percentiles of every metric."""
+    write the median and 10th/90th percentiles of every metric, charts and a report."""
     import logging
     import os
 
@@ -291,6 +292,7 @@ def sweep(
             force=force,
             progress=progress,
             command=sys.argv,
+            lang=lang,
         )
     typer.echo(headline(result.table))
     typer.echo(f"wrote {out} ({result.n_run} replications run, {result.n_resumed} resumed)")

@@ -5,7 +5,9 @@ be" without any reform: :func:`project_law` adds a dated value for each later ye
 price-indexed amounts (the riksnorm is set from price surveys, SoL 12 kap. 7 §; the
 prisbasbelopp follows KPI, SFB 2 kap. 6-7 §§) and to the wage-indexed skiktgräns, using the
 assumed price and wage changes of sim/assumptions/uprating.yaml, rounded as the law rounds
-them. Every other amount is nominal in law (barnbidrag, bostadsbidrag caps, underhållsstöd,
+them. Every function takes the run's ``assumptions`` (default: the packaged ones), so a
+scenario's or a sweep's ``uprating.price_change_scale`` reaches the projected law and
+population (:meth:`sim.scenarios.Scenario.law`, :func:`sim.run.run_scenarios`). Every other amount is nominal in law (barnbidrag, bostadsbidrag caps, underhållsstöd,
 aktivitetsstöd, rates) and is carried forward unchanged. Projected values carry evidence
 ``derived`` and a note saying how they were made.
 """

@@ -68,6 +68,8 @@ _DERIVED_LABELS = {
 REPORT_FILES = ("summary.md", "report.html", "charts")
 #: The population's calibration, copied into the output folder at run time.
 POPULATION_FILE = "population.json"
+#: A sweep's effects against the baseline, taken within replications (sim/uncertainty.py).
+DIFFERENCES_FILE = "differences.parquet"
 
 
 # --------------------------------------------------------------------------- formatting
@@ -120,15 +122,29 @@ def format_value(metric: str, value: float, *, lang: str = "sv", signed: bool = 
     unit = _unit(metric)
     if value is None or not math.isfinite(value):
         return "–"
+    number = _number_of(metric, value, lang=lang, signed=signed)
     if unit == "SEK/year":
-        number = format_number(value / 1e6, lang=lang, signed=signed)
         return f"{number} mkr" if lang == "sv" else f"SEK {number}m"
     if unit == "SEK/month":
-        number = format_number(value, lang=lang, signed=signed)
         return f"{number} kr" if lang == "sv" else f"SEK {number}"
     if unit == "share":
-        number = format_number(100 * value, decimals=1, lang=lang, signed=signed)
         return f"{number} %" if lang == "sv" else f"{number}%"
+    return number
+
+
+def _number_of(
+    metric: str, value: float, *, lang: str, signed: bool = False, share_decimals: int = 1
+) -> str:
+    """The number of :func:`format_value` without its unit."""
+    unit = _unit(metric)
+    if value is None or not math.isfinite(value):
+        return "–"
+    if unit == "SEK/year":
+        return format_number(value / 1e6, lang=lang, signed=signed)
+    if unit == "SEK/month":
+        return format_number(value, lang=lang, signed=signed)
+    if unit == "share":
+        return format_number(100 * value, decimals=share_decimals, lang=lang, signed=signed)
     if unit in ("households", "persons", "places"):
         rounded = round(value, -2) if abs(value) >= 1000 else round(value)
         return format_number(rounded, lang=lang, signed=signed)
@@ -137,6 +153,85 @@ def format_value(metric: str, value: float, *, lang: str = "sv", signed: bool = 
     if unit == "coefficient":
         return format_number(value, decimals=3, lang=lang, signed=signed)
     return format_number(value, decimals=2, lang=lang, signed=signed)
+
+
+def _finite(value: Any) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def format_band(
+    metric: str,
+    low: float | None,
+    high: float | None,
+    *,
+    lang: str = "sv",
+    signed: bool = False,
+    share_decimals: int = 1,
+) -> str:
+    """The uncertainty band ``low``–``high`` of ``metric`` in brackets, numbers formatted as
+    :func:`format_value` formats the value (unit left out); empty without a band.
+
+    >>> format_band("child_poverty_rate", 0.2168, 0.2312)
+    '(21,7–23,1)'
+    >>> format_band("fs_paid_sek_year", -2.71e9, -1.98e9, signed=True)
+    '(−2 710 – −1 980)'
+    """
+    if not (_finite(low) and _finite(high)) or low == high:
+        return ""
+    kw = {"lang": lang, "signed": signed, "share_decimals": share_decimals}
+    lo, hi = _number_of(metric, low, **kw), _number_of(metric, high, **kw)
+    plain = not signed and not lo.startswith(MINUS) and not hi.startswith(MINUS)
+    return f"({lo}{'–' if plain else ' – '}{hi})"
+
+
+def format_with_band(
+    metric: str,
+    value: float,
+    low: float | None,
+    high: float | None,
+    *,
+    lang: str = "sv",
+    signed: bool = False,
+) -> str:
+    """``format_value`` followed by the band, when there is one: ``22,3 % (21,7–23,1)``.
+
+    >>> format_with_band("child_poverty_rate", 0.2234, 0.2168, 0.2312)
+    '22,3 % (21,7–23,1)'
+    >>> format_with_band("child_poverty_rate", 0.2234, None, None, lang="en")
+    '22.3%'
+    """
+    text = format_value(metric, value, lang=lang, signed=signed)
+    band = format_band(metric, low, high, lang=lang, signed=signed)
+    return f"{text} {band}" if band and text != "–" else text
+
+
+def format_effect(
+    metric: str,
+    value: float,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    lang: str = "sv",
+) -> str:
+    """An effect against the baseline with its band: money and counts as :func:`format_value`
+    with a sign; a share in percentage points with two decimals (the effects on poverty are
+    tenths of a point): ``+0,08 p.e. (+0,04 – +0,13)``.
+
+    >>> format_effect("poverty_rate", 0.0008, 0.0004, 0.0013)
+    '+0,08 p.e. (+0,04 – +0,13)'
+    >>> format_effect("fs_paid_sek_year", -2.39e9, lang="en")
+    'SEK −2,390m'
+    """
+    if _unit(metric) != "share":
+        text = format_value(metric, value, lang=lang, signed=True)
+        band = format_band(metric, low, high, lang=lang, signed=True)
+        return f"{text} {band}" if band and text != "–" else text
+    if not _finite(value):
+        return "–"
+    number = _number_of(metric, value, lang=lang, signed=True, share_decimals=2)
+    text = f"{number} {_t(lang, 'p.e.', 'pp')}"
+    band = format_band(metric, low, high, lang=lang, signed=True, share_decimals=2)
+    return f"{text} {band}" if band else text
 
 
 def metric_label(metric: str, lang: str = "sv") -> str:
@@ -152,31 +247,41 @@ def metric_label(metric: str, lang: str = "sv") -> str:
 # ------------------------------------------------------------------------- the tables
 
 
-def headline(table: pl.DataFrame, lang: str = "sv") -> tuple[list[str], list[list[str]]]:
-    """The headline table: header (metric, then one column per run) and formatted rows."""
+def headline(
+    table: pl.DataFrame, lang: str = "sv", differences: pl.DataFrame | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """The headline table: header (metric, then one column per run) and formatted rows.
+
+    Where the table has a band (``low``/``high``, from ``sim sweep``) a cell reads
+    ``22,3 % (21,7–23,1)`` (:func:`format_with_band`). The change of public cost against the
+    baseline is taken from ``differences`` (a sweep's effects, median and band within
+    replications) when given, else it is the difference of the two values."""
     from sim.charts import scenario_name
 
     runs = list(dict.fromkeys(table["scenario"].to_list()))
     rows = []
-    values = {
-        (r["scenario"], r["metric"]): r["value"]
-        for r in table.filter(pl.col("group") == "all").iter_rows(named=True)
-    }
+    values = _all_rows(table)
+    nothing = (math.nan, None, None)
     for metric in HEADLINE:
         cells = [
-            format_value(metric, values.get((run, metric), math.nan), lang=lang) for run in runs
+            format_with_band(metric, *values.get((run, metric), nothing), lang=lang) for run in runs
         ]
         rows.append([metric_label(metric, lang), *cells])
-    base = values.get(("baseline", "public_cost_sek_year"), math.nan)
-    change = [
-        format_value(
-            PUBLIC_COST_CHANGE,
-            values.get((run, "public_cost_sek_year"), math.nan) - base,
-            lang=lang,
-            signed=True,
+    base = values.get(("baseline", "public_cost_sek_year"), nothing)[0]
+    effects = _all_rows(differences) if differences is not None else {}
+    change = []
+    for run in runs:
+        if (run, "public_cost_sek_year") in effects:
+            value, low, high = effects[run, "public_cost_sek_year"]
+        else:
+            value, low, high = (
+                values.get((run, "public_cost_sek_year"), nothing)[0] - base,
+                None,
+                None,
+            )
+        change.append(
+            format_with_band(PUBLIC_COST_CHANGE, value, low, high, lang=lang, signed=True)
         )
-        for run in runs
-    ]
     rows.append([metric_label(PUBLIC_COST_CHANGE, lang), *change])
     header = [_t(lang, "Mått", "Measure"), *(scenario_name(r, lang) for r in runs)]
     return header, rows
@@ -188,12 +293,80 @@ def _t(lang: str, sv: str, en: str) -> str:
     return sv if lang == "sv" else en
 
 
+def _all_rows(table: pl.DataFrame) -> dict[tuple[str, str], tuple[float, Any, Any]]:
+    """``(scenario, metric) -> (value, low, high)`` of the rows of group ``all``."""
+    return {
+        (r["scenario"], r["metric"]): (r["value"], r["low"], r["high"])
+        for r in table.filter(pl.col("group") == "all").iter_rows(named=True)
+    }
+
+
+def has_bands(table: pl.DataFrame | None) -> bool:
+    """Whether ``table`` carries uncertainty bands (``low``/``high``, from ``sim sweep``)."""
+    return table is not None and "low" in table.columns and bool(table["low"].drop_nulls().len())
+
+
+#: The metrics of a sweep's effects table (summary.md, report.html), in order.
+EFFECTS = ("poverty_rate", "child_poverty_rate", "fs_paid_sek_year", "public_cost_sek_year")
+
+
+def effects_table(differences: pl.DataFrame, lang: str = "sv") -> tuple[list[str], list[list[str]]]:
+    """The effects against the baseline of a sweep (``differences.parquet``: scenario −
+    baseline within each replication), median and 10th–90th percentile, by :func:`format_effect`:
+    header (metric, then one column per reform run) and formatted rows."""
+    from sim.charts import scenario_name
+
+    runs = [r for r in dict.fromkeys(differences["scenario"].to_list()) if r != "baseline"]
+    values = _all_rows(differences)
+    rows = [
+        [
+            metric_label(metric, lang),
+            *(
+                format_effect(metric, *values.get((run, metric), (math.nan, None, None)), lang=lang)
+                for run in runs
+            ),
+        ]
+        for metric in EFFECTS
+    ]
+    return [_t(lang, "Mått", "Measure"), *(scenario_name(r, lang) for r in runs)], rows
+
+
+def band_note(manifest: Mapping[str, Any], lang: str = "sv") -> str:
+    """What the brackets of a sweep's tables mean."""
+    from sim.charts import varied_text
+
+    n = manifest.get("n_replications", "")
+    varied = varied_text(manifest.get("vary") or (), lang)
+    return _t(
+        lang,
+        f"Värdet är medianen och inom parentes 10:e–90:e percentilen över {n} replikeringar "
+        f"(sim sweep: {varied}; docs/uncertainty.md). Ett mått utan variation står utan "
+        "parentes.",
+        f"The value is the median and in brackets the 10th–90th percentile over {n} "
+        f"replications (sim sweep: {varied}; docs/uncertainty.md). A measure without any "
+        "variation has no brackets.",
+    )
+
+
+def _markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" + "---:|" * (len(header) - 1)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
 # -------------------------------------------------------------------------- summary.md
 
 
-def summary_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str = "sv") -> str:
-    """``summary.md``: the headline table, scenarios as columns, and where it comes from."""
-    header, rows = headline(table, lang)
+def summary_markdown(
+    table: pl.DataFrame,
+    manifest: Mapping[str, Any],
+    lang: str = "sv",
+    differences: pl.DataFrame | None = None,
+) -> str:
+    """``summary.md``: the headline table, scenarios as columns, and where it comes from.
+
+    With bands (a sweep) every value carries its 10th–90th percentile in brackets, and the
+    effects against the baseline (``differences``) follow in a second table."""
+    header, rows = headline(table, lang, differences)
     year = manifest.get("year", "")
     lines = [
         _t(lang, f"# Huvudresultat {year}", f"# Headline results {year}"),
@@ -208,11 +381,25 @@ def summary_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str
             "Money in SEK million a year; counts rounded to the nearest hundred.",
         ),
         "",
-        "| " + " | ".join(header) + " |",
-        "|" + "---|" + "---:|" * (len(header) - 1),
+        *_markdown_table(header, rows),
     ]
-    for row in rows:
-        lines.append("| " + " | ".join(row) + " |")
+    if has_bands(table):
+        lines += ["", band_note(manifest, lang)]
+    if has_bands(differences):
+        lines += [
+            "",
+            _t(lang, "## Effekt mot nuvarande regler", "## Effect against current rules"),
+            "",
+            _t(
+                lang,
+                "Skillnad reform − nuvarande regler inom varje replikering (differences.csv); "
+                "fattigdom i procentenheter (p.e.).",
+                "Difference reform − current rules within each replication (differences.csv); "
+                "poverty in percentage points (pp).",
+            ),
+            "",
+            *_markdown_table(*effects_table(differences, lang)),
+        ]
     lines += [
         "",
         _t(
@@ -241,6 +428,7 @@ td.num,th.num{text-align:right;white-space:nowrap}figure{margin:1.5em 0}
 figure img{width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.8em}
 details{margin:1em 0}summary{cursor:pointer;font-weight:bold}.warn{color:#a00}
+.wide{overflow-x:auto}
 """
 
 
@@ -251,10 +439,15 @@ def report_html(
     *,
     lang: str = "sv",
     population: Mapping[str, Any] | None = None,
+    differences: pl.DataFrame | None = None,
 ) -> str:
     """The self-contained report: every image is embedded (base64 PNG), no external file is
-    loaded; the only links are to the legal and evidence sources."""
-    from sim.charts import CHARTS
+    loaded; the only links are to the legal and evidence sources.
+
+    A sweep's report (``table`` with bands, ``differences`` its effects) shows every headline
+    value with its band, a section on the uncertainty with the effects table, and the
+    whisker charts of :data:`sim.charts.BAND_CHARTS` first among the charts."""
+    from sim.charts import BAND_CHARTS, CHARTS
 
     e = html.escape
     year = manifest.get("year", "")
@@ -268,13 +461,15 @@ def report_html(
         f"({e(str(manifest.get('git_revision') or '')[:12])}), population "
         f"{e(_population_name(manifest))}, seed {e(str(manifest.get('seed', '')))}, "
         f"{e(_t(lang, 'körd', 'run'))} {e(str(manifest.get('created', '')))}.</p>",
-        _contents(lang),
+        _contents(lang, uncertainty=has_bands(table)),
         f'<h2 id="huvudresultat">{e(_t(lang, "Huvudresultat", "Headline results"))}</h2>',
-        _headline_html(table, lang),
+        _headline_html(table, lang, differences),
         f"<p>{e(_t(lang, '(statisk) = samma reform utan beteendeeffekter. Belopp i miljoner kronor per år; antal avrundade till närmaste hundratal. Osäkerhetsintervall visas där replikeringar körts (kolumnerna low/high i results.csv).', '(static) = the same reform without behavioural response. Money in SEK million a year; counts rounded to the nearest hundred. Uncertainty bands are shown where replications were run (columns low/high of results.csv).'))}</p>",
-        f'<h2 id="diagram">{e(_t(lang, "Diagram", "Charts"))}</h2>',
     ]
-    for name in CHARTS:
+    if has_bands(table):
+        parts.append(_uncertainty_html(manifest, lang, differences))
+    parts.append(f'<h2 id="diagram">{e(_t(lang, "Diagram", "Charts"))}</h2>')
+    for name in [*BAND_CHARTS, *CHARTS]:
         if name not in charts:
             continue
         data = base64.b64encode(Path(charts[name]).read_bytes()).decode("ascii")
@@ -301,9 +496,10 @@ def report_html(
     return "\n".join(parts)
 
 
-def _contents(lang: str) -> str:
+def _contents(lang: str, *, uncertainty: bool = False) -> str:
     items = [
         ("huvudresultat", _t(lang, "Huvudresultat", "Headline results")),
+        *([("osakerhet", _t(lang, "Osäkerhet", "Uncertainty"))] if uncertainty else []),
         ("diagram", _t(lang, "Diagram", "Charts")),
         ("metod", _t(lang, "Metod", "Method")),
         ("antaganden", _t(lang, "Antaganden", "Assumptions")),
@@ -315,10 +511,48 @@ def _contents(lang: str) -> str:
     return f"<p>{links}</p>"
 
 
-def _headline_html(table: pl.DataFrame, lang: str) -> str:
+def _uncertainty_html(
+    manifest: Mapping[str, Any], lang: str, differences: pl.DataFrame | None
+) -> str:
+    """The uncertainty section of a sweep's report: what varied and the effects table."""
     e = html.escape
-    header, rows = headline(table, lang)
-    out = ["<table><thead><tr>"]
+    parts = [
+        f'<h2 id="osakerhet">{e(_t(lang, "Osäkerhet", "Uncertainty"))}</h2>',
+        f"<p>{e(band_note(manifest, lang))} "
+        + e(_t(lang, f"Frö {manifest.get('seed', '')}.", f"Seed {manifest.get('seed', '')}."))
+        + "</p>",
+    ]
+    if has_bands(differences):
+        parts.append(
+            "<p>"
+            + e(
+                _t(
+                    lang,
+                    "Reformernas effekt mot nuvarande regler, tagen inom varje replikering (samma "
+                    "befolkning, antaganden och slumptal i alla scenarier): ett smalare och "
+                    "riktigare intervall än skillnaden mellan två nivåers intervall. Fattigdom i "
+                    "procentenheter (p.e.), belopp i miljoner kronor per år (differences.csv).",
+                    "The reforms' effect against current rules, taken within each replication "
+                    "(same population, assumptions and random numbers in every scenario): a "
+                    "narrower and truer band than the difference of two level bands. Poverty in "
+                    "percentage points (pp), money in SEK million a year (differences.csv).",
+                )
+            )
+            + "</p>"
+        )
+        header, rows = effects_table(differences, lang)
+        parts.append(_numeric_table_html(header, rows))
+    return "".join(parts)
+
+
+def _headline_html(table: pl.DataFrame, lang: str, differences: pl.DataFrame | None = None) -> str:
+    return _numeric_table_html(*headline(table, lang, differences))
+
+
+def _numeric_table_html(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table with a label column and right-aligned number columns (scrolls when wide)."""
+    e = html.escape
+    out = ['<div class="wide"><table><thead><tr>']
     out.append(f"<th>{e(header[0])}</th>")
     out += [f'<th class="num">{e(h)}</th>' for h in header[1:]]
     out.append("</tr></thead><tbody>")
@@ -329,7 +563,7 @@ def _headline_html(table: pl.DataFrame, lang: str) -> str:
             + "".join(f'<td class="num">{e(c)}</td>' for c in row[1:])
             + "</tr>"
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -608,6 +842,14 @@ def _decimals(value: Any) -> int:
 
 
 _CAPTIONS = {
+    "headline_bands": (
+        "Huvudresultat med osäkerhetsintervall: median och 10:e–90:e percentilen över replikeringarna.",
+        "Headline results with uncertainty: median and 10th–90th percentile over the replications.",
+    ),
+    "effect_bands": (
+        "Reformernas effekt mot nuvarande regler, tagen inom varje replikering, med osäkerhetsintervall.",
+        "The reforms' effect against current rules, taken within each replication, with uncertainty.",
+    ),
     "child_poverty": ("Barnfattigdom per scenario.", "Child poverty by scenario."),
     "fs_cost": (
         "Offentlig kostnad per scenario, kommuner och stat.",
@@ -705,18 +947,25 @@ def write_report_files(
     *,
     lang: str = "sv",
     population: Mapping[str, Any] | None = None,
+    differences: pl.DataFrame | None = None,
 ) -> None:
-    """Write ``charts/``, ``summary.md`` and ``report.html`` into ``folder``."""
-    from sim.charts import ChartContext, render_all
+    """Write ``charts/``, ``summary.md`` and ``report.html`` into ``folder``.
+
+    A sweep passes its ``differences`` (effects within replications); with bands the
+    whisker charts (:func:`sim.charts.render_bands`) are drawn as well."""
+    from sim.charts import ChartContext, render_all, render_bands
 
     _t(lang, "", "")
     folder = Path(folder)
     context = ChartContext.from_manifest(manifest)
     charts = render_all(table, folder / "charts", lang=lang, context=context)
-    (folder / "summary.md").write_text(summary_markdown(table, manifest, lang))
+    charts.update(render_bands(table, differences, folder / "charts", lang=lang, context=context))
+    (folder / "summary.md").write_text(summary_markdown(table, manifest, lang, differences))
     pngs = {name: png for name, (png, _svg) in charts.items()}
     (folder / "report.html").write_text(
-        report_html(table, manifest, pngs, lang=lang, population=population)
+        report_html(
+            table, manifest, pngs, lang=lang, population=population, differences=differences
+        )
     )
 
 
@@ -756,6 +1005,22 @@ def read_output_folder(folder: str | Path) -> tuple[pl.DataFrame, dict[str, Any]
     return table, manifest
 
 
+def read_differences(folder: str | Path) -> pl.DataFrame | None:
+    """A sweep's ``differences.parquet`` (effects within replications), if the folder has one."""
+    from sim.results import SCHEMA
+
+    path = Path(folder) / DIFFERENCES_FILE
+    if not path.is_file():
+        return None
+    try:
+        table = pl.read_parquet(path)
+    except Exception as error:  # a damaged parquet file
+        raise SimInputError(f"{path}: cannot read ({type(error).__name__})") from None
+    if table.columns != list(SCHEMA):
+        raise SimInputError(f"{path}: columns {table.columns} are not {list(SCHEMA)}")
+    return table
+
+
 def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False) -> Path:
     """Rebuild ``summary.md``, ``report.html`` and ``charts/`` of an output folder from its
     ``results.parquet`` and ``manifest.json`` (no recomputation; the typfall waterfall is
@@ -772,9 +1037,12 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
     population = None
     if (folder / POPULATION_FILE).is_file():
         population = json.loads((folder / POPULATION_FILE).read_text())
+    differences = read_differences(folder)
     tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder))
     try:
-        write_report_files(tmp, table, manifest, lang=lang, population=population)
+        write_report_files(
+            tmp, table, manifest, lang=lang, population=population, differences=differences
+        )
         old = folder / f".charts-old-{os.getpid()}"
         if (folder / "charts").exists():
             (folder / "charts").rename(old)

@@ -138,8 +138,9 @@ def run_scenarios(
             dataclasses.replace(s, assumption_values={**assumption_values, **s.assumption_values})
             for s in scenarios
         ]
-    # Project once for all runs (run_year returns a population already in its year as is).
-    population = project_population(population, year)
+    # Project once for all runs (run_year returns a population already in its year as is),
+    # with the baseline's assumptions: every run then starts from the same population.
+    population = project_population(population, year, scenarios[0].assumptions())
     topups = norm_topups(population, scenarios[0].assumptions(), year=year, seed=seed)
     runs = []
     for scenario in scenarios:

@@ -72,8 +72,9 @@ class Scenario:
     source_file: str
 
     def law(self, year: int, *, law: ParameterTree | None = None) -> ParameterTree:
-        """The law of this scenario, projected to the end of ``year``."""
-        tree = project_law(law or default_law(), year)
+        """The law of this scenario, projected to the end of ``year`` with this scenario's
+        assumptions (``uprating.price_change_scale`` drawn by a sweep included)."""
+        tree = project_law(law or default_law(), year, self.assumptions())
         for change in self.changes:
             tree = _apply(tree, change)
         return tree

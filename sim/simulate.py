@@ -149,9 +149,9 @@ def run_year(
     """
     if not MONTHS[0] <= 1 <= MONTHS[-1]:  # pragma: no cover - guards a population change
         raise SimInputError("population months must include 1..12")
-    pop = project_population(population, year)
-    law = scenario.law(year)
     assumptions = scenario.assumptions()
+    pop = project_population(population, year, assumptions)
+    law = scenario.law(year)
     chosen_set = assumption_set or scenario.assumption_set
     responses = behaviour(assumptions, chosen_set)
     activity = assumptions.aktivitetskrav
@@ -400,9 +400,9 @@ def norm_topups(
     from sim.rules import riksnorm
 
     a = assumptions.bidragstak
-    pop = project_population(population, year)
+    pop = project_population(population, year, assumptions)
     persons, households = pop.month_inputs(1, np.zeros(pop.n_households))
-    params = project_law(default_law(), year).resolve(dt.date(year, 1, 1))
+    params = project_law(default_law(), year, assumptions).resolve(dt.date(year, 1, 1))
     norm = riksnorm.riksnorm(
         household_idx=persons.household_idx,
         age=persons.age,

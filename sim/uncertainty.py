@@ -94,10 +94,6 @@ OTHER_RELATIVE_SD = 0.10
 MAX_CALIBRATION_DRAWS = 10
 #: Percentiles written into ``low``, ``value`` and ``high``.
 PERCENTILES = (10.0, 50.0, 90.0)
-#: Assumption concepts the run cannot take through ``Scenario.assumption_values``.
-NOT_REACHABLE = {
-    "uprating": "read by sim.projection from the packaged files, not from the scenario",
-}
 #: Environment of Dask worker processes: one thread each for BLAS, OpenMP and polars.
 WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
@@ -174,8 +170,6 @@ def drawable_assumptions() -> tuple[dict[str, tuple[float, float, float]], dict[
             path = f"{concept}.{name}"
             if isinstance(item.value, Table):
                 kept[path] = "a table: no range (a separate scale assumption varies it, if any)"
-            elif concept in NOT_REACHABLE:
-                kept[path] = NOT_REACHABLE[concept]
             elif item.low is None or item.high is None or not item.low < item.high:
                 kept[path] = "no range"
             else:
@@ -377,17 +371,22 @@ HEADLINE = {
 
 def headline(table: pl.DataFrame) -> str:
     """Poverty, child poverty, FS paid and public cost (group ``all``) as ``median [p10, p90]``
-    per scenario, for the terminal."""
+    per scenario (and per grid value of a grid sweep), for the terminal."""
     rows = table.filter((pl.col("group") == "all") & pl.col("metric").is_in(list(HEADLINE)))
+    if "grid_value" not in rows.columns:
+        rows = rows.with_columns(grid_value=pl.lit(None, dtype=pl.Float64))
     lines = []
-    for scenario in rows["scenario"].unique(maintain_order=True):
-        cells = []
-        for metric, (label, factor, unit) in HEADLINE.items():
-            hit = rows.filter((pl.col("scenario") == scenario) & (pl.col("metric") == metric))
-            if hit.height:
-                v, lo, hi = (hit[c][0] * factor for c in ("value", "low", "high"))
-                cells.append(f"{label} {v:.2f} [{lo:.2f}, {hi:.2f}] {unit}")
-        lines.append(f"{scenario:<24}" + "; ".join(cells))
+    for grid_value in rows["grid_value"].unique(maintain_order=True):
+        at = rows.filter(pl.col("grid_value").eq_missing(grid_value))
+        for scenario in at["scenario"].unique(maintain_order=True):
+            cells = []
+            for metric, (label, factor, unit) in HEADLINE.items():
+                hit = at.filter((pl.col("scenario") == scenario) & (pl.col("metric") == metric))
+                if hit.height:
+                    v, lo, hi = (hit[c][0] * factor for c in ("value", "low", "high"))
+                    cells.append(f"{label} {v:.2f} [{lo:.2f}, {hi:.2f}] {unit}")
+            name = scenario if grid_value is None else f"{scenario} (grid {grid_value:g})"
+            lines.append(f"{name:<24}" + "; ".join(cells))
     return "\n".join(lines)
 
 
@@ -404,7 +403,15 @@ def differences(tables: Iterable[pl.DataFrame], *, grid: bool = False) -> pl.Dat
         )
         other = table.filter(pl.col("scenario") != "baseline")
         joined = other.join(base, on=keys, how="inner", maintain_order="left")
-        out.append(joined.with_columns(pl.col("value") - pl.col("baseline")).drop("baseline"))
+        if joined.height:
+            out.append(joined.with_columns(pl.col("value") - pl.col("baseline")).drop("baseline"))
+    if not out:  # the baseline alone: no effects
+        columns = (["grid_value"] if grid else []) + list(TABLE_COLUMNS)
+        schema = {
+            c: pl.Float64 if c in ("grid_value", "value", "low", "high") else pl.String
+            for c in columns
+        }
+        return pl.DataFrame(schema=schema)
     return summarise(out, grid=grid)
 
 
@@ -440,9 +447,6 @@ def validate(spec: SweepSpec) -> None:
         base = default_assumptions()
         for value in values:
             base.with_values({path: value})
-        concept = path.partition(".")[0]
-        if concept in NOT_REACHABLE:
-            raise SimInputError(f"--grid {path}: cannot be swept ({NOT_REACHABLE[concept]})")
         fixing = [s.name for s in scenarios if path in s.assumption_values]
         if fixing:
             raise SimInputError(f"--grid {path}: scenario {fixing[0]} fixes this assumption")
@@ -476,16 +480,24 @@ def run_sweep(
     progress: Callable[[str], None] | None = None,
     command: Sequence[str] | None = None,
     task: Callable[..., pl.DataFrame] = run_replication,
+    lang: str = "sv",
+    report: bool = True,
 ) -> SweepResult:
     """Run (or, with ``resume``, finish) the sweep ``spec`` into the folder ``out``.
 
     Execution is in-process unless ``workers`` (a local Dask cluster of that many processes),
     ``scheduler`` (the address of a running one) or ``client`` (a ``dask.distributed.Client``)
     is given. Every replication's table is written to ``out/replications/`` as soon as it
-    arrives; the summary, ``results.parquet``/``.csv`` and ``manifest.json`` at the end.
+    arrives; the summary, ``results.parquet``/``.csv``, ``differences.parquet``/``.csv`` and
+    ``manifest.json`` at the end. With ``report`` (the default) the report of the sweep
+    follows in ``lang``: ``summary.md``, ``report.html`` and ``charts/``, with the bands in
+    the tables and the whisker charts (:func:`sim.report.write_report_files`); a grid sweep
+    gets the fan chart of its grid instead (:func:`sim.charts.grid_fan`).
     ``task`` replaces :func:`run_replication` (tests use it to kill a worker).
     """
     out = Path(out)
+    if lang not in ("sv", "en"):
+        raise SimInputError(f"unknown language {lang!r}; use sv or en")
     validate(spec)
     from sim.run import git_revision
 
@@ -579,7 +591,11 @@ def run_sweep(
             "replications_resumed": len(done),
             "seconds": round(seconds, 1),
         },
+        "population_name": Path(spec.population_path).name
+        if spec.population_path
+        else _built_name(spec.n_households or _committed_size(), lang),
         "command": list(command) if command is not None else None,
+        "lang": lang,
         "created": dt.date.today().isoformat(),
     }
     _write_atomic(out / "results.parquet", lambda p: table.write_parquet(p))
@@ -588,7 +604,48 @@ def run_sweep(
     _write_atomic(out / "differences.parquet", lambda p: change.write_parquet(p))
     _write_atomic(out / "differences.csv", lambda p: change.write_csv(p, float_precision=6))
     _write_json(out / "manifest.json", manifest)
+    if report:
+        _write_report(out, table, change, manifest, lang=lang, grid=spec.grid is not None)
     return SweepResult(out, table, len(pending), len(done), seconds)
+
+
+def _built_name(n_households: int, lang: str) -> str:
+    """The population of a sweep that builds one per replication, as the charts name it."""
+    from sim.report import format_number
+
+    n = format_number(n_households, lang=lang)
+    return (
+        f"ny för varje replikering, {n} bostäder"
+        if lang == "sv"
+        else (f"new for each replication, {n} dwellings")
+    )
+
+
+def _write_report(
+    out: Path,
+    table: pl.DataFrame,
+    change: pl.DataFrame,
+    manifest: Mapping[str, Any],
+    *,
+    lang: str,
+    grid: bool,
+) -> None:
+    """The report of a finished sweep into ``out``: charts first, then the texts."""
+    from sim.charts import ChartContext, grid_fan, save_chart
+    from sim.report import write_report_files
+
+    if not grid:
+        write_report_files(out, table, manifest, lang=lang, differences=change)
+        return
+    context = ChartContext.from_manifest(manifest)
+    path = manifest["grid"]["path"]
+    save_chart(grid_fan(table, path, lang=lang, context=context), out / "charts", "grid_fan")
+    if change.height:  # a sweep of the baseline alone has no effects
+        save_chart(
+            grid_fan(change, path, lang=lang, context=context, effect=True),
+            out / "charts",
+            "grid_fan_effects",
+        )
 
 
 def _scenario_entries(spec: SweepSpec) -> list[dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import struct
 
@@ -187,3 +188,135 @@ def test_scenario_names():
     assert charts.scenario_name("bidragstak/statisk") == "Bidragstak (statisk)"
     assert charts.scenario_name("kombinerad", "en") == "Combined"
     assert charts.scenario_name("my_reform") == "my_reform"
+
+
+# --- the uncertainty charts of a sweep ------------------------------------------------------
+
+BAND_TITLES = {
+    "headline_bands": (
+        "Huvudresultat med osäkerhetsintervall",
+        "Headline results with uncertainty",
+    ),
+    "effect_bands": (
+        "Reformernas effekt mot nuvarande regler, med osäkerhetsintervall",
+        "Effect of the reforms against current rules, with uncertainty",
+    ),
+    "grid_fan": (
+        "Huvudresultat efter antagandet uprating.price_change_scale",
+        "Headline results by the assumption uprating.price_change_scale",
+    ),
+    "grid_fan_effects": (
+        "Reformernas effekt efter antagandet uprating.price_change_scale",
+        "Effect of the reforms by the assumption uprating.price_change_scale",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def banded(table):
+    """The committed run's table with bands, as a sweep writes them (asymmetric, so a
+    swapped low/high would show)."""
+    return table.with_columns(low=pl.col("value") * 0.97, high=pl.col("value") * 1.04)
+
+
+@pytest.fixture(scope="module")
+def effects(table):
+    """Differences from the baseline with bands, shaped like a sweep's differences table."""
+    base = table.filter(pl.col("scenario") == "baseline").select(
+        "metric", "group", pl.col("value").alias("base")
+    )
+    change = (
+        table.filter(pl.col("scenario") != "baseline")
+        .join(base, on=["metric", "group"], maintain_order="left")
+        .with_columns(value=pl.col("value") - pl.col("base"))
+        .drop("base")
+    )
+    return change.with_columns(
+        low=pl.col("value") - 0.3 * pl.col("value").abs() - 1e-4,
+        high=pl.col("value") + 0.2 * pl.col("value").abs() + 1e-4,
+    )
+
+
+def _on_grid(frame):
+    return pl.concat(
+        [
+            frame.with_columns(pl.col(c) * f for c in ("value", "low", "high")).select(
+                pl.lit(f).alias("grid_value"), pl.all()
+            )
+            for f in (0.5, 1.0, 1.5)
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def band_figures(banded, effects, context):
+    """name -> function(lang) drawing that uncertainty chart."""
+    sweep = dataclasses.replace(context, replications=200, varied=("population", "assumptions"))
+    path = "uprating.price_change_scale"
+    return {
+        "headline_bands": lambda lang: charts.headline_bands(banded, lang=lang, context=sweep),
+        "effect_bands": lambda lang: charts.effect_bands(effects, lang=lang, context=sweep),
+        "grid_fan": lambda lang: charts.grid_fan(_on_grid(banded), path, lang=lang, context=sweep),
+        "grid_fan_effects": lambda lang: charts.grid_fan(
+            _on_grid(effects), path, lang=lang, context=sweep, effect=True
+        ),
+    }
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("name", list(BAND_TITLES))
+def test_uncertainty_charts_labels_files_and_no_overlaps(band_figures, name, lang, tmp_path):
+    fig = band_figures[name](lang)
+    assert overlaps(fig) == []
+    width, height = fig.canvas.get_width_height()
+    for text, box in drawn_text(fig):
+        assert box.x0 >= -0.5 and box.x1 <= width + 0.5, text
+        assert box.y0 >= -0.5 and box.y1 <= height + 0.5, text
+    png, svg = charts.save_chart(fig, tmp_path, name)
+    data = png.read_bytes()
+    assert struct.unpack(">II", data[16:24]) == (1920, 1080)
+    text = svg.read_text(encoding="utf-8")
+    sv_title, en_title = BAND_TITLES[name]
+    if lang == "sv":
+        assert sv_title in text and "Källa: sim" in text and "200 replikeringar" in text
+        assert "Source:" not in text
+    else:
+        assert en_title in text and "Source: sim" in text and "200 replications" in text
+        assert "Källa" not in text
+    if name in ("headline_bands", "effect_bands"):
+        assert _t(lang, "nytt befolkningsurval", "new population sample") in text
+
+
+def _t(lang, sv, en):
+    return sv if lang == "sv" else en
+
+
+def test_whiskers_run_from_the_10th_to_the_90th_percentile(band_figures, banded, effects):
+    """Each whisker's ends are the row's low and high, its dot the median (value)."""
+    from matplotlib.container import ErrorbarContainer
+
+    for name, frame, runs in (
+        ("headline_bands", banded, charts._runs(banded)),
+        ("effect_bands", effects, charts._runs(effects, baseline=False)),
+    ):
+        fig = band_figures[name]("sv")
+        for ax, (metric, scale, *_rest) in zip(fig.axes, charts.BAND_PANELS, strict=True):
+            bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+            assert len(bars) == len(runs)
+            for bar, run in zip(bars, runs, strict=True):
+                row = frame.filter(
+                    (pl.col("scenario") == run)
+                    & (pl.col("metric") == metric)
+                    & (pl.col("group") == "all")
+                ).row(0, named=True)
+                (x0, _), (x1, _) = bar.lines[2][0].get_segments()[0]
+                assert (x0, x1) == pytest.approx((row["low"] * scale, row["high"] * scale))
+                assert bar.lines[0].get_xdata()[0] == pytest.approx(row["value"] * scale)
+
+
+def test_uncertainty_charts_only_where_there_are_bands(table, banded, effects, tmp_path):
+    assert charts.render_bands(table, None, tmp_path / "run") == {}
+    assert not (tmp_path / "run").exists()
+    written = charts.render_bands(banded, effects, tmp_path / "sweep", lang="en")
+    assert set(written) == set(charts.BAND_CHARTS)
+    assert all(png.is_file() and svg.is_file() for png, svg in written.values())

@@ -7,6 +7,7 @@ and three replications of one scenario; a local Dask cluster of two worker proce
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import logging
 import os
@@ -100,7 +101,9 @@ def test_draws_are_a_function_of_seed_and_index(spec):
 
 def test_assumption_draws_stay_in_their_ranges(spec):
     drawn, kept = drawable_assumptions()
-    assert "bidragstak.riksnorm_cut" in drawn and "uprating.price_change_scale" in kept
+    assert "bidragstak.riksnorm_cut" in drawn and "uprating.price_change_scale" in drawn
+    assert "skaliga_kostnader.housing_limit_scale" in drawn
+    assert "uprating.price_change" in kept  # a table: its scale varies it
     values = np.array(
         [
             [r.assumption_values[p] for p in drawn]
@@ -233,6 +236,66 @@ def test_bad_input_writes_nothing(spec, tmp_path):
         with pytest.raises(SimInputError):
             run_sweep(bad, tmp_path / "out")
         assert not (tmp_path / "out").exists()
+    with pytest.raises(SimInputError, match="unknown language"):
+        run_sweep(spec, tmp_path / "out", lang="de")
+    assert not (tmp_path / "out").exists()
+
+
+def test_sweep_report_shows_bands_on_poverty_child_poverty_and_cost(in_process):
+    """The sweep's folder holds the report: every headline cell of poverty, child poverty and
+    cost reads ``median (p10–p90)`` as format_with_band writes it from results.parquet, the
+    effects table shows the within-replication bands of differences.parquet, and the whisker
+    charts are drawn and embedded."""
+    from sim.charts import BAND_CHARTS, scenario_name
+    from sim.report import format_effect, format_with_band, metric_label
+
+    out = in_process.out
+    page = (out / "report.html").read_text()
+    summary = (out / "summary.md").read_text()
+    table = in_process.table.filter(pl.col("group") == "all")
+    metrics = ("poverty_rate", "child_poverty_rate", "fs_paid_sek_year", "public_cost_sek_year")
+    rows = table.filter(pl.col("metric").is_in(metrics))
+    assert rows.height == len(metrics) * 3
+    for row in rows.iter_rows(named=True):
+        text = format_with_band(row["metric"], row["value"], row["low"], row["high"])
+        assert "(" in text and "–" in text, text  # the band is there: something varied
+        cell = f"<td>{metric_label(row['metric'])}</td>"
+        line = page[page.index(cell) : page.index("</tr>", page.index(cell))]
+        assert html.escape(text) in line, (row, text)
+        summary_line = next(
+            x for x in summary.splitlines() if x.startswith(f"| {metric_label(row['metric'])} |")
+        )
+        assert f"| {text} |" in summary_line
+    change = pl.read_parquet(out / "differences.parquet").filter(pl.col("group") == "all")
+    for row in change.filter(pl.col("metric").is_in(metrics)).iter_rows(named=True):
+        text = format_effect(row["metric"], row["value"], row["low"], row["high"])
+        assert html.escape(text) in page and text in summary, text
+    assert 'id="osakerhet"' in page and "3 replikeringar" in page
+    assert scenario_name("bidragstak/statisk") in page
+    for name in BAND_CHARTS:
+        for suffix in ("png", "svg"):
+            assert (out / "charts" / f"{name}.{suffix}").stat().st_size > 0, name
+        assert f'id="chart-{name}"' in page
+
+
+def test_sim_report_rebuilds_a_sweeps_report_with_its_effects(in_process, tmp_path):
+    import shutil
+
+    from sim.report import format_effect, rebuild_report
+
+    folder = tmp_path / "copy"
+    shutil.copytree(in_process.out, folder)
+    rebuild_report(folder, lang="en", force=True)
+    page = (folder / "report.html").read_text()
+    change = pl.read_parquet(folder / "differences.parquet")
+    row = change.filter(
+        (pl.col("scenario") == "bidragstak")
+        & (pl.col("metric") == "child_poverty_rate")
+        & (pl.col("group") == "all")
+    ).row(0, named=True)
+    text = format_effect("child_poverty_rate", row["value"], row["low"], row["high"], lang="en")
+    assert text.endswith(")") and " pp (" in text
+    assert html.escape(text) in page and 'id="chart-effect_bands"' in page
 
 
 def test_resume_refuses_a_different_sweep(in_process, spec):
@@ -247,7 +310,7 @@ def test_resume_refuses_a_different_sweep(in_process, spec):
 
 def test_distributed_equals_in_process(in_process, spec, cluster, tmp_path):
     _, client = cluster
-    result = run_sweep(spec, tmp_path / "sweep", client=client)
+    result = run_sweep(spec, tmp_path / "sweep", client=client, report=False)
     assert result.table.equals(in_process.table)
     for i in range(3):
         name = f"replications/rep-{i:05d}.parquet"
@@ -260,7 +323,7 @@ def test_dead_worker_stops_the_sweep_and_resume_finishes_it(in_process, spec, cl
     _, client = cluster
     out = tmp_path / "sweep"
     with pytest.raises(SweepStopped) as stopped:
-        run_sweep(spec, out, client=client, task=_exit_on_replication_1)
+        run_sweep(spec, out, client=client, task=_exit_on_replication_1, report=False)
     message = str(stopped.value)
     assert message.startswith("sweep stopped: a worker died running replication 1 (KilledWorker)")
     assert message.endswith(f"replications kept in {out}; rerun with --resume")
@@ -268,7 +331,7 @@ def test_dead_worker_stops_the_sweep_and_resume_finishes_it(in_process, spec, cl
     assert "rep-00001.parquet" not in kept
     assert f"{len(kept)} of 3 replications kept" in message
     assert not (out / "results.parquet").exists()
-    result = run_sweep(spec, out, resume=True)
+    result = run_sweep(spec, out, resume=True, report=False)
     assert result.n_resumed == len(kept) and result.n_run == 3 - len(kept)
     assert result.table.equals(in_process.table)
 
@@ -305,15 +368,20 @@ def test_cli_sweep_and_its_errors(population_dir, tmp_path, capsys):
     out = tmp_path / "sweep"
     args = ["sweep", "--out", str(out), "--scenarios", "bidragstak", "--replications", "2"]
     args += ["--population", str(population_dir), "--seed", "3"]
-    main(args)
+    main([*args, "--lang", "en"])
     printed = capsys.readouterr().out
     assert "bidragstak" in printed and "poverty" in printed and "wrote" in printed
     assert (out / "results.parquet").is_file()
+    assert "| Measure |" in (out / "summary.md").read_text()
+    svg = (out / "charts" / "effect_bands.svg").read_text()
+    assert "Effect of the reforms against current rules, with uncertainty" in svg
     for extra, expected in (
         ([], "exists; use --resume"),
         (["--resume", "--seed", "4"], "different sweep"),
         (["--force", "--vary", "population,weather"], "--vary: unknown 'weather'"),
         (["--force", "--grid", "bidragstak.riksnorm_cut"], "expected PATH=v1,v2"),
+        (["--force", "--grid", "uprating.price_cange_scale=1,2"], "uprating.price_change_scale"),
+        (["--force", "--lang", "de"], "unknown language 'de'"),
     ):
         with pytest.raises(SystemExit) as exit_:
             main(args + extra)
@@ -321,3 +389,67 @@ def test_cli_sweep_and_its_errors(population_dir, tmp_path, capsys):
         error = capsys.readouterr().err
         assert error.count("\n") == 1 and expected in error
     assert (out / "results.parquet").is_file()  # a refused --force left the sweep alone
+
+
+def test_grid_sweep_end_to_end_on_the_committed_population(tmp_path, capsys):
+    """``--grid`` through the command line on the committed population, nothing else varied
+    (the baseline alone, two grid points): the grid value reaches the runs through the
+    projection (a higher price scale raises the projected riksnorm and with it FS paid),
+    the central point reproduces the golden totals of `sim run`, and the folder holds the
+    tables and the fan chart."""
+    import math
+    from pathlib import Path
+
+    from sim.cli import main
+    from sim.run import DEFAULT_POPULATION
+
+    out = tmp_path / "grid"
+    main(
+        [
+            "sweep",
+            "--out",
+            str(out),
+            "--scenarios",
+            "baseline",
+            "--replications",
+            "2",
+            "--vary",
+            "",
+            "--grid",
+            "uprating.price_change_scale=1.0,1.5",
+            "--population",
+            str(DEFAULT_POPULATION),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert "baseline (grid 1)" in printed and "baseline (grid 1.5)" in printed
+    for name in ("plan.json", "manifest.json", "results.parquet", "results.csv"):
+        assert (out / name).is_file(), name
+    for name in ("grid_fan.png", "grid_fan.svg"):
+        assert (out / "charts" / name).stat().st_size > 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["grid"] == {"path": "uprating.price_change_scale", "values": [1.0, 1.5]}
+    assert [r["assumption_values"] for r in manifest["replications"]] == [
+        {"uprating.price_change_scale": 1.0},
+        {"uprating.price_change_scale": 1.5},
+    ]
+    table = pl.read_parquet(out / "results.parquet").filter(pl.col("group") == "all")
+    assert table.columns[0] == "grid_value"
+    at = {
+        g: {
+            r["metric"]: r["value"]
+            for r in table.filter(pl.col("grid_value") == g).iter_rows(named=True)
+        }
+        for g in (1.0, 1.5)
+    }
+    assert at[1.5]["fs_paid_sek_year"] > at[1.0]["fs_paid_sek_year"]
+    golden = json.loads((Path(__file__).parent / "golden" / "totals_2027.json").read_text())[
+        "baseline"
+    ]
+    assert sorted(at[1.0]) == sorted(golden)
+    moved = [
+        m
+        for m, v in golden.items()
+        if not math.isclose(at[1.0][m], v, rel_tol=1e-9, abs_tol=1e-6)  # as test_golden
+    ]
+    assert moved == []

@@ -1,0 +1,66 @@
+"""The projection takes the run's assumption values: uprating.price_change_scale reaches the
+projected law (riksnorm) and population, and its central value changes nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from sim.assumptions import default_assumptions
+from sim.params import default_law
+from sim.projection import change_factor, project_law, project_population
+from sim.run import read_population
+from sim.scenarios import load_scenario
+
+SCALE = "uprating.price_change_scale"
+
+
+def _adult_single(tree, year):
+    return tree.resolve(dt.date(year, 1, 1)).riksnorm.adult_single
+
+
+def test_price_scale_reaches_the_projected_riksnorm():
+    central = project_law(default_law(), 2027)
+    doubled = project_law(default_law(), 2027, default_assumptions().with_values({SCALE: 2.0}))
+    assert _adult_single(doubled, 2026) == _adult_single(central, 2026)  # law years untouched
+    table = default_assumptions().uprating.price_change
+    change = float(table.lookup("change", 2027))
+    before = _adult_single(central, 2026)
+    assert _adult_single(central, 2027) == round(before * (1 + change) / 10) * 10
+    assert _adult_single(doubled, 2027) == round(before * (1 + 2 * change) / 10) * 10
+    assert _adult_single(doubled, 2027) > _adult_single(central, 2027)
+
+
+def test_the_central_value_reproduces_the_packaged_projection():
+    explicit = default_assumptions().with_values({SCALE: 1.0})
+    assert change_factor("price", 2027, explicit) == change_factor("price", 2027)
+    assert project_law(default_law(), 2028, explicit).digest() == (
+        project_law(default_law(), 2028).digest()
+    )
+
+
+def test_a_scenario_projects_its_law_with_its_own_assumptions():
+    baseline = load_scenario("baseline")
+    high = dataclasses.replace(baseline, assumption_values={SCALE: 1.5})
+    assert _adult_single(high.law(2027), 2027) > _adult_single(baseline.law(2027), 2027)
+    assert high.law(2026).digest() == baseline.law(2026).digest()
+
+
+def test_price_scale_reaches_the_projected_population():
+    population, _ = read_population(None)
+    central = project_population(population, 2027)
+    high = project_population(population, 2027, default_assumptions().with_values({SCALE: 1.5}))
+    ratio = (
+        high.households["housing_cost"].to_numpy() / central.households["housing_cost"].to_numpy()
+    )
+    table = default_assumptions().uprating.price_change
+    expected = np.prod([1 + 1.5 * float(table.lookup("change", y)) for y in (2025, 2026, 2027)])
+    expected /= np.prod([1 + float(table.lookup("change", y)) for y in (2025, 2026, 2027)])
+    finite = np.isfinite(ratio)
+    assert finite.any()
+    assert ratio[finite] == pytest.approx(expected, rel=1e-12)
+    # earnings follow wages, not prices: untouched by the price scale
+    assert high.person_months["earnings_gross"].equals(central.person_months["earnings_gross"])
