@@ -152,6 +152,9 @@ class ChartContext:
         population = (
             manifest.get("population_name") or Path(str(manifest.get("population") or "")).name
         )
+        profile = manifest.get("kommun_profile")
+        if profile:
+            population = f"{population} → {profile.get('namn', '')}"
         return cls(
             version=str(manifest.get("version", "")),
             population=population,

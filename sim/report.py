@@ -400,6 +400,11 @@ def summary_markdown(
             "",
             *_markdown_table(*effects_table(differences, lang)),
         ]
+    from sim.report_municipal import municipal_markdown
+
+    municipal = municipal_markdown(table, manifest, lang)
+    if municipal:
+        lines += ["", municipal]
     lines += [
         "",
         _t(
@@ -461,6 +466,7 @@ def report_html(
         f"({e(str(manifest.get('git_revision') or '')[:12])}), population "
         f"{e(_population_name(manifest))}, seed {e(str(manifest.get('seed', '')))}, "
         f"{e(_t(lang, 'körd', 'run'))} {e(str(manifest.get('created', '')))}.</p>",
+        _profile_banner(manifest, lang),
         _contents(lang, uncertainty=has_bands(table)),
         f'<h2 id="huvudresultat">{e(_t(lang, "Huvudresultat", "Headline results"))}</h2>',
         _headline_html(table, lang, differences),
@@ -479,6 +485,9 @@ def report_html(
             f'src="data:image/png;base64,{data}"><figcaption>{e(caption)} '
             f"(charts/{name}.png, charts/{name}.svg)</figcaption></figure>"
         )
+    from sim.report_municipal import municipal_html
+
+    parts.append(municipal_html(table, manifest, charts, lang))
     parts += [
         f'<h2 id="metod">{e(_t(lang, "Metod", "Method"))}</h2>',
         *(f"<p>{e(p)}</p>" for p in _METHOD[lang]),
@@ -496,11 +505,35 @@ def report_html(
     return "\n".join(parts)
 
 
+def _profile_banner(manifest: Mapping[str, Any], lang: str) -> str:
+    """For a municipality's profile: whose results these are (and that a made-up example
+    is made up)."""
+    profile = manifest.get("kommun_profile")
+    if not profile:
+        return ""
+    name = html.escape(str(profile.get("namn", "")))
+    text = _t(
+        lang,
+        f"Resultaten gäller kommunprofilen <strong>{name}</strong>: befolkningen är omviktad "
+        "till kommunens egna uppgifter (docs/municipal.md).",
+        f"The results are for the municipal profile <strong>{name}</strong>: the population "
+        "is re-weighted to the municipality's own figures (docs/municipal.md).",
+    )
+    if profile.get("exempel"):
+        text += _t(
+            lang,
+            " <strong>Påhittad exempelkommun</strong> — inte en verklig kommun.",
+            " <strong>A made-up example municipality</strong> — not a real one.",
+        )
+    return f'<p class="warn">{text}</p>'
+
+
 def _contents(lang: str, *, uncertainty: bool = False) -> str:
     items = [
         ("huvudresultat", _t(lang, "Huvudresultat", "Headline results")),
         *([("osakerhet", _t(lang, "Osäkerhet", "Uncertainty"))] if uncertainty else []),
         ("diagram", _t(lang, "Diagram", "Charts")),
+        ("kommuner", _t(lang, "Att genomföra aktivitetskravet", "Delivering the requirement")),
         ("metod", _t(lang, "Metod", "Method")),
         ("antaganden", _t(lang, "Antaganden", "Assumptions")),
         ("kallor", _t(lang, "Lagstiftning och källor", "Law and sources")),
