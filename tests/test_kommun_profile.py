@@ -47,7 +47,8 @@ def test_reweighting_reproduces_the_profiles_own_totals(population):
     group = reweighted.dwellings["municipality_group"].to_numpy()
     assert (w[group != 1] == 0).all() and (w[group == 1] > 0).all()
     assert np.array_equal(
-        reweighted.dwellings["national_weight"].to_numpy(), population.dwellings["weight"].to_numpy()
+        reweighted.dwellings["national_weight"].to_numpy(),
+        population.dwellings["weight"].to_numpy(),
     )
     # The housing limit is the profile's: 5 800 kr for one person over the table's 5 500.
     assert reweighted.households["housing_limit_factor"].unique().to_list() == [
@@ -68,7 +69,8 @@ def test_a_profile_of_the_whole_country_gives_back_the_national_weights(populati
         "andel_utrikes_fodda": abroad / totals["invanare"],
     }.items():
         text = "\n".join(
-            f"{key}: {value!r}" if line.startswith(f"{key}:") else line for line in text.splitlines()
+            f"{key}: {value!r}" if line.startswith(f"{key}:") else line
+            for line in text.splitlines()
         )
     path = tmp_path / "sverige.yaml"
     path.write_text(text + "\n")
@@ -138,7 +140,9 @@ def test_profile_results_are_the_municipalitys(profile_run):
     assert value("aktivitetskrav", "delivery_state_funding_sek_year") == pytest.approx(
         2_262_000_000 * share
     )
-    needed = max(value("aktivitetskrav", "activity_places_month", f"månad:{m}") for m in range(1, 13))
+    needed = max(
+        value("aktivitetskrav", "activity_places_month", f"månad:{m}") for m in range(1, 13)
+    )
     assert value("aktivitetskrav", "activity_places_shortfall_month") == pytest.approx(
         max(needed - 250, 0)
     )
