@@ -52,7 +52,18 @@ from sim.errors import SimInputError
 from sim.params import closest_hint, is_number
 from sim.yamlio import LineDict, load_yaml
 
-__all__ = ["KommunProfile", "load_profile", "reweight_to_profile", "WEIGHT_BOUNDS"]
+__all__ = [
+    "EXAMPLE_PROFILE",
+    "KommunProfile",
+    "load_profile",
+    "reweight_to_profile",
+    "WEIGHT_BOUNDS",
+]
+
+#: The made-up example profile that ships with the project.
+EXAMPLE_PROFILE = (
+    Path(__file__).resolve().parent.parent / "data" / "kommuner" / "exempelkommun.yaml"
+)
 
 #: Final weights within these multiples of the national weights scaled to the profile.
 WEIGHT_BOUNDS = (0.05, 20.0)
