@@ -65,8 +65,10 @@ POPULATION_SHARE_YEAR = 2020
 #: Tolerance of the per-län FS margins (issue 7: within ±5 % of the published figures).
 FS_LAN_TOLERANCE = 0.05
 #: A per-län FS margin needs at least this many sampled recipient units in the län;
-#: with fewer (small populations, small län) the target is a check, not a margin.
-MIN_RECIPIENT_RECORDS = 10
+#: with fewer (small populations, small län) the target is a check, not a margin. On the
+#: committed 20 000 dwellings Gotland has 8-20 such units depending on the seed, too few
+#: to carry a margin reliably (sweeps rebuild the population with other seeds).
+MIN_RECIPIENT_RECORDS = 30
 #: Tolerance of the per-län inhabitants margins.
 POPULATION_LAN_TOLERANCE = 0.02
 
