@@ -173,9 +173,17 @@ def project_population(population: Any, year: int, assumptions: Assumptions | No
         pl.Series("benefit", benefit),
         (pl.col("other_tax_free") * price).alias("other_tax_free"),
     )
+    # The limits are a table of the assumption year's level times each household's factor:
+    # carrying the factor carries the limit (from the data year to ``year``, by prices).
+    limit = housing_limit_uprating(year, assumptions) / housing_limit_uprating(
+        population.year, assumptions
+    )
     households = population.households.with_columns(
-        (pl.col(name) * price).alias(name)
-        for name in ("housing_cost", "hushallsel", "hemforsakring")
+        *(
+            (pl.col(name) * price).alias(name)
+            for name in ("housing_cost", "hushallsel", "hemforsakring")
+        ),
+        (pl.col("housing_limit_factor") * limit).alias("housing_limit_factor"),
     )
     dwellings = population.dwellings.with_columns(
         (pl.col("housing_cost_total") * price).alias("housing_cost_total")

@@ -64,3 +64,25 @@ def test_price_scale_reaches_the_projected_population():
     assert ratio[finite] == pytest.approx(expected, rel=1e-12)
     # earnings follow wages, not prices: untouched by the price scale
     assert high.person_months["earnings_gross"].equals(central.person_months["earnings_gross"])
+
+
+def test_reasonable_housing_limits_follow_prices_like_the_rents():
+    """The limit table is of 2024's level; carried to 2027 it rises with prices, as the
+    housing costs do (and as the household calculator already did), so a household whose
+    rent was at its limit in 2024 is still at it in 2027."""
+    from sim.projection import cumulative_factor, housing_limit_uprating
+
+    population, _ = read_population(None)
+    projected = project_population(population, 2027)
+    ratio = (
+        projected.households["housing_limit_factor"].to_numpy()
+        / population.households["housing_limit_factor"].to_numpy()
+    )
+    assert np.allclose(ratio, housing_limit_uprating(2027))
+    rents = (
+        projected.households["housing_cost"].to_numpy()
+        / population.households["housing_cost"].to_numpy()
+    )
+    price = cumulative_factor("price", 2024, 2027)
+    assert np.allclose(rents[np.isfinite(rents)], price)
+    assert housing_limit_uprating(2027) == pytest.approx(price)
