@@ -258,6 +258,10 @@ def sweep(
     ] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
     lang: Annotated[str, typer.Option(help="Language of the report and charts: sv or en.")] = "sv",
+    kommun_profile: Annotated[
+        str | None,
+        typer.Option(help="A municipality's profile (YAML): every replication re-weighted to it."),
+    ] = None,
 ) -> None:
     """Replicate scenario runs over population seeds, calibration noise and assumption ranges;
     write the median and 10th/90th percentiles of every metric, charts and a report."""
@@ -272,6 +276,13 @@ def sweep(
     from sim.uncertainty import SweepSpec, headline, parse_grid, run_sweep
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors end in one line
+    profile = None
+    if kommun_profile is not None:
+        from sim.kommun_profile import load_profile, sweden_totals
+        from sim.run import DEFAULT_POPULATION, read_population
+
+        national, _ = read_population(population or DEFAULT_POPULATION)
+        profile = load_profile(kommun_profile, sweden=sweden_totals(national))
     spec = SweepSpec(
         scenarios=tuple(name.strip() for name in scenarios.split(",") if name.strip()),
         year=year,
@@ -281,6 +292,7 @@ def sweep(
         n_households=households,
         population_path=population,
         grid=parse_grid(grid) if grid else None,
+        kommun_profile=profile,
     )
     with StageProgress("sim sweep") as progress:
         result = run_sweep(

@@ -60,7 +60,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -72,6 +72,9 @@ from sim.params import Table
 from sim.population.generate import Population
 from sim.population.targets import COLUMNS, aligned_targets, default_targets_path, load_targets
 from sim.projection import LAST_YEAR
+
+if TYPE_CHECKING:
+    from sim.kommun_profile import KommunProfile
 
 #: What a replication may vary.
 VARY_CHOICES = ("population", "calibration", "assumptions")
@@ -123,6 +126,7 @@ class SweepSpec:
     n_households: int | None = None
     population_path: str | None = None
     grid: tuple[str, tuple[float, ...]] | None = None
+    kommun_profile: KommunProfile | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -275,7 +279,9 @@ def run_replication(
     if replication.perturb_targets:
         population, draw = _recalibrate(population, replication)
     runs = _run(spec, replication, population, seed)
-    table = results_table(runs).select("scenario", "metric", "group", "value")
+    table = results_table(runs, profile=spec.kommun_profile).select(
+        "scenario", "metric", "group", "value"
+    )
     return table.select(
         pl.lit(replication.index, dtype=pl.Int64).alias("replication"),
         pl.lit(draw, dtype=pl.Int64).alias("calibration_draw"),
@@ -310,6 +316,7 @@ def _run(spec: SweepSpec, replication: Replication, population: Population, seed
         population=population,
         seed=seed,
         assumption_values=replication.assumption_values,
+        profile=spec.kommun_profile,
     )
     return result.runs
 
@@ -595,6 +602,7 @@ def run_sweep(
         if spec.population_path
         else _built_name(spec.n_households or _committed_size(), lang),
         "command": list(command) if command is not None else None,
+        "kommun_profile": spec.kommun_profile.record() if spec.kommun_profile else None,
         "lang": lang,
         "created": dt.date.today().isoformat(),
     }
@@ -829,6 +837,7 @@ def _plan_document(spec: SweepSpec, replications: Sequence[Replication]) -> dict
         "population": spec.population_path
         or f"built per replication, {spec.n_households or _committed_size()} dwellings",
         "grid": {"path": spec.grid[0], "values": list(spec.grid[1])} if spec.grid else None,
+        "kommun_profile": spec.kommun_profile.record() if spec.kommun_profile else None,
         "summary": {
             "value": f"percentile {PERCENTILES[1]:g}",
             "low": f"percentile {PERCENTILES[0]:g}",

@@ -198,3 +198,43 @@ def test_bad_profiles_are_one_line_and_exit_code_2(tmp_path, action, text, fragm
 def test_a_missing_profile_file_is_a_clear_error(tmp_path):
     with pytest.raises(SimInputError, match="no such profile file"):
         load_profile(tmp_path / "nope.yaml")
+
+
+def test_a_sweep_of_a_profile_gives_the_municipalitys_bands(tmp_path):
+    """Two replications over the assumption ranges on the committed population, re-weighted
+    to the example profile in each: the municipality's own rows carry bands."""
+    import json
+
+    from sim.run import DEFAULT_POPULATION
+    from sim.uncertainty import SweepSpec, run_sweep
+
+    population = read_population(None)[0]
+    profile = load_profile(EXAMPLE, sweden=sweden_totals(population))
+    spec = SweepSpec(
+        scenarios=("aktivitetskrav",),
+        year=2027,
+        n_replications=2,
+        seed=4,
+        vary=("assumptions",),
+        population_path=str(DEFAULT_POPULATION),
+        kommun_profile=profile,
+    )
+    result = run_sweep(spec, tmp_path / "sweep", report=False)
+    rows = result.table.filter(
+        (pl.col("scenario") == "aktivitetskrav") & (pl.col("group") == "all")
+    )
+    available = rows.filter(pl.col("metric") == "activity_places_available")
+    assert available["value"].item() == 250
+    # The funding key is drawn between "per inhabitant" and "per recipient household"; the
+    # recipients' share is of the 2027 baseline's recipients, not of the profile's 2024
+    # count, hence the margin above the 2024 ratio.
+    funding = rows.filter(pl.col("metric") == "delivery_state_funding_sek_year")
+    totals = sweden_totals(population)
+    by_inhabitants = 2_262_000_000 * 60_000 / totals["invanare"]
+    by_recipients = 2_262_000_000 * 900 / totals["bistandshushall"]
+    low, high = sorted((by_inhabitants, by_recipients))
+    assert low * 0.999 <= funding["low"].item() < funding["high"].item() <= high * 1.05
+    cost = rows.filter(pl.col("metric") == "delivery_cost_sek_year")
+    assert cost["low"].item() < cost["high"].item()  # the assumption draws move the cost
+    manifest = json.loads((tmp_path / "sweep" / "manifest.json").read_text())
+    assert manifest["kommun_profile"]["namn"] == "Exempelby kommun (påhittad)"
