@@ -338,7 +338,7 @@ MUNICIPALITY_LABELS = {
 }
 BAND_LABELS = ("stor förlust", "liten förlust", "oförändrad", "liten vinst", "stor vinst")
 
-#: The breakdowns of the household-level metrics: name -> labels.
+#: The breakdowns of the household-level metrics (:func:`household_groups`).
 BREAKDOWNS = ("hushållstyp", "antal_barn", "decil", "födelseland", "kommungrupp", "län")
 
 #: Percentiles of the loss per child (rows ``loss_per_child_sek_month`` / ``percentil:<p>``).
@@ -409,6 +409,7 @@ def household_groups(baseline: ScenarioYear, standard: _Standard | None = None) 
             "län": tuple(lan.name for lan in lan_table()),
         },
     )
+    assert tuple(groups.codes) == BREAKDOWNS
     if profile:
         for name in GEOGRAPHIC_BREAKDOWNS:
             del groups.codes[name], groups.labels[name]
