@@ -6,7 +6,7 @@ For every month of a scenario year, from the year loop's household-month arrays
 
 * **activities**: adults covered; required activity hours (weekly hours × 52/12); full-time
   places needed (weekly hours / the full-time hours); cost = places × cost per full-time
-  place and month (assumption), or hours × the municipality's cost per hour for a profile;
+  place and month (assumption; a profile's cost per hour × full time × 52/12);
 * **förskola and fritidshem**: children 1-5 and 6-12 in households where an adult is covered
   and no adult is at home (every adult covered or in paid work). Skollagen (2010:800)
   8 kap. 6 § gives children of job-seeking parents förskola for at least 15 hours a week;
@@ -144,9 +144,6 @@ def delivery(
     codes: np.ndarray | None = None,
     k: int = 1,
     funding_share: np.ndarray | None = None,
-    cost_per_activity_hour: float | None = None,
-    weights: np.ndarray | None = None,
-    assumptions: Any = None,
 ) -> Delivery:
     """What the aktivitetskrav of ``run`` takes, by household group.
 
@@ -156,10 +153,9 @@ def delivery(
         k: the number of groups.
         funding_share: each group's share of the national funding (default: the whole
             country's, ``[1.0]``; required for k > 1).
-        cost_per_activity_hour: a municipality's own cost of an activity hour; default the
-            national assumption's cost per full-time place and month.
-        weights: household weights (default the run's).
-        assumptions: the aktivitetskrav assumptions (default the run's scenario's).
+
+    A municipality's own costs per hour reach this function as the run's assumption values
+    (:meth:`sim.kommun_profile.KommunProfile.assumption_values`).
     """
     n = run.population.n_households
     codes = np.zeros(n, dtype=np.int64) if codes is None else codes
@@ -167,8 +163,8 @@ def delivery(
         if k != 1:
             raise ValueError("funding_share is required for more than one group")
         funding_share = np.ones(1)
-    w = run.population.households["weight"].to_numpy() if weights is None else weights
-    a = assumptions or run.definition.assumptions().aktivitetskrav
+    w = run.population.households["weight"].to_numpy()
+    a = run.definition.assumptions().aktivitetskrav
 
     def monthly(values: np.ndarray) -> np.ndarray:
         """Weighted sums (k, 12) of a household x month array."""
@@ -196,10 +192,7 @@ def delivery(
     casework_hours = (
         newly * a.plan_hours + covered * a.followup_hours_month + sanctions * a.sanction_hours
     )
-    if cost_per_activity_hour is None:
-        activity_cost = places.sum(axis=1) * a.cost_per_place_month
-    else:
-        activity_cost = activity_hours.sum(axis=1) * cost_per_activity_hour
+    activity_cost = places.sum(axis=1) * a.cost_per_place_month
     activities, childcare = national_funding(run)
     return Delivery(
         covered=covered,
