@@ -127,12 +127,14 @@ def delivery_gap_by_lan(
     ax.barh(y, values, color=_colour(run), height=0.72)
     span = max(np.abs(values).max(), 1.0)
     for yi, value in zip(y, values, strict=True):
+        # Right of the bar, or right of the zero line for a surplus (left of it are the
+        # län names).
         ax.text(
-            value + span * 0.01 * (1 if value >= 0 else -1),
+            max(value, 0) + span * 0.01,
             yi,
             _number(value, 0, lang),
             va="center",
-            ha="left" if value >= 0 else "right",
+            ha="left",
             fontsize=7.5,
         )
     ax.set_yticks(y, [groups[i].partition(":")[2] for i in order], fontsize=7.5)
