@@ -11,6 +11,7 @@ of them, so one call handles one household or millions.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -167,6 +168,20 @@ def compute(
         disposable_income=result.disposable_income - result.forsorjningsstod + paid,
         sou_cap_reduction=cut,
     )
+
+
+def compute_laws(
+    persons: Persons,
+    households: Households,
+    laws: Sequence[Params],
+    assumptions: Assumptions | None = None,
+    *,
+    check: bool = True,
+) -> list[MonthResult]:
+    """:func:`compute` for several laws on the same month's inputs."""
+    if check:
+        validate(persons, households)
+    return [compute(persons, households, params, assumptions, check=False) for params in laws]
 
 
 def _at_reference_wage(persons: Persons, wage: float) -> Persons:
