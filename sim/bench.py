@@ -125,11 +125,11 @@ def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
 
         start = time.perf_counter()
         results = compute_laws(persons, households, params, check=False)
-        timings["compute"] += time.perf_counter() - start
-
         for i, r in enumerate(results):
             keep(f"income{i}", r.disposable_income * 12)
             keep(f"paid{i}", r.forsorjningsstod * 12)
+        timings["compute"] += time.perf_counter() - start
+
         keep("n_persons", results[0].n_persons.astype(np.int8))
         keep("n_adults", results[0].n_adults.astype(np.int8))
         keep("n_children", results[0].n_children.astype(np.int8))

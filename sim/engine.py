@@ -270,7 +270,7 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
         lambda: _benefits(persons, households, base, params),
     )
     norm = shared.step(
-        "riksnorm", (params.riksnorm,), lambda: _riksnorm(persons, households, params)
+        "riksnorm", (params.riksnorm,), lambda: _riksnorm(persons, households, base, params)
     )
     costs = shared.step("costs", (), lambda: _costs(households, base, shared.assumptions))
 
@@ -279,34 +279,38 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     a_reform = shared.assumptions.bidragstak
     fourth_child_reduction = np.zeros(n)
     if reform.fourth_child_rule:
-        idx = persons.household_idx
+        # Adults' personal costs are not in these sums: only the children's rows are added.
+        children, child_idx = base["child_rows"], base["child_idx"]
         rank = shared.step(
             "child_rank",
             (),
             lambda: bidragstak.child_rank(
-                household_idx=idx, age=persons.age, is_child=persons.is_child
-            ),
+                household_idx=persons.household_idx, age=persons.age, is_child=persons.is_child
+            )[children],
         )
         child_factor = bidragstak.fourth_child_factor(
-            rank=rank, is_single_parent=(base["n_adults"] == 1)[idx], p=reform
+            rank=rank, is_single_parent=(base["n_adults"] == 1)[child_idx], p=reform
         )
-        full_children = norm["children"]
-        norm = riksnorm.riksnorm(
-            household_idx=idx,
-            age=persons.age,
-            is_child=persons.is_child,
-            has_preschool_lunch=persons.has_preschool_lunch,
-            is_cohabiting=households.is_cohabiting,
-            p=params.riksnorm,
-            child_cost_factor=child_factor,
+        full_cost = norm["child_cost"]
+        personal_children = household_sum(
+            full_cost * child_factor, household_idx=child_idx, n_households=n
         )
+        norm = {
+            **norm,
+            "personal_children": personal_children,
+            "total": personal_children + norm["personal_adults"] + norm["common"],
+        }
         fourth_child_reduction = household_sum(
-            full_children * (1.0 - child_factor), household_idx=idx, n_households=n
+            full_cost * (1.0 - child_factor), household_idx=child_idx, n_households=n
         )
     norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_reform)
-    norm_total = norm["total"] * norm_factor
-    if reform.fourth_child_rule:
-        fourth_child_reduction = fourth_child_reduction * norm_factor
+
+    def scaled(values: np.ndarray) -> np.ndarray:
+        # × 1.0 changes no number: without the modernised norm the arrays are kept.
+        return values if norm_factor == 1.0 else values * norm_factor
+
+    norm_total = scaled(norm["total"])
+    fourth_child_reduction = scaled(fourth_child_reduction)
     norm_topup = bidragstak.counted_norm_topup(
         norm_topup=households.norm_topup, p=reform, a=a_reform
     )
@@ -362,9 +366,9 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
             n_adults=base["n_adults"],
             n_children=base["n_children"],
             riksnorm=norm_total,
-            riksnorm_personal_children=norm["personal_children"] * norm_factor,
-            riksnorm_personal_adults=norm["personal_adults"] * norm_factor,
-            riksnorm_common=norm["common"] * norm_factor,
+            riksnorm_personal_children=scaled(norm["personal_children"]),
+            riksnorm_personal_adults=scaled(norm["personal_adults"]),
+            riksnorm_common=scaled(norm["common"]),
             norm_topup=norm_topup,
             fourth_child_reduction=fourth_child_reduction,
             modernisation_reduction=norm["total"] * (1.0 - norm_factor),
@@ -539,23 +543,31 @@ def _benefits(
     }
 
 
-def _riksnorm(persons: Persons, households: Households, params: Params) -> dict[str, np.ndarray]:
-    """The riksnorm without the bidragstak, and each child's full personal cost."""
-    children = riksnorm.personal_cost_children(
-        age=persons.age,
-        has_preschool_lunch=persons.has_preschool_lunch,
-        is_child=persons.is_child,
+def _riksnorm(
+    persons: Persons, households: Households, base: dict[str, np.ndarray], params: Params
+) -> dict[str, np.ndarray]:
+    """The riksnorm without the bidragstak (as :func:`sim.rules.riksnorm.riksnorm`, from the
+    shared counts) and each child's personal cost (``child_cost``, aligned to children)."""
+    n = households.n
+    children = base["child_rows"]
+    child_cost = riksnorm.personal_cost_children(
+        age=persons.age[children],
+        has_preschool_lunch=persons.has_preschool_lunch[children],
+        is_child=np.ones(children.size, dtype=bool),
         p=params.riksnorm,
     )
-    norm = riksnorm.riksnorm(
-        household_idx=persons.household_idx,
-        age=persons.age,
-        is_child=persons.is_child,
-        has_preschool_lunch=persons.has_preschool_lunch,
-        is_cohabiting=households.is_cohabiting,
-        p=params.riksnorm,
+    personal_children = household_sum(child_cost, household_idx=base["child_idx"], n_households=n)
+    personal_adults = riksnorm.personal_cost_adults(
+        n_adults=base["n_adults"], is_cohabiting=households.is_cohabiting, p=params.riksnorm
     )
-    return {**norm, "children": children}
+    common = riksnorm.common_cost(n_persons=base["n_persons"], p=params.riksnorm)
+    return {
+        "child_cost": child_cost,
+        "personal_children": personal_children,
+        "personal_adults": personal_adults,
+        "common": common,
+        "total": personal_children + personal_adults + common,
+    }
 
 
 def _costs(

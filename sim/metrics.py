@@ -108,9 +108,10 @@ def weighted_quantile(
     if np.isnan(qs).any() or (qs < 0).any() or (qs > 1).any():
         raise ValueError(f"weighted_quantile: q must lie in [0, 1], got {q!r}")
     positive = w > 0
-    if not positive.any():
-        raise ValueError("weighted_quantile: no observation has positive weight")
-    v, w = v[positive], w[positive]
+    if positive.size == 0 or not positive.all():  # else the arrays as they are
+        if not positive.any():
+            raise ValueError("weighted_quantile: no observation has positive weight")
+        v, w = v[positive], w[positive]
     if qs.ndim == 0:
         return _select_lower_quantile(v, w, float(qs))
     return _sorted_lower_quantiles(v, w, qs)
@@ -143,16 +144,17 @@ def _select_lower_quantile(v: np.ndarray, w: np.ndarray, q: float) -> float:
         k = v.size // 2
         pivot = np.partition(v, k)[k]
         below = v < pivot
-        w_below = w[below].sum()
+        w_of_below = w[below]
+        w_below = w_of_below.sum()
         if target <= w_below:
             # The answer lies strictly below the pivot; |below| <= n/2.
-            v, w = v[below], w[below]
+            v, w = v[below], w_of_below
             continue
         at = v == pivot
         w_upto = w_below + w[at].sum()
         if target <= w_upto:
             return float(pivot)
-        above = ~(below | at)
+        above = v > pivot  # neither below nor at: values are never NaN here
         if not above.any():  # target exceeds the total only by rounding
             return float(pivot)
         target -= w_upto
