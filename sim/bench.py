@@ -42,8 +42,8 @@ from sim.scenarios import load_scenario
 
 REFORM = "kombinerad"
 YEAR = 2027
-#: Dwellings generated at a time by the one-month bench (about 0.7 GB while a part is built).
-PART_DWELLINGS = 200_000
+#: Dwellings generated at a time by the one-month bench (about 0.5 GB while a part is built).
+PART_DWELLINGS = 100_000
 #: Sampling strata of the generator (dwelling type × disadvantage class).
 STRATA = DISADVANTAGE_BY_TYPE.size
 
