@@ -48,10 +48,13 @@ def _values_weights(
             f"{name}: values and weights must be 1-D arrays of equal length, "
             f"got shapes {v.shape} and {w.shape}"
         )
-    if np.isnan(v).any():
+    # Fast checks first (reductions, no temporaries): a sum is NaN if any value is, and
+    # non-negative weights with a finite sum are all finite. The exact checks decide.
+    if np.isnan(v.sum()) and np.isnan(v).any():
         raise ValueError(f"{name}: values contain NaN")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError(f"{name}: weights must be finite and non-negative")
+    if w.size and not (w.min() >= 0 and np.isfinite(w.sum())):
+        if not np.isfinite(w).all() or (w < 0).any():
+            raise ValueError(f"{name}: weights must be finite and non-negative")
     return v, w
 
 
