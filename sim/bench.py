@@ -66,10 +66,12 @@ def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
         n_adults=data["n_adults"], n_children=data["n_children"], has_partner=data["is_cohabiting"]
     )
     w_hh = data["weight"]
-    w_p = np.repeat(w_hh, n_persons)  # persons are sorted by household
+    household_of_person = np.repeat(np.arange(w_hh.size), n_persons)  # sorted by household
+    w_p = w_hh[household_of_person]
+    standard = np.empty(w_p.size)  # one buffer for both laws
     figures = []
     for income, fs in zip(data["incomes"], data["paid"], strict=True):
-        standard = np.repeat(income / units, n_persons)
+        np.take(income / units, household_of_person, out=standard)
         line = m.poverty_line(standard, w_p, share=0.6)
         figures.append(
             {
