@@ -52,9 +52,9 @@ def _values_weights(
     # non-negative weights with a finite sum are all finite. The exact checks decide.
     if np.isnan(v.sum()) and np.isnan(v).any():
         raise ValueError(f"{name}: values contain NaN")
-    if w.size and not (w.min() >= 0 and np.isfinite(w.sum())):
-        if not np.isfinite(w).all() or (w < 0).any():
-            raise ValueError(f"{name}: weights must be finite and non-negative")
+    fast_ok = w.size == 0 or (w.min() >= 0 and np.isfinite(w.sum()))
+    if not fast_ok and (not np.isfinite(w).all() or (w < 0).any()):
+        raise ValueError(f"{name}: weights must be finite and non-negative")
     return v, w
 
 
