@@ -66,12 +66,10 @@ def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
         n_adults=data["n_adults"], n_children=data["n_children"], has_partner=data["is_cohabiting"]
     )
     w_hh = data["weight"]
-    household_of_person = np.repeat(np.arange(w_hh.size), n_persons)  # sorted by household
-    w_p = w_hh[household_of_person]
-    standard = np.empty(w_p.size)  # one buffer for both laws
+    w_p = np.repeat(w_hh, n_persons)  # persons are sorted by household
     figures = []
     for income, fs in zip(data["incomes"], data["paid"], strict=True):
-        np.take(income / units, household_of_person, out=standard)
+        standard = np.repeat(income / units, n_persons)
         line = m.poverty_line(standard, w_p, share=0.6)
         figures.append(
             {
@@ -142,11 +140,12 @@ def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
         part_count = np.bincount(stratum, minlength=STRATA)
         total_count += part_count
         keep("stratum", stratum[dwelling])
-        keep("part_count", part_count[stratum[dwelling]])
+        keep("part_count", part_count[stratum[dwelling]].astype(np.int32))
         keep("weight", population.households["weight"].to_numpy())
         del population, persons, households, results
 
-    data = {name: np.concatenate(values) for name, values in kept.items()}
+    # One name at a time, each part's arrays freed as soon as they are joined.
+    data = {name: np.concatenate(kept.pop(name)) for name in list(kept)}
     if n_parts > 1:
         # A dwelling's weight is its stratum's population over the stratum's sample count:
         # in the union of the parts, the part's weight × its count / the total count.
