@@ -3,9 +3,10 @@
 :func:`compute` calls the rules in the order the law works: taxes and net incomes, the
 benefits a household is entitled to before försörjningsstöd (barnbidrag, underhållsstöd,
 bostadsbidrag), the riksnorm and the reasonable costs, the counted income with its
-disregards, and finally försörjningsstöd as the last resort. Every array is new; inputs are
-never changed. There is no loop over households: each step is a numpy expression over all
-of them, so one call handles one household or millions.
+disregards, and finally försörjningsstöd as the last resort. Inputs are never changed and
+result arrays are read-only: :func:`compute_laws` computes the steps several laws share once,
+and their results share those arrays. There is no loop over households: each step is a
+numpy expression over all of them, so one call handles one household or millions.
 """
 
 from __future__ import annotations
@@ -227,6 +228,7 @@ def _at_reference_wage(persons: Persons, wage: float) -> Persons:
 
 
 def _read_only(result: MonthResult) -> MonthResult:
+    """The result with every array marked read-only (results may share arrays)."""
     for f in dataclasses.fields(result):
         getattr(result, f.name).flags.writeable = False
     return result
