@@ -13,8 +13,15 @@ both. Each part is timed separately:
 * ``ns_per_household``: (compute + metrics) per household;
 * ``peak_rss_mb``: the process's peak resident memory.
 
+The one-month population is generated in parts of at most :data:`PART_DWELLINGS` dwellings,
+each an ordinary generated population from its own child seed of ``seed`` (one part: the
+seed's own stream, as ``generate`` alone would draw it). Each part's month inputs are built
+and computed under both laws, and only what the metrics need is kept, so memory stays
+bounded however many households are asked for. Design weights are those of the union of
+the parts: each stratum's population count over its sample count in all parts together.
+
 With ``months=12`` the compute part is the full-year month loop (``sim.simulate.run_year``)
-for both scenarios instead of one month.
+for both scenarios on one generated population instead.
 """
 
 from __future__ import annotations
@@ -27,13 +34,18 @@ from typing import Any
 import numpy as np
 
 from sim import metrics as m
-from sim.engine import compute
+from sim.engine import compute_laws
 from sim.errors import SimInputError
-from sim.population.generate import generate
+from sim.population.generate import DISADVANTAGE_BY_TYPE, generate
+from sim.projection import project_population
 from sim.scenarios import load_scenario
 
 REFORM = "kombinerad"
 YEAR = 2027
+#: Dwellings generated at a time by the one-month bench (about 0.5 GB while a part is built).
+PART_DWELLINGS = 100_000
+#: Sampling strata of the generator (dwelling type × disadvantage class).
+STRATA = DISADVANTAGE_BY_TYPE.size
 
 
 def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
@@ -43,66 +55,131 @@ def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
     if n_households <= 0:
         raise SimInputError(f"--households must be positive, not {n_households}")
     total_start = time.perf_counter()
-    start = time.perf_counter()
-    population = generate(n_households=n_households, year=2024, rng=np.random.default_rng(seed))
-    from sim.projection import project_population
-
-    population = project_population(population, YEAR)
-    persons, households = population.month_inputs(3, np.zeros(population.n_households))
-    seconds_build = time.perf_counter() - start
-
-    laws = [load_scenario(name).law(YEAR) for name in ("baseline", REFORM)]
-    when = dt.date(YEAR, 3, 1)
-    start = time.perf_counter()
     if months == 1:
-        results = [compute(persons, households, law.resolve(when), check=False) for law in laws]
-        incomes = [r.disposable_income * 12 for r in results]
-        paid = [r.forsorjningsstod * 12 for r in results]
+        timings, data = _one_month(n_households=n_households, seed=seed)
     else:
-        from sim.simulate import run_year
-
-        runs = [
-            run_year(population, load_scenario(name), year=YEAR, seed=seed)
-            for name in ("baseline", REFORM)
-        ]
-        incomes = [r.disposable_income.sum(axis=1) for r in runs]
-        paid = [r.forsorjningsstod.sum(axis=1) for r in runs]
-    seconds_compute = time.perf_counter() - start
+        timings, data = _full_year(n_households=n_households, seed=seed)
 
     start = time.perf_counter()
-    idx = persons.household_idx
-    n = households.n
-    is_child = persons.is_child
-    n_adults = np.bincount(idx, weights=~is_child, minlength=n)
-    n_children = np.bincount(idx, weights=is_child, minlength=n)
+    n_persons = data["n_persons"]
     units = m.consumption_units_from_counts(
-        n_adults=n_adults, n_children=n_children, has_partner=households.is_cohabiting
+        n_adults=data["n_adults"], n_children=data["n_children"], has_partner=data["is_cohabiting"]
     )
-    w_hh = population.households["weight"].to_numpy()
-    w_p = w_hh[idx]
-    child017 = is_child & (persons.age <= 17)
+    w_hh = data["weight"]
+    w_p = np.repeat(w_hh, n_persons)  # persons are sorted by household
     figures = []
-    for income, fs in zip(incomes, paid, strict=True):
-        standard = (income / units)[idx]
+    for income, fs in zip(data["incomes"], data["paid"], strict=True):
+        standard = np.repeat(income / units, n_persons)
         line = m.poverty_line(standard, w_p, share=0.6)
         figures.append(
             {
                 "poverty_rate": m.poverty_rate(standard, w_p, line=line),
-                "child_poverty_rate": m.poverty_rate(standard, w_p, line=line, within=child017),
+                "child_poverty_rate": m.poverty_rate(
+                    standard, w_p, line=line, within=data["is_child_0_17"]
+                ),
                 "fs_cost_sek_year": m.weighted_total(fs, w_hh),
             }
         )
     seconds_metrics = time.perf_counter() - start
+    n = w_hh.size
+    seconds_compute = timings["compute"]
     return {
         "n_households": int(n),
-        "n_persons": int(persons.n),
+        "n_persons": int(n_persons.sum()),
         "months": months,
         "reform": REFORM,
-        "seconds_build": round(seconds_build, 3),
+        "seconds_build": round(timings["build"], 3),
         "seconds_compute": round(seconds_compute, 3),
         "seconds_metrics": round(seconds_metrics, 3),
         "seconds_total": round(time.perf_counter() - total_start, 3),
         "ns_per_household": round((seconds_compute + seconds_metrics) / n * 1e9, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "results": {"baseline": figures[0], REFORM: figures[1]},
+    }
+
+
+def _laws() -> list[Any]:
+    return [load_scenario(name).law(YEAR) for name in ("baseline", REFORM)]
+
+
+def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[str, Any]]:
+    """Generate part by part; compute March under both laws; keep what the metrics need."""
+    when = dt.date(YEAR, 3, 1)
+    params = [law.resolve(when) for law in _laws()]
+    n_parts = -(-n_households // PART_DWELLINGS)
+    sizes = [len(part) for part in np.array_split(np.arange(n_households), n_parts)]
+    rng = np.random.default_rng(seed)
+    streams = [rng] if n_parts == 1 else rng.spawn(n_parts)
+    timings = {"build": 0.0, "compute": 0.0}
+    total_count = np.zeros(STRATA, dtype=np.int64)
+    kept: dict[str, list[np.ndarray]] = {}
+
+    def keep(name: str, value: np.ndarray) -> None:
+        kept.setdefault(name, []).append(value)
+
+    for size, stream in zip(sizes, streams, strict=True):
+        start = time.perf_counter()
+        population = project_population(generate(n_households=size, year=2024, rng=stream), YEAR)
+        persons, households = population.month_inputs(3, np.zeros(population.n_households))
+        timings["build"] += time.perf_counter() - start
+
+        start = time.perf_counter()
+        results = compute_laws(persons, households, params, check=False)
+        for i, r in enumerate(results):
+            keep(f"income{i}", r.disposable_income * 12)
+            keep(f"paid{i}", r.forsorjningsstod * 12)
+        timings["compute"] += time.perf_counter() - start
+
+        keep("n_persons", results[0].n_persons.astype(np.int8))
+        keep("n_adults", results[0].n_adults.astype(np.int8))
+        keep("n_children", results[0].n_children.astype(np.int8))
+        keep("is_cohabiting", households.is_cohabiting)
+        keep("is_child_0_17", persons.is_child & (persons.age <= 17))
+        stratum = population.dwellings["stratum"].to_numpy()
+        dwelling = population.households["dwelling_idx"].to_numpy()
+        part_count = np.bincount(stratum, minlength=STRATA)
+        total_count += part_count
+        keep("stratum", stratum[dwelling])
+        keep("part_count", part_count[stratum[dwelling]].astype(np.int32))
+        keep("weight", population.households["weight"].to_numpy())
+        del population, persons, households, results
+
+    # One name at a time, each part's arrays freed as soon as they are joined.
+    data = {name: np.concatenate(kept.pop(name)) for name in list(kept)}
+    if n_parts > 1:
+        # A dwelling's weight is its stratum's population over the stratum's sample count:
+        # in the union of the parts, the part's weight × its count / the total count.
+        data["weight"] = data["weight"] * data["part_count"] / total_count[data["stratum"]]
+    data["incomes"] = [data.pop(f"income{i}") for i in range(len(params))]
+    data["paid"] = [data.pop(f"paid{i}") for i in range(len(params))]
+    return timings, data
+
+
+def _full_year(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[str, Any]]:
+    """One generated population; the full-year loop of both scenarios."""
+    from sim.simulate import run_year
+
+    start = time.perf_counter()
+    population = generate(n_households=n_households, year=2024, rng=np.random.default_rng(seed))
+    population = project_population(population, YEAR)
+    persons, households = population.month_inputs(3, np.zeros(population.n_households))
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    runs = [
+        run_year(population, load_scenario(name), year=YEAR, seed=seed)
+        for name in ("baseline", REFORM)
+    ]
+    compute = time.perf_counter() - start
+    idx = persons.household_idx
+    n = households.n
+    is_child = persons.is_child
+    return {"build": build, "compute": compute}, {
+        "incomes": [r.disposable_income.sum(axis=1) for r in runs],
+        "paid": [r.forsorjningsstod.sum(axis=1) for r in runs],
+        "n_persons": np.bincount(idx, minlength=n),
+        "n_adults": np.bincount(idx[~is_child], minlength=n),
+        "n_children": np.bincount(idx[is_child], minlength=n),
+        "is_cohabiting": households.is_cohabiting,
+        "is_child_0_17": is_child & (persons.age <= 17),
+        "weight": population.households["weight"].to_numpy(),
     }

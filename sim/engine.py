@@ -3,14 +3,17 @@
 :func:`compute` calls the rules in the order the law works: taxes and net incomes, the
 benefits a household is entitled to before försörjningsstöd (barnbidrag, underhållsstöd,
 bostadsbidrag), the riksnorm and the reasonable costs, the counted income with its
-disregards, and finally försörjningsstöd as the last resort. Every array is new; inputs are
-never changed. There is no loop over households: each step is a numpy expression over all
-of them, so one call handles one household or millions.
+disregards, and finally försörjningsstöd as the last resort. Inputs are never changed and
+result arrays are read-only: :func:`compute_laws` computes the steps several laws share once,
+and their results share those arrays. There is no loop over households: each step is a
+numpy expression over all of them, so one call handles one household or millions.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +32,7 @@ from sim.rules import (
     skaliga_kostnader,
     underhallsstod,
 )
-from sim.rules.households import household_count, household_sum
+from sim.rules.households import household_sum
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,10 +129,34 @@ def compute(
     Where SOU 2025:15 model A applies, the household's total at the reference wage is
     computed by a second pass and the cap taken from försörjningsstöd.
     """
+    return compute_laws(persons, households, [params], assumptions, check=check)[0]
+
+
+def compute_laws(
+    persons: Persons,
+    households: Households,
+    laws: Sequence[Params],
+    assumptions: Assumptions | None = None,
+    *,
+    check: bool = True,
+) -> list[MonthResult]:
+    """:func:`compute` for several laws on the same month's inputs, one result per law.
+
+    A step whose parameters are equal in two laws (taxes, barnbidrag, underhållsstöd,
+    bostadsbidrag, the riksnorm ... unless a reform changes them) is computed once, and its
+    arrays are shared by the results; equality is checked on the resolved parameters, so
+    a reform that does touch a step gets its own. Result arrays are read-only.
+    """
     if check:
         validate(persons, households)
     assumptions = assumptions or default_assumptions()
-    result = _compute_month(persons, households, params, assumptions)
+    shared = _Shared(persons, households, assumptions)
+    return [_compute_law(shared, params) for params in laws]
+
+
+def _compute_law(shared: _Shared, params: Params) -> MonthResult:
+    """One law's result, with the SOU 2025:15 model A cap where it applies."""
+    result = _compute_month(shared, params)
     if not params.bidragstak.sou_cap:
         return result
     without_cap = dataclasses.replace(
@@ -139,11 +166,14 @@ def compute(
             "bidragstak": dataclasses.replace(params.bidragstak, sou_cap=0.0),
         },
     )
+    persons, households = shared.persons, shared.households
     reference = _compute_month(
-        _at_reference_wage(persons, params.bidragstak.sou_cap_reference_wage),
-        households,
+        _Shared(
+            _at_reference_wage(persons, params.bidragstak.sou_cap_reference_wage),
+            households,
+            shared.assumptions,
+        ),
         without_cap,
-        assumptions,
     )
     # The cap works on the entitlement: every transfer the household would get, FS included.
     other_benefits = (
@@ -160,12 +190,14 @@ def compute(
     )
     entitlement = result.fs_entitlement - cut
     paid = np.where(households.takes_up_fs, entitlement, 0.0)
-    return dataclasses.replace(
-        result,
-        fs_entitlement=entitlement,
-        forsorjningsstod=paid,
-        disposable_income=result.disposable_income - result.forsorjningsstod + paid,
-        sou_cap_reduction=cut,
+    return _read_only(
+        dataclasses.replace(
+            result,
+            fs_entitlement=entitlement,
+            forsorjningsstod=paid,
+            disposable_income=result.disposable_income - result.forsorjningsstod + paid,
+            sou_cap_reduction=cut,
+        )
     )
 
 
@@ -195,19 +227,222 @@ def _at_reference_wage(persons: Persons, wage: float) -> Persons:
     return dataclasses.replace(persons, earnings_gross=earnings, **incomes)
 
 
-def _compute_month(
-    persons: Persons, households: Households, params: Params, a_all: Assumptions
-) -> MonthResult:
-    """One pass of the pipeline (see :func:`compute`)."""
-    a = a_all.skaliga_kostnader
+def _read_only(result: MonthResult) -> MonthResult:
+    """The result with every array marked read-only (results may share arrays)."""
+    for f in dataclasses.fields(result):
+        getattr(result, f.name).flags.writeable = False
+    return result
+
+
+class _Shared:
+    """One month's inputs and the steps already computed on them, by the parameters used.
+
+    ``step(name, sections, make)`` returns what ``make()`` returned for an earlier law whose
+    parameter sections ``sections`` were equal, else calls it.
+    """
+
+    def __init__(self, persons: Persons, households: Households, assumptions: Assumptions):
+        self.persons = persons
+        self.households = households
+        self.assumptions = assumptions
+        self._done: list[tuple[str, tuple[Any, ...], Any]] = []
+
+    def step(self, name: str, sections: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        for done_name, done_sections, value in self._done:
+            if done_name == name and done_sections == sections:
+                return value
+        value = make()
+        self._done.append((name, sections, value))
+        return value
+
+
+def _compute_month(shared: _Shared, params: Params) -> MonthResult:
+    """One pass of the pipeline (see :func:`compute`), reusing the steps in ``shared``."""
+    persons, households = shared.persons, shared.households
+    n = households.n
+    base = shared.step("persons", (), lambda: _persons_by_role(persons, households))
+    incomes = shared.step(
+        "incomes",
+        (params.inkomstskatt, params.barns_inkomster, params.prisbasbelopp),
+        lambda: _incomes(persons, base, params),
+    )
+    benefits = shared.step(
+        "benefits",
+        (params.barnbidrag, params.underhallsstod, params.bostadsbidrag),
+        lambda: _benefits(persons, households, base, params),
+    )
+    norm = shared.step(
+        "riksnorm", (params.riksnorm,), lambda: _riksnorm(persons, households, base, params)
+    )
+    costs = shared.step("costs", (), lambda: _costs(households, base, shared.assumptions))
+
+    # The bidragstak's fourth-child rule and modernised norm where they apply.
+    reform = params.bidragstak
+    a_reform = shared.assumptions.bidragstak
+    fourth_child_reduction = np.zeros(n)
+    if reform.fourth_child_rule:
+        # Adults' personal costs are not in these sums: only the children's rows are added.
+        children, child_idx = base["child_rows"], base["child_idx"]
+        rank = shared.step(
+            "child_rank",
+            (),
+            lambda: bidragstak.child_rank(
+                household_idx=persons.household_idx, age=persons.age, is_child=persons.is_child
+            )[children],
+        )
+        child_factor = bidragstak.fourth_child_factor(
+            rank=rank, is_single_parent=(base["n_adults"] == 1)[child_idx], p=reform
+        )
+        full_cost = norm["child_cost"]
+        personal_children = household_sum(
+            full_cost * child_factor, household_idx=child_idx, n_households=n
+        )
+        norm = {
+            **norm,
+            "personal_children": personal_children,
+            "total": personal_children + norm["personal_adults"] + norm["common"],
+        }
+        fourth_child_reduction = household_sum(
+            full_cost * (1.0 - child_factor), household_idx=child_idx, n_households=n
+        )
+    norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_reform)
+
+    def scaled(values: np.ndarray) -> np.ndarray:
+        # × 1.0 changes no number: without the modernised norm the arrays are kept.
+        return values if norm_factor == 1.0 else values * norm_factor
+
+    norm_total = scaled(norm["total"])
+    fourth_child_reduction = scaled(fourth_child_reduction)
+    norm_topup = bidragstak.counted_norm_topup(
+        norm_topup=households.norm_topup, p=reform, a=a_reform
+    )
+
+    # Counted income and försörjningsstöd.
+    applies = jobbstimulans.jobbstimulans_applies(
+        months_on_fs=households.months_on_fs,
+        jobbstimulans_months_used=households.jobbstimulans_months_used,
+        p=params.jobbstimulans,
+    )
+    disregard = jobbstimulans.jobbstimulans_disregard(
+        net_earnings_adults=incomes["net_earnings_adults"], applies=applies, p=params.jobbstimulans
+    )
+    counted_income = (
+        incomes["net_earnings_adults"]
+        - disregard
+        + incomes["net_other_adults"]
+        + incomes["counted_child"]
+        + incomes["child_other_income"]
+        + benefits["barnbidrag_total"]
+        + benefits["underhallsstod"]
+        + benefits["bostadsbidrag"]
+        + benefits["tillaggsbidrag"]
+    )
+    entitlement = forsorjningsstod.forsorjningsstod(
+        riksnorm=norm_total + norm_topup,
+        skaliga_kostnader=costs["total"],
+        counted_income=counted_income,
+    )
+    paid = np.where(households.takes_up_fs, entitlement, 0.0)
+    before_fs = shared.step(
+        "disposable_before_fs",
+        (
+            params.inkomstskatt,
+            params.barns_inkomster,
+            params.prisbasbelopp,
+            params.barnbidrag,
+            params.underhallsstod,
+            params.bostadsbidrag,
+        ),
+        lambda: (
+            incomes["net_income"]
+            + benefits["barnbidrag_total"]
+            + benefits["underhallsstod"]
+            + benefits["bostadsbidrag_total"]
+        ),
+    )
+    disposable = before_fs + paid
+
+    return _read_only(
+        MonthResult(
+            n_persons=base["n_persons"],
+            n_adults=base["n_adults"],
+            n_children=base["n_children"],
+            riksnorm=norm_total,
+            riksnorm_personal_children=scaled(norm["personal_children"]),
+            riksnorm_personal_adults=scaled(norm["personal_adults"]),
+            riksnorm_common=scaled(norm["common"]),
+            norm_topup=norm_topup,
+            fourth_child_reduction=fourth_child_reduction,
+            modernisation_reduction=norm["total"] * (1.0 - norm_factor),
+            housing_limit=costs["limit"],
+            housing_counted=costs["housing"],
+            reasonable_costs=costs["total"],
+            gross_income=incomes["gross_income"],
+            income_tax=incomes["income_tax"],
+            net_earnings=incomes["net_earnings_adults"],
+            net_other_income=incomes["net_other_adults"],
+            net_income_children=incomes["net_income_children"],
+            net_earnings_children=incomes["net_earnings_children"],
+            barnbidrag=benefits["barnbidrag"],
+            flerbarnstillagg=benefits["flerbarnstillagg"],
+            underhallsstod=benefits["underhallsstod"],
+            bostadsbidrag=benefits["bostadsbidrag"],
+            tillaggsbidrag=benefits["tillaggsbidrag"],
+            jobbstimulans_applies=applies,
+            jobbstimulans_disregard=disregard,
+            counted_child_earnings=incomes["counted_child"],
+            counted_income=counted_income,
+            fs_entitlement=entitlement,
+            forsorjningsstod=paid,
+            disposable_income=disposable,
+            sou_cap_reduction=np.zeros(n),
+            person_income_tax=incomes["person_tax"],
+            person_net_income=incomes["person_net_income"],
+        )
+    )
+
+
+def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
+    """Adults' and children's rows and their households, and the household counts."""
     n = households.n
     idx = persons.household_idx
-    is_adult = ~persons.is_child
-
-    # Incomes and taxes, person by person (tax is zero without taxable income, so it is
-    # computed only where there is some: most children and many adults have none).
+    adult_rows = np.flatnonzero(~persons.is_child)
+    child_rows = np.flatnonzero(persons.is_child)
+    n_persons = np.bincount(idx, minlength=n)
+    n_adults = np.bincount(idx[adult_rows], minlength=n)
     taxable_benefits = persons.taxable_benefits()
-    taxable = persons.earnings_gross + taxable_benefits
+    return {
+        "taxable_benefits": taxable_benefits,
+        "taxable": persons.earnings_gross + taxable_benefits,
+        "tax_free": persons.etableringsersattning + persons.other_tax_free,
+        "adult_rows": adult_rows,
+        "child_rows": child_rows,
+        "adult_idx": idx[adult_rows],
+        "child_idx": idx[child_rows],
+        "n_persons": n_persons,
+        "n_adults": n_adults,
+        "n_children": n_persons - n_adults,
+    }
+
+
+def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> dict[str, Any]:
+    """Taxes and net incomes, person by person, and their household sums.
+
+    Tax is zero without taxable income, so it is computed only where there is some (most
+    children and many adults have none). A sum over adults or children adds only their
+    rows: the same additions in the same order as adding zeros for the others.
+    """
+    n = len(base["n_persons"])
+    idx = persons.household_idx
+    adults, children = base["adult_rows"], base["child_rows"]
+
+    def by_household(values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        if rows is None:
+            return household_sum(values, household_idx=idx, n_households=n)
+        group_idx = base["adult_idx"] if rows is adults else base["child_idx"]
+        return household_sum(values[rows], household_idx=group_idx, n_households=n)
+
+    taxable_benefits, taxable = base["taxable_benefits"], base["taxable"]
     has_taxable = taxable > 0
     person_tax = np.zeros(persons.n)
     person_tax[has_taxable] = inkomstskatt.income_tax(
@@ -218,42 +453,55 @@ def _compute_month(
     )
     # Tax is shared between earnings and other taxable income in proportion to them.
     earnings_share = np.divide(
-        persons.earnings_gross, taxable, out=np.zeros_like(taxable), where=taxable > 0
+        persons.earnings_gross, taxable, out=np.zeros_like(taxable), where=has_taxable
     )
     net_earnings = persons.earnings_gross - person_tax * earnings_share
     net_taxable_benefits = taxable_benefits - person_tax * (1.0 - earnings_share)
-    tax_free = persons.etableringsersattning + persons.other_tax_free
+    tax_free = base["tax_free"]
     person_net_income = net_earnings + net_taxable_benefits + tax_free
-
-    def by_household(values: np.ndarray) -> np.ndarray:
-        return household_sum(values, household_idx=idx, n_households=n)
-
-    net_earnings_adults = by_household(np.where(is_adult, net_earnings, 0.0))
-    net_other_adults = by_household(np.where(is_adult, net_taxable_benefits + tax_free, 0.0))
-    net_income_children = by_household(np.where(persons.is_child, person_net_income, 0.0))
-    net_earnings_children = by_household(np.where(persons.is_child, net_earnings, 0.0))
+    net_other = net_taxable_benefits + tax_free
 
     # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9); the
     # counted gross part is converted to net at the child's own net/gross ratio.
     exempt = params.barns_inkomster.exempt_prisbasbelopp * params.prisbasbelopp.prisbasbelopp
+    child_earnings = persons.earnings_gross[children]
     counted_gross = barns_inkomster.counted_child_earnings(
-        earnings_gross=persons.earnings_gross,
-        earnings_year_to_date=persons.earnings_year_to_date,
-        is_child=persons.is_child,
+        earnings_gross=child_earnings,
+        earnings_year_to_date=persons.earnings_year_to_date[children],
+        is_child=np.ones(children.size, dtype=bool),
         exempt_sek_year=exempt,
     )
     net_ratio = np.divide(
-        net_earnings,
-        persons.earnings_gross,
-        out=np.zeros_like(net_earnings),
-        where=persons.earnings_gross > 0,
+        net_earnings[children],
+        child_earnings,
+        out=np.zeros(children.size),
+        where=child_earnings > 0,
     )
-    counted_child = by_household(counted_gross * net_ratio)
-    child_other_income = by_household(
-        np.where(persons.is_child, net_taxable_benefits + tax_free, 0.0)
+    counted_child = household_sum(
+        counted_gross * net_ratio, household_idx=base["child_idx"], n_households=n
     )
+    return {
+        "person_tax": person_tax,
+        "person_net_income": person_net_income,
+        "net_earnings_adults": by_household(net_earnings, adults),
+        "net_other_adults": by_household(net_other, adults),
+        "net_income_children": by_household(person_net_income, children),
+        "net_earnings_children": by_household(net_earnings, children),
+        "counted_child": counted_child,
+        "child_other_income": by_household(net_other, children),
+        "gross_income": by_household(taxable + tax_free),
+        "income_tax": by_household(person_tax),
+        "net_income": by_household(person_net_income),
+    }
 
-    # Benefits the household is entitled to before försörjningsstöd.
+
+def _benefits(
+    persons: Persons, households: Households, base: dict[str, np.ndarray], params: Params
+) -> dict[str, np.ndarray]:
+    """Benefits the household is entitled to before försörjningsstöd."""
+    n = households.n
+    idx = persons.household_idx
+    adults = base["adult_rows"]
     bb = barnbidrag.barnbidrag(
         household_idx=idx,
         age=persons.age,
@@ -270,55 +518,68 @@ def _compute_month(
         n_households=n,
         p=params.underhallsstod,
     )
+    # Children's incomes do not count: the adults' rows only (the same sums).
+    adult_income = base["taxable"][adults] + persons.etableringsersattning[adults]
     over_limit = bostadsbidrag.income_over_limit(
-        income_sek_year=12.0 * (taxable + persons.etableringsersattning),
-        is_adult=is_adult,
-        is_cohabiting=households.is_cohabiting[idx],
+        income_sek_year=12.0 * adult_income,
+        is_adult=np.ones(adults.size, dtype=bool),
+        is_cohabiting=households.is_cohabiting[base["adult_idx"]],
         p=params.bostadsbidrag,
     )
     bostad = bostadsbidrag.bostadsbidrag(
         n_children=bb["n_children"],
         housing_cost=households.housing_cost,
-        income_over_limit_sek_year=by_household(over_limit),
+        income_over_limit_sek_year=household_sum(
+            over_limit, household_idx=base["adult_idx"], n_households=n
+        ),
         p=params.bostadsbidrag,
     )
+    return {
+        "barnbidrag": bb["barnbidrag"],
+        "flerbarnstillagg": bb["flerbarnstillagg"],
+        "barnbidrag_total": bb["total"],
+        "underhallsstod": uhs,
+        "bostadsbidrag": bostad["bostadsbidrag"],
+        "tillaggsbidrag": bostad["tillaggsbidrag"],
+        "bostadsbidrag_total": bostad["total"],
+    }
 
-    # The norm (with the bidragstak's fourth-child rule and modernised norm where they
-    # apply) and the reasonable costs.
-    n_adults = household_count(is_adult, household_idx=idx, n_households=n)
-    reform = params.bidragstak
-    child_factor = None
-    if reform.fourth_child_rule:
-        rank = bidragstak.child_rank(household_idx=idx, age=persons.age, is_child=persons.is_child)
-        child_factor = bidragstak.fourth_child_factor(
-            rank=rank, is_single_parent=(n_adults == 1)[idx], p=reform
-        )
-    norm = riksnorm.riksnorm(
-        household_idx=idx,
-        age=persons.age,
-        is_child=persons.is_child,
-        has_preschool_lunch=persons.has_preschool_lunch,
-        is_cohabiting=households.is_cohabiting,
+
+def _riksnorm(
+    persons: Persons, households: Households, base: dict[str, np.ndarray], params: Params
+) -> dict[str, np.ndarray]:
+    """The riksnorm without the bidragstak (as :func:`sim.rules.riksnorm.riksnorm`, from the
+    shared counts) and each child's personal cost (``child_cost``, aligned to children)."""
+    n = households.n
+    children = base["child_rows"]
+    child_cost = riksnorm.personal_cost_children(
+        age=persons.age[children],
+        has_preschool_lunch=persons.has_preschool_lunch[children],
+        is_child=np.ones(children.size, dtype=bool),
         p=params.riksnorm,
-        child_cost_factor=child_factor,
     )
-    norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_all.bidragstak)
-    norm_total = norm["total"] * norm_factor
-    fourth_child_reduction = np.zeros(n)
-    if child_factor is not None:
-        full_children = riksnorm.personal_cost_children(
-            age=persons.age,
-            has_preschool_lunch=persons.has_preschool_lunch,
-            is_child=persons.is_child,
-            p=params.riksnorm,
-        )
-        fourth_child_reduction = by_household(full_children * (1.0 - child_factor)) * norm_factor
-    norm_topup = bidragstak.counted_norm_topup(
-        norm_topup=households.norm_topup, p=reform, a=a_all.bidragstak
+    personal_children = household_sum(child_cost, household_idx=base["child_idx"], n_households=n)
+    personal_adults = riksnorm.personal_cost_adults(
+        n_adults=base["n_adults"], is_cohabiting=households.is_cohabiting, p=params.riksnorm
     )
-    n_persons = np.bincount(idx, minlength=n)
+    common = riksnorm.common_cost(n_persons=base["n_persons"], p=params.riksnorm)
+    return {
+        "child_cost": child_cost,
+        "personal_children": personal_children,
+        "personal_adults": personal_adults,
+        "common": common,
+        "total": personal_children + personal_adults + common,
+    }
+
+
+def _costs(
+    households: Households, base: dict[str, np.ndarray], assumptions: Assumptions
+) -> dict[str, np.ndarray]:
+    """The reasonable costs (their limits are assumptions, not law)."""
     limit = skaliga_kostnader.housing_limit(
-        n_persons=n_persons, housing_limit_factor=households.housing_limit_factor, a=a
+        n_persons=base["n_persons"],
+        housing_limit_factor=households.housing_limit_factor,
+        a=assumptions.skaliga_kostnader,
     )
     costs = skaliga_kostnader.skaliga_kostnader(
         housing_cost=households.housing_cost,
@@ -328,68 +589,4 @@ def _compute_month(
         arbetsresor=households.arbetsresor,
         fack_akassa=households.fack_akassa,
     )
-
-    # Counted income and försörjningsstöd.
-    applies = jobbstimulans.jobbstimulans_applies(
-        months_on_fs=households.months_on_fs,
-        jobbstimulans_months_used=households.jobbstimulans_months_used,
-        p=params.jobbstimulans,
-    )
-    disregard = jobbstimulans.jobbstimulans_disregard(
-        net_earnings_adults=net_earnings_adults, applies=applies, p=params.jobbstimulans
-    )
-    counted_income = (
-        net_earnings_adults
-        - disregard
-        + net_other_adults
-        + counted_child
-        + child_other_income
-        + bb["total"]
-        + uhs
-        + bostad["bostadsbidrag"]
-        + bostad["tillaggsbidrag"]
-    )
-    entitlement = forsorjningsstod.forsorjningsstod(
-        riksnorm=norm_total + norm_topup,
-        skaliga_kostnader=costs["total"],
-        counted_income=counted_income,
-    )
-    paid = np.where(households.takes_up_fs, entitlement, 0.0)
-    disposable = by_household(person_net_income) + bb["total"] + uhs + bostad["total"] + paid
-
-    return MonthResult(
-        n_persons=n_persons,
-        n_adults=n_adults,
-        n_children=n_persons - n_adults,
-        riksnorm=norm_total,
-        riksnorm_personal_children=norm["personal_children"] * norm_factor,
-        riksnorm_personal_adults=norm["personal_adults"] * norm_factor,
-        riksnorm_common=norm["common"] * norm_factor,
-        norm_topup=norm_topup,
-        fourth_child_reduction=fourth_child_reduction,
-        modernisation_reduction=norm["total"] * (1.0 - norm_factor),
-        housing_limit=limit,
-        housing_counted=costs["housing"],
-        reasonable_costs=costs["total"],
-        gross_income=by_household(taxable + tax_free),
-        income_tax=by_household(person_tax),
-        net_earnings=net_earnings_adults,
-        net_other_income=net_other_adults,
-        net_income_children=net_income_children,
-        net_earnings_children=net_earnings_children,
-        barnbidrag=bb["barnbidrag"],
-        flerbarnstillagg=bb["flerbarnstillagg"],
-        underhallsstod=uhs,
-        bostadsbidrag=bostad["bostadsbidrag"],
-        tillaggsbidrag=bostad["tillaggsbidrag"],
-        jobbstimulans_applies=applies,
-        jobbstimulans_disregard=disregard,
-        counted_child_earnings=counted_child,
-        counted_income=counted_income,
-        fs_entitlement=entitlement,
-        forsorjningsstod=paid,
-        disposable_income=disposable,
-        sou_cap_reduction=np.zeros(n),
-        person_income_tax=person_tax,
-        person_net_income=person_net_income,
-    )
+    return {"limit": limit, **costs}

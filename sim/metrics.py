@@ -48,9 +48,12 @@ def _values_weights(
             f"{name}: values and weights must be 1-D arrays of equal length, "
             f"got shapes {v.shape} and {w.shape}"
         )
-    if np.isnan(v).any():
+    # Fast checks first (reductions, no temporaries): a sum is NaN if any value is, and
+    # non-negative weights with a finite sum are all finite. The exact checks decide.
+    if np.isnan(v.sum()) and np.isnan(v).any():
         raise ValueError(f"{name}: values contain NaN")
-    if not np.isfinite(w).all() or (w < 0).any():
+    fast_ok = w.size == 0 or (w.min() >= 0 and np.isfinite(w.sum()))
+    if not fast_ok and (not np.isfinite(w).all() or (w < 0).any()):
         raise ValueError(f"{name}: weights must be finite and non-negative")
     return v, w
 
@@ -108,9 +111,10 @@ def weighted_quantile(
     if np.isnan(qs).any() or (qs < 0).any() or (qs > 1).any():
         raise ValueError(f"weighted_quantile: q must lie in [0, 1], got {q!r}")
     positive = w > 0
-    if not positive.any():
-        raise ValueError("weighted_quantile: no observation has positive weight")
-    v, w = v[positive], w[positive]
+    if positive.size == 0 or not positive.all():  # else the arrays as they are
+        if not positive.any():
+            raise ValueError("weighted_quantile: no observation has positive weight")
+        v, w = v[positive], w[positive]
     if qs.ndim == 0:
         return _select_lower_quantile(v, w, float(qs))
     return _sorted_lower_quantiles(v, w, qs)
@@ -143,16 +147,17 @@ def _select_lower_quantile(v: np.ndarray, w: np.ndarray, q: float) -> float:
         k = v.size // 2
         pivot = np.partition(v, k)[k]
         below = v < pivot
-        w_below = w[below].sum()
+        w_of_below = w[below]
+        w_below = w_of_below.sum()
         if target <= w_below:
             # The answer lies strictly below the pivot; |below| <= n/2.
-            v, w = v[below], w[below]
+            v, w = v[below], w_of_below
             continue
         at = v == pivot
         w_upto = w_below + w[at].sum()
         if target <= w_upto:
             return float(pivot)
-        above = ~(below | at)
+        above = v > pivot  # neither below nor at: values are never NaN here
         if not above.any():  # target exceeds the total only by rounding
             return float(pivot)
         target -= w_upto

@@ -116,6 +116,14 @@ class Table:
         """
         bounds = self.columns[self.key]
         x = np.asarray(x)
+        if x.size >= 4096 and len(bounds) > 2:
+            whole = _whole_numbers(x)
+            if whole is not None:
+                # Ages, persons, children: few distinct whole numbers, each bracketed once.
+                low = int(whole.min())
+                high = int(whole.max())
+                if high - low < 1024:
+                    return self.bracket(np.arange(low, high + 1))[whole - low]
         if len(bounds) > 16:
             return np.maximum(np.searchsorted(bounds, x, side="right") - 1, 0)
         index = np.zeros(x.shape, dtype=np.intp)
@@ -144,6 +152,17 @@ class Table:
 
     def __repr__(self) -> str:
         return f"Table({self.key!r}, {self.to_plain()!r})"
+
+
+def _whole_numbers(x: np.ndarray) -> np.ndarray | None:
+    """``x`` as integers if every value is a whole number (ints, or floats such as ages)."""
+    if x.dtype.kind in "iu":
+        return x
+    if x.dtype.kind == "f" and np.isfinite(x).all() and np.abs(x).max() < 2**53:
+        whole = x.astype(np.int64)
+        if np.array_equal(whole, x):
+            return whole
+    return None
 
 
 Value = float | Table

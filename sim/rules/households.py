@@ -45,7 +45,22 @@ def rank_within_household(
     selected = np.flatnonzero(mask)
     if selected.size == 0:
         return rank
-    order = selected[np.lexsort((order_key[selected], household_idx[selected]))]
+    key = order_key[selected]
+    groups = household_idx[selected]
+    if key.dtype.kind == "f" and np.isfinite(key).all() and np.array_equal(key, np.trunc(key)):
+        key = key.astype(np.int64)  # whole numbers (ages) order the same as integers
+    if np.issubdtype(key.dtype, np.integer) and key.size:
+        # One stable sort on a combined integer key gives lexsort's order; persons usually
+        # come sorted by household already, which the stable sort (timsort) finds in O(n).
+        low = int(key.min())
+        span = int(key.max()) - low + 1
+        if int(groups.max()) * span < 2**62:
+            combined = groups.astype(np.int64) * span + (key - low)
+            order = selected[np.argsort(combined, kind="stable")]
+        else:  # pragma: no cover - keys too wide to combine
+            order = selected[np.lexsort((key, groups))]
+    else:
+        order = selected[np.lexsort((key, groups))]
     groups = household_idx[order]
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))

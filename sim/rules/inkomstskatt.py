@@ -10,6 +10,7 @@ sources, simplifications and a comparison with Skatteverket's tables are in docs
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,26 @@ def grundavdrag(*, ffi: np.ndarray, is_older: np.ndarray, p: Any) -> np.ndarray:
     return np.minimum(rounded, np.maximum(ffi, 0.0))
 
 
+def _once_per_step(
+    f: Callable[[np.ndarray], np.ndarray], amounts: np.ndarray, step: float
+) -> np.ndarray:
+    """``f(amounts)`` for SEK amounts in whole ``step``s, computed once per step.
+
+    Amounts rounded to hundreds take few distinct values: ``f`` (elementwise) is computed for
+    every step from 0 to the largest amount and each amount's value looked up, the same
+    numbers at a fraction of the work. Computed directly for few amounts, amounts not in
+    whole steps, or more steps than amounts.
+    """
+    if amounts.size < 1024:
+        return f(amounts)
+    steps = amounts / step
+    k = steps.astype(np.intp)
+    largest = int(k.max())
+    if largest >= amounts.size or k.min() < 0 or not np.array_equal(k, steps):
+        return f(amounts)
+    return f(np.arange(largest + 1, dtype=np.float64) * step)[k]
+
+
 def jobbskatteavdrag(
     *, arbetsinkomst: np.ndarray, grundavdrag_sek: np.ndarray, is_older: np.ndarray, p: Any
 ) -> np.ndarray:
@@ -72,18 +93,25 @@ def jobbskatteavdrag(
     [46176.0]
     """
     pbb = p.prisbasbelopp
-    x = arbetsinkomst / pbb
-    amount = np.zeros(np.shape(x))
-    # Each person gets one of the two formulas; compute each only where it applies.
+    step = p.rounding_step
+    amount = np.zeros(np.shape(arbetsinkomst))
+    # Each person gets one of the two formulas; compute each only where it applies (and
+    # once per hundred kronor of arbetsinkomst, see _once_per_step).
     young = np.flatnonzero((arbetsinkomst > 0) & ~is_older)
-    xy = x[young]
-    amount[young] = (
-        _pbb_formula(p.jobbskatteavdrag, xy) * pbb - grundavdrag_sek[young]
-    ) * p.kommunal_rate - _above(p.jobbskatteavdrag_avtrappning, xy, pbb)
+    ay = arbetsinkomst[young]
+    formula = _once_per_step(lambda a: _pbb_formula(p.jobbskatteavdrag, a / pbb) * pbb, ay, step)
+    avtrappning = _once_per_step(
+        lambda a: _above(p.jobbskatteavdrag_avtrappning, a / pbb, pbb), ay, step
+    )
+    amount[young] = (formula - grundavdrag_sek[young]) * p.kommunal_rate - avtrappning
     older = np.flatnonzero((arbetsinkomst > 0) & is_older)
-    xo = x[older]
-    amount[older] = _pbb_formula(p.jobbskatteavdrag_aldre, xo) * pbb - _above(
-        p.jobbskatteavdrag_aldre_avtrappning, xo, pbb
+    amount[older] = _once_per_step(
+        lambda a: (
+            _pbb_formula(p.jobbskatteavdrag_aldre, a / pbb) * pbb
+            - _above(p.jobbskatteavdrag_aldre_avtrappning, a / pbb, pbb)
+        ),
+        arbetsinkomst[older],
+        step,
     )
     return np.maximum(amount, 0.0)
 
@@ -131,7 +159,14 @@ def income_tax(
     # round(…, 6) guards against 12 × 35 000.0 landing a hair below a hundred.
     ffi = np.floor(np.round(earnings_year + benefits_year, 6) / step) * step
     arbetsinkomst = np.floor(np.round(earnings_year, 6) / step) * step
-    ga = grundavdrag(ffi=ffi, is_older=is_older, p=p)
+    # Grundavdrag depends only on FFI (whole hundreds) and age: computed once per hundred.
+    ga = _once_per_step(
+        lambda a: grundavdrag(ffi=a, is_older=np.zeros(a.size, dtype=bool), p=p), ffi, step
+    )
+    older = np.flatnonzero(is_older)
+    ga[older] = _once_per_step(
+        lambda a: grundavdrag(ffi=a, is_older=np.ones(a.size, dtype=bool), p=p), ffi[older], step
+    )
     bfi = np.floor(np.round(np.maximum(ffi - ga, 0.0), 6) / step) * step
 
     kommunal = bfi * p.kommunal_rate
