@@ -320,6 +320,9 @@ def examples() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``sim`` command: one clear line and exit code 2 on bad input."""
+    from sim.memory import keep_freed_memory
+
+    keep_freed_memory()
     try:
         result = app(args=argv, prog_name="sim", standalone_mode=False)
     except SimInputError as error:

@@ -259,9 +259,11 @@ def run_replication(
     to perturbed targets (noise draw ``calibration_draw``: the first whose targets the
     calibration can meet). Deterministic given ``spec``, ``replication`` and ``population``.
     """
+    from sim.memory import keep_freed_memory
     from sim.population.build import make_population
     from sim.results import results_table
 
+    keep_freed_memory()  # in a Dask worker too, whose malloc returns freed memory at once
     if population is None:
         if replication.population_seed is None:
             raise SimInputError("a replication without a population seed needs a population")
