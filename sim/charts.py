@@ -426,8 +426,8 @@ def fs_cost(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
 ) -> Figure:
     """Public cost per run split municipality/state, million kronor a year:
-    ``municipal_cost_sek_year`` (FS paid + activities − state funding) and
-    ``state_cost_sek_year`` (jobbpremie + state funding of activities)."""
+    ``municipal_cost_sek_year`` (FS paid + delivering the aktivitetskrav − state funding)
+    and ``state_cost_sek_year`` (jobbpremie + state funding of the aktivitetskrav)."""
     runs = _runs(table)
     municipal = np.array([_value(table, r, "municipal_cost_sek_year") for r in runs]) / 1e6
     state = np.array([_value(table, r, "state_cost_sek_year") for r in runs]) / 1e6
@@ -435,10 +435,10 @@ def fs_cost(
         _t(lang, "Offentlig kostnad per scenario", "Public cost by scenario"),
         _t(
             lang,
-            "Miljoner kronor per år. Kommunerna: utbetalt försörjningsstöd + aktiviteter − statsbidrag. "
-            "Staten: jobbpremie + statsbidrag för aktiviteter.",
-            "SEK million a year. Municipalities: försörjningsstöd paid + activities − state funding. "
-            "State: jobbpremie + state funding of activities.",
+            "Miljoner kronor per år. Kommunerna: utbetalt försörjningsstöd + aktivitetskravet "
+            "(aktiviteter, barnomsorg, handläggning) − statsbidrag. Staten: jobbpremie + statsbidrag.",
+            "SEK million a year. Municipalities: försörjningsstöd paid + the activity requirement "
+            "(activities, childcare, casework) − state funding. State: jobbpremie + state funding.",
         ),
         context,
         lang,
