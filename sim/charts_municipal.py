@@ -46,7 +46,7 @@ PART_COLOURS = {"activity": "#0072B2", "childcare": "#56B4E9", "casework": "#CC7
 FUNDING_COLOUR = "#009E73"
 
 
-def _delivering_runs(table: pl.DataFrame) -> list[str]:
+def delivering_runs(table: pl.DataFrame) -> list[str]:
     """Behavioural runs whose aktivitetskrav costs something, in table order."""
     return [
         r
@@ -79,7 +79,7 @@ def delivery_gap_by_lan(
 ) -> Figure:
     """Funding gap per inhabitant by län (``delivery_funding_gap_sek_year`` / ``inhabitants``,
     group ``län:…``) for the first run with the aktivitetskrav, ranked largest first."""
-    runs = _delivering_runs(table)
+    runs = delivering_runs(table)
     run = runs[0] if runs else None
     fig, (ax,) = _figure(
         _t(
@@ -152,7 +152,7 @@ def delivery_cost_vs_funding(
 ) -> Figure:
     """Per run with the aktivitetskrav: cost by part (stacked) beside the state funding,
     million kronor a year (group ``all``: the country, or the profile's municipality)."""
-    runs = _delivering_runs(table)
+    runs = delivering_runs(table)
     fig, (ax,) = _figure(
         _t(
             lang,
@@ -215,7 +215,7 @@ def activity_places_by_month(
     """Full-time activity places needed in each month (``activity_places_month`` by
     ``månad:…``) per run with the aktivitetskrav; the places available when the table
     comes from a municipality's profile (``activity_places_available``)."""
-    runs = _delivering_runs(table)
+    runs = delivering_runs(table)
     fig, (ax,) = _figure(
         _t(
             lang, "Aktivitetsplatser som behövs, månad för månad", "Activity places needed by month"

@@ -478,13 +478,7 @@ def report_html(
     for name in [*BAND_CHARTS, *CHARTS]:
         if name not in charts:
             continue
-        data = base64.b64encode(Path(charts[name]).read_bytes()).decode("ascii")
-        caption = _CAPTIONS[name][0 if lang == "sv" else 1]
-        parts.append(
-            f'<figure id="chart-{name}"><img alt="{e(caption)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>{e(caption)} '
-            f"(charts/{name}.png, charts/{name}.svg)</figcaption></figure>"
-        )
+        parts.append(figure_html(name, charts[name], _CAPTIONS[name][0 if lang == "sv" else 1]))
     from sim.report_municipal import municipal_html
 
     parts.append(municipal_html(table, manifest, charts, lang))
@@ -574,15 +568,26 @@ def _uncertainty_html(
             + "</p>"
         )
         header, rows = effects_table(differences, lang)
-        parts.append(_numeric_table_html(header, rows))
+        parts.append(numeric_table_html(header, rows))
     return "".join(parts)
 
 
 def _headline_html(table: pl.DataFrame, lang: str, differences: pl.DataFrame | None = None) -> str:
-    return _numeric_table_html(*headline(table, lang, differences))
+    return numeric_table_html(*headline(table, lang, differences))
 
 
-def _numeric_table_html(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def figure_html(name: str, png: str | Path, caption: str) -> str:
+    """A chart embedded as base64 PNG, captioned with its file names."""
+    e = html.escape
+    data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
+    return (
+        f'<figure id="chart-{name}"><img alt="{e(caption)}" '
+        f'src="data:image/png;base64,{data}"><figcaption>{e(caption)} '
+        f"(charts/{name}.png, charts/{name}.svg)</figcaption></figure>"
+    )
+
+
+def numeric_table_html(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A table with a label column and right-aligned number columns (scrolls when wide)."""
     e = html.escape
     out = ['<div class="wide"><table><thead><tr>']

@@ -10,15 +10,22 @@ is the same table for ``summary.md``.
 
 from __future__ import annotations
 
-import base64
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from sim.report import _t, format_number, format_value, metric_label
+from sim.charts_municipal import delivering_runs
+from sim.report import (
+    _t,
+    figure_html,
+    format_number,
+    format_value,
+    metric_label,
+    numeric_table_html,
+)
 
 #: Section anchor in report.html.
 ANCHOR = "kommuner"
@@ -81,12 +88,6 @@ def _cell(metric: str, value: float | None, lang: str) -> str:
     if metric in ("casework_fte", "caseworkers_available", "caseload_equivalent_per_caseworker"):
         return format_number(value, decimals=1, lang=lang)
     return format_value(metric, value, lang=lang)
-
-
-def delivering_runs(table: pl.DataFrame) -> list[str]:
-    """Runs whose aktivitetskrav costs something (behavioural runs, table order)."""
-    runs = [r for r in dict.fromkeys(table["scenario"].to_list()) if not r.endswith("/statisk")]
-    return [r for r in runs if (_value(table, r, "delivery_cost_sek_year") or 0) > 0]
 
 
 def delivery_table(table: pl.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
@@ -180,7 +181,7 @@ def municipal_html(
             + "</p>"
         )
         return "\n".join(parts)
-    parts.append(_table(header, rows))
+    parts.append(numeric_table_html(header, rows))
     parts.append(
         "<p>"
         + e(
@@ -205,13 +206,7 @@ def municipal_html(
     for name, (sv, en) in CAPTIONS.items():
         if name not in charts:
             continue
-        caption = sv if lang == "sv" else en
-        data = base64.b64encode(Path(charts[name]).read_bytes()).decode("ascii")
-        parts.append(
-            f'<figure id="chart-{name}"><img alt="{e(caption)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>{e(caption)} '
-            f"(charts/{name}.png, charts/{name}.svg)</figcaption></figure>"
-        )
+        parts.append(figure_html(name, charts[name], sv if lang == "sv" else en))
     parts.append(_lan_table(table, delivering_runs(table)[0], lang))
     return "\n".join(parts)
 
@@ -254,19 +249,4 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> str:
         f"By county, scenario {scenario_name(run, lang)}. Counties with few sampled households "
         "carry large sampling noise on the committed population (20 000 dwellings).",
     )
-    return f"<p>{html.escape(caption)}</p>" + _table(header, body)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    e = html.escape
-    out = ["<table><thead><tr>", f"<th>{e(header[0])}</th>"]
-    out += [f'<th class="num">{e(h)}</th>' for h in header[1:]]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append(
-            f"<tr><td>{e(row[0])}</td>"
-            + "".join(f'<td class="num">{e(c)}</td>' for c in row[1:])
-            + "</tr>"
-        )
-    out.append("</tbody></table>")
-    return "".join(out)
+    return f"<p>{html.escape(caption)}</p>" + numeric_table_html(header, body)
