@@ -206,33 +206,28 @@ def load_profile(path: str | Path, *, sweden: Mapping[str, float] | None = None)
 
 def sweden_totals(population: Any) -> dict[str, float]:
     """The population's national inhabitants, recipient households and FS paid (data year)."""
-    w_p = population.persons["weight"].to_numpy()
-    w_hh = population.households["weight"].to_numpy()
-    paid = population.household_months_array("forsorjningsstod")
+    weights = population.dwellings["weight"].to_numpy()
+    columns = profile_margins(population)
     return {
-        "invanare": float(w_p.sum()),
-        "bistandshushall": float((w_hh * (paid > 0).any(axis=1)).sum()),
-        "utbetalt_bistand_kr": float((w_hh * paid.sum(axis=1)).sum()),
+        key: float(weights @ columns[key])
+        for key in ("invanare", "bistandshushall", "utbetalt_bistand_kr")
     }
 
 
 def profile_margins(population: Any) -> dict[str, np.ndarray]:
     """Per dwelling: inhabitants, recipient households and FS paid of the data year, and
     persons born abroad (the quantities a profile fixes)."""
-    n_dw = population.dwellings.height
-    person_dw = population.persons["dwelling_idx"].to_numpy()
-    dwelling = population.households["dwelling_idx"].to_numpy()
-    paid = population.household_months_array("forsorjningsstod")
+    from sim.population.geography import dwelling_totals
+
+    totals = dwelling_totals(population)
     return {
-        "invanare": np.bincount(person_dw, minlength=n_dw).astype(float),
-        "bistandshushall": np.bincount(
-            dwelling, weights=(paid > 0).any(axis=1).astype(float), minlength=n_dw
-        ),
-        "utbetalt_bistand_kr": np.bincount(dwelling, weights=paid.sum(axis=1), minlength=n_dw),
+        "invanare": totals["inhabitants"],
+        "bistandshushall": totals["recipients"],
+        "utbetalt_bistand_kr": totals["fs_paid"],
         "utrikes_fodda": np.bincount(
-            person_dw,
+            population.persons["dwelling_idx"].to_numpy(),
             weights=population.persons["is_born_abroad"].to_numpy().astype(float),
-            minlength=n_dw,
+            minlength=population.dwellings.height,
         ),
     }
 

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Lan",
     "draw_lan",
+    "dwelling_totals",
     "lan_achieved",
     "lan_aligned_targets",
     "lan_given_group",
@@ -248,19 +249,28 @@ def lan_of_dwellings(population: Population) -> np.ndarray:
     return population.dwellings["lan"].to_numpy()
 
 
-def _per_dwelling(population: Population) -> dict[str, np.ndarray]:
-    """Inhabitants, recipient units and FS paid per dwelling."""
+def dwelling_totals(population: Population) -> dict[str, np.ndarray]:
+    """Per dwelling: ``inhabitants``, ``recipients`` (units with FS in the data year) and
+    ``fs_paid`` (SEK in the data year)."""
     n_dw = population.dwellings.height
     persons = np.bincount(population.persons["dwelling_idx"].to_numpy(), minlength=n_dw)
     paid = population.household_months_array("forsorjningsstod")
     dwelling = population.households["dwelling_idx"].to_numpy()
     return {
-        "scb_population_lan": persons.astype(float),
-        "fs_households_lan": np.bincount(
+        "inhabitants": persons.astype(float),
+        "recipients": np.bincount(
             dwelling, weights=(paid > 0).any(axis=1).astype(float), minlength=n_dw
         ),
-        "fs_paid_lan": np.bincount(dwelling, weights=paid.sum(axis=1), minlength=n_dw),
+        "fs_paid": np.bincount(dwelling, weights=paid.sum(axis=1), minlength=n_dw),
     }
+
+
+#: The per-dwelling total behind each per-län target id.
+TARGET_TOTAL = {
+    "scb_population_lan": "inhabitants",
+    "fs_households_lan": "recipients",
+    "fs_paid_lan": "fs_paid",
+}
 
 
 def with_thin_margins_as_checks(
@@ -295,7 +305,7 @@ def lan_margins(population: Population, targets: list[AlignedTarget]) -> list[Ma
     from sim.population.calibrate import Margin
 
     lan = lan_of_dwellings(population)
-    values = _per_dwelling(population)
+    totals = dwelling_totals(population)
     codes = {lan_.code: i for i, lan_ in enumerate(lan_table())}
     margins = []
     for t in targets:
@@ -303,7 +313,12 @@ def lan_margins(population: Population, targets: list[AlignedTarget]) -> list[Ma
             continue
         base, code = t.target.id.split(":")
         margins.append(
-            Margin(t.target.key, values[base] * (lan == codes[code]), t.value, t.target.source)
+            Margin(
+                t.target.key,
+                totals[TARGET_TOTAL[base]] * (lan == codes[code]),
+                t.value,
+                t.target.source,
+            )
         )
     return margins
 
@@ -314,11 +329,12 @@ def lan_achieved(population: Population) -> dict[str, float]:
     as the target of a län is of either year)."""
     lan = lan_of_dwellings(population)
     w = population.dwellings["weight"].to_numpy()
-    values = _per_dwelling(population)
+    totals = dwelling_totals(population)
     out: dict[str, float] = {}
     for i, lan_ in enumerate(lan_table()):
         in_lan = lan == i
-        for base, column in values.items():
+        for base, total in TARGET_TOTAL.items():
+            column = totals[total]
             total = float((w * column)[in_lan].sum())
             out[f"{_target_id(base, lan_)}@{population.year}"] = total
             if base == "scb_population_lan":
