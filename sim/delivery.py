@@ -181,8 +181,9 @@ def delivery(
     fritidshem_extra = a.fritidshem_hours_week * hours_per_covered / a.full_time_hours_week
 
     covered = monthly(run.n_covered)
-    activity_hours = monthly(hours_week) * WEEKS_PER_MONTH
-    places = monthly(hours_week) / a.full_time_hours_week
+    weekly_hours = monthly(hours_week)
+    activity_hours = weekly_hours * WEEKS_PER_MONTH
+    places = weekly_hours / a.full_time_hours_week
     preschool_hours = monthly(run.childcare_preschool_children * preschool_extra) * WEEKS_PER_MONTH
     fritidshem_hours = (
         monthly(run.childcare_fritidshem_children * fritidshem_extra) * WEEKS_PER_MONTH
