@@ -65,18 +65,19 @@ def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
     units = m.consumption_units_from_counts(
         n_adults=data["n_adults"], n_children=data["n_children"], has_partner=data["is_cohabiting"]
     )
+    # Household-level arrays with weights × persons (× children 0-17 for child poverty):
+    # the same shares of persons as person-level arrays (sim.metrics' conventions).
     w_hh = data["weight"]
-    w_p = np.repeat(w_hh, n_persons)  # persons are sorted by household
+    w_persons = w_hh * n_persons
+    w_children = w_hh * data["n_children_0_17"]
     figures = []
     for income, fs in zip(data["incomes"], data["paid"], strict=True):
-        standard = np.repeat(income / units, n_persons)
-        line = m.poverty_line(standard, w_p, share=0.6)
+        standard = income / units
+        line = m.poverty_line(standard, w_persons, share=0.6)
         figures.append(
             {
-                "poverty_rate": m.poverty_rate(standard, w_p, line=line),
-                "child_poverty_rate": m.poverty_rate(
-                    standard, w_p, line=line, within=data["is_child_0_17"]
-                ),
+                "poverty_rate": m.poverty_rate(standard, w_persons, line=line),
+                "child_poverty_rate": m.poverty_rate(standard, w_children, line=line),
                 "fs_cost_sek_year": m.weighted_total(fs, w_hh),
             }
         )
@@ -134,7 +135,7 @@ def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
         keep("n_adults", results[0].n_adults.astype(np.int8))
         keep("n_children", results[0].n_children.astype(np.int8))
         keep("is_cohabiting", households.is_cohabiting)
-        keep("is_child_0_17", persons.is_child & (persons.age <= 17))
+        keep("n_children_0_17", _children_0_17(persons, households.n))
         stratum = population.dwellings["stratum"].to_numpy()
         dwelling = population.households["dwelling_idx"].to_numpy()
         part_count = np.bincount(stratum, minlength=STRATA)
@@ -180,6 +181,12 @@ def _full_year(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
         "n_adults": np.bincount(idx[~is_child], minlength=n),
         "n_children": np.bincount(idx[is_child], minlength=n),
         "is_cohabiting": households.is_cohabiting,
-        "is_child_0_17": is_child & (persons.age <= 17),
+        "n_children_0_17": _children_0_17(persons, n),
         "weight": population.households["weight"].to_numpy(),
     }
+
+
+def _children_0_17(persons: Any, n_households: int) -> np.ndarray:
+    """Children 0-17 per household (the child-poverty weights' count)."""
+    is_child_0_17 = persons.is_child & (persons.age <= 17)
+    return np.bincount(persons.household_idx[is_child_0_17], minlength=n_households).astype(np.int8)

@@ -646,6 +646,8 @@ def test_by_group_matches_a_loop(data, n_groups, seed):
 
 
 def test_module_imports_only_numpy():
+    # Metrics see numpy arrays only (design §3): no frame library, nothing of the model.
+    # numba compiles the weighted selection over those same arrays.
     tree = ast.parse(Path(metrics.__file__).read_text())
     imported = {
         alias.name.split(".")[0]
@@ -653,4 +655,36 @@ def test_module_imports_only_numpy():
         if isinstance(node, ast.Import)
         for alias in node.names
     } | {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert imported <= {"__future__", "dataclasses", "typing", "numpy"}
+    assert imported <= {"__future__", "dataclasses", "typing", "numpy", "numba"}
+
+
+@pytest.mark.parametrize("q", [0.001, 0.1, 0.5, 0.9, 1.0])
+def test_selection_of_many_values_meets_the_sorted_definition(q):
+    # 300 000 values take the sampled-bracket path; integer weights make every partial sum
+    # exact, so selection and the sorted definition must agree exactly.
+    rng = np.random.default_rng(6)
+    values = rng.lognormal(12.0, 0.7, 300_000).round(0)
+    weights = rng.integers(1, 400, values.size).astype(float)
+    expected = metrics._sorted_lower_quantiles(values, weights, np.array([q]))[0]
+    assert weighted_quantile(values, weights, q) == expected
+
+
+def test_selection_with_few_distinct_values_meets_the_sorted_definition():
+    # Ties everywhere: the bracket cannot shrink, the quickselect takes over.
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 3, 300_000).astype(float)
+    weights = rng.integers(1, 10, values.size).astype(float)
+    for q in (0.2, 0.5, 0.8):
+        expected = metrics._sorted_lower_quantiles(values, weights, np.array([q]))[0]
+        assert weighted_quantile(values, weights, q) == expected
+
+
+def test_quickselect_meets_the_sorted_definition():
+    # The fallback when a sample's bracket misses the quantile, checked on its own.
+    rng = np.random.default_rng(8)
+    values = rng.normal(0.0, 1.0, 200_000).round(3)
+    weights = rng.integers(1, 50, values.size).astype(float)
+    for q in (0.05, 0.5, 0.95):
+        expected = metrics._sorted_lower_quantiles(values, weights, np.array([q]))[0]
+        target = q * weights.sum()
+        assert metrics._weighted_quickselect(values.copy(), weights.copy(), target) == expected
