@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from sim import net_incomes
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import Households, Persons, validate
 from sim.params import Params
 from sim.rules import (
     barnbidrag,
-    barns_inkomster,
     bidragstak,
     bostadsbidrag,
     forsorjningsstod,
@@ -428,71 +428,26 @@ def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.n
 def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> dict[str, Any]:
     """Taxes and net incomes, person by person, and their household sums.
 
-    Tax is zero without taxable income, so it is computed only where there is some (most
-    children and many adults have none). A sum over adults or children adds only their
-    rows: the same additions in the same order as adding zeros for the others.
+    One compiled pass over the persons (:mod:`sim.net_incomes`); the tax of each person
+    with taxable income is :func:`sim.rules.inkomstskatt.monthly_tax`.
     """
-    n = len(base["n_persons"])
-    idx = persons.household_idx
-    adults, children = base["adult_rows"], base["child_rows"]
-
-    def by_household(values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        if rows is None:
-            return household_sum(values, household_idx=idx, n_households=n)
-        group_idx = base["adult_idx"] if rows is adults else base["child_idx"]
-        return household_sum(values[rows], household_idx=group_idx, n_households=n)
-
-    taxable_benefits, taxable = base["taxable_benefits"], base["taxable"]
-    has_taxable = taxable > 0
-    person_tax = np.zeros(persons.n)
-    person_tax[has_taxable] = inkomstskatt.income_tax(
-        earnings=persons.earnings_gross[has_taxable],
-        taxable_benefits=taxable_benefits[has_taxable],
-        age=persons.age[has_taxable],
-        p=params.inkomstskatt,
+    taxable = base["taxable"]
+    largest = 12.0 * float(taxable.max()) if taxable.size else 0.0
+    result = net_incomes.net_incomes(
+        household_idx=persons.household_idx,
+        is_child=persons.is_child,
+        age=persons.age,
+        earnings=persons.earnings_gross,
+        taxable_benefits=base["taxable_benefits"],
+        tax_free=base["tax_free"],
+        earnings_year_to_date=persons.earnings_year_to_date,
+        n_households=len(base["n_persons"]),
+        schedule=inkomstskatt.tax_schedule(params.inkomstskatt, largest),
+        # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9).
+        child_exempt_sek_year=params.barns_inkomster.exempt_prisbasbelopp
+        * params.prisbasbelopp.prisbasbelopp,
     )
-    # Tax is shared between earnings and other taxable income in proportion to them.
-    earnings_share = np.divide(
-        persons.earnings_gross, taxable, out=np.zeros_like(taxable), where=has_taxable
-    )
-    net_earnings = persons.earnings_gross - person_tax * earnings_share
-    net_taxable_benefits = taxable_benefits - person_tax * (1.0 - earnings_share)
-    tax_free = base["tax_free"]
-    person_net_income = net_earnings + net_taxable_benefits + tax_free
-    net_other = net_taxable_benefits + tax_free
-
-    # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9); the
-    # counted gross part is converted to net at the child's own net/gross ratio.
-    exempt = params.barns_inkomster.exempt_prisbasbelopp * params.prisbasbelopp.prisbasbelopp
-    child_earnings = persons.earnings_gross[children]
-    counted_gross = barns_inkomster.counted_child_earnings(
-        earnings_gross=child_earnings,
-        earnings_year_to_date=persons.earnings_year_to_date[children],
-        is_child=np.ones(children.size, dtype=bool),
-        exempt_sek_year=exempt,
-    )
-    net_ratio = np.divide(
-        net_earnings[children],
-        child_earnings,
-        out=np.zeros(children.size),
-        where=child_earnings > 0,
-    )
-    counted_child = household_sum(
-        counted_gross * net_ratio, household_idx=base["child_idx"], n_households=n
-    )
-    return {
-        "person_tax": person_tax,
-        "person_net_income": person_net_income,
-        "net_earnings_adults": by_household(net_earnings, adults),
-        "net_other_adults": by_household(net_other, adults),
-        "net_income_children": by_household(person_net_income, children),
-        "net_earnings_children": by_household(net_earnings, children),
-        "counted_child": counted_child,
-        "child_other_income": by_household(net_other, children),
-        "gross_income": by_household(taxable + tax_free),
-        "income_tax": by_household(person_tax),
-        "net_income": by_household(person_net_income),
-    }
+    return result._asdict()
 
 
 def _benefits(

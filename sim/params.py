@@ -150,6 +150,10 @@ class Table:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Table) and self.to_plain() == other.to_plain()
 
+    def __hash__(self) -> int:
+        # Equal tables hash equal: a resolved law section can key a cache.
+        return hash((self.key, tuple((name, tuple(col)) for name, col in self.to_plain().items())))
+
     def __repr__(self) -> str:
         return f"Table({self.key!r}, {self.to_plain()!r})"
 

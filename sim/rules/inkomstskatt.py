@@ -10,9 +10,11 @@ sources, simplifications and a comparison with Skatteverket's tables are in docs
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+import numba
 import numpy as np
 
 from sim.params import Table
@@ -92,28 +94,38 @@ def jobbskatteavdrag(
     ...     is_older=np.array([False]), p=p).round(0).tolist()
     [46176.0]
     """
-    pbb = p.prisbasbelopp
     step = p.rounding_step
     amount = np.zeros(np.shape(arbetsinkomst))
     # Each person gets one of the two formulas; compute each only where it applies (and
     # once per hundred kronor of arbetsinkomst, see _once_per_step).
     young = np.flatnonzero((arbetsinkomst > 0) & ~is_older)
     ay = arbetsinkomst[young]
-    formula = _once_per_step(lambda a: _pbb_formula(p.jobbskatteavdrag, a / pbb) * pbb, ay, step)
-    avtrappning = _once_per_step(
-        lambda a: _above(p.jobbskatteavdrag_avtrappning, a / pbb, pbb), ay, step
-    )
+    formula = _once_per_step(lambda a: _jsa_formula(a, p), ay, step)
+    avtrappning = _once_per_step(lambda a: _jsa_avtrappning(a, p), ay, step)
     amount[young] = (formula - grundavdrag_sek[young]) * p.kommunal_rate - avtrappning
     older = np.flatnonzero((arbetsinkomst > 0) & is_older)
-    amount[older] = _once_per_step(
-        lambda a: (
-            _pbb_formula(p.jobbskatteavdrag_aldre, a / pbb) * pbb
-            - _above(p.jobbskatteavdrag_aldre_avtrappning, a / pbb, pbb)
-        ),
-        arbetsinkomst[older],
-        step,
-    )
+    amount[older] = _once_per_step(lambda a: _jsa_older(a, p), arbetsinkomst[older], step)
     return np.maximum(amount, 0.0)
+
+
+def _jsa_formula(arbetsinkomst: np.ndarray, p: Any) -> np.ndarray:
+    """The amount of IL 67 kap. 6 § (under 66) from which the grundavdrag is taken, SEK/year."""
+    pbb = p.prisbasbelopp
+    return _pbb_formula(p.jobbskatteavdrag, arbetsinkomst / pbb) * pbb
+
+
+def _jsa_avtrappning(arbetsinkomst: np.ndarray, p: Any) -> np.ndarray:
+    """The avtrappning of the jobbskatteavdrag under 66 (IL 67 kap. 6 §), SEK/year."""
+    pbb = p.prisbasbelopp
+    return _above(p.jobbskatteavdrag_avtrappning, arbetsinkomst / pbb, pbb)
+
+
+def _jsa_older(arbetsinkomst: np.ndarray, p: Any) -> np.ndarray:
+    """The jobbskatteavdrag from 66 (IL 67 kap. 7 §) after its avtrappning, SEK/year."""
+    pbb = p.prisbasbelopp
+    return _pbb_formula(p.jobbskatteavdrag_aldre, arbetsinkomst / pbb) * pbb - _above(
+        p.jobbskatteavdrag_aldre_avtrappning, arbetsinkomst / pbb, pbb
+    )
 
 
 def income_tax(
@@ -149,54 +161,153 @@ def income_tax(
     ...     age=np.array([40, 40, 70]), p=p).round(0).tolist()
     [0.0, 6766.0, 3156.0]
     """
+    earnings = np.asarray(earnings, dtype=np.float64)
+    taxable_benefits = np.asarray(taxable_benefits, dtype=np.float64)
+    age = np.asarray(age, dtype=np.float64)
+    if earnings.size == 0:
+        return np.zeros(earnings.shape)
+    largest = 12.0 * (np.maximum(earnings, 0.0) + np.maximum(taxable_benefits, 0.0)).max()
+    return _monthly_tax(earnings, taxable_benefits, age, tax_schedule(p, largest))
+
+
+#: Tables of a schedule cover at least this many hundreds (3.3 M kr a year), and a power of
+#: two of them, so that one schedule serves every month and part of a run.
+_SCHEDULE_MIN_STEPS = 2**15
+
+
+class TaxSchedule(NamedTuple):
+    """The law of one year as :func:`annual_tax` reads it: scalars, and tables by 100 kr.
+
+    The tables hold the grundavdrag by fastställd förvärvsinkomst and the jobbskatteavdrag's
+    parts by arbetsinkomst, in whole ``step``s (hundreds) from 0 up to the largest income:
+    both incomes are rounded down to hundreds before the formulas (IL 63 kap. and 67 kap.),
+    so a person's amount is a table entry, computed by :func:`grundavdrag` and the
+    jobbskatteavdrag's formulas themselves.
+    """
+
+    step: float
+    older_age_from: float
+    kommunal_rate: float
+    statlig_rate: float
+    skiktgrans: float
+    fee_rate: float
+    fee_threshold: float
+    reduction_rate: float
+    reduction_lower: float
+    reduction_width: float
+    grundavdrag: np.ndarray
+    grundavdrag_older: np.ndarray
+    jsa_formula: np.ndarray
+    jsa_avtrappning: np.ndarray
+    jsa_older: np.ndarray
+
+
+def tax_schedule(p: Any, largest_sek_year: float) -> TaxSchedule:
+    """The :class:`TaxSchedule` of ``p`` for incomes up to ``largest_sek_year``.
+
+    Its tables are cached by the law's parameters (the last few used).
+    """
+    # One entry more than the largest step: rounding to 1e-6 can lift an income by a hair.
+    needed = int(largest_sek_year // p.rounding_step) + 2
+    return _cached_schedule(p, max(_SCHEDULE_MIN_STEPS, 1 << (needed - 1).bit_length()))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_schedule(p: Any, n_steps: int) -> TaxSchedule:
     step = p.rounding_step
-    pbb = p.prisbasbelopp
-    earnings_year = np.maximum(np.asarray(earnings, dtype=np.float64), 0.0) * 12.0
-    benefits_year = np.maximum(np.asarray(taxable_benefits, dtype=np.float64), 0.0) * 12.0
-    is_older = np.asarray(age) >= p.older_age_from
+    amounts = np.arange(n_steps, dtype=np.float64) * step
+    return TaxSchedule(
+        step=float(step),
+        older_age_from=float(p.older_age_from),
+        kommunal_rate=float(p.kommunal_rate),
+        statlig_rate=float(p.statlig_rate),
+        skiktgrans=float(p.skiktgrans),
+        fee_rate=float(p.allman_pensionsavgift_rate),
+        fee_threshold=float(p.allman_pensionsavgift_threshold_pbb * p.prisbasbelopp),
+        reduction_rate=float(p.forvarvsinkomst_reduktion_rate),
+        reduction_lower=float(p.forvarvsinkomst_reduktion_lower),
+        reduction_width=float(
+            p.forvarvsinkomst_reduktion_upper - p.forvarvsinkomst_reduktion_lower
+        ),
+        grundavdrag=grundavdrag(ffi=amounts, is_older=np.zeros(amounts.size, dtype=bool), p=p),
+        grundavdrag_older=grundavdrag(ffi=amounts, is_older=np.ones(amounts.size, dtype=bool), p=p),
+        jsa_formula=_jsa_formula(amounts, p),
+        jsa_avtrappning=_jsa_avtrappning(amounts, p),
+        jsa_older=_jsa_older(amounts, p),
+    )
 
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _round6(x: float) -> float:  # pragma: no cover
+    """``np.round(x, 6)``: numpy multiplies by 10**6, rounds half to even and divides."""
+    return np.rint(x * 1e6) / 1e6
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def annual_tax(
+    earnings_year: float, benefits_year: float, is_older: bool, s: TaxSchedule
+) -> float:  # pragma: no cover
+    """Income tax (SEK/year) on non-negative annual earnings and taxable benefits.
+
+    The steps of :func:`income_tax`, for one person (compiled; the engine calls it for
+    every taxpayer in its pass over persons).
+    """
+    step = s.step
     # Rounding down before the formulas mirrors how Skatteverket computes its tables; the
-    # round(…, 6) guards against 12 × 35 000.0 landing a hair below a hundred.
-    ffi = np.floor(np.round(earnings_year + benefits_year, 6) / step) * step
-    arbetsinkomst = np.floor(np.round(earnings_year, 6) / step) * step
-    # Grundavdrag depends only on FFI (whole hundreds) and age: computed once per hundred.
-    ga = _once_per_step(
-        lambda a: grundavdrag(ffi=a, is_older=np.zeros(a.size, dtype=bool), p=p), ffi, step
-    )
-    older = np.flatnonzero(is_older)
-    ga[older] = _once_per_step(
-        lambda a: grundavdrag(ffi=a, is_older=np.ones(a.size, dtype=bool), p=p), ffi[older], step
-    )
-    bfi = np.floor(np.round(np.maximum(ffi - ga, 0.0), 6) / step) * step
+    # rounding to 1e-6 guards against 12 × 35 000.0 landing a hair below a hundred.
+    ffi = np.floor(_round6(earnings_year + benefits_year) / step) * step
+    arbetsinkomst = np.floor(_round6(earnings_year) / step) * step
+    k = int(ffi / step)
+    ga = s.grundavdrag_older[k] if is_older else s.grundavdrag[k]
+    bfi = np.floor(_round6(max(ffi - ga, 0.0)) / step) * step
 
-    kommunal = bfi * p.kommunal_rate
-    statlig = p.statlig_rate * np.maximum(bfi - p.skiktgrans, 0.0)
+    kommunal = bfi * s.kommunal_rate
+    statlig = s.statlig_rate * max(bfi - s.skiktgrans, 0.0)
 
     # Simplification: benefits of people 66+ are taken to be pension (no avgift); for
     # younger people they are taken to be pensionsgrundande (a-kassa, sjukpenning,
     # aktivitetsstöd are). The avgift's cap at 8,07 inkomstbasbelopp and its rounding to
     # hundreds are left out: they only matter where the reduction offsets the avgift anyway.
-    fee_base = earnings_year + np.where(is_older, 0.0, benefits_year)
-    fee = np.where(
-        fee_base >= p.allman_pensionsavgift_threshold_pbb * pbb,
-        p.allman_pensionsavgift_rate * fee_base,
-        0.0,
-    )
+    fee_base = earnings_year + (0.0 if is_older else benefits_year)
+    fee = s.fee_rate * fee_base if fee_base >= s.fee_threshold else 0.0
 
-    jsa = jobbskatteavdrag(arbetsinkomst=arbetsinkomst, grundavdrag_sek=ga, is_older=is_older, p=p)
-    fi_reduction = p.forvarvsinkomst_reduktion_rate * np.clip(
-        bfi - p.forvarvsinkomst_reduktion_lower,
-        0.0,
-        p.forvarvsinkomst_reduktion_upper - p.forvarvsinkomst_reduktion_lower,
-    )
+    # Jobbskatteavdrag (IL 67 kap. 6-7 §§): under 66 (amount − grundavdrag) × kommunal
+    # rate less the avtrappning, from 66 a flat amount; never negative.
+    jsa = 0.0
+    if arbetsinkomst > 0:
+        j = int(arbetsinkomst / step)
+        if is_older:
+            jsa = s.jsa_older[j]
+        else:
+            jsa = (s.jsa_formula[j] - ga) * s.kommunal_rate - s.jsa_avtrappning[j]
+        jsa = max(jsa, 0.0)
+    fi_reduction = s.reduction_rate * min(max(bfi - s.reduction_lower, 0.0), s.reduction_width)
 
     # IL 67 kap. 2 §: each reduction only uses what the earlier ones left. The pension
     # reduction is charged to the kommunal tax first; while there is statlig tax the
     # kommunal tax is far larger than all the reductions, so the split never binds.
-    pension_reduction = np.minimum(fee, kommunal + statlig)
-    kommunal_left = np.maximum(kommunal - pension_reduction, 0.0)
-    jsa_used = np.minimum(jsa, kommunal_left)
-    fi_used = np.minimum(fi_reduction, kommunal_left - jsa_used)
+    pension_reduction = min(fee, kommunal + statlig)
+    kommunal_left = max(kommunal - pension_reduction, 0.0)
+    jsa_used = min(jsa, kommunal_left)
+    fi_used = min(fi_reduction, kommunal_left - jsa_used)
+    return kommunal + statlig + fee - pension_reduction - jsa_used - fi_used
 
-    annual = kommunal + statlig + fee - pension_reduction - jsa_used - fi_used
-    return np.maximum(annual, 0.0) / 12.0
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def monthly_tax(
+    earnings: float, taxable_benefits: float, age: float, s: TaxSchedule
+) -> float:  # pragma: no cover
+    """Monthly income tax of one person (see :func:`income_tax`)."""
+    is_older = age >= s.older_age_from
+    annual = annual_tax(max(earnings, 0.0) * 12.0, max(taxable_benefits, 0.0) * 12.0, is_older, s)
+    return max(annual, 0.0) / 12.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _monthly_tax(
+    earnings: np.ndarray, taxable_benefits: np.ndarray, age: np.ndarray, s: TaxSchedule
+) -> np.ndarray:  # pragma: no cover
+    out = np.empty(earnings.size)
+    for i in range(earnings.size):
+        out[i] = monthly_tax(earnings[i], taxable_benefits[i], age[i], s)
+    return out
