@@ -245,6 +245,25 @@ def consumption_units_from_counts(
         raise ValueError(
             f"consumption_units_from_counts: household {bad} has children but no adult"
         )
+    if adults.size >= 4096 and adults.dtype.kind in "iu" and children.dtype.kind in "iu":
+        # Many households, few distinct (adults, children, partner): the formula is computed
+        # once for each combination and looked up (the same numbers, element by element).
+        span_a, span_c = int(adults.max()) + 1, int(children.max()) + 1
+        if 2 * span_a * span_c <= 2**15:
+            key = adults.astype(np.int16)
+            key *= span_c
+            key += children
+            key *= 2
+            key += partner
+            grid = np.arange(2 * span_a * span_c)
+            return _units(grid // 2 // span_c, grid // 2 % span_c, grid % 2 == 1, scale)[key]
+    return _units(adults, children, partner, scale)
+
+
+def _units(
+    adults: np.ndarray, children: np.ndarray, partner: np.ndarray, scale: ConsumptionScale
+) -> np.ndarray:
+    """The formula of :func:`consumption_units_from_counts`, element by element."""
     return (
         scale.first_adult * (adults >= 1)
         + scale.partner * partner

@@ -99,6 +99,7 @@ class Table:
             frozen[name] = array
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "columns", frozen)
+        object.__setattr__(self, "_by_whole_number", {})
 
     def __getitem__(self, column: str) -> np.ndarray:
         return self.columns[column]
@@ -140,8 +141,31 @@ class Table:
 
         Values below the first bound take the first bracket. To read several columns for
         the same ``x``, call :meth:`bracket` once and :meth:`at` for each column.
+
+        Integer ``x`` (counts of persons or children) are looked up in the column's value
+        for each whole number from 0 to the last bound, computed once: larger numbers are in
+        the last bracket, and negative ones in the first when the second bound is positive.
+
+        >>> t = Table("persons", {"persons": [1, 2, 5], "amount": [10.0, 20.0, 50.0]})
+        >>> t.lookup("amount", np.array([-1, 0, 1, 2, 4, 5, 9] * 1000))[:7].tolist()
+        [10.0, 10.0, 10.0, 20.0, 20.0, 50.0, 50.0]
         """
+        x = np.asarray(x)
+        if x.dtype.kind in "iu" and x.size >= 1024:
+            by_number = self._values_by_whole_number(column)
+            if by_number is not None:
+                return np.take(by_number, x, mode="clip")
         return self.at(column, self.bracket(x))
+
+    def _values_by_whole_number(self, column: str) -> np.ndarray | None:
+        """``column``'s value for 0, 1, ... up to the last bound (None if that does not fit)."""
+        if column not in self._by_whole_number:
+            bounds = self.columns[self.key]
+            last = int(np.ceil(bounds[-1]))
+            fits = 0 <= last < 1024 and (len(bounds) == 1 or bounds[1] > 0)
+            values = self.at(column, self.bracket(np.arange(last + 1))) if fits else None
+            self._by_whole_number[column] = values
+        return self._by_whole_number[column]
 
     def to_plain(self) -> dict[str, list[float]]:
         """The table as plain lists (for JSON, hashes and display)."""
