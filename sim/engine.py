@@ -419,6 +419,7 @@ def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.n
         "child_rows": child_rows,
         "adult_idx": idx[adult_rows],
         "child_idx": idx[child_rows],
+        "child_age": persons.age[child_rows],
         "n_persons": n_persons,
         "n_adults": n_adults,
         "n_children": n_persons - n_adults,
@@ -455,21 +456,22 @@ def _benefits(
 ) -> dict[str, np.ndarray]:
     """Benefits the household is entitled to before försörjningsstöd."""
     n = households.n
-    idx = persons.household_idx
-    adults = base["adult_rows"]
+    adults, children = base["adult_rows"], base["child_rows"]
+    # Both are paid for children only: their rows alone give the same counts and sums.
+    all_children = np.ones(children.size, dtype=bool)
     bb = barnbidrag.barnbidrag(
-        household_idx=idx,
-        age=persons.age,
-        is_child=persons.is_child,
-        is_in_school=persons.is_in_school,
+        household_idx=base["child_idx"],
+        age=base["child_age"],
+        is_child=all_children,
+        is_in_school=persons.is_in_school[children],
         n_households=n,
         p=params.barnbidrag,
     )
     uhs = underhallsstod.underhallsstod(
-        household_idx=idx,
-        age=persons.age,
-        is_child=persons.is_child,
-        receives_underhallsstod=persons.receives_underhallsstod,
+        household_idx=base["child_idx"],
+        age=base["child_age"],
+        is_child=all_children,
+        receives_underhallsstod=persons.receives_underhallsstod[children],
         n_households=n,
         p=params.underhallsstod,
     )
@@ -508,7 +510,7 @@ def _riksnorm(
     n = households.n
     children = base["child_rows"]
     child_cost = riksnorm.personal_cost_children(
-        age=persons.age[children],
+        age=base["child_age"],
         has_preschool_lunch=persons.has_preschool_lunch[children],
         is_child=np.ones(children.size, dtype=bool),
         p=params.riksnorm,

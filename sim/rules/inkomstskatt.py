@@ -255,9 +255,11 @@ def annual_tax(
     step = s.step
     # Rounding down before the formulas mirrors how Skatteverket computes its tables; the
     # rounding to 1e-6 guards against 12 × 35 000.0 landing a hair below a hundred.
-    ffi = np.floor(_round6(earnings_year + benefits_year) / step) * step
-    arbetsinkomst = np.floor(_round6(earnings_year) / step) * step
-    k = int(ffi / step)
+    ffi_steps = np.floor(_round6(earnings_year + benefits_year) / step)
+    ffi = ffi_steps * step
+    arbetsinkomst_steps = np.floor(_round6(earnings_year) / step)
+    arbetsinkomst = arbetsinkomst_steps * step
+    k = int(ffi_steps)  # the table entry of ffi (whole steps: ffi / step is exact)
     ga = s.grundavdrag_older[k] if is_older else s.grundavdrag[k]
     bfi = np.floor(_round6(max(ffi - ga, 0.0)) / step) * step
 
@@ -275,7 +277,7 @@ def annual_tax(
     # rate less the avtrappning, from 66 a flat amount; never negative.
     jsa = 0.0
     if arbetsinkomst > 0:
-        j = int(arbetsinkomst / step)
+        j = int(arbetsinkomst_steps)
         if is_older:
             jsa = s.jsa_older[j]
         else:
