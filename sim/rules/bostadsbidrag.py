@@ -59,7 +59,8 @@ def bostadsbidrag(
     >>> r["bostadsbidrag"].tolist()
     [4200.0, 5200.0, 6200.0, 6200.0]
     """
-    counted_children = np.minimum(n_children, p.max_children)
+    # A whole-number bound keeps the counts integers (looked up once per count).
+    counted_children = np.minimum(n_children, int(p.max_children))
     has_children = counted_children > 0
     cap = p.housing_cost_cap.lookup("cap", counted_children)
     housing_part = p.housing_share * np.maximum(

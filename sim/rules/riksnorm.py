@@ -69,7 +69,8 @@ def common_cost(*, n_persons: np.ndarray, p: Any) -> np.ndarray:
     amounts = table["amount"]
     largest = sizes[-1]
     step = amounts[-1] - amounts[-2]
-    base = table.lookup("amount", np.minimum(n_persons, largest))
+    # A whole-number bound keeps the counts integers (looked up once per count).
+    base = table.lookup("amount", np.minimum(n_persons, int(largest)))
     return base + np.maximum(n_persons - largest, 0) * step
 
 
