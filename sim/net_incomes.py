@@ -101,6 +101,8 @@ def _net_incomes(
     net_income = np.zeros(n_households)
     for i in range(n):
         h = household_idx[i]
+        if h < 0 or h >= n_households:  # compiled code does not check an index itself
+            raise ValueError("a person's household_idx points outside the households")
         gross = earnings[i]
         benefits = taxable_benefits[i]
         taxable = gross + benefits

@@ -219,3 +219,36 @@ def test_income_step_equals_the_numpy_formulation(year):
         assert np.array_equal(got[name], values), name
     assert (got["counted_child"] > 0).sum() >= 50
     assert (got["counted_child"] > 0).any()
+
+
+def test_bad_indices_raise_instead_of_reading_outside_memory():
+    # Compiled loops do not check bounds themselves: the kernels do, and raise.
+    p = _law(2026).inkomstskatt
+    schedule = tax_schedule(p, 12 * 10_000.0)
+    too_high = np.array([10_000_000.0])
+    with pytest.raises(ValueError, match="tax schedule"):
+        net_incomes.net_incomes(
+            household_idx=np.array([0]),
+            is_child=np.array([False]),
+            age=np.array([40.0]),
+            earnings=too_high,
+            taxable_benefits=np.zeros(1),
+            tax_free=np.zeros(1),
+            earnings_year_to_date=np.zeros(1),
+            n_households=1,
+            schedule=schedule,
+            child_exempt_sek_year=59_200.0,
+        )
+    with pytest.raises(ValueError, match="household_idx"):
+        net_incomes.net_incomes(
+            household_idx=np.array([3]),
+            is_child=np.array([False]),
+            age=np.array([40.0]),
+            earnings=np.array([1_000.0]),
+            taxable_benefits=np.zeros(1),
+            tax_free=np.zeros(1),
+            earnings_year_to_date=np.zeros(1),
+            n_households=1,
+            schedule=schedule,
+            child_exempt_sek_year=59_200.0,
+        )

@@ -260,6 +260,8 @@ def annual_tax(
     arbetsinkomst_steps = np.floor(_round6(earnings_year) / step)
     arbetsinkomst = arbetsinkomst_steps * step
     k = int(ffi_steps)  # the table entry of ffi (whole steps: ffi / step is exact)
+    if k >= s.grundavdrag.size:  # the caller's schedule is too short: never read beyond it
+        raise ValueError("income above the tax schedule's tables")
     ga = s.grundavdrag_older[k] if is_older else s.grundavdrag[k]
     bfi = np.floor(_round6(max(ffi - ga, 0.0)) / step) * step
 
