@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import net_incomes
+from sim import gross_incomes, net_incomes
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import Households, Persons, validate
 from sim.params import Params
@@ -404,17 +404,15 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
 
 def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
     """Adults' and children's rows and their households, and the household counts."""
-    n = households.n
     idx = persons.household_idx
     adult_rows = np.flatnonzero(~persons.is_child)
     child_rows = np.flatnonzero(persons.is_child)
-    n_persons = np.bincount(idx, minlength=n)
-    n_adults = np.bincount(idx[adult_rows], minlength=n)
-    taxable_benefits = persons.taxable_benefits()
+    gross = gross_incomes.gross_incomes(persons, households.n)
+    n_persons, n_adults = gross.n_persons, gross.n_adults
     return {
-        "taxable_benefits": taxable_benefits,
-        "taxable": persons.earnings_gross + taxable_benefits,
-        "tax_free": persons.etableringsersattning + persons.other_tax_free,
+        "taxable_benefits": gross.taxable_benefits,
+        "taxable": gross.taxable,
+        "tax_free": gross.tax_free,
         "adult_rows": adult_rows,
         "child_rows": child_rows,
         "adult_idx": idx[adult_rows],

@@ -76,16 +76,25 @@ class Persons:
         return len(self.household_idx)
 
     def taxable_benefits(self) -> np.ndarray:
-        """Taxable transfers other than earnings, SEK/month."""
-        return (
-            self.a_kassa
-            + self.aktivitetsstod
-            + self.sjukpenning
-            + self.sjukersattning
-            + self.foraldrapenning
-            + self.pension
-            + self.other_taxable
-        )
+        """Taxable transfers other than earnings (:data:`TAXABLE_BENEFITS`), SEK/month."""
+        total = getattr(self, TAXABLE_BENEFITS[0])
+        for name in TAXABLE_BENEFITS[1:]:
+            total = total + getattr(self, name)
+        return total
+
+
+#: The persons' taxable transfers other than earnings, in the order they are added.
+TAXABLE_BENEFITS = (
+    "a_kassa",
+    "aktivitetsstod",
+    "sjukpenning",
+    "sjukersattning",
+    "foraldrapenning",
+    "pension",
+    "other_taxable",
+)
+#: The persons' tax-free income, in the order it is added.
+TAX_FREE = ("etableringsersattning", "other_tax_free")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""The compiled income step against the numpy formulation it replaced.
+"""The compiled income steps against the numpy formulation they replaced.
 
-:mod:`sim.net_incomes` and :func:`sim.rules.inkomstskatt.income_tax` run compiled (numba).
-The numpy code below is the vectorised formulation the engine used before (kept here as the
-reference): every number must be the same, bit for bit, on generated populations and on
-random incomes, under every year's tax law.
+:mod:`sim.gross_incomes`, :mod:`sim.net_incomes` and :func:`sim.rules.inkomstskatt.income_tax` run
+compiled (numba). The numpy code below is the vectorised formulation the engine used before
+(kept here as the reference): every number must be the same, bit for bit, on generated
+populations and on random incomes, under every year's tax law.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim import net_incomes
+from sim import gross_incomes, net_incomes
 from sim.engine import _persons_by_role
 from sim.params import default_law
 from sim.population.generate import generate
@@ -252,3 +252,19 @@ def test_bad_indices_raise_instead_of_reading_outside_memory():
             schedule=schedule,
             child_exempt_sek_year=59_200.0,
         )
+
+
+def test_gross_incomes_equal_the_numpy_formulation():
+    population = project_population(
+        generate(n_households=3_000, year=2024, rng=np.random.default_rng(4)), 2026
+    )
+    persons, households = population.month_inputs(5, np.zeros(population.n_households))
+    got = gross_incomes.gross_incomes(persons, households.n)
+    idx = persons.household_idx
+    taxable_benefits = persons.taxable_benefits()
+    assert np.array_equal(got.taxable_benefits, taxable_benefits)
+    assert np.array_equal(got.taxable, persons.earnings_gross + taxable_benefits)
+    assert np.array_equal(got.tax_free, persons.etableringsersattning + persons.other_tax_free)
+    assert np.array_equal(got.n_persons, np.bincount(idx, minlength=households.n))
+    assert np.array_equal(got.n_adults, np.bincount(idx[~persons.is_child], minlength=households.n))
+    assert (got.taxable_benefits > 0).sum() > 100 and (got.tax_free > 0).sum() > 10
