@@ -417,11 +417,17 @@ def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.n
         "child_rows": child_rows,
         "adult_idx": idx[adult_rows],
         "child_idx": idx[child_rows],
-        "child_age": persons.age[child_rows],
+        "child_age": _whole_if_exact(persons.age[child_rows]),
         "n_persons": n_persons,
         "n_adults": n_adults,
         "n_children": n_persons - n_adults,
     }
+
+
+def _whole_if_exact(values: np.ndarray) -> np.ndarray:
+    """``values`` as integers if they all are whole numbers (ages: table lookups by count)."""
+    whole = values.astype(np.int64)
+    return whole if np.array_equal(whole, values) else values
 
 
 def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> dict[str, Any]:
