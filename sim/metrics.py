@@ -147,13 +147,14 @@ def _select_lower_quantile(v: np.ndarray, w: np.ndarray, q: float) -> float:
     From :data:`_COMPILED_FROM` values on, the compiled selection of
     :mod:`sim.weighted_selection` (imported then: numba takes about half a second to load).
     """
-    target = q * w.sum()
+    total = w.sum()
+    target = q * total
     if target <= 0.0:
         return float(v.min())
     if v.size >= _COMPILED_FROM:
         from sim import weighted_selection
 
-        return weighted_selection.lower_quantile(v, w, target)
+        return weighted_selection.lower_quantile(v, w, target, total)
     # Invariant: the answer is the smallest x in v with W(v <= x) >= target, and target > 0.
     while v.size > _SELECT_CUTOFF:
         k = v.size // 2

@@ -23,9 +23,10 @@ import numpy as np
 _SORT_BELOW = 32
 
 
-def lower_quantile(v: np.ndarray, w: np.ndarray, target: float) -> float:
-    """The smallest ``x`` in ``v`` with ``W(v <= x) >= target``; weights positive, target > 0."""
-    found, value = _bracketed_select(v, w, target)
+def lower_quantile(v: np.ndarray, w: np.ndarray, target: float, total: float) -> float:
+    """The smallest ``x`` in ``v`` with ``W(v <= x) >= target``; weights positive, target > 0,
+    ``total`` the sum of the weights."""
+    found, value = _bracketed_select(v, w, target, total)
     if found:
         return float(value)
     return float(_weighted_quickselect(v.copy(), w.copy(), target))  # it reorders its arguments
@@ -52,7 +53,7 @@ def _lower_quantile_of_few(
 
 @numba.njit(cache=True, nogil=True)
 def _bracketed_select(
-    v: np.ndarray, w: np.ndarray, target: float
+    v: np.ndarray, w: np.ndarray, target: float, total: float
 ) -> tuple[bool, float]:  # pragma: no cover
     """(True, the quantile) if each round's sample brackets it, else (False, nan).
 
@@ -65,7 +66,7 @@ def _bracketed_select(
         sample_v = v[::step]
         sample_w = w[::step]
         order = np.argsort(sample_v)
-        sample_target = target / w.sum() * sample_w.sum()
+        sample_target = target / total * sample_w.sum()
         cumulative = 0.0
         at = order.size - 1
         for k in range(order.size):
@@ -77,15 +78,25 @@ def _bracketed_select(
         high = np.inf if at + _SAMPLE_MARGIN >= order.size else sample_v[order[at + _SAMPLE_MARGIN]]
         # Two passes without branches (a branch on a value's side costs more than the
         # pass): the weights below and inside the bracket, then the values inside.
-        w_below = 0.0
-        w_inside = 0.0
+        # Four partial sums each: one chain of additions would wait on every addition.
+        below = np.zeros(4)
+        inside_sum = np.zeros(4)
         n_inside = 0
-        for i in range(n):
+        for i in range(0, n - n % 4, 4):
+            for lane in range(4):
+                x = v[i + lane]
+                inside = (x >= low) & (x <= high)
+                below[lane] += w[i + lane] * (x < low)
+                inside_sum[lane] += w[i + lane] * inside
+                n_inside += inside
+        for i in range(n - n % 4, n):
             x = v[i]
             inside = (x >= low) & (x <= high)
-            w_below += w[i] * (x < low)
-            w_inside += w[i] * inside
+            below[0] += w[i] * (x < low)
+            inside_sum[0] += w[i] * inside
             n_inside += inside
+        w_below = below.sum()
+        w_inside = inside_sum.sum()
         if n_inside > n // 2:  # the values hardly differ: the quickselect handles ties
             return False, np.nan
         if not (w_below < target <= w_below + w_inside):
@@ -101,6 +112,7 @@ def _bracketed_select(
         v = inside_v[:n_inside]
         w = inside_w[:n_inside]
         target -= w_below
+        total = w_inside
     return True, _lower_quantile_of_few(v, w, target)
 
 
