@@ -74,7 +74,9 @@ def net_incomes(
     )
 
 
-@numba.njit(cache=True, nogil=True)
+# error_model="numpy": divisions as numpy's (IEEE, no Python zero check in the loop); every
+# divisor here is positive where it is used.
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _net_incomes(
     household_idx,
     is_child,

@@ -237,13 +237,15 @@ def _cached_schedule(p: Any, n_steps: int) -> TaxSchedule:
     )
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+# Compiled with error_model="numpy": divisions as numpy's (IEEE, no Python zero check per
+# division); the divisors are constants and the law's rounding step.
+@numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def _round6(x: float) -> float:  # pragma: no cover
     """``np.round(x, 6)``: numpy multiplies by 10**6, rounds half to even and divides."""
     return np.rint(x * 1e6) / 1e6
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def annual_tax(
     earnings_year: float, benefits_year: float, is_older: bool, s: TaxSchedule
 ) -> float:  # pragma: no cover
@@ -297,7 +299,7 @@ def annual_tax(
     return kommunal + statlig + fee - pension_reduction - jsa_used - fi_used
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def monthly_tax(
     earnings: float, taxable_benefits: float, age: float, s: TaxSchedule
 ) -> float:  # pragma: no cover
@@ -307,7 +309,7 @@ def monthly_tax(
     return max(annual, 0.0) / 12.0
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _monthly_tax(
     earnings: np.ndarray, taxable_benefits: np.ndarray, age: np.ndarray, s: TaxSchedule
 ) -> np.ndarray:  # pragma: no cover
