@@ -282,13 +282,16 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     fourth_child_reduction = np.zeros(n)
     if reform.fourth_child_rule:
         # Adults' personal costs are not in these sums: only the children's rows are added.
-        children, child_idx = base["child_rows"], base["child_idx"]
+        child_idx = base["child_idx"]
+        # Ranked among the children's rows alone: the same ranks, ties in the same order.
         rank = shared.step(
             "child_rank",
             (),
             lambda: bidragstak.child_rank(
-                household_idx=persons.household_idx, age=persons.age, is_child=persons.is_child
-            )[children],
+                household_idx=child_idx,
+                age=base["child_age"],
+                is_child=np.ones(child_idx.size, dtype=bool),
+            ),
         )
         child_factor = bidragstak.fourth_child_factor(
             rank=rank, is_single_parent=(base["n_adults"] == 1)[child_idx], p=reform
