@@ -5,8 +5,10 @@ benefits a household is entitled to before försörjningsstöd (barnbidrag, unde
 bostadsbidrag), the riksnorm and the reasonable costs, the counted income with its
 disregards, and finally försörjningsstöd as the last resort. Inputs are never changed and
 result arrays are read-only: :func:`compute_laws` computes the steps several laws share once,
-and their results share those arrays. There is no loop over households: each step is a
-numpy expression over all of them, so one call handles one household or millions.
+and their results share those arrays. There is no Python loop over households: each step is a
+numpy expression over all of them, or one compiled pass over the persons (the gross and net
+incomes: :mod:`sim.gross_incomes`, :mod:`sim.net_incomes`), so one call handles one
+household or millions.
 """
 
 from __future__ import annotations
@@ -406,7 +408,8 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
 
 
 def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
-    """Adults' and children's rows and their households, and the household counts."""
+    """Adults' and children's rows and their households, the children's ages, each person's
+    taxable and tax-free income, and the household counts."""
     idx = persons.household_idx
     adult_rows = np.flatnonzero(~persons.is_child)
     child_rows = np.flatnonzero(persons.is_child)
