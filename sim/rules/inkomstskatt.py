@@ -161,13 +161,14 @@ def income_tax(
     ...     age=np.array([40, 40, 70]), p=p).round(0).tolist()
     [0.0, 6766.0, 3156.0]
     """
-    earnings = np.asarray(earnings, dtype=np.float64)
-    taxable_benefits = np.asarray(taxable_benefits, dtype=np.float64)
-    age = np.asarray(age, dtype=np.float64)
+    arrays = np.broadcast_arrays(earnings, taxable_benefits, age)
+    shape = arrays[0].shape
+    earnings, taxable_benefits, age = (np.ravel(a).astype(np.float64, copy=False) for a in arrays)
     if earnings.size == 0:
-        return np.zeros(earnings.shape)
+        return np.zeros(shape)
     largest = 12.0 * (np.maximum(earnings, 0.0) + np.maximum(taxable_benefits, 0.0)).max()
-    return _monthly_tax(earnings, taxable_benefits, age, tax_schedule(p, largest))
+    schedule = tax_schedule(p, largest)
+    return _monthly_tax(earnings, taxable_benefits, age, schedule).reshape(shape)
 
 
 #: Tables of a schedule cover at least this many hundreds (3.3 M kr a year), and a power of
@@ -216,7 +217,7 @@ def tax_schedule(p: Any, largest_sek_year: float) -> TaxSchedule:
 def _cached_schedule(p: Any, n_steps: int) -> TaxSchedule:
     step = p.rounding_step
     amounts = np.arange(n_steps, dtype=np.float64) * step
-    return TaxSchedule(
+    schedule = TaxSchedule(
         step=float(step),
         older_age_from=float(p.older_age_from),
         kommunal_rate=float(p.kommunal_rate),
@@ -235,6 +236,10 @@ def _cached_schedule(p: Any, n_steps: int) -> TaxSchedule:
         jsa_avtrappning=_jsa_avtrappning(amounts, p),
         jsa_older=_jsa_older(amounts, p),
     )
+    for value in schedule:
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False  # shared by every caller of the cache
+    return schedule
 
 
 # Compiled with error_model="numpy": divisions as numpy's (IEEE, no Python zero check per
