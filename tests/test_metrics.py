@@ -707,3 +707,22 @@ def test_quickselect_meets_the_sorted_definition():
             weighted_selection._weighted_quickselect(values.copy(), weights.copy(), target)
             == expected
         )
+
+
+def test_consumption_units_of_many_households_are_the_formula():
+    # From 4 096 households the units are looked up per (adults, children, partner).
+    rng = np.random.default_rng(9)
+    n = 20_000
+    adults = rng.integers(1, 3, n).astype(np.int8)
+    children = rng.integers(0, 9, n)
+    partner = (adults == 2) & (rng.random(n) < 0.7)
+    few = [
+        consumption_units_from_counts(n_adults=[a], n_children=[c], has_partner=[p])[0]
+        for a, c, p in zip(adults[:300], children[:300], partner[:300], strict=True)
+    ]
+    many = consumption_units_from_counts(n_adults=adults, n_children=children, has_partner=partner)
+    assert np.array_equal(many[:300], np.array(few))
+    assert np.array_equal(
+        many,
+        metrics._units(adults.astype(np.int64), children, partner, metrics.SCB_SCALE),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 
+import numpy as np
 import pytest
 
 from sim.errors import SimInputError
@@ -159,3 +160,18 @@ def test_tax_uses_the_same_prisbasbelopp_as_everything_else():
     for year in (2024, 2025, 2026):
         params = law.resolve(dt.date(year, 6, 1))
         assert params.inkomstskatt.prisbasbelopp == params.prisbasbelopp.prisbasbelopp, year
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [[0, 7, 11, 16], [1, 2, 3, 4, 5, 6, 7], [1, 2, 5], [0.0, 6.5, 19.0], [-3.0, 0.0, 4.0]],
+)
+def test_lookup_of_whole_numbers_is_the_bracket_lookup(bounds):
+    # Integer arrays take the per-number table (np.take, clip); it must give what the
+    # bracket of each value gives, below, inside and above the bounds.
+    table = Table(
+        "bound", {"bound": bounds, "amount": [10.0 * (i + 1) for i in range(len(bounds))]}
+    )
+    x = np.random.default_rng(1).integers(-5, 40, 5_000)
+    assert np.array_equal(table.lookup("amount", x), table.at("amount", table.bracket(x)))
+    assert np.array_equal(table.lookup("amount", x), table.lookup("amount", x.astype(float) + 0.0))
