@@ -319,6 +319,27 @@ def test_distributed_equals_in_process(in_process, spec, cluster, tmp_path):
         )
 
 
+def test_profile_sweep_distributed_equals_in_process(spec, population_dir, cluster, tmp_path):
+    # A kommun profile travels to the workers with the sweep and gives the same numbers.
+    from sim.kommun_profile import EXAMPLE_PROFILE, load_profile, sweden_totals
+    from sim.run import read_population
+
+    population = read_population(population_dir)[0]
+    profile = load_profile(EXAMPLE_PROFILE, sweden=sweden_totals(population))
+    profile_spec = dataclasses.replace(
+        spec, scenarios=("aktivitetskrav",), n_replications=2, kommun_profile=profile
+    )
+    local = run_sweep(profile_spec, tmp_path / "in_process", report=False)
+    _, client = cluster
+    distributed = run_sweep(profile_spec, tmp_path / "distributed", client=client, report=False)
+    assert distributed.table.equals(local.table)
+    places = local.table.filter(
+        (pl.col("metric") == "activity_places_available") & (pl.col("group") == "all")
+    )
+    assert places.height >= 1
+    assert (places["value"] == 250).all()  # the profile's own places, not Sweden's
+
+
 def test_dead_worker_stops_the_sweep_and_resume_finishes_it(in_process, spec, cluster, tmp_path):
     _, client = cluster
     out = tmp_path / "sweep"
