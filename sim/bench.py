@@ -8,10 +8,12 @@ both. Each part is timed separately:
 * ``seconds_build``: generating the population (states and incomes, uncalibrated: the
   calibration is timed by benchmarks/bench_population.py) and building the month's inputs;
 * ``seconds_compile``: loading (or, the first time, compiling) the numba kernels, once per
-  process, like an import; not in ``ns_per_household``;
+  process, like an import, by computing 20 generated households; not in
+  ``ns_per_household``;
 * ``seconds_compute``: the engine for both laws;
 * ``seconds_metrics``: poverty rate, child poverty rate and FS cost for both, on the month's
-  disposable income per consumption unit (×12 as the annual figure);
+  disposable income per consumption unit (×12 as the annual figure), from household arrays
+  weighted by persons (by children 0-17 for child poverty);
 * ``ns_per_household``: (compute + metrics) per household;
 * ``peak_rss_mb``: the process's peak resident memory.
 
