@@ -21,8 +21,8 @@ import numpy as np
 
 from sim import gross_incomes, net_incomes
 from sim.assumptions import Assumptions, default_assumptions
-from sim.entities import Households, Persons, validate
-from sim.params import Params
+from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
+from sim.params import Params, whole_numbers
 from sim.rules import (
     barnbidrag,
     bidragstak,
@@ -211,21 +211,7 @@ def _at_reference_wage(persons: Persons, wage: float) -> Persons:
     earnings = np.zeros(persons.n)
     earnings[adult_rows[first]] = wage
     zero = np.zeros(persons.n)
-    incomes = {
-        name: zero
-        for name in (
-            "a_kassa",
-            "aktivitetsstod",
-            "sjukpenning",
-            "sjukersattning",
-            "foraldrapenning",
-            "pension",
-            "etableringsersattning",
-            "other_taxable",
-            "other_tax_free",
-            "earnings_year_to_date",
-        )
-    }
+    incomes = dict.fromkeys((*TAXABLE_BENEFITS, *TAX_FREE, "earnings_year_to_date"), zero)
     return dataclasses.replace(persons, earnings_gross=earnings, **incomes)
 
 
@@ -432,8 +418,8 @@ def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.n
 
 def _whole_if_exact(values: np.ndarray) -> np.ndarray:
     """``values`` as integers if they all are whole numbers (ages: table lookups by count)."""
-    whole = values.astype(np.int64)
-    return whole if np.array_equal(whole, values) else values
+    whole = whole_numbers(values)
+    return values if whole is None else whole
 
 
 def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> dict[str, Any]:

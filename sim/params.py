@@ -118,7 +118,7 @@ class Table:
         bounds = self.columns[self.key]
         x = np.asarray(x)
         if x.size >= 4096 and len(bounds) > 2:
-            whole = _whole_numbers(x)
+            whole = whole_numbers(x)
             if whole is not None:
                 # Ages, persons, children: few distinct whole numbers, each bracketed once.
                 low = int(whole.min())
@@ -182,10 +182,16 @@ class Table:
         return f"Table({self.key!r}, {self.to_plain()!r})"
 
 
-def _whole_numbers(x: np.ndarray) -> np.ndarray | None:
-    """``x`` as integers if every value is a whole number (ints, or floats such as ages)."""
+def whole_numbers(x: np.ndarray) -> np.ndarray | None:
+    """``x`` as integers if every value is a whole number (ints, or floats such as ages).
+
+    >>> whole_numbers(np.array([3.0, 17.0])).tolist(), whole_numbers(np.array([2.5]))
+    ([3, 17], None)
+    """
     if x.dtype.kind in "iu":
         return x
+    if x.dtype.kind == "f" and x.size == 0:
+        return x.astype(np.int64)
     if x.dtype.kind == "f" and np.isfinite(x).all() and np.abs(x).max() < 2**53:
         whole = x.astype(np.int64)
         if np.array_equal(whole, x):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.params import whole_numbers
+
 
 def household_sum(
     values: np.ndarray, *, household_idx: np.ndarray, n_households: int
@@ -47,8 +49,9 @@ def rank_within_household(
         return rank
     key = order_key[selected]
     groups = household_idx[selected]
-    if key.dtype.kind == "f" and np.isfinite(key).all() and np.array_equal(key, np.trunc(key)):
-        key = key.astype(np.int64)  # whole numbers (ages) order the same as integers
+    whole = whole_numbers(key)
+    if whole is not None:
+        key = whole  # whole numbers (ages) order the same as integers
     if np.issubdtype(key.dtype, np.integer) and key.size:
         # One stable sort on a combined integer key gives lexsort's order; persons usually
         # come sorted by household already, which the stable sort (timsort) finds in O(n).
