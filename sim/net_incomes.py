@@ -112,7 +112,13 @@ def _net_incomes(
         earnings_share = 0.0
         if taxable > 0:
             tax = monthly_tax(gross, benefits, age[i], schedule)
-            earnings_share = gross / taxable
+            # The same numbers as gross / taxable, without a division where it is 1 or 0.
+            if benefits == 0.0:
+                earnings_share = 1.0
+            elif gross == 0.0:
+                earnings_share = 0.0
+            else:
+                earnings_share = gross / taxable
         person_tax[i] = tax
         # Tax is shared between earnings and other taxable income in proportion to them.
         net_earnings = gross - tax * earnings_share

@@ -166,6 +166,7 @@ def test_income_tax_equals_the_numpy_formulation(year):
     benefits = np.where(rng.random(n) < 0.6, 0.0, rng.lognormal(9.0, 1.0, n))
     benefits[1000:2000] = np.arange(1000) * 100 / 12
     benefits[2000:2100] = -50.0  # negative amounts count as 0
+    earnings[2100:2200] = np.arange(100) * 0.1  # arbetsinkomst of 0 and 100 kr a year
     age = rng.integers(16, 95, n)
     p = _law(year).inkomstskatt
     expected = numpy_income_tax(earnings=earnings, taxable_benefits=benefits, age=age, p=p)

@@ -198,6 +198,8 @@ class TaxSchedule(NamedTuple):
     reduction_width: float
     grundavdrag: np.ndarray
     grundavdrag_older: np.ndarray
+    beskattningsbar: np.ndarray
+    beskattningsbar_older: np.ndarray
     jsa_formula: np.ndarray
     jsa_avtrappning: np.ndarray
     jsa_older: np.ndarray
@@ -217,6 +219,8 @@ def tax_schedule(p: Any, largest_sek_year: float) -> TaxSchedule:
 def _cached_schedule(p: Any, n_steps: int) -> TaxSchedule:
     step = p.rounding_step
     amounts = np.arange(n_steps, dtype=np.float64) * step
+    ga = grundavdrag(ffi=amounts, is_older=np.zeros(amounts.size, dtype=bool), p=p)
+    ga_older = grundavdrag(ffi=amounts, is_older=np.ones(amounts.size, dtype=bool), p=p)
     schedule = TaxSchedule(
         step=float(step),
         older_age_from=float(p.older_age_from),
@@ -230,8 +234,10 @@ def _cached_schedule(p: Any, n_steps: int) -> TaxSchedule:
         reduction_width=float(
             p.forvarvsinkomst_reduktion_upper - p.forvarvsinkomst_reduktion_lower
         ),
-        grundavdrag=grundavdrag(ffi=amounts, is_older=np.zeros(amounts.size, dtype=bool), p=p),
-        grundavdrag_older=grundavdrag(ffi=amounts, is_older=np.ones(amounts.size, dtype=bool), p=p),
+        grundavdrag=ga,
+        grundavdrag_older=ga_older,
+        beskattningsbar=_beskattningsbar(amounts, ga, step),
+        beskattningsbar_older=_beskattningsbar(amounts, ga_older, step),
         jsa_formula=_jsa_formula(amounts, p),
         jsa_avtrappning=_jsa_avtrappning(amounts, p),
         jsa_older=_jsa_older(amounts, p),
@@ -240,6 +246,12 @@ def _cached_schedule(p: Any, n_steps: int) -> TaxSchedule:
         if isinstance(value, np.ndarray):
             value.flags.writeable = False  # shared by every caller of the cache
     return schedule
+
+
+def _beskattningsbar(ffi: np.ndarray, ga: np.ndarray, step: float) -> np.ndarray:
+    """Beskattningsbar förvärvsinkomst for each ffi of a table: ffi less the grundavdrag,
+    rounded down to whole ``step``s, as :func:`income_tax` computes it."""
+    return np.floor(np.round(np.maximum(ffi - ga, 0.0), 6) / step) * step
 
 
 # Compiled with error_model="numpy": divisions as numpy's (IEEE, no Python zero check per
@@ -263,14 +275,14 @@ def annual_tax(
     # Rounding down before the formulas mirrors how Skatteverket computes its tables; the
     # rounding to 1e-6 guards against 12 × 35 000.0 landing a hair below a hundred.
     ffi_steps = np.floor(_round6(earnings_year + benefits_year) / step)
-    ffi = ffi_steps * step
-    arbetsinkomst_steps = np.floor(_round6(earnings_year) / step)
-    arbetsinkomst = arbetsinkomst_steps * step
     k = int(ffi_steps)  # the table entry of ffi (whole steps: ffi / step is exact)
     if k >= s.grundavdrag.size:  # the caller's schedule is too short: never read beyond it
         raise ValueError("income above the tax schedule's tables")
-    ga = s.grundavdrag_older[k] if is_older else s.grundavdrag[k]
-    bfi = np.floor(_round6(max(ffi - ga, 0.0)) / step) * step
+    # Both depend on ffi alone: table entries, computed by the numpy formulas.
+    if is_older:
+        ga, bfi = s.grundavdrag_older[k], s.beskattningsbar_older[k]
+    else:
+        ga, bfi = s.grundavdrag[k], s.beskattningsbar[k]
 
     kommunal = bfi * s.kommunal_rate
     statlig = s.statlig_rate * max(bfi - s.skiktgrans, 0.0)
@@ -285,7 +297,14 @@ def annual_tax(
     # Jobbskatteavdrag (IL 67 kap. 6-7 §§): under 66 (amount − grundavdrag) × kommunal
     # rate less the avtrappning, from 66 a flat amount; never negative.
     jsa = 0.0
-    if arbetsinkomst > 0:
+    if earnings_year > 0:
+        # Without benefits the arbetsinkomst is the ffi itself (x + 0.0 == x): no division.
+        arbetsinkomst_steps = (
+            ffi_steps if benefits_year == 0.0 else np.floor(_round6(earnings_year) / step)
+        )
+    else:
+        arbetsinkomst_steps = 0.0
+    if arbetsinkomst_steps > 0:
         j = int(arbetsinkomst_steps)
         if is_older:
             jsa = s.jsa_older[j]
