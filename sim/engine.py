@@ -269,33 +269,28 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     a_reform = shared.assumptions.bidragstak
     fourth_child_reduction = np.zeros(n)
     if reform.fourth_child_rule:
-        # Adults' personal costs are not in these sums: only the children's rows are added.
-        child_idx = base["child_idx"]
-        # Ranked among the children's rows alone: the same ranks, ties in the same order.
-        rank = shared.step(
-            "child_rank",
-            (),
-            lambda: bidragstak.child_rank(
-                household_idx=child_idx,
-                age=base["child_age"],
-                is_child=np.ones(child_idx.size, dtype=bool),
-            ),
+        large = shared.step(
+            "large_families", (reform.fourth_child_rank,), lambda: _large_families(base, reform)
         )
+        rows, households_large = large["child_rows"], large["households"]
+        child_idx = base["child_idx"][rows]
         child_factor = bidragstak.fourth_child_factor(
-            rank=rank, is_single_parent=(base["n_adults"] == 1)[child_idx], p=reform
+            rank=large["rank"], is_single_parent=(base["n_adults"] == 1)[child_idx], p=reform
         )
-        full_cost = norm["child_cost"]
-        personal_children = household_sum(
+        full_cost = norm["child_cost"][rows]
+        # Every other household's children keep factor 1: their sums stay the riksnorm's.
+        personal_children = norm["personal_children"].copy()
+        personal_children[households_large] = household_sum(
             full_cost * child_factor, household_idx=child_idx, n_households=n
-        )
+        )[households_large]
         norm = {
             **norm,
             "personal_children": personal_children,
             "total": personal_children + norm["personal_adults"] + norm["common"],
         }
-        fourth_child_reduction = household_sum(
+        fourth_child_reduction[households_large] = household_sum(
             full_cost * (1.0 - child_factor), household_idx=child_idx, n_households=n
-        )
+        )[households_large]
     norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_reform)
 
     def scaled(values: np.ndarray) -> np.ndarray:
@@ -393,6 +388,22 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     )
 
 
+def _large_families(base: dict[str, np.ndarray], p: Params) -> dict[str, np.ndarray]:
+    """The households the bidragstak's fourth-child rule can reach (at least
+    ``fourth_child_rank`` children), their children's rows among the children, and each such
+    child's rank in its household, oldest first: a child's rank depends on its own
+    household's children only, and no child of a smaller household reaches the rank."""
+    is_large = base["n_children"] >= p.fourth_child_rank
+    rows = np.flatnonzero(is_large[base["child_idx"]])
+    # Ranked among these children alone: the same ranks, ties in the same order.
+    rank = bidragstak.child_rank(
+        household_idx=base["child_idx"][rows],
+        age=base["child_age"][rows],
+        is_child=np.ones(rows.size, dtype=bool),
+    )
+    return {"households": np.flatnonzero(is_large), "child_rows": rows, "rank": rank}
+
+
 def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
     """Adults' and children's rows and their households, the children's ages, each person's
     taxable and tax-free income, and the household counts."""
@@ -471,20 +482,25 @@ def _benefits(
         n_households=n,
         p=params.underhallsstod,
     )
-    # Children's incomes do not count: the adults' rows only (the same sums).
-    adult_income = base["taxable"][adults] + persons.etableringsersattning[adults]
+    # Bostadsbidrag is paid to families with children only (the rule gives 0 without): it is
+    # computed for those households, from their adults' incomes (children's do not count),
+    # the same numbers as for every household.
+    is_family = bb["n_children"] > 0
+    families = np.flatnonzero(is_family)
+    family_adults = adults[is_family[base["adult_idx"]]]
+    family_adult_idx = persons.household_idx[family_adults]
+    adult_income = base["taxable"][family_adults] + persons.etableringsersattning[family_adults]
     over_limit = bostadsbidrag.income_over_limit(
         income_sek_year=12.0 * adult_income,
-        is_adult=np.ones(adults.size, dtype=bool),
-        is_cohabiting=households.is_cohabiting[base["adult_idx"]],
+        is_adult=np.ones(family_adults.size, dtype=bool),
+        is_cohabiting=households.is_cohabiting[family_adult_idx],
         p=params.bostadsbidrag,
     )
+    income_over_limit = household_sum(over_limit, household_idx=family_adult_idx, n_households=n)
     bostad = bostadsbidrag.bostadsbidrag(
-        n_children=bb["n_children"],
-        housing_cost=households.housing_cost,
-        income_over_limit_sek_year=household_sum(
-            over_limit, household_idx=base["adult_idx"], n_households=n
-        ),
+        n_children=bb["n_children"][families],
+        housing_cost=households.housing_cost[families],
+        income_over_limit_sek_year=income_over_limit[families],
         p=params.bostadsbidrag,
     )
     return {
@@ -492,10 +508,17 @@ def _benefits(
         "flerbarnstillagg": bb["flerbarnstillagg"],
         "barnbidrag_total": bb["total"],
         "underhallsstod": uhs,
-        "bostadsbidrag": bostad["bostadsbidrag"],
-        "tillaggsbidrag": bostad["tillaggsbidrag"],
-        "bostadsbidrag_total": bostad["total"],
+        "bostadsbidrag": _scattered(bostad["bostadsbidrag"], families, n),
+        "tillaggsbidrag": _scattered(bostad["tillaggsbidrag"], families, n),
+        "bostadsbidrag_total": _scattered(bostad["total"], families, n),
     }
+
+
+def _scattered(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """An array of ``n`` zeros with ``values`` at ``rows``."""
+    out = np.zeros(n)
+    out[rows] = values
+    return out
 
 
 def _riksnorm(
