@@ -248,17 +248,16 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     """One pass of the pipeline (see :func:`compute`), reusing the steps in ``shared``."""
     persons, households = shared.persons, shared.households
     n = households.n
+    # The parameter sections each step depends on: equal sections, a shared result.
+    incomes_law = (params.inkomstskatt, params.barns_inkomster, params.prisbasbelopp)
+    benefits_law = (params.barnbidrag, params.underhallsstod, params.bostadsbidrag)
+    jobbstimulans_law = (*incomes_law, params.jobbstimulans)
     base = shared.step("persons", (), lambda: _persons_by_role(persons, households))
-    incomes = shared.step(
-        "incomes",
-        (params.inkomstskatt, params.barns_inkomster, params.prisbasbelopp),
-        lambda: _incomes(persons, base, params),
-    )
+    incomes = shared.step("incomes", incomes_law, lambda: _incomes(persons, base, params))
     benefits = shared.step(
-        "benefits",
-        (params.barnbidrag, params.underhallsstod, params.bostadsbidrag),
-        lambda: _benefits(persons, households, base, params),
+        "benefits", benefits_law, lambda: _benefits(persons, households, base, params)
     )
+    zeros = shared.step("zeros", (), lambda: np.zeros(n))
     norm = shared.step(
         "riksnorm", (params.riksnorm,), lambda: _riksnorm(persons, households, base, params)
     )
@@ -267,7 +266,7 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     # The bidragstak's fourth-child rule and modernised norm where they apply.
     reform = params.bidragstak
     a_reform = shared.assumptions.bidragstak
-    fourth_child_reduction = np.zeros(n)
+    fourth_child_reduction = zeros
     if reform.fourth_child_rule:
         large = shared.step(
             "large_families", (reform.fourth_child_rank,), lambda: _large_families(base, reform)
@@ -288,6 +287,7 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
             "personal_children": personal_children,
             "total": personal_children + norm["personal_adults"] + norm["common"],
         }
+        fourth_child_reduction = np.zeros(n)
         fourth_child_reduction[households_large] = household_sum(
             full_cost * (1.0 - child_factor), household_idx=child_idx, n_households=n
         )[households_large]
@@ -304,24 +304,15 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     )
 
     # Counted income and försörjningsstöd.
-    applies = jobbstimulans.jobbstimulans_applies(
-        months_on_fs=households.months_on_fs,
-        jobbstimulans_months_used=households.jobbstimulans_months_used,
-        p=params.jobbstimulans,
+    applies, disregard = shared.step(
+        "jobbstimulans",
+        jobbstimulans_law,
+        lambda: _jobbstimulans(households, incomes, params),
     )
-    disregard = jobbstimulans.jobbstimulans_disregard(
-        net_earnings_adults=incomes["net_earnings_adults"], applies=applies, p=params.jobbstimulans
-    )
-    counted_income = (
-        incomes["net_earnings_adults"]
-        - disregard
-        + incomes["net_other_adults"]
-        + incomes["counted_child"]
-        + incomes["child_other_income"]
-        + benefits["barnbidrag_total"]
-        + benefits["underhallsstod"]
-        + benefits["bostadsbidrag"]
-        + benefits["tillaggsbidrag"]
+    counted_income = shared.step(
+        "counted_income",
+        (*jobbstimulans_law, *benefits_law),
+        lambda: _counted_income(incomes, disregard, benefits),
     )
     entitlement = forsorjningsstod.forsorjningsstod(
         riksnorm=norm_total + norm_topup,
@@ -331,14 +322,7 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
     paid = np.where(households.takes_up_fs, entitlement, 0.0)
     before_fs = shared.step(
         "disposable_before_fs",
-        (
-            params.inkomstskatt,
-            params.barns_inkomster,
-            params.prisbasbelopp,
-            params.barnbidrag,
-            params.underhallsstod,
-            params.bostadsbidrag,
-        ),
+        (*incomes_law, *benefits_law),
         lambda: (
             incomes["net_income"]
             + benefits["barnbidrag_total"]
@@ -381,11 +365,47 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
             fs_entitlement=entitlement,
             forsorjningsstod=paid,
             disposable_income=disposable,
-            sou_cap_reduction=np.zeros(n),
+            sou_cap_reduction=zeros,
             person_income_tax=incomes["person_tax"],
             person_net_income=incomes["person_net_income"],
         )
     )
+
+
+def _jobbstimulans(
+    households: Households, incomes: dict[str, np.ndarray], params: Params
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the jobbstimulans applies this month, and the adults' net earnings it leaves
+    uncounted (SoL (2025:400) 12 kap. 8 §)."""
+    applies = jobbstimulans.jobbstimulans_applies(
+        months_on_fs=households.months_on_fs,
+        jobbstimulans_months_used=households.jobbstimulans_months_used,
+        p=params.jobbstimulans,
+    )
+    disregard = jobbstimulans.jobbstimulans_disregard(
+        net_earnings_adults=incomes["net_earnings_adults"], applies=applies, p=params.jobbstimulans
+    )
+    return applies, disregard
+
+
+def _counted_income(
+    incomes: dict[str, np.ndarray], disregard: np.ndarray, benefits: dict[str, np.ndarray]
+) -> np.ndarray:
+    """The household's income counted against the norm: the adults' net earnings less the
+    jobbstimulans, their other net income, the children's counted earnings and other income,
+    and the benefits before försörjningsstöd (added in this order, in place)."""
+    counted = incomes["net_earnings_adults"] - disregard
+    for part in (
+        incomes["net_other_adults"],
+        incomes["counted_child"],
+        incomes["child_other_income"],
+        benefits["barnbidrag_total"],
+        benefits["underhallsstod"],
+        benefits["bostadsbidrag"],
+        benefits["tillaggsbidrag"],
+    ):
+        counted += part
+    return counted
 
 
 def _large_families(base: dict[str, np.ndarray], p: Params) -> dict[str, np.ndarray]:
