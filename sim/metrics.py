@@ -28,10 +28,13 @@ Conventions shared by all functions:
 from __future__ import annotations
 
 import dataclasses
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from sim.weighted_sums import WeightedSums
 
 # ---------------------------------------------------------------------------------------------
 # Checks
@@ -41,6 +44,13 @@ def _values_weights(
     name: str, values: ArrayLike, weights: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
     """Float64 1-D copies-or-views of ``values`` and ``weights``, checked."""
+    v, w = _arrays(name, values, weights)
+    _check(name, v, w)
+    return v, w
+
+
+def _arrays(name: str, values: ArrayLike, weights: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 1-D copies-or-views of ``values`` and ``weights`` of equal length (not checked)."""
     v = np.asarray(values, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     if v.ndim != 1 or w.ndim != 1 or v.shape != w.shape:
@@ -48,6 +58,11 @@ def _values_weights(
             f"{name}: values and weights must be 1-D arrays of equal length, "
             f"got shapes {v.shape} and {w.shape}"
         )
+    return v, w
+
+
+def _check(name: str, v: np.ndarray, w: np.ndarray) -> None:
+    """Raise if a value is NaN or a weight is negative or not finite."""
     # Fast checks first (reductions, no temporaries): a sum is NaN if any value is, and
     # non-negative weights with a finite sum are all finite. The exact checks decide.
     if np.isnan(v.sum()) and np.isnan(v).any():
@@ -55,7 +70,19 @@ def _values_weights(
     fast_ok = w.size == 0 or (w.min() >= 0 and np.isfinite(w.sum()))
     if not fast_ok and (not np.isfinite(w).all() or (w < 0).any()):
         raise ValueError(f"{name}: weights must be finite and non-negative")
-    return v, w
+
+
+def _checked_sums(name: str, v: np.ndarray, w: np.ndarray, line: float = np.nan) -> WeightedSums:
+    """:class:`~sim.weighted_sums.WeightedSums` of many values (at least
+    :data:`_COMPILED_FROM`): the checks of :func:`_check` and the sums in one compiled pass."""
+    from sim import weighted_sums  # numba takes about half a second to load
+
+    sums = weighted_sums.weighted_sums(v, w, line)
+    if sums.has_nan_value:
+        raise ValueError(f"{name}: values contain NaN")
+    if sums.has_bad_weight:
+        raise ValueError(f"{name}: weights must be finite and non-negative")
+    return sums
 
 
 def _mask(name: str, mask: ArrayLike | None, n: int, what: str = "within") -> np.ndarray | None:
@@ -106,10 +133,17 @@ def weighted_quantile(
     >>> weighted_quantile([10.0, 20.0, 30.0, 40.0], [1.0, 1.0, 1.0, 1.0], [0.0, 0.26, 1.0])
     array([10., 20., 40.])
     """
-    v, w = _values_weights("weighted_quantile", values, weights)
+    v, w = _arrays("weighted_quantile", values, weights)
     qs = np.asarray(q, dtype=np.float64)
     if np.isnan(qs).any() or (qs < 0).any() or (qs > 1).any():
         raise ValueError(f"weighted_quantile: q must lie in [0, 1], got {q!r}")
+    if qs.ndim == 0 and v.size >= _COMPILED_FROM:
+        # One compiled pass checks, adds the weights and finds whether all are positive.
+        sums = _checked_sums("weighted_quantile", v, w)
+        if sums.all_weights_positive:
+            return _select_lower_quantile(v, w, float(qs), total=sums.total_weight)
+    else:
+        _check("weighted_quantile", v, w)
     positive = w > 0
     if positive.size == 0 or not positive.all():  # else the arrays as they are
         if not positive.any():
@@ -141,13 +175,16 @@ def weighted_median(values: ArrayLike, weights: ArrayLike) -> float:
 _COMPILED_FROM = 65_536
 
 
-def _select_lower_quantile(v: np.ndarray, w: np.ndarray, q: float) -> float:
+def _select_lower_quantile(
+    v: np.ndarray, w: np.ndarray, q: float, *, total: float | None = None
+) -> float:
     """Weighted quickselect on positive weights; see :func:`weighted_quantile`.
 
-    From :data:`_COMPILED_FROM` values on, the compiled selection of
-    :mod:`sim.weighted_selection` (imported then: numba takes about half a second to load).
+    ``total`` is ``w``'s sum if already known. From :data:`_COMPILED_FROM` values on, the
+    compiled selection of :mod:`sim.weighted_selection` (imported then: numba takes about
+    half a second to load).
     """
-    total = w.sum()
+    total = w.sum() if total is None else total
     target = q * total
     if target <= 0.0:
         return float(v.min())
@@ -350,8 +387,13 @@ def poverty_rate(
     >>> poverty_rate([50.0, 100.0, 200.0], [1.0, 1.0, 2.0], line=100.0)
     0.25
     """
-    v, w = _values_weights("poverty_rate", standard, person_weights)
-    w = _restrict(w, _mask("poverty_rate", within, v.size))
+    v, w = _arrays("poverty_rate", standard, person_weights)
+    mask = _mask("poverty_rate", within, v.size)
+    if mask is None and v.size >= _COMPILED_FROM:
+        sums = _checked_sums("poverty_rate", v, w, line)
+        return _ratio(sums.weight_below, sums.total_weight)
+    _check("poverty_rate", v, w)
+    w = _restrict(w, mask)
     return _ratio(_weight_below(v, w, line), w.sum())
 
 
@@ -501,7 +543,10 @@ def weighted_total(values: ArrayLike, weights: ArrayLike) -> float:
     >>> weighted_total([100.0, 0.0, 50.0], [2.0, 5.0, 1.0])
     250.0
     """
-    v, w = _values_weights("weighted_total", values, weights)
+    v, w = _arrays("weighted_total", values, weights)
+    if v.size >= _COMPILED_FROM:
+        return float(_checked_sums("weighted_total", v, w).weighted_total)
+    _check("weighted_total", v, w)
     return float(np.dot(v, w))
 
 

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sim import metrics, weighted_selection
+from sim import metrics, weighted_selection, weighted_sums
 from sim.metrics import (
     CHANGE_BANDS,
     SCB_SCALE,
@@ -670,8 +670,65 @@ def test_module_imports_only_numpy():
         "numpy",
         "numpy.typing",
         "sim.weighted_selection",
+        "sim.weighted_sums",
     }
-    assert _imported_modules(weighted_selection) <= {"__future__", "numpy", "numba"}
+    for compiled in (weighted_selection, weighted_sums):
+        assert _imported_modules(compiled) <= {"__future__", "typing", "numpy", "numba"}
+
+
+def _many(seed: int, n: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """Values and whole-number weights (every partial sum exact), enough for the compiled
+    paths."""
+    assert n >= metrics._COMPILED_FROM
+    rng = np.random.default_rng(seed)
+    values = rng.integers(-5_000, 400_000, n).astype(np.float64)
+    weights = rng.integers(0, 300, n).astype(np.float64)
+    return values, weights
+
+
+def test_compiled_sums_of_many_values_equal_the_definitions():
+    values, weights = _many(1)
+    line = float(np.median(values))
+    # Whole numbers: every sum is exact, in any order, so the results must be equal.
+    assert metrics.poverty_rate(values, weights, line=line) == (
+        weights[values < line].sum() / weights.sum()
+    )
+    assert metrics.weighted_total(values, weights) == float(np.dot(values, weights))
+
+    def sorted_median(v, w):
+        positive = w > 0  # weight 0 takes no part
+        order = np.argsort(v[positive], kind="stable")
+        cumulative = np.cumsum(w[positive][order])
+        return v[positive][order][np.searchsorted(cumulative, cumulative[-1] / 2)]
+
+    # Some weights 0 (filtered first), and all positive (the total from the one pass).
+    assert not (weights > 0).all()
+    for w in (weights, weights + 1.0):
+        assert metrics.weighted_median(values, w) == sorted_median(values, w)
+
+
+@pytest.mark.parametrize("bad", ["nan value", "negative weight", "infinite weight", "nan weight"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda v, w: metrics.poverty_rate(v, w, line=1000.0),
+        lambda v, w: metrics.weighted_total(v, w),
+        lambda v, w: metrics.weighted_median(v, w),
+    ],
+    ids=["poverty_rate", "weighted_total", "weighted_median"],
+)
+def test_compiled_sums_refuse_bad_input_like_numpy(bad, call):
+    values, weights = _many(2)
+    weights += 1.0
+    where = 123_456
+    if bad == "nan value":
+        values[where] = np.nan
+        message = "values contain NaN"
+    else:
+        weights[where] = {"negative weight": -1.0, "infinite weight": np.inf}.get(bad, np.nan)
+        message = "weights must be finite and non-negative"
+    with pytest.raises(ValueError, match=message):
+        call(values, weights)
 
 
 @pytest.mark.parametrize("q", [0.001, 0.1, 0.5, 0.9, 1.0])
