@@ -51,6 +51,16 @@ LEAD_IN_MONTHS = 6
 BURN_IN_MONTHS = 36
 #: All stored months: -5 .. 12 (1..12 are the calendar year).
 MONTHS = tuple(range(1 - LEAD_IN_MONTHS, 13))
+#: The engine inputs a state's benefit can feed, and each state's row among them (the row
+#: after the last for a state whose benefit feeds none).
+_BENEFIT_FIELDS = tuple(sorted({field for field in BENEFIT_FIELD.values() if field is not None}))
+_FIELD_ROW_OF_STATE = np.array(
+    [
+        len(_BENEFIT_FIELDS) if field is None else _BENEFIT_FIELDS.index(field)
+        for field in (BENEFIT_FIELD[LabourState(value)] for value in range(len(LabourState)))
+    ],
+    dtype=np.intp,
+)
 
 
 class DwellingType(enum.IntEnum):
@@ -307,19 +317,15 @@ class Population:
         n_households = self.n_households
         age = s["age"] + ((month >= 1) & (month > s["birth_month"])).astype(np.int64)
         adults = self._adult_idx
-        columns: dict[str, np.ndarray] = {
-            name: np.zeros(n_persons) for name in set(BENEFIT_FIELD.values()) - {None}
-        }
+        # One row per benefit field (and a last one for states whose benefit feeds none):
+        # each adult's benefit lands in its state's row in one scatter.
+        rows = np.zeros((len(_BENEFIT_FIELDS) + 1, n_persons))
+        rows[_FIELD_ROW_OF_STATE[m["state"]], adults] = m["benefit"]
+        columns = {name: rows[i] for i, name in enumerate(_BENEFIT_FIELDS)}
         earnings = np.zeros(n_persons)
         earnings[adults] = m["earnings_gross"]
         other_tax_free = np.zeros(n_persons)
         other_tax_free[adults] = m["other_tax_free"]
-        for state in LabourState:
-            field = BENEFIT_FIELD[state]
-            if field is None:
-                continue
-            sel = m["state"] == state
-            columns[field][adults[sel]] = m["benefit"][sel]
         persons = persons_from_columns(
             household_idx=s["household_idx"],
             age=age,
