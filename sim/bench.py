@@ -10,22 +10,25 @@ both. Each part is timed separately:
 * ``seconds_compile``: loading (or, the first time, compiling) the numba kernels, once per
   process, like an import, by computing 20 generated households; not in
   ``ns_per_household``;
-* ``seconds_compute``: the engine for both laws;
+* ``seconds_compute``: the engine for both laws (``months=12``: the four scenarios' years);
 * ``seconds_metrics``: poverty rate, child poverty rate and FS cost for both, on the month's
   disposable income per consumption unit (×12 as the annual figure), from household arrays
   weighted by persons (by children 0-17 for child poverty);
 * ``ns_per_household``: (compute + metrics) per household;
 * ``peak_rss_mb``: the process's peak resident memory.
 
-The one-month population is generated in parts of at most :data:`PART_DWELLINGS` dwellings,
-each an ordinary generated population from its own child seed of ``seed`` (one part: the
-seed's own stream, as ``generate`` alone would draw it). Each part's month inputs are built
-and computed under both laws, and only what the metrics need is kept, so memory stays
+The population is generated in parts of at most :data:`PART_DWELLINGS` dwellings, each an
+ordinary generated population from its own child seed of ``seed`` (one part: the seed's own
+stream, as ``generate`` alone would draw it). Each part's month inputs are built and
+computed under both laws (or its year under each scenario), and only what the metrics need is kept, so memory stays
 bounded however many households are asked for. Design weights are those of the union of
 the parts: each stratum's population count over its sample count in all parts together.
 
-With ``months=12`` the compute part is the full-year month loop (``sim.simulate.run_year``)
-for both scenarios on one generated population instead.
+With ``months=12`` the compute part of each part is instead the full-year month loop
+(``sim.simulate.run_year``: six lead-in months and the twelve of 2027, with take-up, the
+aktivitetskrav, the jobbpremie and each scenario's behaviour) of the four main scenarios
+(:data:`FULL_YEAR_SCENARIOS`, the issue's full-year goal), after today's norm top-ups (in
+``seconds_build``); the metrics are on each household's annual disposable income and FS.
 """
 
 from __future__ import annotations
@@ -33,20 +36,24 @@ from __future__ import annotations
 import datetime as dt
 import resource
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from sim import metrics as m
 from sim.engine import compute_laws
+from sim.entities import Households, Persons
 from sim.errors import SimInputError
 from sim.population.generate import DISADVANTAGE_BY_TYPE, generate
 from sim.projection import project_population
 from sim.scenarios import load_scenario
 
 REFORM = "kombinerad"
+#: The scenarios of the full-year bench (``months=12``): the four main ones.
+FULL_YEAR_SCENARIOS = ("baseline", "bidragstak", "aktivitetskrav", "kombinerad")
 YEAR = 2027
-#: Dwellings generated at a time by the one-month bench (about 0.5 GB while a part is built).
+#: Dwellings generated at a time (about 0.5 GB while a part is built for one month).
 PART_DWELLINGS = 100_000
 #: Sampling strata of the generator (dwelling type × disadvantage class).
 STRATA = DISADVANTAGE_BY_TYPE.size
@@ -61,8 +68,10 @@ def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
     total_start = time.perf_counter()
     seconds_compile = _load_compiled_kernels()
     if months == 1:
+        names = ("baseline", REFORM)
         timings, data = _one_month(n_households=n_households, seed=seed)
     else:
+        names = FULL_YEAR_SCENARIOS
         timings, data = _full_year(n_households=n_households, seed=seed)
 
     start = time.perf_counter()
@@ -94,6 +103,7 @@ def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
         "n_persons": int(n_persons.sum()),
         "months": months,
         "reform": REFORM,
+        "scenarios": list(names),
         "seconds_build": round(timings["build"], 3),
         "seconds_compile": round(seconds_compile, 3),
         "seconds_compute": round(seconds_compute, 3),
@@ -101,13 +111,13 @@ def bench(*, n_households: int, seed: int, months: int = 1) -> dict[str, Any]:
         "seconds_total": round(time.perf_counter() - total_start, 3),
         "ns_per_household": round((seconds_compute + seconds_metrics) / n * 1e9, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "results": {"baseline": figures[0], REFORM: figures[1]},
+        "results": dict(zip(names, figures, strict=True)),
     }
 
 
 def _load_compiled_kernels() -> float:
     """Seconds to load the compiled kernels (numba) by calling each once on a few values:
-    the engine's on a few generated households, the weighted selection's on a ramp."""
+    the engine's on a few generated households, the metrics' (selection, sums) on a ramp."""
     start = time.perf_counter()
     population = project_population(
         generate(n_households=20, year=2024, rng=np.random.default_rng(0)), YEAR
@@ -115,7 +125,8 @@ def _load_compiled_kernels() -> float:
     persons, households = population.month_inputs(3, np.zeros(population.n_households))
     compute_laws(persons, households, [law.resolve(dt.date(YEAR, 3, 1)) for law in _laws()])
     n = 2 * m._COMPILED_FROM
-    m.weighted_median(np.arange(n, dtype=np.float64), np.ones(n))
+    ramp, ones = np.arange(n, dtype=np.float64), np.ones(n)
+    m.poverty_rate(ramp, ones, line=m.weighted_median(ramp, ones))
     return time.perf_counter() - start
 
 
@@ -124,9 +135,64 @@ def _laws() -> list[Any]:
 
 
 def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[str, Any]]:
-    """Generate part by part; compute March under both laws; keep what the metrics need."""
+    """March under both laws, part by part; keep what the metrics need."""
     when = dt.date(YEAR, 3, 1)
     params = [law.resolve(when) for law in _laws()]
+
+    def month(population: Any, timings: dict[str, float]) -> _PartResult:
+        start = time.perf_counter()
+        persons, households = population.month_inputs(3, np.zeros(population.n_households))
+        timings["build"] += time.perf_counter() - start
+        start = time.perf_counter()
+        results = compute_laws(persons, households, params, check=False)
+        kept = [(r.disposable_income * 12, r.forsorjningsstod * 12) for r in results]
+        timings["compute"] += time.perf_counter() - start
+        return kept, persons, households
+
+    return _by_parts(n_households=n_households, seed=seed, n_laws=len(params), compute=month)
+
+
+def _full_year(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[str, Any]]:
+    """The year of each of the four main scenarios (``run_year``, with the lead-in months
+    and the behaviour of each scenario's assumption set), part by part; keep each
+    household's annual disposable income and FS."""
+    from sim.simulate import norm_topups, run_year
+
+    scenarios = [load_scenario(name) for name in FULL_YEAR_SCENARIOS]
+
+    def year(population: Any, timings: dict[str, float]) -> _PartResult:
+        start = time.perf_counter()
+        # A modelled state of today, as sim.run computes it once for all scenarios.
+        topups = norm_topups(population, scenarios[0].assumptions(), year=YEAR, seed=seed)
+        persons, households = population.month_inputs(3, np.zeros(population.n_households))
+        timings["build"] += time.perf_counter() - start
+        start = time.perf_counter()
+        kept = []
+        for scenario in scenarios:
+            run = run_year(population, scenario, year=YEAR, seed=seed, topups=topups)
+            kept.append((run.disposable_income.sum(axis=1), run.forsorjningsstod.sum(axis=1)))
+            del run
+        timings["compute"] += time.perf_counter() - start
+        return kept, persons, households
+
+    return _by_parts(n_households=n_households, seed=seed, n_laws=len(scenarios), compute=year)
+
+
+#: What a part's computation returns: each law's annual disposable income and FS per
+#: household, and the March inputs (for the households' counts in the metrics).
+_PartResult = tuple[list[tuple[np.ndarray, np.ndarray]], Persons, Households]
+
+
+def _by_parts(
+    *,
+    n_households: int,
+    seed: int,
+    n_laws: int,
+    compute: Callable[[Any, dict[str, float]], _PartResult],
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Generate the population part by part; ``compute(population, timings)`` returns each
+    law's annual disposable income and FS per household and the March inputs (adding its
+    own timings); keep those and what the metrics need of the households."""
     n_parts = -(-n_households // PART_DWELLINGS)
     sizes = [len(part) for part in np.array_split(np.arange(n_households), n_parts)]
     rng = np.random.default_rng(seed)
@@ -141,21 +207,17 @@ def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
     for size, stream in zip(sizes, streams, strict=True):
         start = time.perf_counter()
         population = project_population(generate(n_households=size, year=2024, rng=stream), YEAR)
-        persons, households = population.month_inputs(3, np.zeros(population.n_households))
         timings["build"] += time.perf_counter() - start
-
-        start = time.perf_counter()
-        results = compute_laws(persons, households, params, check=False)
-        for i, r in enumerate(results):
-            keep(f"income{i}", r.disposable_income * 12)
-            keep(f"paid{i}", r.forsorjningsstod * 12)
-        timings["compute"] += time.perf_counter() - start
-
-        keep("n_persons", results[0].n_persons.astype(np.int8))
-        keep("n_adults", results[0].n_adults.astype(np.int8))
-        keep("n_children", results[0].n_children.astype(np.int8))
+        laws, persons, households = compute(population, timings)
+        for i, (income, paid) in enumerate(laws):
+            keep(f"income{i}", income)
+            keep(f"paid{i}", paid)
+        idx, is_child, n = persons.household_idx, persons.is_child, households.n
+        keep("n_persons", np.bincount(idx, minlength=n).astype(np.int8))
+        keep("n_adults", np.bincount(idx[~is_child], minlength=n).astype(np.int8))
+        keep("n_children", np.bincount(idx[is_child], minlength=n).astype(np.int8))
         keep("is_cohabiting", households.is_cohabiting)
-        keep("n_children_0_17", _children_0_17(persons, households.n))
+        keep("n_children_0_17", _children_0_17(persons, n))
         stratum = population.dwellings["stratum"].to_numpy()
         dwelling = population.households["dwelling_idx"].to_numpy()
         part_count = np.bincount(stratum, minlength=STRATA)
@@ -163,7 +225,7 @@ def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
         keep("stratum", stratum[dwelling])
         keep("part_count", part_count[stratum[dwelling]].astype(np.int32))
         keep("weight", population.households["weight"].to_numpy())
-        del population, persons, households, results
+        del population, persons, households, laws
 
     # One name at a time, each part's arrays freed as soon as they are joined.
     data = {name: np.concatenate(kept.pop(name)) for name in list(kept)}
@@ -171,39 +233,9 @@ def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
         # A dwelling's weight is its stratum's population over the stratum's sample count:
         # in the union of the parts, the part's weight × its count / the total count.
         data["weight"] = data["weight"] * data["part_count"] / total_count[data["stratum"]]
-    data["incomes"] = [data.pop(f"income{i}") for i in range(len(params))]
-    data["paid"] = [data.pop(f"paid{i}") for i in range(len(params))]
+    data["incomes"] = [data.pop(f"income{i}") for i in range(n_laws)]
+    data["paid"] = [data.pop(f"paid{i}") for i in range(n_laws)]
     return timings, data
-
-
-def _full_year(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[str, Any]]:
-    """One generated population; the full-year loop of both scenarios."""
-    from sim.simulate import run_year
-
-    start = time.perf_counter()
-    population = generate(n_households=n_households, year=2024, rng=np.random.default_rng(seed))
-    population = project_population(population, YEAR)
-    persons, households = population.month_inputs(3, np.zeros(population.n_households))
-    build = time.perf_counter() - start
-    start = time.perf_counter()
-    runs = [
-        run_year(population, load_scenario(name), year=YEAR, seed=seed)
-        for name in ("baseline", REFORM)
-    ]
-    compute = time.perf_counter() - start
-    idx = persons.household_idx
-    n = households.n
-    is_child = persons.is_child
-    return {"build": build, "compute": compute}, {
-        "incomes": [r.disposable_income.sum(axis=1) for r in runs],
-        "paid": [r.forsorjningsstod.sum(axis=1) for r in runs],
-        "n_persons": np.bincount(idx, minlength=n),
-        "n_adults": np.bincount(idx[~is_child], minlength=n),
-        "n_children": np.bincount(idx[is_child], minlength=n),
-        "is_cohabiting": households.is_cohabiting,
-        "n_children_0_17": _children_0_17(persons, n),
-        "weight": population.households["weight"].to_numpy(),
-    }
 
 
 def _children_0_17(persons: Any, n_households: int) -> np.ndarray:
