@@ -66,7 +66,8 @@ class ScenarioYear:
     """One scenario's year. ``population.household_months`` holds its FS months, so
     :func:`sim.population.summary.summarise` gives its caseload and poverty figures.
 
-    Household x month arrays (n_households, 12), SEK/month unless a count:
+    Household x month arrays (n_households, 12; views in Fortran order, month by month in
+    memory), SEK/month unless a count:
     ``forsorjningsstod`` (paid, after sanctions), ``fs_entitlement``,
     ``disposable_income`` (incl. jobbpremie), ``total_support`` (FS + barnbidrag +
     bostadsbidrag + underhållsstöd + jobbpremie), ``jobbpremie``, ``sanction`` (FS withheld),
@@ -174,7 +175,7 @@ def run_year(
     ever_covered = np.zeros(n_persons, dtype=bool)
     covered_last_month = np.zeros(n_persons, dtype=bool)
     ever_sanctioned = np.zeros(n_persons, dtype=bool)
-    # Month-major while filling (contiguous rows); transposed to household x month at the end.
+    # Month-major while filling (contiguous rows); seen as household x month at the end.
     out = {name: np.zeros((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
     takes_up_out = np.zeros((12, n), dtype=bool)
     months_on_fs_out = np.zeros((12, n))
@@ -341,9 +342,11 @@ def run_year(
         if progress is not None and month in (0, 6, 12):
             progress(f"{scenario.name}: month {month}")
 
-    out = {name: np.ascontiguousarray(values.T) for name, values in out.items()}
-    takes_up_out = np.ascontiguousarray(takes_up_out.T)
-    months_on_fs_out = np.ascontiguousarray(months_on_fs_out.T)
+    # Household x month views of the month-major arrays (Fortran order: no copy; the
+    # receipt table reads them month-major again).
+    out = {name: values.T for name, values in out.items()}
+    takes_up_out = takes_up_out.T
+    months_on_fs_out = months_on_fs_out.T
     receipt = ReceiptYear(
         fs_entitlement=out["fs_entitlement"],
         forsorjningsstod=out["forsorjningsstod"],
