@@ -134,6 +134,11 @@ def _laws() -> list[Any]:
     return [load_scenario(name).law(YEAR) for name in ("baseline", REFORM)]
 
 
+#: What a part's computation returns: each law's annual disposable income and FS per
+#: household, and the March inputs (for the households' counts in the metrics).
+_PartResult = tuple[list[tuple[np.ndarray, np.ndarray]], Persons, Households]
+
+
 def _one_month(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[str, Any]]:
     """March under both laws, part by part; keep what the metrics need."""
     when = dt.date(YEAR, 3, 1)
@@ -178,11 +183,6 @@ def _full_year(*, n_households: int, seed: int) -> tuple[dict[str, float], dict[
     return _by_parts(n_households=n_households, seed=seed, n_laws=len(scenarios), compute=year)
 
 
-#: What a part's computation returns: each law's annual disposable income and FS per
-#: household, and the March inputs (for the households' counts in the metrics).
-_PartResult = tuple[list[tuple[np.ndarray, np.ndarray]], Persons, Households]
-
-
 def _by_parts(
     *,
     n_households: int,
@@ -208,8 +208,8 @@ def _by_parts(
         start = time.perf_counter()
         population = project_population(generate(n_households=size, year=2024, rng=stream), YEAR)
         timings["build"] += time.perf_counter() - start
-        laws, persons, households = compute(population, timings)
-        for i, (income, paid) in enumerate(laws):
+        annual, persons, households = compute(population, timings)
+        for i, (income, paid) in enumerate(annual):
             keep(f"income{i}", income)
             keep(f"paid{i}", paid)
         idx, is_child, n = persons.household_idx, persons.is_child, households.n
@@ -225,7 +225,7 @@ def _by_parts(
         keep("stratum", stratum[dwelling])
         keep("part_count", part_count[stratum[dwelling]].astype(np.int32))
         keep("weight", population.households["weight"].to_numpy())
-        del population, persons, households, laws
+        del population, persons, households, annual
 
     # One name at a time, each part's arrays freed as soon as they are joined.
     data = {name: np.concatenate(kept.pop(name)) for name in list(kept)}
