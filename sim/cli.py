@@ -214,7 +214,13 @@ def report(
 def bench(
     households: Annotated[int, typer.Option(help="Dwellings to generate.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    months: Annotated[int, typer.Option(help="1 (one month) or 12 (the full-year loop).")] = 1,
+    months: Annotated[
+        int,
+        typer.Option(
+            help="1 (one month, baseline and kombinerad) or 12 (the full year of the four "
+            "main scenarios)."
+        ),
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default).")] = True,
 ) -> None:
     """Time the engine on a generated population: build, compute, metrics (JSON)."""
