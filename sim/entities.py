@@ -166,7 +166,10 @@ def _build(cls, columns, *, bools, required, defaults=None):
     n = len(np.asarray(columns[required[0]]))
     arrays = {}
     for name in fields:
-        value = np.asarray(columns[name]) if name in columns else np.full(n, defaults.get(name, 0))
+        if name in columns:
+            value = np.asarray(columns[name])
+        else:  # in the field's type already (no conversion below)
+            value = np.full(n, defaults.get(name, 0), dtype=bool if name in bools else np.float64)
         if name in bools:
             arrays[name] = value.astype(bool, copy=False)
         elif name in ("household_idx",):

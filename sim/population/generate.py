@@ -271,6 +271,10 @@ class Population:
             "hushallsel": h["hushallsel"].to_numpy(),
             "hemforsakring": h["hemforsakring"].to_numpy(),
             "housing_limit_factor": h["housing_limit_factor"].to_numpy(),
+            # The adults' rows of what every month reads for them (as month_slice's rows).
+            "adult_household_idx": p["household_idx"].to_numpy()[self._adult_idx],
+            "adult_commute": p["commute_sek_month"].to_numpy()[self._adult_idx],
+            "adult_is_akassa_member": p["is_akassa_member"].to_numpy()[self._adult_idx],
         }
 
     def month_slice(self, month: int) -> dict[str, np.ndarray]:
@@ -315,7 +319,8 @@ class Population:
         m = self.month_slice(month)
         n_persons = s["age"].size
         n_households = self.n_households
-        age = s["age"] + ((month >= 1) & (month > s["birth_month"])).astype(np.int64)
+        # As float64, the engine's type (whole numbers: the same values as in integers).
+        age = s["age"] + ((month >= 1) & (month > s["birth_month"])).astype(np.float64)
         adults = self._adult_idx
         # One row per benefit field (and a last one for states whose benefit feeds none):
         # each adult's benefit lands in its state's row in one scatter.
@@ -337,14 +342,14 @@ class Population:
             other_tax_free=other_tax_free,
             **columns,
         )
-        idx_adults = s["household_idx"][adults]
+        idx_adults = s["adult_household_idx"]
         employed = m["state"] == LabourState.EMPLOYED
         arbetsresor = np.bincount(
             idx_adults,
-            weights=np.where(employed, s["commute"][adults], 0.0),
+            weights=np.where(employed, s["adult_commute"], 0.0),
             minlength=n_households,
         )
-        paying = s["is_akassa_member"][adults] & (
+        paying = s["adult_is_akassa_member"] & (
             employed | (m["state"] == LabourState.UNEMPLOYED_AKASSA)
         )
         fack_akassa = np.bincount(idx_adults, weights=paying * AKASSA_FEE, minlength=n_households)
