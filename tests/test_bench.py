@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -164,3 +165,19 @@ def test_bad_input_gives_one_line_and_exit_2(args, fragment):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr
     assert fragment in lines[0]
+
+
+def test_part_benchmark_script_prints_its_figures():
+    # benchmarks/bench_part.py compares versions by hand; it must keep running as the API moves.
+    script = Path(__file__).parents[1] / "benchmarks" / "bench_part.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--dwellings", "500", "--repeat", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["n_persons"] > out["n_households"] > 500
+    for key in ("ns_per_household_both_laws", "ns_per_household_baseline"):
+        assert 0 < out[key]["min"] <= out[key]["median"]
