@@ -217,7 +217,8 @@ def run_year(
         no_one = np.zeros(n_persons, dtype=bool)
         covered = refuses = no_one
         withheld = np.zeros(n)
-        hours = np.zeros(n_persons)
+        # Per household, by adults: covered, newly covered, refusing, required hours.
+        n_covered = n_newly_covered = n_refusing = hours_household = np.zeros(n)
         preschool_children = fritidshem_children = np.zeros(n)
         exempt = no_one
         if activity_on or bidragstak_response:
@@ -232,7 +233,12 @@ def run_year(
                 p=params.aktivitetskrav,
             )
             refuses = covered & (month_rng.random(n_persons) < activity.refusal_rate)
-            has_refusal = np.bincount(household_idx, weights=refuses, minlength=n) > 0
+            n_covered = np.bincount(household_idx, weights=covered, minlength=n)
+            n_newly_covered = np.bincount(
+                household_idx, weights=covered & ~covered_last_month, minlength=n
+            )
+            n_refusing = np.bincount(household_idx, weights=refuses, minlength=n)
+            has_refusal = n_refusing > 0
             withheld = aktivitetskrav.sanction(
                 fs=paid, has_refusal=has_refusal, sanction_share=activity.sanction_share
             )
@@ -243,6 +249,7 @@ def run_year(
                 full_time_hours=activity.full_time_hours_week,
                 full_time_earnings=params.aktivitetskrav.full_time_earnings,
             )
+            hours_household = np.bincount(household_idx, weights=hours, minlength=n)
             needs_care = aktivitetskrav.households_needing_childcare(
                 household_idx=household_idx,
                 is_child=is_child,
@@ -293,12 +300,10 @@ def run_year(
                 + premium_household,
                 "jobbpremie": premium_household,
                 "sanction": withheld,
-                "required_hours": np.bincount(household_idx, weights=hours, minlength=n),
-                "n_covered": np.bincount(household_idx, weights=covered, minlength=n),
-                "n_newly_covered": np.bincount(
-                    household_idx, weights=covered & ~covered_last_month, minlength=n
-                ),
-                "n_sanctioned": np.bincount(household_idx, weights=refuses, minlength=n),
+                "required_hours": hours_household,
+                "n_covered": n_covered,
+                "n_newly_covered": n_newly_covered,
+                "n_sanctioned": n_refusing,
                 "childcare_preschool_children": preschool_children,
                 "childcare_fritidshem_children": fritidshem_children,
                 "fourth_child_reduction": result.fourth_child_reduction,
@@ -332,7 +337,7 @@ def run_year(
             moves = month_rng.random(n_persons) < responses.aktivitetskrav_moves_to_exempt
             exempt_by_move |= covered & ~works & moves
         if activity_on and responses.aktivitetskrav_exit_without_work > 0:
-            covered_household = np.bincount(household_idx, weights=covered, minlength=n) > 0
+            covered_household = n_covered > 0
             leaves = month_rng.random(n) < responses.aktivitetskrav_exit_without_work
             stopped |= covered_household & leaves
 
