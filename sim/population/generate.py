@@ -264,8 +264,6 @@ class Population:
             "is_in_school": p["is_in_school"].to_numpy(),
             "has_preschool_lunch": p["has_preschool_lunch"].to_numpy(),
             "receives_underhallsstod": p["receives_underhallsstod"].to_numpy(),
-            "is_akassa_member": p["is_akassa_member"].to_numpy(),
-            "commute": p["commute_sek_month"].to_numpy(),
             "is_cohabiting": h["is_cohabiting"].to_numpy(),
             "housing_cost": h["housing_cost"].to_numpy(),
             "hushallsel": h["hushallsel"].to_numpy(),
