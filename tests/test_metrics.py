@@ -694,6 +694,16 @@ def test_compiled_sums_of_many_values_equal_the_definitions():
         weights[values < line].sum() / weights.sum()
     )
     assert metrics.weighted_total(values, weights) == float(np.dot(values, weights))
+    within = np.arange(values.size) % 3 == 0
+    assert metrics.poverty_rate(values, weights, line=line, within=within) == (
+        weights[within & (values < line)].sum() / weights[within].sum()
+    )
+    # A bad weight outside the group is still refused: the full weights are checked.
+    bad = weights.copy()
+    bad[1] = -1.0
+    assert not within[1]
+    with pytest.raises(ValueError, match="weights must be finite and non-negative"):
+        metrics.poverty_rate(values, bad, line=line, within=within)
 
     def sorted_median(v, w):
         positive = w > 0  # weight 0 takes no part
