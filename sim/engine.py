@@ -149,16 +149,59 @@ def compute_laws(
     arrays are shared by the results; equality is checked on the resolved parameters, so
     a reform that does touch a step gets its own. Result arrays are read-only.
     """
+    return compute_cases(
+        persons, [(households, params) for params in laws], assumptions, check=check
+    )
+
+
+#: The households' fields that may differ between the cases of :func:`compute_cases`: the
+#: month's FS state of each household, which a scenario's own history decides.
+CASE_FIELDS = ("norm_topup", "months_on_fs", "jobbstimulans_months_used", "takes_up_fs")
+
+
+def compute_cases(
+    persons: Persons,
+    cases: Sequence[tuple[Households, Params]],
+    assumptions: Assumptions | None = None,
+    *,
+    check: bool = True,
+) -> list[MonthResult]:
+    """:func:`compute_laws` for cases (households, law) that share the persons and every
+    household field but the FS state (:data:`CASE_FIELDS`): several scenarios' month.
+
+    The steps on the persons and the shared fields are computed once per distinct law
+    sections, as in :func:`compute_laws`; the jobbstimulans and the counted income once per
+    distinct law sections and state arrays (the same array objects). A case whose other
+    household fields differ from the first case's raises ``ValueError``.
+    """
+    if not cases:
+        return []
+    households = cases[0][0]
+    for other, _ in cases[1:]:
+        _check_same_households(households, other)
     if check:
         validate(persons, households)
+        for other, _ in cases[1:]:
+            if other is not households:
+                validate(persons, other)
     assumptions = assumptions or default_assumptions()
     shared = _Shared(persons, households, assumptions)
-    return [_compute_law(shared, params) for params in laws]
+    return [_compute_law(shared, case_households, params) for case_households, params in cases]
 
 
-def _compute_law(shared: _Shared, params: Params) -> MonthResult:
+def _check_same_households(first: Households, other: Households) -> None:
+    """``other`` has ``first``'s arrays (or equal ones) in every field but the state."""
+    for f in dataclasses.fields(Households):
+        if f.name in CASE_FIELDS:
+            continue
+        a, b = getattr(first, f.name), getattr(other, f.name)
+        if a is not b and not np.array_equal(a, b):
+            raise ValueError(f"cases differ in Households.{f.name}, which they must share")
+
+
+def _compute_law(shared: _Shared, households: Households, params: Params) -> MonthResult:
     """One law's result, with the SOU 2025:15 model A cap where it applies."""
-    result = _compute_month(shared, params)
+    result = _compute_month(shared, households, params)
     if not params.bidragstak.sou_cap:
         return result
     without_cap = dataclasses.replace(
@@ -168,13 +211,13 @@ def _compute_law(shared: _Shared, params: Params) -> MonthResult:
             "bidragstak": dataclasses.replace(params.bidragstak, sou_cap=0.0),
         },
     )
-    persons, households = shared.persons, shared.households
     reference = _compute_month(
         _Shared(
-            _at_reference_wage(persons, params.bidragstak.sou_cap_reference_wage),
-            households,
+            _at_reference_wage(shared.persons, params.bidragstak.sou_cap_reference_wage),
+            shared.households,
             shared.assumptions,
         ),
+        households,
         without_cap,
     )
     # The cap works on the entitlement: every transfer the household would get, FS included.
@@ -225,8 +268,9 @@ def _read_only(result: MonthResult) -> MonthResult:
 class _Shared:
     """One month's inputs and the steps already computed on them, by the parameters used.
 
-    ``step(name, sections, make)`` returns what ``make()`` returned for an earlier law whose
-    parameter sections ``sections`` were equal, else calls it.
+    ``step(name, sections, make, state=())`` returns what ``make()`` returned for an earlier
+    law whose parameter sections ``sections`` were equal and whose ``state`` arrays were the
+    same objects, else calls it. ``households`` holds the fields all cases share.
     """
 
     def __init__(self, persons: Persons, households: Households, assumptions: Assumptions):
@@ -235,17 +279,28 @@ class _Shared:
         self.assumptions = assumptions
         self._done: list[tuple[str, tuple[Any, ...], Any]] = []
 
-    def step(self, name: str, sections: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        for done_name, done_sections, value in self._done:
-            if done_name == name and done_sections == sections:
+    def step(
+        self,
+        name: str,
+        sections: tuple[Any, ...],
+        make: Callable[[], Any],
+        state: tuple[np.ndarray, ...] = (),
+    ) -> Any:
+        for done_name, done_sections, done_state, value in self._done:
+            if (
+                done_name == name
+                and all(a is b for a, b in zip(done_state, state, strict=True))
+                and done_sections == sections
+            ):
                 return value
         value = make()
-        self._done.append((name, sections, value))
+        self._done.append((name, sections, state, value))
         return value
 
 
-def _compute_month(shared: _Shared, params: Params) -> MonthResult:
-    """One pass of the pipeline (see :func:`compute`), reusing the steps in ``shared``."""
+def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthResult:
+    """One pass of the pipeline (see :func:`compute`), reusing the steps in ``shared``;
+    ``state`` gives the households' FS state (:data:`CASE_FIELDS`)."""
     persons, households = shared.persons, shared.households
     n = households.n
     # The parameter sections each step depends on: equal sections, a shared result.
@@ -299,27 +354,28 @@ def _compute_month(shared: _Shared, params: Params) -> MonthResult:
 
     norm_total = scaled(norm["total"])
     fourth_child_reduction = scaled(fourth_child_reduction)
-    norm_topup = bidragstak.counted_norm_topup(
-        norm_topup=households.norm_topup, p=reform, a=a_reform
-    )
+    norm_topup = bidragstak.counted_norm_topup(norm_topup=state.norm_topup, p=reform, a=a_reform)
 
     # Counted income and försörjningsstöd.
+    fs_history = (state.months_on_fs, state.jobbstimulans_months_used)
     applies, disregard = shared.step(
         "jobbstimulans",
         jobbstimulans_law,
-        lambda: _jobbstimulans(households, incomes, params),
+        lambda: _jobbstimulans(state, incomes, params),
+        state=fs_history,
     )
     counted_income = shared.step(
         "counted_income",
         (*jobbstimulans_law, *benefits_law),
         lambda: _counted_income(incomes, disregard, benefits),
+        state=fs_history,
     )
     entitlement = forsorjningsstod.forsorjningsstod(
         riksnorm=norm_total + norm_topup,
         skaliga_kostnader=costs["total"],
         counted_income=counted_income,
     )
-    paid = np.where(households.takes_up_fs, entitlement, 0.0)
+    paid = np.where(state.takes_up_fs, entitlement, 0.0)
     before_fs = shared.step(
         "disposable_before_fs",
         (*incomes_law, *benefits_law),

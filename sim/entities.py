@@ -183,6 +183,36 @@ def _build(cls, columns, *, bools, required, defaults=None):
     return cls(**arrays)
 
 
+def select_households(
+    persons: Persons, households: Households, rows: np.ndarray
+) -> tuple[Persons, Households]:
+    """The households at ``rows`` (ascending household indices) and their persons, in their
+    order, with ``household_idx`` renumbered to the new rows.
+
+    The engine computes each household from its own persons and fields only, so its results
+    for the selection are the full population's at ``rows``.
+
+    >>> persons = persons_from_columns(household_idx=[0, 1, 1, 2], age=[30, 40, 5, 50],
+    ...     is_child=[False, False, True, False], earnings_gross=[1, 2, 3, 4])
+    >>> households = households_from_columns(is_cohabiting=[False, False, True])
+    >>> chosen, its_households = select_households(persons, households, np.array([1, 2]))
+    >>> chosen.household_idx.tolist(), chosen.earnings_gross.tolist(), its_households.n
+    ([0, 0, 1], [2.0, 3.0, 4.0], 2)
+    """
+    new_index = np.full(households.n, -1, dtype=np.int64)
+    new_index[rows] = np.arange(rows.size)
+    person_index = new_index[persons.household_idx]
+    kept = person_index >= 0
+    chosen = {f.name: getattr(persons, f.name)[kept] for f in dataclasses.fields(Persons)}
+    chosen["household_idx"] = person_index[kept]
+    return (
+        Persons(**chosen),
+        Households(
+            **{f.name: getattr(households, f.name)[rows] for f in dataclasses.fields(Households)}
+        ),
+    )
+
+
 def validate(persons: Persons, households: Households) -> None:
     """Check that persons and households describe possible biståndshushåll.
 

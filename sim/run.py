@@ -29,7 +29,7 @@ from sim.population.generate import Population
 from sim.projection import LAST_YEAR, project_population
 from sim.results import results_table
 from sim.scenarios import Scenario, load_scenario
-from sim.simulate import ScenarioYear, norm_topups, run_year
+from sim.simulate import ScenarioYear, norm_topups, run_years
 
 if TYPE_CHECKING:
     from sim.kommun_profile import KommunProfile
@@ -138,25 +138,33 @@ def run_scenarios(
             dataclasses.replace(s, assumption_values={**assumption_values, **s.assumption_values})
             for s in scenarios
         ]
-    # Project once for all runs (run_year returns a population already in its year as is),
+    # Project once for all runs (run_years returns a population already in its year as is),
     # with the baseline's assumptions: every run then starts from the same population.
     population = project_population(population, year, scenarios[0].assumptions())
     topups = norm_topups(population, scenarios[0].assumptions(), year=year, seed=seed)
-    runs = []
-    for scenario in scenarios:
-        sets = [scenario.assumption_set] + (["none"] if scenario.assumption_set != "none" else [])
-        for assumption_set in sets:
-            run = run_year(
-                population,
-                scenario,
-                year=year,
-                seed=seed,
-                assumption_set=assumption_set,
-                topups=topups,
-                progress=progress,
-            )
-            static_beside = assumption_set == "none" and len(sets) > 1
-            runs.append(dataclasses.replace(run, static_beside_behaviour=static_beside))
+    # Every scenario at its own assumption set and, when that is behavioural, statically.
+    jobs = [
+        (scenario, assumption_set)
+        for scenario in scenarios
+        for assumption_set in [scenario.assumption_set]
+        + (["none"] if scenario.assumption_set != "none" else [])
+    ]
+    years = run_years(
+        population,
+        [scenario for scenario, _ in jobs],
+        year=year,
+        seed=seed,
+        assumption_sets=[assumption_set for _, assumption_set in jobs],
+        topups=topups,
+        progress=progress,
+    )
+    runs = [
+        dataclasses.replace(
+            run,
+            static_beside_behaviour=assumption_set == "none" and scenario.assumption_set != "none",
+        )
+        for (scenario, assumption_set), run in zip(jobs, years, strict=True)
+    ]
     return RunResult(
         year=year, seed=seed, runs=tuple(runs), scenarios=tuple(scenarios), profile=profile
     )

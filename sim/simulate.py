@@ -18,20 +18,28 @@ before) :func:`run_year`:
    (``none`` gives the static result).
 
 Months on FS, the jobbstimulans clock and jobbpremie months are carried from month to month.
+
+:func:`run_years` runs several scenarios together, month by month, with the same results
+as :func:`run_year` for each: the month's inputs are built once, the engine computes what
+the scenarios' laws share once (:func:`sim.engine.compute_cases`, each scenario's FS
+history as its households' state), and only households where someone has moved into work
+are computed again from their own persons.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from sim.assumptions import Assumptions
-from sim.engine import compute
+from sim.engine import MonthResult, compute, compute_cases
+from sim.entities import Households, Persons, select_households
 from sim.errors import SimInputError
+from sim.params import Params
 from sim.population.generate import MONTHS, Population
 from sim.population.receipt import ReceiptYear, take_up_start, take_up_step
 from sim.projection import project_population
@@ -146,73 +154,229 @@ def run_year(
 
     ``seed`` drives take-up (the population's own stream when it is the population's seed)
     and behaviour. ``topups``: per household, the amount granted above the norm today
-    (default none; see :func:`norm_topups`).
+    (default none; see :func:`norm_topups`). ``assumption_set`` replaces the scenario's.
+    """
+    return run_years(
+        population,
+        [scenario],
+        year=year,
+        seed=seed,
+        assumption_sets=[assumption_set],
+        topups=topups,
+        progress=progress,
+    )[0]
+
+
+def run_years(
+    population: Population,
+    scenarios: Sequence[Scenario],
+    *,
+    year: int,
+    seed: int,
+    assumption_sets: Sequence[str | None] | None = None,
+    topups: np.ndarray | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[ScenarioYear]:
+    """:func:`run_year` of each scenario (with its ``assumption_sets`` entry, None: the
+    scenario's own), the same results, computed together month by month.
+
+    Scenarios with equal assumptions share the projected population, each month's inputs
+    and the engine's steps their laws share (:func:`sim.engine.compute_cases`): each
+    scenario's own history enters as its households' FS state, and the households where
+    someone has moved into work are computed again with their new incomes (the engine
+    computes each household from its own persons only).
     """
     if not MONTHS[0] <= 1 <= MONTHS[-1]:  # pragma: no cover - guards a population change
         raise SimInputError("population months must include 1..12")
-    assumptions = scenario.assumptions()
-    pop = project_population(population, year, assumptions)
-    law = scenario.law(year)
-    chosen_set = assumption_set or scenario.assumption_set
-    responses = behaviour(assumptions, chosen_set)
-    activity = assumptions.aktivitetskrav
-    n = pop.n_households
-    persons_table = pop.persons
-    household_idx = persons_table["household_idx"].to_numpy()
-    is_child = persons_table["is_child"].to_numpy()
-    n_persons = household_idx.size
-    topups = np.zeros(n) if topups is None else topups
+    sets = list(assumption_sets) if assumption_sets is not None else [None] * len(scenarios)
+    if len(sets) != len(scenarios):
+        raise ValueError("give one assumption set (or None) per scenario")
+    # Scenarios with equal assumptions run together (Assumptions are compared by value).
+    groups: list[tuple[Assumptions, list[int]]] = []
+    for i, scenario in enumerate(scenarios):
+        assumptions = scenario.assumptions()
+        for group_assumptions, members in groups:
+            if group_assumptions == assumptions:
+                members.append(i)
+                break
+        else:
+            groups.append((assumptions, [i]))
+    years: list[ScenarioYear | None] = [None] * len(scenarios)
+    for assumptions, members in groups:
+        pop = project_population(population, year, assumptions)
+        runs = [
+            _ScenarioRun(
+                pop, scenarios[i], sets[i], assumptions, year=year, seed=seed, topups=topups
+            )
+            for i in members
+        ]
+        _run_months(pop, runs, assumptions, progress)
+        for i, run in zip(members, runs, strict=True):
+            years[i] = run.result()
+    return years  # type: ignore[return-value]
 
-    takeup_rng = np.random.default_rng(takeup_seed(seed))
-    propensity, assets = take_up_start(pop)
-    months_on_fs = np.zeros(n)
-    js_used = np.zeros(n)
-    premium_months = np.zeros(n_persons)
-    lead_in_fs_months = np.zeros(n)
-    stopped = np.zeros(n, dtype=bool)
-    works = np.zeros(n_persons, dtype=bool)
-    exempt_by_move = np.zeros(n_persons, dtype=bool)
-    ever_covered = np.zeros(n_persons, dtype=bool)
-    covered_last_month = np.zeros(n_persons, dtype=bool)
-    ever_sanctioned = np.zeros(n_persons, dtype=bool)
-    # Month-major while filling (contiguous rows); seen as household x month at the end.
-    out = {name: np.zeros((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
-    takes_up_out = np.zeros((12, n), dtype=bool)
-    months_on_fs_out = np.zeros((12, n))
-    always = np.ones(n, dtype=bool)
-    eligible_premium = np.zeros(n_persons, dtype=bool)
 
-    first_law_date = law.valid_range()[0]
+def _run_months(
+    pop: Population,
+    runs: Sequence[_ScenarioRun],
+    assumptions: Assumptions,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """The month loop of :func:`run_years` for runs on the same projected population."""
+    no_fs = np.zeros(pop.n_households)
+    always = np.ones(pop.n_households, dtype=bool)
     for month in MONTHS:
-        when = dt.date(year, month, 1) if month >= 1 else dt.date(year - 1, 12 + month, 1)
-        # Lead-in months before the first year of law (2023 for a 2024 run) use that year's.
-        params = law.resolve(max(when, first_law_date))
-        persons, households = pop.month_inputs(
-            month, months_on_fs, takes_up_fs=always, jobbstimulans_months_used=js_used
+        persons, households = pop.month_inputs(month, no_fs, takes_up_fs=always)
+        cases = [run.case(month, persons, households) for run in runs]
+        results = compute_cases(
+            persons,
+            [(case.households, case.params) for case in cases],
+            assumptions,
+            check=month == MONTHS[0],
         )
-        persons = _with_work(persons, works, responses.entry_wage)
-        households = dataclasses.replace(households, norm_topup=topups)
-        result = compute(persons, households, params, assumptions, check=month == MONTHS[0])
-        entitlement = result.fs_entitlement
+        for run, case, result in zip(runs, cases, results, strict=True):
+            run.advance(month, case, _figures(result, case, assumptions))
+        if progress is not None and month in (0, 6, 12):
+            progress(f"{', '.join(run.label for run in runs)}: month {month}")
+
+
+class _Case(NamedTuple):
+    """One scenario's month for the engine: its persons (with the moves into work), its
+    households (with its FS state), its law, and the households whose persons differ from
+    the month's shared inputs (by a move into work)."""
+
+    persons: Persons
+    households: Households
+    params: Params
+    changed: np.ndarray | None
+
+
+#: What a scenario's month takes from the engine's result (household arrays).
+_FIGURES = (
+    "fs_entitlement",
+    "forsorjningsstod",
+    "disposable_income",
+    "total_support",
+    "fourth_child_reduction",
+    "modernisation_reduction",
+    "sou_cap_reduction",
+    "norm_topup",
+    "riksnorm",
+    "housing_counted",
+    "jobbstimulans_applies",
+)
+
+
+def _figures(result: MonthResult, case: _Case, assumptions: Assumptions) -> dict[str, np.ndarray]:
+    """The result's :data:`_FIGURES`; for the households in ``case.changed`` computed
+    again from the case's own persons (the engine computes the shared persons)."""
+    figures = {name: getattr(result, name) for name in _FIGURES}
+    if case.changed is None:
+        return figures
+    persons, households = select_households(case.persons, case.households, case.changed)
+    changed = compute(persons, households, case.params, assumptions, check=False)
+    for name in _FIGURES:
+        values = figures[name].copy()
+        values[case.changed] = getattr(changed, name)
+        figures[name] = values
+    return figures
+
+
+class _ScenarioRun:
+    """One scenario's year in progress: the state carried from month to month (see the
+    module docstring) and the household x month outputs filled so far."""
+
+    def __init__(
+        self,
+        pop: Population,
+        scenario: Scenario,
+        assumption_set: str | None,
+        assumptions: Assumptions,
+        *,
+        year: int,
+        seed: int,
+        topups: np.ndarray | None,
+    ) -> None:
+        self.pop, self.scenario, self.year, self.seed = pop, scenario, year, seed
+        self.law = scenario.law(year)
+        self.first_law_date = self.law.valid_range()[0]
+        self.assumption_set = assumption_set or scenario.assumption_set
+        self.responses = behaviour(assumptions, self.assumption_set)
+        self.activity = assumptions.aktivitetskrav
+        n = self.n = pop.n_households
+        persons_table = pop.persons
+        self.household_idx = persons_table["household_idx"].to_numpy()
+        self.is_child = persons_table["is_child"].to_numpy()
+        n_persons = self.n_persons = self.household_idx.size
+        self.topups = np.zeros(n) if topups is None else topups
+
+        self.takeup_rng = np.random.default_rng(takeup_seed(seed))
+        self.propensity, self.assets = take_up_start(pop)
+        self.months_on_fs = np.zeros(n)
+        self.js_used = np.zeros(n)
+        self.premium_months = np.zeros(n_persons)
+        self.lead_in_fs_months = np.zeros(n)
+        self.stopped = np.zeros(n, dtype=bool)
+        self.works = np.zeros(n_persons, dtype=bool)
+        self.exempt_by_move = np.zeros(n_persons, dtype=bool)
+        self.ever_covered = np.zeros(n_persons, dtype=bool)
+        self.covered_last_month = np.zeros(n_persons, dtype=bool)
+        self.ever_sanctioned = np.zeros(n_persons, dtype=bool)
+        self.eligible_premium = np.zeros(n_persons, dtype=bool)
+        # Month-major while filling (contiguous rows); seen as household x month at the end.
+        self.out = {name: np.zeros((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
+        self.takes_up_out = np.zeros((12, n), dtype=bool)
+        self.months_on_fs_out = np.zeros((12, n))
+
+    @property
+    def label(self) -> str:
+        return f"{self.scenario.name}/{self.assumption_set}"
+
+    def case(self, month: int, persons: Persons, households: Households) -> _Case:
+        """This scenario's inputs for ``month`` from the month's shared ones."""
+        when = dt.date(self.year, month, 1) if month >= 1 else dt.date(self.year - 1, 12 + month, 1)
+        # Lead-in months before the first year of law (2023 for a 2024 run) use that year's.
+        params = self.law.resolve(max(when, self.first_law_date))
+        households = dataclasses.replace(
+            households,
+            norm_topup=self.topups,
+            months_on_fs=self.months_on_fs,
+            jobbstimulans_months_used=self.js_used,
+        )
+        if not self.works.any():
+            return _Case(persons, households, params, None)
+        changed = np.flatnonzero(np.bincount(self.household_idx[self.works], minlength=self.n))
+        persons = _with_work(persons, self.works, self.responses.entry_wage)
+        return _Case(persons, households, params, changed)
+
+    def advance(self, month: int, case: _Case, figures: dict[str, np.ndarray]) -> None:
+        """Take-up, the aktivitetskrav, the jobbpremie and behaviour for ``month`` from the
+        engine's ``figures``; record the month (1..12) and carry the state to the next."""
+        persons, params = case.persons, case.params
+        responses, activity = self.responses, self.activity
+        n, n_persons = self.n, self.n_persons
+        household_idx, is_child = self.household_idx, self.is_child
+        entitlement = figures["fs_entitlement"]
 
         # Take-up: the population's model, with the same draws in every scenario.
         deterred = responses.aktivitetskrav_fewer_applications * params.aktivitetskrav.in_force
-        takes_up, propensity, assets = take_up_step(
+        takes_up, self.propensity, self.assets = take_up_step(
             entitlement=entitlement,
-            months_on_fs=months_on_fs,
-            propensity=propensity,
-            assets=assets,
-            rng=takeup_rng,
+            months_on_fs=self.months_on_fs,
+            propensity=self.propensity,
+            assets=self.assets,
+            rng=self.takeup_rng,
             claim_factor=1.0 - deterred,
         )
-        takes_up &= ~stopped
+        takes_up &= ~self.stopped
         paid = np.where(takes_up, entitlement, 0.0)
 
         # Aktivitetskrav: coverage, hours, refusals and the sanction. Each month has its own
         # random stream, so skipping the draws in months without the rules changes nothing.
-        month_rng = np.random.default_rng(np.random.SeedSequence([seed, 7, month - MONTHS[0]]))
+        month_rng = np.random.default_rng(np.random.SeedSequence([self.seed, 7, month - MONTHS[0]]))
         activity_on = params.aktivitetskrav.in_force > 0
-        capped = (result.fourth_child_reduction + result.modernisation_reduction > 0)[household_idx]
+        reduced = figures["fourth_child_reduction"] + figures["modernisation_reduction"] > 0
+        capped = reduced[household_idx]
         bidragstak_response = responses.bidragstak_exit_to_work > 0 and capped.any()
         no_one = np.zeros(n_persons, dtype=bool)
         covered = refuses = no_one
@@ -223,11 +387,11 @@ def run_year(
         exempt = no_one
         if activity_on or bidragstak_response:
             exempt = aktivitetskrav.persons_exempt(
-                persons, is_sick_certified=exempt_by_move, p=params.aktivitetskrav
+                persons, is_sick_certified=self.exempt_by_move, p=params.aktivitetskrav
             )
         if activity_on:
             covered = aktivitetskrav.is_covered(
-                months_on_fs=months_on_fs[household_idx],
+                months_on_fs=self.months_on_fs[household_idx],
                 on_fs=takes_up[household_idx],
                 exempt=exempt,
                 p=params.aktivitetskrav,
@@ -235,7 +399,7 @@ def run_year(
             refuses = covered & (month_rng.random(n_persons) < activity.refusal_rate)
             n_covered = np.bincount(household_idx, weights=covered, minlength=n)
             n_newly_covered = np.bincount(
-                household_idx, weights=covered & ~covered_last_month, minlength=n
+                household_idx, weights=covered & ~self.covered_last_month, minlength=n
             )
             n_refusing = np.bincount(household_idx, weights=refuses, minlength=n)
             has_refusal = n_refusing > 0
@@ -271,33 +435,31 @@ def run_year(
 
         # Jobbpremie: qualification is FS in every lead-in month (July-December before).
         if month == 1:
-            qualified = lead_in_fs_months >= params.jobbpremie.qualifying_months
-            eligible_premium = qualified[household_idx] & ~is_child
+            qualified = self.lead_in_fs_months >= params.jobbpremie.qualifying_months
+            self.eligible_premium = qualified[household_idx] & ~is_child
         premium_household = np.zeros(n)
         if params.jobbpremie.in_force > 0:
             premium = jobbpremie.jobbpremie(
                 earnings=persons.earnings_gross,
-                is_eligible=eligible_premium,
+                is_eligible=self.eligible_premium,
                 household_has_fs=(paid > 0)[household_idx],
-                months_used=premium_months,
+                months_used=self.premium_months,
                 p=params.jobbpremie,
             )
-            premium_months = premium_months + (premium > 0)
+            self.premium_months = self.premium_months + (premium > 0)
             premium_household = np.bincount(household_idx, weights=premium, minlength=n)
 
         if month >= 1:
             i = month - 1
-            disposable = (
-                result.disposable_income - result.forsorjningsstod + paid + premium_household
-            )
+            fs_before = figures["forsorjningsstod"]
             values = {
                 "forsorjningsstod": paid,
                 "fs_entitlement": entitlement,
-                "disposable_income": disposable,
-                "total_support": result.total_support
-                - result.forsorjningsstod
+                "disposable_income": figures["disposable_income"]
+                - fs_before
                 + paid
                 + premium_household,
+                "total_support": figures["total_support"] - fs_before + paid + premium_household,
                 "jobbpremie": premium_household,
                 "sanction": withheld,
                 "required_hours": hours_household,
@@ -306,23 +468,24 @@ def run_year(
                 "n_sanctioned": n_refusing,
                 "childcare_preschool_children": preschool_children,
                 "childcare_fritidshem_children": fritidshem_children,
-                "fourth_child_reduction": result.fourth_child_reduction,
-                "modernisation_reduction": result.modernisation_reduction,
-                "sou_cap_reduction": result.sou_cap_reduction,
-                "norm_topup": result.norm_topup,
-                "riksnorm": result.riksnorm,
-                "housing_counted": result.housing_counted,
+                "fourth_child_reduction": figures["fourth_child_reduction"],
+                "modernisation_reduction": figures["modernisation_reduction"],
+                "sou_cap_reduction": figures["sou_cap_reduction"],
+                "norm_topup": figures["norm_topup"],
+                "riksnorm": figures["riksnorm"],
+                "housing_counted": figures["housing_counted"],
             }
             for name, value in values.items():
-                out[name][i] = value
-            takes_up_out[i] = takes_up
-            months_on_fs_out[i] = months_on_fs
-            ever_covered |= covered
-            ever_sanctioned |= refuses
+                self.out[name][i] = value
+            self.takes_up_out[i] = takes_up
+            self.months_on_fs_out[i] = self.months_on_fs
+            self.ever_covered |= covered
+            self.ever_sanctioned |= refuses
         else:
-            lead_in_fs_months = lead_in_fs_months + (paid > 0)
+            self.lead_in_fs_months = self.lead_in_fs_months + (paid > 0)
 
         # Behaviour: changes from next month.
+        works = self.works
         if activity_on and responses.aktivitetskrav_exit_to_work > 0:
             works |= covered & (month_rng.random(n_persons) < responses.aktivitetskrav_exit_to_work)
         if bidragstak_response:
@@ -335,42 +498,40 @@ def run_year(
             )
         if activity_on and responses.aktivitetskrav_moves_to_exempt > 0:
             moves = month_rng.random(n_persons) < responses.aktivitetskrav_moves_to_exempt
-            exempt_by_move |= covered & ~works & moves
+            self.exempt_by_move |= covered & ~works & moves
         if activity_on and responses.aktivitetskrav_exit_without_work > 0:
             covered_household = n_covered > 0
             leaves = month_rng.random(n) < responses.aktivitetskrav_exit_without_work
-            stopped |= covered_household & leaves
+            self.stopped |= covered_household & leaves
 
-        covered_last_month = covered
-        js_used = js_used + (result.jobbstimulans_applies & (paid > 0))
-        months_on_fs = np.where(paid > 0, months_on_fs + 1, 0.0)
-        if progress is not None and month in (0, 6, 12):
-            progress(f"{scenario.name}: month {month}")
+        self.covered_last_month = covered
+        self.js_used = self.js_used + (figures["jobbstimulans_applies"] & (paid > 0))
+        self.months_on_fs = np.where(paid > 0, self.months_on_fs + 1, 0.0)
 
-    # Household x month views of the month-major arrays (Fortran order: no copy; the
-    # receipt table reads them month-major again).
-    out = {name: values.T for name, values in out.items()}
-    takes_up_out = takes_up_out.T
-    months_on_fs_out = months_on_fs_out.T
-    receipt = ReceiptYear(
-        fs_entitlement=out["fs_entitlement"],
-        forsorjningsstod=out["forsorjningsstod"],
-        takes_up_fs=takes_up_out,
-        months_on_fs=months_on_fs_out,
-        disposable_income=out["disposable_income"],
-    )
-    return ScenarioYear(
-        scenario=scenario.name,
-        assumption_set=chosen_set,
-        year=year,
-        seed=seed,
-        population=dataclasses.replace(pop, household_months=receipt.table()),
-        ever_covered=ever_covered,
-        ever_sanctioned=ever_sanctioned,
-        moved_to_work=works,
-        definition=scenario,
-        **out,
-    )
+    def result(self) -> ScenarioYear:
+        """The year as a :class:`ScenarioYear` (after the last month)."""
+        # Household x month views of the month-major arrays (Fortran order: no copy; the
+        # receipt table reads them month-major again).
+        out = {name: values.T for name, values in self.out.items()}
+        receipt = ReceiptYear(
+            fs_entitlement=out["fs_entitlement"],
+            forsorjningsstod=out["forsorjningsstod"],
+            takes_up_fs=self.takes_up_out.T,
+            months_on_fs=self.months_on_fs_out.T,
+            disposable_income=out["disposable_income"],
+        )
+        return ScenarioYear(
+            scenario=self.scenario.name,
+            assumption_set=self.assumption_set,
+            year=self.year,
+            seed=self.seed,
+            population=dataclasses.replace(self.pop, household_months=receipt.table()),
+            ever_covered=self.ever_covered,
+            ever_sanctioned=self.ever_sanctioned,
+            moved_to_work=self.works,
+            definition=self.scenario,
+            **out,
+        )
 
 
 def _with_work(persons: Any, works: np.ndarray, wage: float) -> Any:

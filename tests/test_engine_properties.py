@@ -6,14 +6,16 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import compute
-from sim.entities import Households, Persons
+from sim.engine import compute, compute_cases
+from sim.entities import Households, Persons, select_households
 from sim.household import HouseholdSpec, calculate
 from sim.params import default_law
 from sim.random_inputs import random_month
+from sim.scenarios import load_scenario
 
 MONTHS = st.sampled_from(["2024-03", "2025-03", "2025-11", "2026-03", "2026-12"])
 
@@ -86,6 +88,66 @@ def _take(persons: Persons, households: Households, h: int) -> tuple[Persons, Ho
         f.name: getattr(households, f.name)[[h]] for f in dataclasses.fields(Households)
     }
     return Persons(**one_person_set), Households(**one_household)
+
+
+#: Laws of March 2027 that use every branch of the engine (the SOU cap's second pass too).
+LAWS_2027 = ("baseline", "kombinerad", "sou2025_modell_a")
+
+
+def _laws_2027() -> list:
+    return [load_scenario(name).law(2027).resolve(dt.date(2027, 3, 1)) for name in LAWS_2027]
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_selection_of_households_gets_their_full_results(seed):
+    """select_households + the engine = the engine's full results at the rows, bit for bit
+    (what sim.simulate relies on to recompute only the households with moves into work)."""
+    rng = np.random.default_rng(seed)
+    persons, households = random_month(300, rng=rng)
+    rows = np.flatnonzero(rng.random(households.n) < 0.2)
+    chosen, its_households = select_households(persons, households, rows)
+    in_rows = np.isin(persons.household_idx, rows)
+    for params in _laws_2027():
+        full = compute(persons, households, params)
+        part = compute(chosen, its_households, params)
+        for name, values in full.household_fields().items():
+            assert np.array_equal(getattr(part, name), values[rows]), name
+        assert np.array_equal(part.person_net_income, full.person_net_income[in_rows])
+
+
+def _with_state(households: Households, rng: np.random.Generator) -> Households:
+    n = households.n
+    return dataclasses.replace(
+        households,
+        norm_topup=np.where(rng.random(n) < 0.3, 1500.0, 0.0),
+        months_on_fs=rng.integers(0, 8, n).astype(np.float64),
+        jobbstimulans_months_used=rng.integers(0, 14, n).astype(np.float64),
+        takes_up_fs=rng.random(n) < 0.7,
+    )
+
+
+def test_cases_with_their_own_fs_state_equal_each_computed_alone():
+    rng = np.random.default_rng(8)
+    persons, households = random_month(400, rng=rng)
+    laws = _laws_2027()
+    states = [_with_state(households, rng) for _ in laws]
+    together = compute_cases(persons, list(zip(states, laws, strict=True)))
+    for state, params, result in zip(states, laws, together, strict=True):
+        alone = compute(persons, state, params)
+        for name, values in alone.household_fields().items():
+            assert np.array_equal(getattr(result, name), values), name
+    # The steps on the persons are shared; the FS state's are each case's own.
+    assert together[0].income_tax is together[1].income_tax
+    assert together[0].jobbstimulans_disregard is not together[1].jobbstimulans_disregard
+
+
+def test_cases_must_share_the_households_but_their_fs_state():
+    persons, households = random_month(20, rng=np.random.default_rng(2))
+    params = _laws_2027()[0]
+    other = dataclasses.replace(households, housing_cost=households.housing_cost + 1.0)
+    with pytest.raises(ValueError, match="housing_cost"):
+        compute_cases(persons, [(households, params), (other, params)])
 
 
 @settings(max_examples=20, deadline=None)

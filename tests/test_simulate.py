@@ -15,7 +15,7 @@ from sim.population.generate import Population
 from sim.random_inputs import random_month
 from sim.rules import aktivitetskrav
 from sim.scenarios import Change, load_scenario
-from sim.simulate import run_year
+from sim.simulate import HOUSEHOLD_MONTH_FIELDS, norm_topups, run_year, run_years
 
 SWITCHES = (
     "bidragstak.modernised_riksnorm",
@@ -75,6 +75,50 @@ def test_static_equals_behavioural_when_behaviour_is_zero(population):
     static = run_year(population, kombinerad, year=2027, seed=9, assumption_set="none")
     for name in ("forsorjningsstod", "disposable_income", "jobbpremie", "sanction"):
         assert np.array_equal(getattr(behavioural, name), getattr(static, name)), name
+
+
+def test_scenarios_run_together_equal_each_run_alone(population):
+    """run_years (lockstep: shared month inputs and engine steps, households with moves into
+    work recomputed) gives every scenario's run_year result, bit for bit."""
+    names = ("baseline", "kombinerad", "kombinerad", "bidragstak", "sou2025_modell_a")
+    sets = (None, None, "none", "high", None)
+    scenarios = [load_scenario(name) for name in names]
+    topups = norm_topups(population, scenarios[0].assumptions(), year=2027, seed=4)
+    together = run_years(
+        population, scenarios, year=2027, seed=4, assumption_sets=sets, topups=topups
+    )
+    for scenario, chosen_set, run in zip(scenarios, sets, together, strict=True):
+        alone = run_year(
+            population, scenario, year=2027, seed=4, assumption_set=chosen_set, topups=topups
+        )
+        assert (run.scenario, run.assumption_set) == (alone.scenario, alone.assumption_set)
+        for name in (*HOUSEHOLD_MONTH_FIELDS, "ever_covered", "ever_sanctioned", "moved_to_work"):
+            assert np.array_equal(getattr(run, name), getattr(alone, name)), (scenario.name, name)
+        assert run.population.household_months.equals(alone.population.household_months)
+    # The recomputation of households with moves into work was exercised.
+    assert together[1].moved_to_work.any() and together[3].moved_to_work.any()
+
+
+def test_households_with_moves_into_work_are_computed_with_their_new_incomes(
+    population, monkeypatch
+):
+    """The engine's figures of each month equal the engine on the scenario's own persons
+    (with the moves into work) for every household, the definition that the recomputation
+    of only the changed households implements."""
+    import sim.simulate as simulate
+
+    kombinerad = load_scenario("kombinerad")
+    recomputed = run_year(population, kombinerad, year=2027, seed=4)
+
+    def by_definition(result, case, assumptions):
+        whole = compute(case.persons, case.households, case.params, assumptions, check=False)
+        return {name: getattr(whole, name) for name in simulate._FIGURES}
+
+    monkeypatch.setattr(simulate, "_figures", by_definition)
+    defined = run_year(population, kombinerad, year=2027, seed=4)
+    assert recomputed.moved_to_work.any()
+    for name in (*HOUSEHOLD_MONTH_FIELDS, "moved_to_work"):
+        assert np.array_equal(getattr(recomputed, name), getattr(defined, name)), name
 
 
 def test_behaviour_changes_the_result(population):
