@@ -221,12 +221,20 @@ def bench(
             "main scenarios)."
         ),
     ] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Run the parts on a local Dask cluster of this many worker processes "
+            "(default: in this process)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default).")] = True,
 ) -> None:
     """Time the engine on a generated population: build, compute, metrics (JSON)."""
     from sim.bench import bench as run_bench
 
-    typer.echo(json.dumps(run_bench(n_households=households, seed=seed, months=months), indent=2))
+    measured = run_bench(n_households=households, seed=seed, months=months, workers=workers)
+    typer.echo(json.dumps(measured, indent=2))
 
 
 @app.command()

@@ -67,6 +67,7 @@ import polars as pl
 
 from sim import __version__
 from sim.assumptions import default_assumptions
+from sim.cluster import start_local_cluster
 from sim.errors import SimInputError
 from sim.params import Table
 from sim.population.generate import Population
@@ -97,13 +98,6 @@ OTHER_RELATIVE_SD = 0.10
 MAX_CALIBRATION_DRAWS = 10
 #: Percentiles written into ``low``, ``value`` and ``high``.
 PERCENTILES = (10.0, 50.0, 90.0)
-#: Environment of Dask worker processes: one thread each for BLAS, OpenMP and polars.
-WORKER_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "POLARS_MAX_THREADS": "1",
-}
 TABLE_COLUMNS = ("scenario", "metric", "group", "value", "low", "high")
 REPLICATION_DIR = "replications"
 PLAN_FILE = "plan.json"
@@ -681,24 +675,14 @@ class _Distributed:
     """Runs replications on a Dask cluster: a local one, an existing one, or a given client."""
 
     def __init__(self, *, workers: int | None, scheduler: str | None, client: Any) -> None:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         self.cluster = None
         self.own_client = client is None
         if client is not None:
             self.client = client
         elif workers is not None:
-            import logging
-
-            self.cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",
-                silence_logs=logging.CRITICAL,
-                env=WORKER_ENV,
-            )
-            self.client = Client(self.cluster)
+            self.cluster, self.client = start_local_cluster(workers)
         else:
             try:
                 self.client = Client(scheduler, timeout="10s")

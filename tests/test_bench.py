@@ -29,6 +29,7 @@ FIELDS = {
     "months",
     "reform",
     "scenarios",
+    "workers",
     "seconds_build",
     "seconds_compile",
     "seconds_compute",
@@ -151,11 +152,24 @@ def test_full_year_gives_the_figures_of_the_four_years_run_directly():
     assert costs["kombinerad"] < costs["baseline"] and costs["bidragstak"] < costs["baseline"]
 
 
+@pytest.mark.parametrize("months", [1, 12])
+def test_workers_give_the_in_process_figures(months):
+    # Three parts on a local Dask cluster of two workers: the same parts from the same
+    # streams, so the same figures to the last digit.
+    kwargs = {"n_households": 2_500, "seed": 3, "months": months, "part_dwellings": 1_000}
+    in_process = bench(**kwargs)
+    on_workers = bench(**kwargs, workers=2)
+    assert in_process["workers"] is None and on_workers["workers"] == 2
+    assert on_workers["results"] == in_process["results"]
+    assert on_workers["n_households"] == in_process["n_households"] > 2_500
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
         (["--households", "0"], "--households must be positive"),
         (["--months", "3"], "--months must be 1 or 12"),
+        (["--workers", "0"], "--workers must be at least 1"),
         (["--households", "many"], "--households"),
     ],
 )
