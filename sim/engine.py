@@ -399,7 +399,9 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             riksnorm_common=scaled(norm["common"]),
             norm_topup=norm_topup,
             fourth_child_reduction=fourth_child_reduction,
-            modernisation_reduction=norm["total"] * (1.0 - norm_factor),
+            modernisation_reduction=zeros
+            if norm_factor == 1.0
+            else norm["total"] * (1.0 - norm_factor),
             housing_limit=costs["limit"],
             housing_counted=costs["housing"],
             reasonable_costs=costs["total"],

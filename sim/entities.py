@@ -183,11 +183,29 @@ def _build(cls, columns, *, bools, required, defaults=None):
     return cls(**arrays)
 
 
+def households_persons(persons: Persons, n_households: int, rows: np.ndarray) -> np.ndarray:
+    """The rows (ascending) of the persons of the households at ``rows``.
+
+    >>> persons = persons_from_columns(household_idx=[0, 1, 1, 2], age=[30, 40, 5, 50],
+    ...     is_child=[False, False, True, False])
+    >>> households_persons(persons, 3, np.array([1])).tolist()
+    [1, 2]
+    """
+    selected = np.zeros(n_households, dtype=bool)
+    selected[rows] = True
+    return np.flatnonzero(selected[persons.household_idx])
+
+
 def select_households(
-    persons: Persons, households: Households, rows: np.ndarray
+    persons: Persons,
+    households: Households,
+    rows: np.ndarray,
+    *,
+    person_rows: np.ndarray | None = None,
 ) -> tuple[Persons, Households]:
     """The households at ``rows`` (ascending household indices) and their persons, in their
-    order, with ``household_idx`` renumbered to the new rows.
+    order, with ``household_idx`` renumbered to the new rows (``person_rows``: their
+    persons' rows, :func:`households_persons`, if already known).
 
     The engine computes each household from its own persons and fields only, so its results
     for the selection are the full population's at ``rows``.
@@ -199,12 +217,12 @@ def select_households(
     >>> chosen.household_idx.tolist(), chosen.earnings_gross.tolist(), its_households.n
     ([0, 0, 1], [2.0, 3.0, 4.0], 2)
     """
-    new_index = np.full(households.n, -1, dtype=np.int64)
+    if person_rows is None:
+        person_rows = households_persons(persons, households.n, rows)
+    new_index = np.zeros(households.n, dtype=np.int64)
     new_index[rows] = np.arange(rows.size)
-    person_index = new_index[persons.household_idx]
-    kept = person_index >= 0
-    chosen = {f.name: getattr(persons, f.name)[kept] for f in dataclasses.fields(Persons)}
-    chosen["household_idx"] = person_index[kept]
+    chosen = {f.name: getattr(persons, f.name)[person_rows] for f in dataclasses.fields(Persons)}
+    chosen["household_idx"] = new_index[chosen["household_idx"]]
     return (
         Persons(**chosen),
         Households(

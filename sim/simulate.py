@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -37,11 +38,17 @@ import numpy as np
 
 from sim.assumptions import Assumptions
 from sim.engine import MonthResult, compute, compute_cases
-from sim.entities import Households, Persons, select_households
+from sim.entities import Households, Persons, households_persons, select_households
 from sim.errors import SimInputError
 from sim.params import Params
 from sim.population.generate import MONTHS, Population
-from sim.population.receipt import ReceiptYear, take_up_start, take_up_step
+from sim.population.receipt import (
+    ReceiptYear,
+    TakeUpDraws,
+    take_up_draws,
+    take_up_start,
+    take_up_step,
+)
 from sim.projection import project_population
 from sim.rules import aktivitetskrav, jobbpremie
 from sim.scenarios import Scenario
@@ -210,7 +217,7 @@ def run_years(
             )
             for i in members
         ]
-        _run_months(pop, runs, assumptions, progress)
+        _run_months(pop, runs, assumptions, seed=seed, progress=progress)
         for i, run in zip(members, runs, strict=True):
             years[i] = run.result()
     return years  # type: ignore[return-value]
@@ -220,13 +227,19 @@ def _run_months(
     pop: Population,
     runs: Sequence[_ScenarioRun],
     assumptions: Assumptions,
+    *,
+    seed: int,
     progress: Callable[[str], None] | None,
 ) -> None:
     """The month loop of :func:`run_years` for runs on the same projected population."""
-    no_fs = np.zeros(pop.n_households)
-    always = np.ones(pop.n_households, dtype=bool)
+    n = pop.n_households
+    no_fs = np.zeros(n)
+    always = np.ones(n, dtype=bool)
+    # Every scenario the same take-up draws (common random numbers), drawn once a month.
+    takeup_rng = np.random.default_rng(takeup_seed(seed))
     for month in MONTHS:
         persons, households = pop.month_inputs(month, no_fs, takes_up_fs=always)
+        shared = _SharedMonth(persons, take_up_draws(takeup_rng, n))
         cases = [run.case(month, persons, households) for run in runs]
         results = compute_cases(
             persons,
@@ -235,20 +248,61 @@ def _run_months(
             check=month == MONTHS[0],
         )
         for run, case, result in zip(runs, cases, results, strict=True):
-            run.advance(month, case, _figures(result, case, assumptions))
+            run.advance(month, case, _figures(result, case, assumptions), shared)
         if progress is not None and month in (0, 6, 12):
             progress(f"{', '.join(run.label for run in runs)}: month {month}")
 
 
-class _Case(NamedTuple):
-    """One scenario's month for the engine: its persons (with the moves into work), its
-    households (with its FS state), its law, and the households whose persons differ from
-    the month's shared inputs (by a move into work)."""
+class _SharedMonth:
+    """What every scenario's month shares: the take-up draws, and the children by the ages
+    of förskola and fritidshem (counted when first asked for)."""
 
-    persons: Persons
+    def __init__(self, persons: Persons, draws: TakeUpDraws) -> None:
+        self.persons = persons
+        self.draws = draws
+        self._exempt: list[tuple[Any, np.ndarray]] = []
+
+    def exempt(self, p: Any) -> np.ndarray:
+        """Persons exempt from the aktivitetskrav under its parameters ``p``, by the month's
+        shared persons, before moves into exempt states (computed once per ``p``)."""
+        for done_p, values in self._exempt:
+            if done_p == p:
+                return values
+        values = aktivitetskrav.persons_exempt(
+            self.persons, is_sick_certified=np.zeros(self.persons.n, dtype=bool), p=p
+        )
+        self._exempt.append((p, values))
+        return values
+
+    @functools.cached_property
+    def children_in_care_ages(self) -> tuple[np.ndarray, np.ndarray]:
+        persons = self.persons
+        n = len(self.draws.keeps)
+        return tuple(  # type: ignore[return-value]
+            aktivitetskrav.children_aged(
+                household_idx=persons.household_idx,
+                age=persons.age,
+                is_child=persons.is_child,
+                ages=ages,
+                n_households=n,
+            )
+            for ages in (aktivitetskrav.PRESCHOOL_AGES, aktivitetskrav.FRITIDSHEM_AGES)
+        )
+
+
+class _Case(NamedTuple):
+    """One scenario's month: its households (the month's with its FS state), its law, its
+    persons' earnings (with the moves into work), and where someone has moved into work:
+    those households (``changed``), their persons' rows and their persons and households
+    as the engine takes them (with the new incomes; None without such moves)."""
+
     households: Households
     params: Params
-    changed: np.ndarray | None
+    earnings: np.ndarray
+    changed: np.ndarray | None = None
+    changed_person_rows: np.ndarray | None = None
+    changed_persons: Persons | None = None
+    changed_households: Households | None = None
 
 
 #: What a scenario's month takes from the engine's result (household arrays).
@@ -268,13 +322,15 @@ _FIGURES = (
 
 
 def _figures(result: MonthResult, case: _Case, assumptions: Assumptions) -> dict[str, np.ndarray]:
-    """The result's :data:`_FIGURES`; for the households in ``case.changed`` computed
-    again from the case's own persons (the engine computes the shared persons)."""
+    """The result's :data:`_FIGURES` (computed from the month's shared persons); for the
+    households in ``case.changed`` computed again from their persons with the moves into
+    work."""
     figures = {name: getattr(result, name) for name in _FIGURES}
     if case.changed is None:
         return figures
-    persons, households = select_households(case.persons, case.households, case.changed)
-    changed = compute(persons, households, case.params, assumptions, check=False)
+    changed = compute(
+        case.changed_persons, case.changed_households, case.params, assumptions, check=False
+    )
     for name in _FIGURES:
         values = figures[name].copy()
         values[case.changed] = getattr(changed, name)
@@ -310,7 +366,6 @@ class _ScenarioRun:
         n_persons = self.n_persons = self.household_idx.size
         self.topups = np.zeros(n) if topups is None else topups
 
-        self.takeup_rng = np.random.default_rng(takeup_seed(seed))
         self.propensity, self.assets = take_up_start(pop)
         self.months_on_fs = np.zeros(n)
         self.js_used = np.zeros(n)
@@ -324,9 +379,10 @@ class _ScenarioRun:
         self.ever_sanctioned = np.zeros(n_persons, dtype=bool)
         self.eligible_premium = np.zeros(n_persons, dtype=bool)
         # Month-major while filling (contiguous rows); seen as household x month at the end.
-        self.out = {name: np.zeros((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
-        self.takes_up_out = np.zeros((12, n), dtype=bool)
-        self.months_on_fs_out = np.zeros((12, n))
+        # Every row is written in its month (1..12), so the arrays start uninitialised.
+        self.out = {name: np.empty((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
+        self.takes_up_out = np.empty((12, n), dtype=bool)
+        self.months_on_fs_out = np.empty((12, n))
 
     @property
     def label(self) -> str:
@@ -343,16 +399,33 @@ class _ScenarioRun:
             months_on_fs=self.months_on_fs,
             jobbstimulans_months_used=self.js_used,
         )
-        if not self.works.any():
-            return _Case(persons, households, params, None)
-        changed = np.flatnonzero(np.bincount(self.household_idx[self.works], minlength=self.n))
-        persons = _with_work(persons, self.works, self.responses.entry_wage)
-        return _Case(persons, households, params, changed)
+        work_rows = np.flatnonzero(self.works)
+        if not work_rows.size:
+            return _Case(households, params, persons.earnings_gross)
+        wage = self.responses.entry_wage
+        earnings = persons.earnings_gross.copy()
+        earnings[work_rows] = np.maximum(earnings[work_rows], wage)
+        changed = np.unique(self.household_idx[work_rows])
+        person_rows = households_persons(persons, households.n, changed)
+        chosen, its_households = select_households(
+            persons, households, changed, person_rows=person_rows
+        )
+        return _Case(
+            households,
+            params,
+            earnings,
+            changed=changed,
+            changed_person_rows=person_rows,
+            changed_persons=_with_work(chosen, self.works[person_rows], wage),
+            changed_households=its_households,
+        )
 
-    def advance(self, month: int, case: _Case, figures: dict[str, np.ndarray]) -> None:
+    def advance(
+        self, month: int, case: _Case, figures: dict[str, np.ndarray], shared: _SharedMonth
+    ) -> None:
         """Take-up, the aktivitetskrav, the jobbpremie and behaviour for ``month`` from the
         engine's ``figures``; record the month (1..12) and carry the state to the next."""
-        persons, params = case.persons, case.params
+        params, earnings = case.params, case.earnings
         responses, activity = self.responses, self.activity
         n, n_persons = self.n, self.n_persons
         household_idx, is_child = self.household_idx, self.is_child
@@ -365,7 +438,7 @@ class _ScenarioRun:
             months_on_fs=self.months_on_fs,
             propensity=self.propensity,
             assets=self.assets,
-            rng=self.takeup_rng,
+            draws=shared.draws,
             claim_factor=1.0 - deterred,
         )
         takes_up &= ~self.stopped
@@ -380,15 +453,23 @@ class _ScenarioRun:
         bidragstak_response = responses.bidragstak_exit_to_work > 0 and capped.any()
         no_one = np.zeros(n_persons, dtype=bool)
         covered = refuses = no_one
-        withheld = np.zeros(n)
+        # Zeros where a rule does not act this month (written as a fill, not a copy).
+        zeros = np.zeros(n)
+        withheld = zeros
         # Per household, by adults: covered, newly covered, refusing, required hours.
-        n_covered = n_newly_covered = n_refusing = hours_household = np.zeros(n)
-        preschool_children = fritidshem_children = np.zeros(n)
+        n_covered = n_newly_covered = n_refusing = hours_household = zeros
+        preschool_children = fritidshem_children = zeros
         exempt = no_one
         if activity_on or bidragstak_response:
-            exempt = aktivitetskrav.persons_exempt(
-                persons, is_sick_certified=self.exempt_by_move, p=params.aktivitetskrav
-            )
+            exempt = shared.exempt(params.aktivitetskrav)
+            if case.changed_persons is not None:
+                exempt = exempt.copy()
+                exempt[case.changed_person_rows] = aktivitetskrav.persons_exempt(
+                    case.changed_persons,
+                    is_sick_certified=np.zeros(case.changed_persons.n, dtype=bool),
+                    p=params.aktivitetskrav,
+                )
+            exempt = exempt | self.exempt_by_move
         if activity_on:
             covered = aktivitetskrav.is_covered(
                 months_on_fs=self.months_on_fs[household_idx],
@@ -397,50 +478,44 @@ class _ScenarioRun:
                 p=params.aktivitetskrav,
             )
             refuses = covered & (month_rng.random(n_persons) < activity.refusal_rate)
-            n_covered = np.bincount(household_idx, weights=covered, minlength=n)
-            n_newly_covered = np.bincount(
-                household_idx, weights=covered & ~self.covered_last_month, minlength=n
+            # Sums over the covered adults only: the others add nothing.
+            covered_rows = np.flatnonzero(covered)
+            n_covered = _by_household(household_idx, covered_rows, n)
+            n_newly_covered = _by_household(
+                household_idx, np.flatnonzero(covered & ~self.covered_last_month), n
             )
-            n_refusing = np.bincount(household_idx, weights=refuses, minlength=n)
+            n_refusing = _by_household(household_idx, np.flatnonzero(refuses), n)
             has_refusal = n_refusing > 0
             withheld = aktivitetskrav.sanction(
                 fs=paid, has_refusal=has_refusal, sanction_share=activity.sanction_share
             )
             paid = paid - withheld
             hours = aktivitetskrav.required_hours_week(
-                earnings=persons.earnings_gross,
-                covered=covered,
+                earnings=earnings[covered_rows],
+                covered=np.ones(covered_rows.size, dtype=bool),
                 full_time_hours=activity.full_time_hours_week,
                 full_time_earnings=params.aktivitetskrav.full_time_earnings,
             )
-            hours_household = np.bincount(household_idx, weights=hours, minlength=n)
+            hours_household = _by_household(household_idx, covered_rows, n, weights=hours)
             needs_care = aktivitetskrav.households_needing_childcare(
                 household_idx=household_idx,
                 is_child=is_child,
                 covered=covered,
-                earnings=persons.earnings_gross,
+                earnings=earnings,
                 n_households=n,
             )
             preschool_children, fritidshem_children = (
-                needs_care
-                * aktivitetskrav.children_aged(
-                    household_idx=household_idx,
-                    age=persons.age,
-                    is_child=is_child,
-                    ages=ages,
-                    n_households=n,
-                )
-                for ages in (aktivitetskrav.PRESCHOOL_AGES, aktivitetskrav.FRITIDSHEM_AGES)
+                needs_care * children for children in shared.children_in_care_ages
             )
 
         # Jobbpremie: qualification is FS in every lead-in month (July-December before).
         if month == 1:
             qualified = self.lead_in_fs_months >= params.jobbpremie.qualifying_months
             self.eligible_premium = qualified[household_idx] & ~is_child
-        premium_household = np.zeros(n)
+        premium_household = zeros
         if params.jobbpremie.in_force > 0:
             premium = jobbpremie.jobbpremie(
-                earnings=persons.earnings_gross,
+                earnings=earnings,
                 is_eligible=self.eligible_premium,
                 household_has_fs=(paid > 0)[household_idx],
                 months_used=self.premium_months,
@@ -475,8 +550,12 @@ class _ScenarioRun:
                 "riksnorm": figures["riksnorm"],
                 "housing_counted": figures["housing_counted"],
             }
-            for name, value in values.items():
-                self.out[name][i] = value
+            for name in HOUSEHOLD_MONTH_FIELDS:
+                value = values[name]
+                if value is zeros:
+                    self.out[name][i].fill(0.0)
+                else:
+                    self.out[name][i] = value
             self.takes_up_out[i] = takes_up
             self.months_on_fs_out[i] = self.months_on_fs
             self.ever_covered |= covered
@@ -534,23 +613,35 @@ class _ScenarioRun:
         )
 
 
+def _by_household(
+    household_idx: np.ndarray, rows: np.ndarray, n: int, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Per household, the persons at ``rows`` counted (or their ``weights``, aligned to
+    ``rows``, summed in the persons' order), as float64."""
+    return np.bincount(household_idx[rows], weights=weights, minlength=n).astype(
+        np.float64, copy=False
+    )
+
+
 def _with_work(persons: Any, works: np.ndarray, wage: float) -> Any:
     """Persons who moved into work: the entry wage, and no benefit of their former state."""
-    if not works.any():
+    rows = np.flatnonzero(works)
+    if not rows.size:
         return persons
-    changed = {
-        name: np.where(works, 0.0, getattr(persons, name))
-        for name in (
-            "a_kassa",
-            "aktivitetsstod",
-            "sjukpenning",
-            "foraldrapenning",
-            "etableringsersattning",
-        )
-    }
-    changed["earnings_gross"] = np.where(
-        works, np.maximum(persons.earnings_gross, wage), persons.earnings_gross
-    )
+    changed = {}
+    for name in (
+        "a_kassa",
+        "aktivitetsstod",
+        "sjukpenning",
+        "foraldrapenning",
+        "etableringsersattning",
+    ):
+        values = getattr(persons, name).copy()
+        values[rows] = 0.0
+        changed[name] = values
+    earnings = persons.earnings_gross.copy()
+    earnings[rows] = np.maximum(earnings[rows], wage)
+    changed["earnings_gross"] = earnings
     return dataclasses.replace(persons, **changed)
 
 

@@ -58,6 +58,7 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -708,6 +709,9 @@ class _Distributed:
         index_of = {}
         try:
             shared = client.scatter(population, broadcast=True) if population is not None else None
+            # Keys unique to this sweep: a key an earlier sweep on the same cluster released
+            # may still be being forgotten by the scheduler, which would cancel the new task.
+            run_token = uuid.uuid4().hex
             futures = []
             for replication in pending:
                 future = client.submit(
@@ -715,7 +719,7 @@ class _Distributed:
                     spec,
                     replication,
                     shared,
-                    key=f"sim-sweep-{spec.seed}-r{replication.index}-{os.getpid()}",
+                    key=f"sim-sweep-{spec.seed}-r{replication.index}-{run_token}",
                     pure=False,
                 )
                 index_of[future.key] = replication.index

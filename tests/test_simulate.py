@@ -102,23 +102,66 @@ def test_scenarios_run_together_equal_each_run_alone(population):
 def test_households_with_moves_into_work_are_computed_with_their_new_incomes(
     population, monkeypatch
 ):
-    """The engine's figures of each month equal the engine on the scenario's own persons
-    (with the moves into work) for every household, the definition that the recomputation
-    of only the changed households implements."""
+    """Each month's engine figures and exemptions equal those of the scenario's whole
+    persons with the moves into work, the definition that recomputing only the households
+    with such moves implements."""
     import sim.simulate as simulate
 
     kombinerad = load_scenario("kombinerad")
     recomputed = run_year(population, kombinerad, year=2027, seed=4)
+    assert recomputed.moved_to_work.any()
 
-    def by_definition(result, case, assumptions):
-        whole = compute(case.persons, case.households, case.params, assumptions, check=False)
+    # The definition: every household in every month "changed", i.e. the whole persons
+    # with the moves so far.
+    own_case = simulate._ScenarioRun.case
+
+    def whole_case(self, month, persons, households):
+        case = own_case(self, month, persons, households)
+        return case._replace(
+            changed=np.arange(households.n),
+            changed_person_rows=np.arange(persons.n),
+            changed_persons=simulate._with_work(persons, self.works, self.responses.entry_wage),
+            changed_households=case.households,
+        )
+
+    def whole_figures(result, case, assumptions):
+        whole = compute(case.changed_persons, case.households, case.params, assumptions)
         return {name: getattr(whole, name) for name in simulate._FIGURES}
 
-    monkeypatch.setattr(simulate, "_figures", by_definition)
+    def nobody_known(self, p):  # every row is overwritten from the whole persons
+        return np.ones(self.persons.n, dtype=bool)
+
+    monkeypatch.setattr(simulate._ScenarioRun, "case", whole_case)
+    monkeypatch.setattr(simulate, "_figures", whole_figures)
+    monkeypatch.setattr(simulate._SharedMonth, "exempt", nobody_known)
     defined = run_year(population, kombinerad, year=2027, seed=4)
-    assert recomputed.moved_to_work.any()
-    for name in (*HOUSEHOLD_MONTH_FIELDS, "moved_to_work"):
+    for name in (*HOUSEHOLD_MONTH_FIELDS, "moved_to_work", "ever_covered", "ever_sanctioned"):
         assert np.array_equal(getattr(recomputed, name), getattr(defined, name)), name
+
+
+def test_households_needing_childcare_by_counts():
+    """The rule's definition by counts: an adult covered, and every adult covered or in
+    paid work."""
+    rng = np.random.default_rng(3)
+    n_persons, n = 2_000, 700
+    household_idx = rng.integers(0, n, n_persons)
+    is_child = rng.random(n_persons) < 0.4
+    covered = ~is_child & (rng.random(n_persons) < 0.3)
+    earnings = np.where(rng.random(n_persons) < 0.3, 12_000.0, 0.0)
+    adult = ~is_child
+    n_adults = np.bincount(household_idx, weights=adult, minlength=n)
+    n_busy = np.bincount(household_idx, weights=adult & (covered | (earnings > 0)), minlength=n)
+    n_covered = np.bincount(household_idx, weights=covered, minlength=n)
+    expected = (n_covered > 0) & (n_busy == n_adults)
+    needs = aktivitetskrav.households_needing_childcare(
+        household_idx=household_idx,
+        is_child=is_child,
+        covered=covered,
+        earnings=earnings,
+        n_households=n,
+    )
+    assert expected.any() and (~expected).any()
+    assert np.array_equal(needs, expected)
 
 
 def test_behaviour_changes_the_result(population):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -83,36 +84,54 @@ def take_up_start(population: Population) -> tuple[np.ndarray, np.ndarray]:
     return propensity, assets
 
 
+class TakeUpDraws(NamedTuple):
+    """One month's random numbers of the take-up model, per household (:func:`take_up_draws`)."""
+
+    redraw: np.ndarray
+    fresh_propensity: np.ndarray
+    keeps: np.ndarray
+
+
+def take_up_draws(rng: np.random.Generator, n: int) -> TakeUpDraws:
+    """Three uniform numbers per household: whether the propensity is drawn anew, the new
+    propensity, whether a recipient keeps claiming. Scenarios run from the same generator
+    share them (common random numbers), whatever their entitlements."""
+    redraw = rng.random(n) < P_REDRAW
+    fresh_propensity = rng.random(n)
+    keeps = rng.random(n) < P_CONTINUE
+    return TakeUpDraws(redraw, fresh_propensity, keeps)
+
+
 def take_up_step(
     *,
     entitlement: np.ndarray,
     months_on_fs: np.ndarray,
     propensity: np.ndarray,
     assets: np.ndarray,
-    rng: np.random.Generator,
+    draws: TakeUpDraws,
     claim_factor: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One month of the take-up model: ``(takes_up, propensity, assets)`` for next month.
 
-    Draws exactly three uniform numbers per household whatever the entitlements, so two
-    scenarios run with the same generator share their draws (common random numbers).
-    ``claim_factor`` scales the probability of claiming a new spell (a deterrent such as
-    the aktivitetskrav's fewer applications is below 1).
+    ``draws``: the month's :func:`take_up_draws`. ``claim_factor`` scales the probability
+    of claiming a new spell (a deterrent such as the aktivitetskrav's fewer applications is
+    below 1).
     """
-    n = entitlement.size
-    redraw = rng.random(n) < P_REDRAW
-    propensity = np.where(redraw, rng.random(n), propensity)
-    keeps = rng.random(n) < P_CONTINUE
-    claim_probability = P_CLAIM_MAX * (1.0 - np.exp(-entitlement / CLAIM_SCALE_SEK)) * claim_factor
+    propensity = np.where(draws.redraw, draws.fresh_propensity, propensity)
+    entitled = entitlement > 0
     # Savings first (SoL 4 kap. 1 §: bistånd only where the need cannot be met in
     # another way): a household not on FS lives on its savings while they last.
-    lives_on_savings = (entitlement > 0) & (months_on_fs == 0) & (assets >= entitlement)
+    lives_on_savings = entitled & (months_on_fs == 0) & (assets >= entitlement)
     assets = np.where(lives_on_savings, assets - entitlement, assets)
-    takes_up = (
-        (entitlement > 0)
-        & ~lives_on_savings
-        & np.where(months_on_fs > 0, keeps, propensity < claim_probability)
+    # A new spell: claimed with a probability rising with the entitlement (computed only
+    # for the households that can start one).
+    new_spell = np.flatnonzero(entitled & (months_on_fs == 0) & ~lives_on_savings)
+    claims = np.zeros(entitlement.size, dtype=bool)
+    claims[new_spell] = (
+        propensity[new_spell]
+        < P_CLAIM_MAX * (1.0 - np.exp(-entitlement[new_spell] / CLAIM_SCALE_SEK)) * claim_factor
     )
+    takes_up = entitled & ~lives_on_savings & np.where(months_on_fs > 0, draws.keeps, claims)
     assets = np.where(takes_up, 0.0, assets)
     return takes_up, propensity, assets
 
@@ -171,7 +190,7 @@ def simulate_receipt(
             months_on_fs=months_on_fs,
             propensity=propensity,
             assets=assets,
-            rng=rng,
+            draws=take_up_draws(rng, n),
         )
         paid = np.where(takes_up, entitlement, 0.0)
         if month >= 1:

@@ -137,12 +137,12 @@ def households_needing_childcare(
     ...     earnings=np.array([0, 9000, 0, 0, 0, 0.0]), n_households=2).tolist()
     [True, False]
     """
-    adult = ~is_child
-    busy = adult & (covered | (earnings > 0))
-    n_adults = np.bincount(household_idx, weights=adult, minlength=n_households)
-    n_busy = np.bincount(household_idx, weights=busy, minlength=n_households)
-    n_covered = np.bincount(household_idx, weights=covered, minlength=n_households)
-    return (n_covered > 0) & (n_busy == n_adults)
+    at_home = ~is_child & ~covered & (earnings <= 0)
+    has_covered = np.zeros(n_households, dtype=bool)
+    has_covered[household_idx[covered]] = True
+    has_adult_at_home = np.zeros(n_households, dtype=bool)
+    has_adult_at_home[household_idx[at_home]] = True
+    return has_covered & ~has_adult_at_home
 
 
 def children_aged(
