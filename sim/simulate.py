@@ -239,7 +239,7 @@ def _run_months(
     takeup_rng = np.random.default_rng(takeup_seed(seed))
     for month in MONTHS:
         persons, households = pop.month_inputs(month, no_fs, takes_up_fs=always)
-        shared = _SharedMonth(persons, take_up_draws(takeup_rng, n))
+        shared = _SharedMonth(persons, n, take_up_draws(takeup_rng, n))
         cases = [run.case(month, persons, households) for run in runs]
         results = compute_cases(
             persons,
@@ -254,11 +254,13 @@ def _run_months(
 
 
 class _SharedMonth:
-    """What every scenario's month shares: the take-up draws, and the children by the ages
-    of förskola and fritidshem (counted when first asked for)."""
+    """What every scenario's month shares: the take-up draws, the exemptions from the
+    aktivitetskrav and the children by the ages of förskola and fritidshem (the last two
+    computed when first asked for)."""
 
-    def __init__(self, persons: Persons, draws: TakeUpDraws) -> None:
+    def __init__(self, persons: Persons, n_households: int, draws: TakeUpDraws) -> None:
         self.persons = persons
+        self.n_households = n_households
         self.draws = draws
         self._exempt: list[tuple[Any, np.ndarray]] = []
 
@@ -277,14 +279,13 @@ class _SharedMonth:
     @functools.cached_property
     def children_in_care_ages(self) -> tuple[np.ndarray, np.ndarray]:
         persons = self.persons
-        n = len(self.draws.keeps)
         return tuple(  # type: ignore[return-value]
             aktivitetskrav.children_aged(
                 household_idx=persons.household_idx,
                 age=persons.age,
                 is_child=persons.is_child,
                 ages=ages,
-                n_households=n,
+                n_households=self.n_households,
             )
             for ages in (aktivitetskrav.PRESCHOOL_AGES, aktivitetskrav.FRITIDSHEM_AGES)
         )
