@@ -1,7 +1,7 @@
 """A local Dask cluster of worker processes (``sim sweep --workers``, ``sim bench --workers``).
 
-One thread per worker, and one thread each for BLAS, OpenMP and polars inside it, so that
-N workers use N cores; the workers' logs are silenced (a failure reaches the caller as an
+One thread per worker, and one thread each for BLAS, OpenMP, numba's parallel kernels
+(:mod:`sim.household_chunks`) and polars inside it, so that N workers use N cores; the workers' logs are silenced (a failure reaches the caller as an
 error of its task); the dashboard takes any free port. Each worker keeps freed memory for
 reuse (:func:`sim.memory.keep_freed_memory`) from its start.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-#: Environment of Dask worker processes: one thread each for BLAS, OpenMP and polars.
+#: Environment of Dask worker processes: one thread each for BLAS, OpenMP, numba and polars.
 WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
+    "NUMBA_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "POLARS_MAX_THREADS": "1",

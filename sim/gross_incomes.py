@@ -4,7 +4,8 @@ The engine's first step (:func:`sim.engine.compute_laws`), shared by every law: 
 (numba) pass over the persons instead of eleven numpy passes and two ``np.bincount``. The
 sums add the columns of :data:`sim.entities.TAXABLE_BENEFITS` and
 :data:`sim.entities.TAX_FREE` in their order, as :meth:`sim.entities.Persons.taxable_benefits`
-does, so the amounts are the same numbers.
+does, so the amounts are the same numbers. Persons grouped by household run in chunks on
+numba's threads (:mod:`sim.household_chunks`), with the same numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numba
 import numpy as np
 
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Persons
+from sim.household_chunks import chunk_bounds, default_chunks
 
 
 class GrossIncomes(NamedTuple):
@@ -27,24 +29,46 @@ class GrossIncomes(NamedTuple):
     n_adults: np.ndarray
 
 
-def gross_incomes(persons: Persons, n_households: int) -> GrossIncomes:
+def gross_incomes(
+    persons: Persons, n_households: int, *, chunks: int | None = None
+) -> GrossIncomes:
     """Taxable benefits, taxable income (earnings + taxable benefits) and tax-free income of
-    every person, SEK/month; persons and adults of every household."""
+    every person, SEK/month; persons and adults of every household. The persons run in up
+    to ``chunks`` chunks on threads (default :func:`sim.household_chunks.default_chunks`),
+    with the same numbers."""
 
     def columns(names: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         return tuple(
             np.ascontiguousarray(getattr(persons, name), dtype=np.float64) for name in names
         )
 
-    return GrossIncomes(
-        *_gross_incomes(
-            persons.household_idx,
-            persons.is_child,
-            np.ascontiguousarray(persons.earnings_gross, dtype=np.float64),
-            columns(TAXABLE_BENEFITS),
-            columns(TAX_FREE),
-            n_households,
-        )
+    arguments = (
+        persons.household_idx,
+        persons.is_child,
+        np.ascontiguousarray(persons.earnings_gross, dtype=np.float64),
+        columns(TAXABLE_BENEFITS),
+        columns(TAX_FREE),
+        n_households,
+    )
+    bounds = chunk_bounds(persons.household_idx, default_chunks() if chunks is None else chunks)
+    if bounds.size > 2:
+        out, done = _gross_incomes_in_chunks(bounds, *arguments)
+        if done.all():
+            return GrossIncomes(*out)
+        # A chunk raised; numba drops an exception raised on its threads, so the persons run
+        # again on this thread, where the same error is raised with its message.
+    return GrossIncomes(*_gross_incomes(*arguments))
+
+
+@numba.njit(cache=True, nogil=True)
+def _outputs(n_persons, n_households):  # pragma: no cover
+    """The arrays of GrossIncomes, in its order."""
+    return (
+        np.empty(n_persons),
+        np.empty(n_persons),
+        np.empty(n_persons),
+        np.zeros(n_households, dtype=np.int64),
+        np.zeros(n_households, dtype=np.int64),
     )
 
 
@@ -52,13 +76,91 @@ def gross_incomes(persons: Persons, n_households: int) -> GrossIncomes:
 def _gross_incomes(
     household_idx, is_child, earnings, benefit_columns, tax_free_columns, n_households
 ):  # pragma: no cover
-    n = earnings.size
-    taxable_benefits = np.empty(n)
-    taxable = np.empty(n)
-    tax_free = np.empty(n)
-    n_persons = np.zeros(n_households, dtype=np.int64)
-    n_adults = np.zeros(n_households, dtype=np.int64)
-    for i in range(n):
+    """All persons on this thread."""
+    out = _outputs(earnings.size, n_households)
+    _add_persons(
+        0,
+        earnings.size,
+        household_idx,
+        is_child,
+        earnings,
+        benefit_columns,
+        tax_free_columns,
+        n_households,
+        out,
+    )
+    return out
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _gross_incomes_in_chunks(
+    bounds, household_idx, is_child, earnings, benefit_columns, tax_free_columns, n_households
+):  # pragma: no cover
+    """The chunks ``bounds[c]:bounds[c + 1]`` on numba's threads (no household in two), and
+    whether each chunk finished."""
+    out = _outputs(earnings.size, n_households)
+    done = np.zeros(bounds.size - 1, dtype=np.bool_)
+    for c in numba.prange(bounds.size - 1):
+        done[c] = _chunk_done(
+            bounds[c],
+            bounds[c + 1],
+            household_idx,
+            is_child,
+            earnings,
+            benefit_columns,
+            tax_free_columns,
+            n_households,
+            out,
+        )
+    return out, done
+
+
+@numba.njit(cache=True, nogil=True)
+def _chunk_done(
+    start,
+    end,
+    household_idx,
+    is_child,
+    earnings,
+    benefit_columns,
+    tax_free_columns,
+    n_households,
+    out,
+):  # pragma: no cover
+    """:func:`_add_persons`, False if it raised (on a prange thread numba would drop the
+    exception and go on)."""
+    try:
+        _add_persons(
+            start,
+            end,
+            household_idx,
+            is_child,
+            earnings,
+            benefit_columns,
+            tax_free_columns,
+            n_households,
+            out,
+        )
+    except Exception:
+        return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_persons(
+    start,
+    end,
+    household_idx,
+    is_child,
+    earnings,
+    benefit_columns,
+    tax_free_columns,
+    n_households,
+    out,
+):  # pragma: no cover
+    """Persons ``start:end``: their incomes, counted in their households."""
+    taxable_benefits, taxable, tax_free, n_persons, n_adults = out
+    for i in range(start, end):
         h = household_idx[i]
         if h < 0 or h >= n_households:  # compiled code does not check an index itself
             raise ValueError("a person's household_idx points outside the households")
@@ -73,4 +175,3 @@ def _gross_incomes(
         tax_free[i] = free
         n_persons[h] += 1
         n_adults[h] += not is_child[i]
-    return taxable_benefits, taxable, tax_free, n_persons, n_adults

@@ -256,6 +256,7 @@ def consumption_units_from_counts(
     n_children: ArrayLike,
     has_partner: ArrayLike,
     scale: ConsumptionScale = SCB_SCALE,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Consumption units of each household from its counts of adults and children.
 
@@ -264,6 +265,8 @@ def consumption_units_from_counts(
     cohabiting couple at the head of the household (the partner is one of the ``n_adults``).
     On the SCB scale a couple with two children has 1.00 + 0.51 + 0.52 + 0.42 = 2.45 units.
     A household with no adults has 0 units unless it has children, which is an error.
+    ``out``, a float64 array of the households' length, receives the units if given (an
+    array no longer needed: a fresh array of millions of values costs page faults).
 
     >>> consumption_units_from_counts(n_adults=[1, 2, 3], n_children=[0, 2, 1],
     ...                               has_partner=[False, True, True])
@@ -294,8 +297,13 @@ def consumption_units_from_counts(
             key *= 2
             key += partner
             grid = np.arange(2 * span_a * span_c)
-            return _units(grid // 2 // span_c, grid // 2 % span_c, grid % 2 == 1, scale)[key]
-    return _units(adults, children, partner, scale)
+            table = _units(grid // 2 // span_c, grid // 2 % span_c, grid % 2 == 1, scale)
+            return np.take(table, key, out=out)
+    units = _units(adults, children, partner, scale)
+    if out is None:
+        return units
+    out[...] = units
+    return out
 
 
 def _units(

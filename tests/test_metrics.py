@@ -793,3 +793,16 @@ def test_consumption_units_of_many_households_are_the_formula():
         many,
         metrics._units(adults.astype(np.int64), children, partner, metrics.SCB_SCALE),
     )
+
+
+@pytest.mark.parametrize("n", [300, 20_000])  # the formula, and the lookup from 4 096 on
+def test_consumption_units_written_into_out_are_the_same(n):
+    rng = np.random.default_rng(n)
+    adults = rng.integers(1, 4, n).astype(np.int8)
+    children = rng.integers(0, 5, n).astype(np.int8)
+    partner = (adults >= 2) & (rng.random(n) < 0.6)
+    counts = dict(n_adults=adults, n_children=children, has_partner=partner)
+    out = np.full(n, np.nan)
+    returned = consumption_units_from_counts(**counts, out=out)
+    assert returned is out
+    assert np.array_equal(out, consumption_units_from_counts(**counts))

@@ -1,0 +1,81 @@
+"""Persons split into contiguous chunks at household boundaries, for kernels run on threads.
+
+The compiled person passes of the engine (:mod:`sim.gross_incomes`, :mod:`sim.net_incomes`)
+can run their persons in chunks on several threads (numba ``prange``). A chunk never splits
+a household, so every household sum is still added by one thread, over its persons in their
+order, starting from 0.0: the numbers are the same, bit for bit, for any number of chunks.
+That needs persons grouped by household (``household_idx`` non-decreasing, as
+``Population.month_inputs`` gives them); otherwise there is one chunk.
+
+How many chunks: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
+``numba.set_num_threads``; the machine's cores by default; one in the Dask workers of
+:mod:`sim.cluster`, which run one task per core), and one chunk unless numba's threading
+layer is OpenMP or TBB. The third layer numba may fall back to (workqueue) ends the process
+if two Python threads start kernels at once, which a library user's threads may do.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numba
+import numpy as np
+
+
+def chunk_bounds(household_idx: np.ndarray, n_chunks: int) -> np.ndarray:
+    """Start and end rows of up to ``n_chunks`` chunks of about equal size, none splitting a
+    household: ``bounds[c]:bounds[c + 1]`` is chunk ``c`` (int64, first 0, last the number
+    of persons). One chunk (``[0, n]``) if the persons are not grouped by household.
+
+    >>> chunk_bounds(np.array([0, 0, 1, 1, 1, 2, 3, 3]), 2)
+    array([0, 5, 8])
+    >>> chunk_bounds(np.array([0, 1, 0]), 2)  # not grouped: one chunk
+    array([0, 3])
+    """
+    if n_chunks < 1:
+        raise ValueError(f"chunk_bounds: n_chunks must be at least 1, not {n_chunks}")
+    return _chunk_bounds(np.ascontiguousarray(household_idx), n_chunks)
+
+
+@numba.njit(cache=True, nogil=True)
+def _chunk_bounds(household_idx, n_chunks):  # pragma: no cover
+    n = household_idx.size
+    grouped = True
+    for i in range(1, n):
+        if household_idx[i] < household_idx[i - 1]:
+            grouped = False
+            break
+    if not grouped or n_chunks == 1 or n == 0:
+        return np.array([0, n], dtype=np.int64)
+    bounds = [0]
+    for c in range(1, n_chunks):
+        start = max(n * c // n_chunks, bounds[-1])
+        while 0 < start < n and household_idx[start] == household_idx[start - 1]:
+            start += 1  # to the first person of the next household
+        if start > bounds[-1] and start < n:
+            bounds.append(start)
+    bounds.append(n)
+    return np.array(bounds, dtype=np.int64)
+
+
+def default_chunks() -> int:
+    """numba's thread count where its threading layer is safe for threads (see the module
+    docstring), else 1."""
+    threads = numba.get_num_threads()
+    return threads if threads > 1 and _thread_safe_layer() else 1
+
+
+@functools.cache
+def _thread_safe_layer() -> bool:
+    """Whether numba's threading layer, chosen at the first parallel kernel, is OpenMP or
+    TBB (both allow kernels started from several Python threads at once)."""
+    _first_parallel_kernel(np.zeros(2))
+    return numba.threading_layer() in ("omp", "tbb")
+
+
+@numba.njit(cache=True, parallel=True)
+def _first_parallel_kernel(values):  # pragma: no cover
+    total = 0.0
+    for i in numba.prange(values.size):
+        total += values[i]
+    return total
