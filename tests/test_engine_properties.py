@@ -48,14 +48,19 @@ any_household = st.one_of(households, couples)
 
 
 @settings(max_examples=150, deadline=None)
-@given(spec=any_household, month=MONTHS, raise_by=st.integers(500, 30000))
+@given(spec=any_household, month=MONTHS, raise_by=st.integers(1000, 30000))
 def test_more_earnings_never_raise_fs(spec, month, raise_by):
-    """A raise of 500 kr or more never raises FS.
+    """A raise of 1 000 kr or more never raises FS.
 
-    Smaller steps can: the law has notches where one more krona of gross pay lowers net
-    income (the allmän pensionsavgift starts on the whole income at 42.3 % of a
-    prisbasbelopp; incomes and bostadsbidrag are rounded to hundreds), and FS, as the last
-    resort, makes up for them. ``test_the_tax_notch_is_real`` shows the largest one.
+    Smaller steps can: the law has notches where more gross pay lowers counted income (the
+    allmän pensionsavgift starts on the whole income at 42.3 % of a prisbasbelopp; incomes
+    and bostadsbidrag are rounded to hundreds), and FS, as the last resort, makes up for
+    them. ``test_the_tax_notch_is_real`` and ``test_the_bostadsbidrag_notch_is_real`` show
+    them. The bound: of a raise R, about 0.75 R is net pay and, after six months on FS, 75 %
+    of that counts (jobbstimulans), about 0.56 R; the bostadsbidrag loses 20 % of R and up to
+    100 kr more by the rounding, × 1.4 with the 2024 tilläggsbidrag: 0.28 R + 140. Counted
+    income rises once 0.28 R > 140, R > 500 or so; a scan of 25 kr steps (2024-2026,
+    couples and singles with a-kassa) found rises up to R = 600 and none from 625 on.
     """
     richer = dataclasses.replace(spec, earnings=(spec.earnings[0] + raise_by, *spec.earnings[1:]))
     assert (
@@ -168,6 +173,36 @@ def test_compute_does_not_change_its_inputs():
     compute(persons, households, default_law().resolve(dt.date(2026, 1, 1)))
     for name, values in before.items():
         assert np.array_equal(values, getattr(persons, name)), name
+
+
+def test_the_bostadsbidrag_notch_is_real():
+    """A raise of 501 kr raises FS by 4 kr: a case hypothesis found (March 2024).
+
+    A couple with a child, a-kassa 7 460 kr, six months on FS (jobbstimulans: 25 % of net
+    earnings not counted). 501 kr a month is 6 012 kr a year; 20 % of it (SFB 97:15) is
+    100.20 kr a month, and the monthly bostadsbidrag is rounded down to hundreds, so it
+    falls 3 200 -> 3 000 kr, and the tilläggsbidrag (40 % of it in 2024) 1 280 -> 1 200. Net
+    earnings rise 394.13 kr, of which 98.53 kr are not counted, and the tax moves 19.61 kr
+    onto the a-kassa: counted income falls by 394.13 - 98.53 - 19.61 - 200 - 80 = -4.01 kr.
+    """
+    from sim.household import HouseholdSpec, calculate
+
+    spec = HouseholdSpec(
+        adults=2,
+        adult_ages=(18, 18),
+        child_ages=(0,),
+        housing_cost=5284.0,
+        earnings=(0.0, 0.0),
+        other_income={"a_kassa": 7460.0},
+        months_on_fs=6,
+    )
+    before = calculate(spec, date="2024-03")
+    after = calculate(dataclasses.replace(spec, earnings=(501.0, 0.0)), date="2024-03")
+    assert (before["bostadsbidrag"], after["bostadsbidrag"]) == (3200.0, 3000.0)
+    assert (before["tillaggsbidrag"], after["tillaggsbidrag"]) == (1280.0, 1200.0)
+    assert after["jobbstimulans_disregard"] == pytest.approx(0.25 * after["net_earnings"])
+    rise = after["forsorjningsstod"] - before["forsorjningsstod"]
+    assert rise == pytest.approx(4.01, abs=0.01)
 
 
 def test_the_tax_notch_is_real():
