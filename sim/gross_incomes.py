@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Persons
-from sim.household_chunks import chunk_bounds, default_chunks
+from sim.household_chunks import run_in_chunks
 
 
 class GrossIncomes(NamedTuple):
@@ -50,14 +50,11 @@ def gross_incomes(
         columns(TAX_FREE),
         n_households,
     )
-    bounds = chunk_bounds(persons.household_idx, default_chunks() if chunks is None else chunks)
-    if bounds.size > 2:
-        out, done = _gross_incomes_in_chunks(bounds, *arguments)
-        if done.all():
-            return GrossIncomes(*out)
-        # A chunk raised; numba drops an exception raised on its threads, so the persons run
-        # again on this thread, where the same error is raised with its message.
-    return GrossIncomes(*_gross_incomes(*arguments))
+    return GrossIncomes(
+        *run_in_chunks(
+            _gross_incomes, _gross_incomes_in_chunks, persons.household_idx, arguments, chunks
+        )
+    )
 
 
 @numba.njit(cache=True, nogil=True)

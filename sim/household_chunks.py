@@ -17,6 +17,8 @@ if two Python threads start kernels at once, which a library user's threads may 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import numba
 import numpy as np
@@ -56,6 +58,28 @@ def _chunk_bounds(household_idx, n_chunks):  # pragma: no cover
             bounds.append(start)
     bounds.append(n)
     return np.array(bounds, dtype=np.int64)
+
+
+def run_in_chunks(
+    serial: Callable[..., Any],
+    in_chunks: Callable[..., tuple[Any, np.ndarray]],
+    household_idx: np.ndarray,
+    arguments: tuple[Any, ...],
+    chunks: int | None = None,
+) -> Any:
+    """``in_chunks(bounds, *arguments)`` where the persons split into several chunks (up to
+    ``chunks``, default :func:`default_chunks`), else ``serial(*arguments)``.
+
+    ``in_chunks`` returns its outputs and whether each chunk finished: numba drops an
+    exception raised on one of its threads, so a chunk that raised makes the persons run
+    again in ``serial``, on this thread, which raises the same error with its message.
+    """
+    bounds = chunk_bounds(household_idx, default_chunks() if chunks is None else chunks)
+    if bounds.size > 2:
+        out, done = in_chunks(bounds, *arguments)
+        if done.all():
+            return out
+    return serial(*arguments)
 
 
 def default_chunks() -> int:

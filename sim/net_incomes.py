@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from sim.household_chunks import chunk_bounds, default_chunks
+from sim.household_chunks import run_in_chunks
 from sim.rules.inkomstskatt import TaxSchedule, monthly_tax
 
 
@@ -63,7 +63,6 @@ def net_incomes(
     (``exempt_prisbasbelopp × prisbasbelopp``). The persons run in up to ``chunks`` chunks on
     threads (default :func:`sim.household_chunks.default_chunks`), with the same numbers.
     """
-    bounds = chunk_bounds(household_idx, default_chunks() if chunks is None else chunks)
     arguments = (
         household_idx,
         is_child,
@@ -76,13 +75,9 @@ def net_incomes(
         schedule,
         child_exempt_sek_year,
     )
-    if bounds.size > 2:
-        out, done = _net_incomes_in_chunks(bounds, *arguments)
-        if done.all():
-            return NetIncomes(*out)
-        # A chunk raised; numba drops an exception raised on its threads, so the persons run
-        # again on this thread, where the same error is raised with its message.
-    return NetIncomes(*_net_incomes(*arguments))
+    return NetIncomes(
+        *run_in_chunks(_net_incomes, _net_incomes_in_chunks, household_idx, arguments, chunks)
+    )
 
 
 @numba.njit(cache=True, nogil=True)
