@@ -1,9 +1,10 @@
 """A local Dask cluster of worker processes (``sim sweep --workers``, ``sim bench --workers``).
 
 One thread per worker, and one thread each for BLAS, OpenMP, numba's parallel kernels
-(:mod:`sim.household_chunks`) and polars inside it, so that N workers use N cores; the workers' logs are silenced (a failure reaches the caller as an
-error of its task); the dashboard takes any free port. Each worker keeps freed memory for
-reuse (:func:`sim.memory.keep_freed_memory`) from its start.
+(:mod:`sim.household_chunks`) and polars inside it, so that N workers use N cores; the
+workers' logs are silenced (a failure reaches the caller as an error of its task); the
+dashboard takes any free port. Each worker keeps freed memory for reuse
+(:func:`sim.memory.keep_freed_memory`) from its start.
 """
 
 from __future__ import annotations
