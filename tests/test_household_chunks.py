@@ -130,3 +130,16 @@ def test_an_error_on_a_thread_reaches_the_caller():
         gross_incomes.gross_incomes(
             dataclasses.replace(persons, household_idx=household_idx), households.n, chunks=3
         )
+
+
+def test_dask_workers_run_the_kernels_on_one_thread():
+    # sim.cluster's workers run one task per core: their kernels must not add threads.
+    from sim.cluster import start_local_cluster
+
+    cluster, client = start_local_cluster(1)
+    try:
+        assert list(client.run(numba.get_num_threads).values()) == [1]
+        assert list(client.run(default_chunks).values()) == [1]
+    finally:
+        client.close()
+        cluster.close()
