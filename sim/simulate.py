@@ -404,8 +404,7 @@ class _ScenarioRun:
         if not work_rows.size:
             return _Case(households, params, persons.earnings_gross)
         wage = self.responses.entry_wage
-        earnings = persons.earnings_gross.copy()
-        earnings[work_rows] = np.maximum(earnings[work_rows], wage)
+        earnings = _with_entry_wage(persons.earnings_gross, work_rows, wage)
         changed = np.unique(self.household_idx[work_rows])
         person_rows = households_persons(persons, households.n, changed)
         chosen, its_households = select_households(
@@ -640,10 +639,16 @@ def _with_work(persons: Any, works: np.ndarray, wage: float) -> Any:
         values = getattr(persons, name).copy()
         values[rows] = 0.0
         changed[name] = values
-    earnings = persons.earnings_gross.copy()
-    earnings[rows] = np.maximum(earnings[rows], wage)
-    changed["earnings_gross"] = earnings
+    changed["earnings_gross"] = _with_entry_wage(persons.earnings_gross, rows, wage)
     return dataclasses.replace(persons, **changed)
+
+
+def _with_entry_wage(earnings: np.ndarray, rows: np.ndarray, wage: float) -> np.ndarray:
+    """A copy of ``earnings`` with the persons at ``rows`` earning at least the entry wage
+    (a move into work)."""
+    earnings = earnings.copy()
+    earnings[rows] = np.maximum(earnings[rows], wage)
+    return earnings
 
 
 def norm_topups(
