@@ -31,6 +31,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
+import numba
 import numpy as np
 import polars as pl
 
@@ -111,29 +112,80 @@ def take_up_step(
     draws: TakeUpDraws,
     claim_factor: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One month of the take-up model: ``(takes_up, propensity, assets)`` for next month.
+    """One month of the take-up model: ``(takes_up, propensity, assets)`` for next month
+    (new arrays; the inputs are not changed).
 
     ``draws``: the month's :func:`take_up_draws`. ``claim_factor`` scales the probability
     of claiming a new spell (a deterrent such as the aktivitetskrav's fewer applications is
     below 1).
+
+    Per household: the propensity is drawn anew where ``draws.redraw``. An entitled
+    household (entitlement > 0) on FS last month keeps claiming where ``draws.keeps``.
+    One not on FS last month lives on its savings first (SoL 4 kap. 1 §: bistånd only
+    where the need cannot be met in another way) while they cover the entitlement, and
+    otherwise starts a spell: it claims with a probability rising with the entitlement.
+    A household that takes up FS has used its savings (zero). One pass over the
+    households (:func:`_take_up_pass`), then the claim probability for the households
+    that can start a spell only.
+
+    >>> draws = TakeUpDraws(redraw=np.array([False, True, False, False]),
+    ...     fresh_propensity=np.array([0.9, 0.0, 0.9, 0.9]), keeps=np.ones(4, bool))
+    >>> takes_up, propensity, assets = take_up_step(entitlement=np.array([5000.0, 9000, 3000, 0]),
+    ...     months_on_fs=np.array([2.0, 0, 0, 0]), propensity=np.array([0.5, 0.6, 0.1, 0.1]),
+    ...     assets=np.array([100.0, 0, 4000, 0]), draws=draws)
+    >>> takes_up.tolist(), propensity.tolist(), assets.tolist()
+    ([True, True, False, False], [0.5, 0.0, 0.1, 0.1], [0.0, 0.0, 1000.0, 0.0])
     """
-    propensity = np.where(draws.redraw, draws.fresh_propensity, propensity)
-    entitled = entitlement > 0
-    # Savings first (SoL 4 kap. 1 §: bistånd only where the need cannot be met in
-    # another way): a household not on FS lives on its savings while they last.
-    lives_on_savings = entitled & (months_on_fs == 0) & (assets >= entitlement)
-    assets = np.where(lives_on_savings, assets - entitlement, assets)
-    # A new spell: claimed with a probability rising with the entitlement (computed only
-    # for the households that can start one).
-    new_spell = np.flatnonzero(entitled & (months_on_fs == 0) & ~lives_on_savings)
-    claims = np.zeros(entitlement.size, dtype=bool)
-    claims[new_spell] = (
+    takes_up, propensity, assets, new_spell = _take_up_pass(
+        entitlement,
+        months_on_fs,
+        propensity,
+        assets,
+        draws.redraw,
+        draws.fresh_propensity,
+        draws.keeps,
+    )
+    claims = (
         propensity[new_spell]
         < P_CLAIM_MAX * (1.0 - np.exp(-entitlement[new_spell] / CLAIM_SCALE_SEK)) * claim_factor
     )
-    takes_up = entitled & ~lives_on_savings & np.where(months_on_fs > 0, draws.keeps, claims)
-    assets = np.where(takes_up, 0.0, assets)
+    claimed = new_spell[claims]
+    takes_up[claimed] = True
+    assets[claimed] = 0.0
     return takes_up, propensity, assets
+
+
+@numba.njit(cache=True, nogil=True)
+def _take_up_pass(
+    entitlement, months_on_fs, propensity, assets, redraw, fresh_propensity, keeps
+):  # pragma: no cover - compiled; tests/population/test_receipt.py checks it against numpy
+    """:func:`take_up_step` but the claims of new spells: takes up (those keeping a spell),
+    propensity, savings, and the rows of the households that can start a spell (entitled,
+    not on FS last month, savings short of the entitlement), in order."""
+    n = entitlement.size
+    takes_up = np.zeros(n, dtype=np.bool_)
+    new_propensity = np.empty(n)
+    new_assets = np.empty(n)
+    new_spell = np.empty(n, dtype=np.int64)
+    n_new = 0
+    for i in range(n):
+        new_propensity[i] = fresh_propensity[i] if redraw[i] else propensity[i]
+        owed = entitlement[i]
+        savings = assets[i]
+        months = months_on_fs[i]
+        if owed > 0:
+            if months > 0:
+                if keeps[i]:
+                    takes_up[i] = True
+                    savings = 0.0
+            elif months == 0:
+                if savings >= owed:
+                    savings = savings - owed
+                else:
+                    new_spell[n_new] = i
+                    n_new += 1
+        new_assets[i] = savings
+    return takes_up, new_propensity, new_assets, new_spell[:n_new]
 
 
 def simulate_receipt(
