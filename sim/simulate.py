@@ -378,7 +378,7 @@ class _ScenarioRun:
         self.ever_covered = np.zeros(n_persons, dtype=bool)
         self.covered_last_month = np.zeros(n_persons, dtype=bool)
         self.ever_sanctioned = np.zeros(n_persons, dtype=bool)
-        self.eligible_premium = np.zeros(n_persons, dtype=bool)
+        self.premium_rows = np.empty(0, dtype=np.int64)  # eligible for the jobbpremie
         # Month-major while filling (contiguous rows); seen as household x month at the end.
         # Every row is written in its month (1..12), so the arrays start uninitialised.
         self.out = {name: np.empty((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
@@ -424,7 +424,12 @@ class _ScenarioRun:
         self, month: int, case: _Case, figures: dict[str, np.ndarray], shared: _SharedMonth
     ) -> None:
         """Take-up, the aktivitetskrav, the jobbpremie and behaviour for ``month`` from the
-        engine's ``figures``; record the month (1..12) and carry the state to the next."""
+        engine's ``figures``; record the month (1..12) and carry the state to the next.
+
+        The person-level rules run on the persons they can apply to (the aktivitetskrav's
+        on households in a long enough FS spell, the jobbpremie's on its eligible persons);
+        the random draws are over all persons, so each person's draw is the same in every
+        scenario."""
         params, earnings = case.params, case.earnings
         responses, activity = self.responses, self.activity
         n, n_persons = self.n, self.n_persons
@@ -449,16 +454,17 @@ class _ScenarioRun:
         month_rng = np.random.default_rng(np.random.SeedSequence([self.seed, 7, month - MONTHS[0]]))
         activity_on = params.aktivitetskrav.in_force > 0
         reduced = figures["fourth_child_reduction"] + figures["modernisation_reduction"] > 0
-        capped = reduced[household_idx]
-        bidragstak_response = responses.bidragstak_exit_to_work > 0 and capped.any()
+        # Every household has an adult (entities.validate), so a reduced household has one.
+        bidragstak_response = responses.bidragstak_exit_to_work > 0 and reduced.any()
         no_one = np.zeros(n_persons, dtype=bool)
         covered = refuses = no_one
+        covered_rows = np.empty(0, dtype=np.int64)
         # Zeros where a rule does not act this month (written as a fill, not a copy).
         zeros = np.zeros(n)
         withheld = zeros
         # Per household, by adults: covered, newly covered, refusing, required hours.
         n_covered = n_newly_covered = n_refusing = hours_household = zeros
-        preschool_children = fritidshem_children = zeros
+        childcare_rows = covered_rows  # households whose children need care (none)
         exempt = no_one
         if activity_on or bidragstak_response:
             exempt = shared.exempt(params.aktivitetskrav)
@@ -471,25 +477,36 @@ class _ScenarioRun:
                 )
             exempt = exempt | self.exempt_by_move
         if activity_on:
-            covered = aktivitetskrav.is_covered(
-                months_on_fs=self.months_on_fs[household_idx],
-                on_fs=takes_up[household_idx],
-                exempt=exempt,
-                p=params.aktivitetskrav,
-            )
-            refuses = covered & (month_rng.random(n_persons) < activity.refusal_rate)
-            # Sums over the covered adults only: the others add nothing.
-            covered_rows = np.flatnonzero(covered)
+            # Only the adults of households on FS for the required months can be covered.
+            in_spell = takes_up & (self.months_on_fs >= params.aktivitetskrav.required_months)
+            spell_rows = np.flatnonzero(in_spell[household_idx])
+            spell_households = household_idx[spell_rows]
+            covered_rows = spell_rows[
+                aktivitetskrav.is_covered(
+                    months_on_fs=self.months_on_fs[spell_households],
+                    on_fs=takes_up[spell_households],
+                    exempt=exempt[spell_rows],
+                    p=params.aktivitetskrav,
+                )
+            ]
+            covered = _marked(n_persons, covered_rows)
+            refusing_rows = covered_rows[
+                month_rng.random(n_persons)[covered_rows] < activity.refusal_rate
+            ]
+            refuses = _marked(n_persons, refusing_rows)
             n_covered = _by_household(household_idx, covered_rows, n)
             n_newly_covered = _by_household(
-                household_idx, np.flatnonzero(covered & ~self.covered_last_month), n
+                household_idx, covered_rows[~self.covered_last_month[covered_rows]], n
             )
-            n_refusing = _by_household(household_idx, np.flatnonzero(refuses), n)
-            has_refusal = n_refusing > 0
-            withheld = aktivitetskrav.sanction(
-                fs=paid, has_refusal=has_refusal, sanction_share=activity.sanction_share
+            n_refusing = _by_household(household_idx, refusing_rows, n)
+            refusing = np.unique(household_idx[refusing_rows])
+            withheld = np.zeros(n)
+            withheld[refusing] = aktivitetskrav.sanction(
+                fs=paid[refusing],
+                has_refusal=np.ones(refusing.size, dtype=bool),
+                sanction_share=activity.sanction_share,
             )
-            paid = paid - withheld
+            paid[refusing] -= withheld[refusing]
             hours = aktivitetskrav.required_hours_week(
                 earnings=earnings[covered_rows],
                 covered=np.ones(covered_rows.size, dtype=bool),
@@ -497,36 +514,43 @@ class _ScenarioRun:
                 full_time_earnings=params.aktivitetskrav.full_time_earnings,
             )
             hours_household = _by_household(household_idx, covered_rows, n, weights=hours)
-            needs_care = aktivitetskrav.households_needing_childcare(
-                household_idx=household_idx,
-                is_child=is_child,
-                covered=covered,
-                earnings=earnings,
-                n_households=n,
+            # Covered adults live in the spell's households: the rule on their persons.
+            childcare_rows = np.flatnonzero(
+                aktivitetskrav.households_needing_childcare(
+                    household_idx=spell_households,
+                    is_child=is_child[spell_rows],
+                    covered=covered[spell_rows],
+                    earnings=earnings[spell_rows],
+                    n_households=n,
+                )
             )
-            preschool_children, fritidshem_children = (
-                needs_care * children for children in shared.children_in_care_ages
-            )
+        receives = paid > 0
 
         # Jobbpremie: qualification is FS in every lead-in month (July-December before).
         if month == 1:
             qualified = self.lead_in_fs_months >= params.jobbpremie.qualifying_months
-            self.eligible_premium = qualified[household_idx] & ~is_child
+            self.premium_rows = np.flatnonzero(qualified[household_idx] & ~is_child)
         premium_household = zeros
         if params.jobbpremie.in_force > 0:
+            rows = self.premium_rows
             premium = jobbpremie.jobbpremie(
-                earnings=earnings,
-                is_eligible=self.eligible_premium,
-                household_has_fs=(paid > 0)[household_idx],
-                months_used=self.premium_months,
+                earnings=earnings[rows],
+                is_eligible=np.ones(rows.size, dtype=bool),
+                household_has_fs=receives[household_idx[rows]],
+                months_used=self.premium_months[rows],
                 p=params.jobbpremie,
             )
-            self.premium_months = self.premium_months + (premium > 0)
-            premium_household = np.bincount(household_idx, weights=premium, minlength=n)
+            self.premium_months[rows] += premium > 0
+            premium_household = np.bincount(household_idx[rows], weights=premium, minlength=n)
 
         if month >= 1:
             i = month - 1
             fs_before = figures["forsorjningsstod"]
+            preschool_children = fritidshem_children = zeros
+            if childcare_rows.size:
+                preschool, fritidshem = shared.children_in_care_ages
+                preschool_children = _AtRows(childcare_rows, preschool)
+                fritidshem_children = _AtRows(childcare_rows, fritidshem)
             values = {
                 "forsorjningsstod": paid,
                 "fs_entitlement": entitlement,
@@ -551,41 +575,45 @@ class _ScenarioRun:
                 "housing_counted": figures["housing_counted"],
             }
             for name in HOUSEHOLD_MONTH_FIELDS:
-                value = values[name]
+                value, row = values[name], self.out[name][i]
                 if value is zeros:
-                    self.out[name][i].fill(0.0)
+                    row.fill(0.0)
+                elif isinstance(value, _AtRows):
+                    row.fill(0.0)
+                    row[value.rows] = value.values[value.rows]
                 else:
-                    self.out[name][i] = value
+                    row[:] = value
             self.takes_up_out[i] = takes_up
             self.months_on_fs_out[i] = self.months_on_fs
-            self.ever_covered |= covered
+            self.ever_covered[covered_rows] = True
             self.ever_sanctioned |= refuses
         else:
-            self.lead_in_fs_months = self.lead_in_fs_months + (paid > 0)
+            self.lead_in_fs_months = self.lead_in_fs_months + receives
 
         # Behaviour: changes from next month.
         works = self.works
         if activity_on and responses.aktivitetskrav_exit_to_work > 0:
-            works |= covered & (month_rng.random(n_persons) < responses.aktivitetskrav_exit_to_work)
+            leaving = month_rng.random(n_persons)[covered_rows]
+            works[covered_rows[leaving < responses.aktivitetskrav_exit_to_work]] = True
         if bidragstak_response:
-            recipient_adult = (paid > 0)[household_idx] & ~is_child & ~works
-            works |= (
-                recipient_adult
-                & capped
-                & ~exempt
-                & (month_rng.random(n_persons) < responses.bidragstak_exit_to_work)
-            )
+            # Adults not yet in work in reduced households with FS.
+            rows = np.flatnonzero((reduced & receives)[household_idx])
+            rows = rows[~is_child[rows] & ~works[rows] & ~exempt[rows]]
+            leaving = month_rng.random(n_persons)[rows]
+            works[rows[leaving < responses.bidragstak_exit_to_work]] = True
         if activity_on and responses.aktivitetskrav_moves_to_exempt > 0:
-            moves = month_rng.random(n_persons) < responses.aktivitetskrav_moves_to_exempt
-            self.exempt_by_move |= covered & ~works & moves
+            moves = (
+                month_rng.random(n_persons)[covered_rows] < responses.aktivitetskrav_moves_to_exempt
+            )
+            moving = covered_rows[moves]
+            self.exempt_by_move[moving[~works[moving]]] = True
         if activity_on and responses.aktivitetskrav_exit_without_work > 0:
-            covered_household = n_covered > 0
             leaves = month_rng.random(n) < responses.aktivitetskrav_exit_without_work
-            self.stopped |= covered_household & leaves
+            self.stopped |= (n_covered > 0) & leaves
 
         self.covered_last_month = covered
-        self.js_used = self.js_used + (figures["jobbstimulans_applies"] & (paid > 0))
-        self.months_on_fs = np.where(paid > 0, self.months_on_fs + 1, 0.0)
+        self.js_used = self.js_used + (figures["jobbstimulans_applies"] & receives)
+        self.months_on_fs = np.where(receives, self.months_on_fs + 1, 0.0)
 
     def result(self) -> ScenarioYear:
         """The year as a :class:`ScenarioYear` (after the last month)."""
@@ -621,6 +649,20 @@ def _by_household(
     return np.bincount(household_idx[rows], weights=weights, minlength=n).astype(
         np.float64, copy=False
     )
+
+
+def _marked(n: int, rows: np.ndarray) -> np.ndarray:
+    """A mask of ``n`` values, True at ``rows``."""
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return mask
+
+
+class _AtRows(NamedTuple):
+    """A household array that is ``values`` at ``rows`` and zero elsewhere."""
+
+    rows: np.ndarray
+    values: np.ndarray
 
 
 def _with_work(persons: Any, works: np.ndarray, wage: float) -> Any:
