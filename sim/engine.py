@@ -7,8 +7,9 @@ disregards, and finally försörjningsstöd as the last resort. Inputs are never
 result arrays are read-only: :func:`compute_laws` computes the steps several laws share once,
 and their results share those arrays. There is no Python loop over households: each step is a
 numpy expression over all of them, or one compiled pass over the persons (the gross and net
-incomes: :mod:`sim.gross_incomes`, :mod:`sim.net_incomes`), so one call handles one
-household or millions.
+incomes: :mod:`sim.gross_incomes`, :mod:`sim.net_incomes`) or the households (the
+jobbstimulans, the counted income and försörjningsstöd: :mod:`sim.entitlements`), so one
+call handles one household or millions.
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ import numpy as np
 from sim import gross_incomes, net_incomes
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
+from sim.entitlements import entitlements
 from sim.params import Params, whole_numbers
 from sim.rules import (
     barnbidrag,
     bidragstak,
     bostadsbidrag,
-    forsorjningsstod,
     inkomstskatt,
-    jobbstimulans,
     riksnorm,
     skaliga_kostnader,
     underhallsstod,
@@ -170,9 +170,9 @@ def compute_cases(
     household field but the FS state (:data:`CASE_FIELDS`): several scenarios' month.
 
     The steps on the persons and the shared fields are computed once per distinct law
-    sections, as in :func:`compute_laws`; the jobbstimulans and the counted income once per
-    distinct law sections and state arrays (the same array objects). A case whose other
-    household fields differ from the first case's raises ``ValueError``.
+    sections, as in :func:`compute_laws`; the steps that read the FS state (the jobbstimulans,
+    the counted income and försörjningsstöd: :mod:`sim.entitlements`) once per case. A case
+    whose other household fields differ from the first case's raises ``ValueError``.
     """
     if not cases:
         return []
@@ -268,9 +268,9 @@ def _read_only(result: MonthResult) -> MonthResult:
 class _Shared:
     """One month's inputs and the steps already computed on them, by the parameters used.
 
-    ``step(name, sections, make, state=())`` returns what ``make()`` returned for an earlier
-    law whose parameter sections ``sections`` were equal and whose ``state`` arrays were the
-    same objects, else calls it. ``households`` holds the fields all cases share.
+    ``step(name, sections, make)`` returns what ``make()`` returned for an earlier law whose
+    parameter sections ``sections`` were equal, else calls it. ``households`` holds the
+    fields all cases share (a step may read only those).
     """
 
     def __init__(self, persons: Persons, households: Households, assumptions: Assumptions):
@@ -279,22 +279,12 @@ class _Shared:
         self.assumptions = assumptions
         self._done: list[tuple[str, tuple[Any, ...], Any]] = []
 
-    def step(
-        self,
-        name: str,
-        sections: tuple[Any, ...],
-        make: Callable[[], Any],
-        state: tuple[np.ndarray, ...] = (),
-    ) -> Any:
-        for done_name, done_sections, done_state, value in self._done:
-            if (
-                done_name == name
-                and all(a is b for a, b in zip(done_state, state, strict=True))
-                and done_sections == sections
-            ):
+    def step(self, name: str, sections: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        for done_name, done_sections, value in self._done:
+            if done_name == name and done_sections == sections:
                 return value
         value = make()
-        self._done.append((name, sections, state, value))
+        self._done.append((name, sections, value))
         return value
 
 
@@ -306,7 +296,6 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     # The parameter sections each step depends on: equal sections, a shared result.
     incomes_law = (params.inkomstskatt, params.barns_inkomster, params.prisbasbelopp)
     benefits_law = (params.barnbidrag, params.underhallsstod, params.bostadsbidrag)
-    jobbstimulans_law = (*incomes_law, params.jobbstimulans)
     base = shared.step("persons", (), lambda: _persons_by_role(persons, households))
     incomes = shared.step("incomes", incomes_law, lambda: _incomes(persons, base, params))
     benefits = shared.step(
@@ -354,28 +343,6 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
 
     norm_total = scaled(norm["total"])
     fourth_child_reduction = scaled(fourth_child_reduction)
-    norm_topup = bidragstak.counted_norm_topup(norm_topup=state.norm_topup, p=reform, a=a_reform)
-
-    # Counted income and försörjningsstöd.
-    fs_history = (state.months_on_fs, state.jobbstimulans_months_used)
-    applies, disregard = shared.step(
-        "jobbstimulans",
-        jobbstimulans_law,
-        lambda: _jobbstimulans(state, incomes, params),
-        state=fs_history,
-    )
-    counted_income = shared.step(
-        "counted_income",
-        (*jobbstimulans_law, *benefits_law),
-        lambda: _counted_income(incomes, disregard, benefits),
-        state=fs_history,
-    )
-    entitlement = forsorjningsstod.forsorjningsstod(
-        riksnorm=norm_total + norm_topup,
-        skaliga_kostnader=costs["total"],
-        counted_income=counted_income,
-    )
-    paid = np.where(state.takes_up_fs, entitlement, 0.0)
     before_fs = shared.step(
         "disposable_before_fs",
         (*incomes_law, *benefits_law),
@@ -386,7 +353,27 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             + benefits["bostadsbidrag_total"]
         ),
     )
-    disposable = before_fs + paid
+    # The jobbstimulans, the counted income and försörjningsstöd (sim.entitlements).
+    fs = entitlements(
+        riksnorm=norm_total,
+        norm_topup=state.norm_topup,
+        skaliga_kostnader=costs["total"],
+        net_earnings_adults=incomes["net_earnings_adults"],
+        net_other_adults=incomes["net_other_adults"],
+        counted_child=incomes["counted_child"],
+        child_other_income=incomes["child_other_income"],
+        barnbidrag_total=benefits["barnbidrag_total"],
+        underhallsstod=benefits["underhallsstod"],
+        bostadsbidrag=benefits["bostadsbidrag"],
+        tillaggsbidrag=benefits["tillaggsbidrag"],
+        disposable_before_fs=before_fs,
+        months_on_fs=state.months_on_fs,
+        jobbstimulans_months_used=state.jobbstimulans_months_used,
+        takes_up_fs=state.takes_up_fs,
+        jobbstimulans=params.jobbstimulans,
+        bidragstak=reform,
+        bidragstak_assumptions=a_reform,
+    )
 
     return _read_only(
         MonthResult(
@@ -397,7 +384,7 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             riksnorm_personal_children=scaled(norm["personal_children"]),
             riksnorm_personal_adults=scaled(norm["personal_adults"]),
             riksnorm_common=scaled(norm["common"]),
-            norm_topup=norm_topup,
+            norm_topup=fs.norm_topup,
             fourth_child_reduction=fourth_child_reduction,
             modernisation_reduction=zeros
             if norm_factor == 1.0
@@ -416,54 +403,18 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             underhallsstod=benefits["underhallsstod"],
             bostadsbidrag=benefits["bostadsbidrag"],
             tillaggsbidrag=benefits["tillaggsbidrag"],
-            jobbstimulans_applies=applies,
-            jobbstimulans_disregard=disregard,
+            jobbstimulans_applies=fs.jobbstimulans_applies,
+            jobbstimulans_disregard=fs.jobbstimulans_disregard,
             counted_child_earnings=incomes["counted_child"],
-            counted_income=counted_income,
-            fs_entitlement=entitlement,
-            forsorjningsstod=paid,
-            disposable_income=disposable,
+            counted_income=fs.counted_income,
+            fs_entitlement=fs.fs_entitlement,
+            forsorjningsstod=fs.forsorjningsstod,
+            disposable_income=fs.disposable_income,
             sou_cap_reduction=zeros,
             person_income_tax=incomes["person_tax"],
             person_net_income=incomes["person_net_income"],
         )
     )
-
-
-def _jobbstimulans(
-    households: Households, incomes: dict[str, np.ndarray], params: Params
-) -> tuple[np.ndarray, np.ndarray]:
-    """Where the jobbstimulans applies this month, and the adults' net earnings it leaves
-    uncounted (SoL (2025:400) 12 kap. 8 §)."""
-    applies = jobbstimulans.jobbstimulans_applies(
-        months_on_fs=households.months_on_fs,
-        jobbstimulans_months_used=households.jobbstimulans_months_used,
-        p=params.jobbstimulans,
-    )
-    disregard = jobbstimulans.jobbstimulans_disregard(
-        net_earnings_adults=incomes["net_earnings_adults"], applies=applies, p=params.jobbstimulans
-    )
-    return applies, disregard
-
-
-def _counted_income(
-    incomes: dict[str, np.ndarray], disregard: np.ndarray, benefits: dict[str, np.ndarray]
-) -> np.ndarray:
-    """The household's income counted against the norm: the adults' net earnings less the
-    jobbstimulans, their other net income, the children's counted earnings and other income,
-    and the benefits before försörjningsstöd (added in this order, in place)."""
-    counted = incomes["net_earnings_adults"] - disregard
-    for part in (
-        incomes["net_other_adults"],
-        incomes["counted_child"],
-        incomes["child_other_income"],
-        benefits["barnbidrag_total"],
-        benefits["underhallsstod"],
-        benefits["bostadsbidrag"],
-        benefits["tillaggsbidrag"],
-    ):
-        counted += part
-    return counted
 
 
 def _large_families(base: dict[str, np.ndarray], p: Params) -> dict[str, np.ndarray]:

@@ -69,7 +69,18 @@ def counted_norm_topup(*, norm_topup: np.ndarray, p: Any, a: Any) -> np.ndarray:
     ...     a=P(topup_kept_share=0.2)).tolist()
     [100.0]
     """
-    return norm_topup * ((1.0 - p.no_topups) + p.no_topups * a.topup_kept_share)
+    return norm_topup * topup_kept_factor(p=p, a=a)
+
+
+def topup_kept_factor(*, p: Any, a: Any) -> float:
+    """The share of today's amount above the norm still granted: all of it without part 3,
+    ``topup_kept_share`` (the exceptions) where it applies, in between while it phases in.
+
+    >>> from types import SimpleNamespace as P
+    >>> topup_kept_factor(p=P(no_topups=0.5), a=P(topup_kept_share=0.2))
+    0.6
+    """
+    return (1.0 - p.no_topups) + p.no_topups * a.topup_kept_share
 
 
 def sou_cap_reduction(
