@@ -557,10 +557,9 @@ def _riksnorm(
     shared counts) and each child's personal cost (``child_cost``, aligned to children)."""
     n = households.n
     children = base["child_rows"]
-    child_cost = riksnorm.personal_cost_children(
+    child_cost = riksnorm.child_personal_cost(
         age=base["child_age"],
         has_preschool_lunch=persons.has_preschool_lunch[children],
-        is_child=np.ones(children.size, dtype=bool),
         p=params.riksnorm,
     )
     personal_children = household_sum(child_cost, household_idx=base["child_idx"], n_households=n)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.rules.households import household_count, household_sum
+from sim.rules.households import household_count, household_sum, once_per_count
 
 
 def personal_cost_children(
@@ -30,16 +30,29 @@ def personal_cost_children(
     ...     is_child=np.array([True, True, True, False]), p=p).tolist()
     [3060.0, 2720.0, 4390.0, 0.0]
     """
-    table = p.personal_cost_child
     cost = np.zeros(np.shape(age))
     children = np.flatnonzero(is_child)
-    band = table.bracket(age[children])
-    cost[children] = np.where(
-        has_preschool_lunch[children],
-        table.at("without_lunch", band),
-        table.at("with_lunch", band),
+    cost[children] = child_personal_cost(
+        age=age[children], has_preschool_lunch=has_preschool_lunch[children], p=p
     )
     return cost
+
+
+def child_personal_cost(*, age: np.ndarray, has_preschool_lunch: np.ndarray, p: Any) -> np.ndarray:
+    """:func:`personal_cost_children` for children only (every row a child), SEK/month.
+
+    >>> from sim.params import default_law; import datetime as dt
+    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
+    >>> child_personal_cost(age=np.array([5, 5, 12]),
+    ...     has_preschool_lunch=np.array([False, True, False]), p=p).tolist()
+    [3060.0, 2720.0, 4390.0]
+    """
+    table = p.personal_cost_child
+    return np.where(
+        has_preschool_lunch,
+        table.lookup("without_lunch", age),
+        table.lookup("with_lunch", age),
+    )
 
 
 def personal_cost_adults(*, n_adults: np.ndarray, is_cohabiting: np.ndarray, p: Any) -> np.ndarray:
@@ -69,9 +82,14 @@ def common_cost(*, n_persons: np.ndarray, p: Any) -> np.ndarray:
     amounts = table["amount"]
     largest = sizes[-1]
     step = amounts[-1] - amounts[-2]
-    # A whole-number bound keeps the counts integers (looked up once per count).
-    base = table.lookup("amount", np.minimum(n_persons, int(largest)))
-    return base + np.maximum(n_persons - largest, 0) * step
+
+    def cost(n: np.ndarray) -> np.ndarray:
+        # A whole-number bound keeps the counts integers.
+        return (
+            table.lookup("amount", np.minimum(n, int(largest))) + np.maximum(n - largest, 0) * step
+        )
+
+    return once_per_count(n_persons, cost)
 
 
 def riksnorm(
