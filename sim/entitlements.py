@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
+from sim.household_chunks import default_chunks
 from sim.rules.bidragstak import topup_kept_factor
 
 
@@ -75,6 +76,7 @@ def entitlements(
     jobbstimulans: Any,
     bidragstak: Any,
     bidragstak_assumptions: Any,
+    threads: int | None = None,
 ) -> Entitlements:
     """The step for household arrays of one length (see the module docstring).
 
@@ -82,7 +84,9 @@ def entitlements(
     ``norm_topup``: today's amount above the norm (before the bidragstak);
     ``disposable_before_fs``: net income and benefits without försörjningsstöd;
     ``jobbstimulans``, ``bidragstak``: the law's sections; ``bidragstak_assumptions``: the
-    assumptions' bidragstak section.
+    assumptions' bidragstak section. ``threads``: how many of numba's threads share the
+    households, a contiguous range each (default:
+    :func:`sim.household_chunks.default_chunks`); the numbers are the same.
 
     >>> from types import SimpleNamespace as P
     >>> one = lambda *values: np.array(values, dtype=float)
@@ -121,48 +125,74 @@ def entitlements(
     if any(values.shape != (n,) for values in arrays):
         raise ValueError("entitlements: every array must have the households' length")
     p = jobbstimulans
-    return Entitlements(
-        *_entitlements(
-            *arrays,
-            float(p.required_months),
-            float(p.duration_months),
-            float(p.disregarded_share),
-            float(topup_kept_factor(p=bidragstak, a=bidragstak_assumptions)),
-        )
+    scalars = (
+        float(p.required_months),
+        float(p.duration_months),
+        float(p.disregarded_share),
+        float(topup_kept_factor(p=bidragstak, a=bidragstak_assumptions)),
+    )
+    threads = min(default_chunks() if threads is None else threads, n)
+    if threads > 1:
+        bounds = np.linspace(0, n, threads + 1).astype(np.int64)
+        return Entitlements(*_entitlements_on_threads(bounds, arrays, scalars))
+    return Entitlements(*_entitlements(arrays, scalars))
+
+
+@numba.njit(cache=True, nogil=True)
+def _outputs(n):  # pragma: no cover
+    """The arrays of :class:`Entitlements`, in its order."""
+    return (
+        np.empty(n, dtype=np.bool_),
+        np.empty(n),
+        np.empty(n),
+        np.empty(n),
+        np.empty(n),
+        np.empty(n),
+        np.empty(n),
     )
 
 
+@numba.njit(cache=True, nogil=True)
+def _entitlements(arrays, scalars):  # pragma: no cover
+    """All households on this thread."""
+    out = _outputs(arrays[0].size)
+    _households(0, arrays[0].size, arrays, scalars, out)
+    return out
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _entitlements_on_threads(bounds, arrays, scalars):  # pragma: no cover
+    """The households ``bounds[c]:bounds[c + 1]`` on thread ``c``."""
+    out = _outputs(arrays[0].size)
+    for c in numba.prange(bounds.size - 1):
+        _households(bounds[c], bounds[c + 1], arrays, scalars, out)
+    return out
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _entitlements(
-    riksnorm,
-    norm_topup,
-    skaliga_kostnader,
-    net_earnings_adults,
-    net_other_adults,
-    counted_child,
-    child_other_income,
-    barnbidrag_total,
-    underhallsstod,
-    bostadsbidrag,
-    tillaggsbidrag,
-    disposable_before_fs,
-    months_on_fs,
-    months_used,
-    takes_up_fs,
-    required_months,
-    duration_months,
-    disregarded_share,
-    topup_factor,
-):  # pragma: no cover - compiled; tests/test_entitlements.py checks it against the rules
-    n = riksnorm.size
-    applies = np.empty(n, dtype=np.bool_)
-    disregard = np.empty(n)
-    counted = np.empty(n)
-    topup = np.empty(n)
-    entitlement = np.empty(n)
-    paid = np.empty(n)
-    disposable = np.empty(n)
-    for i in range(n):
+def _households(start, end, arrays, scalars, out):  # pragma: no cover - compiled; tested
+    """Households ``start:end``: ``arrays`` and ``scalars`` as :func:`entitlements` passes
+    them, ``out`` from :func:`_outputs`."""
+    (
+        riksnorm,
+        norm_topup,
+        skaliga_kostnader,
+        net_earnings_adults,
+        net_other_adults,
+        counted_child,
+        child_other_income,
+        barnbidrag_total,
+        underhallsstod,
+        bostadsbidrag,
+        tillaggsbidrag,
+        disposable_before_fs,
+        months_on_fs,
+        months_used,
+        takes_up_fs,
+    ) = arrays
+    required_months, duration_months, disregarded_share, topup_factor = scalars
+    applies, disregard, counted, topup, entitlement, paid, disposable = out
+    for i in range(start, end):
         used = months_used[i]
         applies_i = ((used > 0) | (months_on_fs[i] >= required_months)) & (used < duration_months)
         applies[i] = applies_i
@@ -187,4 +217,3 @@ def _entitlements(
         paid_i = entitled if takes_up_fs[i] else 0.0
         paid[i] = paid_i
         disposable[i] = disposable_before_fs[i] + paid_i
-    return applies, disregard, counted, topup, entitlement, paid, disposable

@@ -5,7 +5,8 @@ can run their persons in chunks on several threads (numba ``prange``). A chunk n
 a household, so every household sum is still added by one thread, over its persons in their
 order, starting from 0.0: the numbers are the same, bit for bit, for any number of chunks.
 That needs persons grouped by household (``household_idx`` non-decreasing, as
-``Population.month_inputs`` gives them); otherwise there is one chunk.
+``Population.month_inputs`` gives them); otherwise there is one chunk. The household pass of
+:mod:`sim.entitlements` splits its households into ranges by the same :func:`default_chunks`.
 
 How many chunks: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
 ``numba.set_num_threads``; the machine's cores by default; one in the Dask workers of

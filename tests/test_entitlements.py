@@ -112,13 +112,16 @@ def test_entitlements_equal_the_rules_in_numpy(name, when):
     assumptions = default_assumptions()
     for n in (0, 1, 7, 50_000):
         inputs = _inputs(rng, n, law, assumptions)
-        got, want = entitlements(**inputs), numpy_entitlements(**inputs)
-        for field, got_values, want_values in zip(Entitlements._fields, got, want, strict=True):
-            assert got_values.dtype == want_values.dtype, field
-            # Bitwise: NaN where NaN, -0.0 where -0.0.
-            assert np.array_equal(
-                got_values.view(np.uint8), np.ascontiguousarray(want_values).view(np.uint8)
-            ), field
+        want = numpy_entitlements(**inputs)
+        # On this thread, and split between numba's threads (one range of households each).
+        for threads in (1, 2, 3):
+            got = entitlements(**inputs, threads=threads)
+            for field, got_values, want_values in zip(Entitlements._fields, got, want, strict=True):
+                assert got_values.dtype == want_values.dtype, field
+                # Bitwise: NaN where NaN, -0.0 where -0.0.
+                assert np.array_equal(
+                    got_values.view(np.uint8), np.ascontiguousarray(want_values).view(np.uint8)
+                ), (field, threads)
     # The large draw reaches every branch: the jobbstimulans on and off, entitlements above
     # and at zero, paid and not.
     assert got.jobbstimulans_applies.any() and not got.jobbstimulans_applies.all()
