@@ -28,6 +28,7 @@ Conventions shared by all functions:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -277,6 +278,19 @@ def consumption_units_from_counts(
     partner = np.asarray(has_partner, dtype=bool)
     if not (adults.shape == children.shape == partner.shape) or adults.ndim != 1:
         raise ValueError("consumption_units_from_counts: arrays must be 1-D of equal length")
+    if (
+        adults.size >= _COMPILED_FROM
+        and adults.dtype.kind in "iu"
+        and children.dtype.kind in "iu"
+        and (out is None or (out.dtype == np.float64 and out.shape == adults.shape))
+    ):
+        # Checks and lookup in one compiled pass (sim.units_from_counts), imported here:
+        # numba takes about half a second to load.
+        from sim import units_from_counts as compiled
+
+        units = np.empty(adults.size) if out is None else out
+        if compiled.units_from_counts(adults, children, partner, _units_table(scale), units):
+            return units
     if (adults < 0).any() or (children < 0).any():
         raise ValueError("consumption_units_from_counts: counts must be non-negative")
     if (partner & (adults < 2)).any():
@@ -304,6 +318,14 @@ def consumption_units_from_counts(
         return units
     out[...] = units
     return out
+
+
+@functools.cache
+def _units_table(scale: ConsumptionScale) -> np.ndarray:
+    """:func:`_units` at every entry of :func:`sim.units_from_counts.table_counts`."""
+    from sim.units_from_counts import table_counts
+
+    return _units(*table_counts(), scale)
 
 
 def _units(

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sim import metrics, weighted_selection, weighted_sums
+from sim import metrics, units_from_counts, weighted_selection, weighted_sums
 from sim.metrics import (
     CHANGE_BANDS,
     SCB_SCALE,
@@ -666,13 +666,15 @@ def test_module_imports_only_numpy():
     assert _imported_modules(metrics) <= {
         "__future__",
         "dataclasses",
+        "functools",
         "typing",
         "numpy",
         "numpy.typing",
+        "sim.units_from_counts",
         "sim.weighted_selection",
         "sim.weighted_sums",
     }
-    for compiled in (weighted_selection, weighted_sums):
+    for compiled in (weighted_selection, weighted_sums, units_from_counts):
         assert _imported_modules(compiled) <= {"__future__", "typing", "numpy", "numba"}
 
 
@@ -795,7 +797,54 @@ def test_consumption_units_of_many_households_are_the_formula():
     )
 
 
-@pytest.mark.parametrize("n", [300, 20_000])  # the formula, and the lookup from 4 096 on
+@pytest.mark.parametrize("dtype", [np.int8, np.int64, np.uint8])
+def test_consumption_units_of_very_many_households_are_the_formula(dtype):
+    # From _COMPILED_FROM households the checks and the lookup are one compiled pass
+    # (sim.units_from_counts); counts beyond its table take the numpy lookup.
+    rng = np.random.default_rng(10)
+    n = 2 * metrics._COMPILED_FROM
+    adults = rng.integers(0, 4, n).astype(dtype)
+    children = np.where(adults > 0, rng.integers(0, 12, n), 0).astype(dtype)
+    partner = (adults >= 2) & (rng.random(n) < 0.7)
+    formula = metrics._units(adults.astype(np.int64), children.astype(np.int64), partner, SCB_SCALE)
+    many = consumption_units_from_counts(n_adults=adults, n_children=children, has_partner=partner)
+    assert np.array_equal(many, formula)
+    assert units_from_counts.units_from_counts(
+        adults, children, partner, metrics._units_table(SCB_SCALE), np.empty(n)
+    )
+    children[-1] = units_from_counts.MAX_CHILDREN + 1  # beyond the table
+    adults[-1] = 1
+    beyond = consumption_units_from_counts(
+        n_adults=adults, n_children=children, has_partner=partner
+    )
+    assert beyond[-1] == 1.0 + 0.52 + 0.42 * units_from_counts.MAX_CHILDREN
+    assert np.array_equal(beyond[:-1], formula[:-1])
+
+
+@pytest.mark.parametrize(
+    ("row", "adults", "children", "partner", "message"),
+    [
+        (-1, 0, 1, False, "household 131071 has children but no adult"),
+        (-1, 1, 0, True, "partner needs a second adult"),
+        (5, -1, 0, False, "counts must be non-negative"),
+    ],
+)
+def test_consumption_units_of_very_many_households_are_checked(
+    row, adults, children, partner, message
+):
+    n = 2 * metrics._COMPILED_FROM
+    counts = {
+        "n_adults": np.ones(n, dtype=np.int64),
+        "n_children": np.ones(n, dtype=np.int64),
+        "has_partner": np.zeros(n, dtype=bool),
+    }
+    counts["n_adults"][row], counts["n_children"][row] = adults, children
+    counts["has_partner"][row] = partner
+    with pytest.raises(ValueError, match=message):
+        consumption_units_from_counts(**counts)
+
+
+@pytest.mark.parametrize("n", [300, 20_000, 100_000])  # formula, lookup, compiled lookup
 def test_consumption_units_written_into_out_are_the_same(n):
     rng = np.random.default_rng(n)
     adults = rng.integers(1, 4, n).astype(np.int8)
