@@ -160,7 +160,8 @@ def bench(
 
 def _load_compiled_kernels() -> float:
     """Seconds to load the compiled kernels (numba) by calling each once on a few values:
-    the engine's on a few generated households, the metrics' (selection, sums) on a ramp."""
+    the engine's on a few generated households, the metrics' (selection, sums, consumption
+    units) on a ramp and ones."""
     start = time.perf_counter()
     population = project_population(
         generate(n_households=20, year=2024, rng=np.random.default_rng(0)), YEAR
@@ -170,6 +171,10 @@ def _load_compiled_kernels() -> float:
     n = 2 * m._COMPILED_FROM
     ramp, ones = np.arange(n, dtype=np.float64), np.ones(n)
     m.poverty_rate(ramp, ones, line=m.weighted_median(ramp, ones))
+    counts = np.ones(n, dtype=np.int8)  # the counts' type in _build_part
+    m.consumption_units_from_counts(
+        n_adults=counts, n_children=counts, has_partner=np.zeros(n, dtype=bool)
+    )
     return time.perf_counter() - start
 
 
