@@ -17,7 +17,8 @@ The engine's last step (:func:`sim.engine.compute_cases`), per household:
 Compiled (numba), because in numpy this was about 25 passes over the households for each law
 and scenario, a seventh of the engine's time (docs/performance.md). The operations are
 numpy's, in numpy's order, so the numbers are the same: ``tests/test_entitlements.py``
-compares every array with the rules' numpy functions.
+compares every array with the rules' numpy functions, which stay the readable statement of
+the law. A change to one of those rules is made here too; the test fails until it is.
 """
 
 from __future__ import annotations

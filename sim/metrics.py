@@ -325,7 +325,9 @@ def _units_table(scale: ConsumptionScale) -> np.ndarray:
     """:func:`_units` at every entry of :func:`sim.units_from_counts.table_counts`."""
     from sim.units_from_counts import table_counts
 
-    return _units(*table_counts(), scale)
+    table = _units(*table_counts(), scale)
+    table.flags.writeable = False  # cached: shared by every call with this scale
+    return table
 
 
 def _units(

@@ -464,7 +464,7 @@ class _ScenarioRun:
         withheld = zeros
         # Per household, by adults: covered, newly covered, refusing, required hours.
         n_covered = n_newly_covered = n_refusing = hours_household = zeros
-        childcare_rows = covered_rows  # households whose children need care (none)
+        childcare_rows = np.empty(0, dtype=np.int64)  # households whose children need care
         exempt = no_one
         if activity_on or bidragstak_response:
             exempt = shared.exempt(params.aktivitetskrav)

@@ -136,7 +136,7 @@ def take_up_step(
     >>> takes_up.tolist(), propensity.tolist(), assets.tolist()
     ([True, True, False, False], [0.5, 0.0, 0.1, 0.1], [0.0, 0.0, 1000.0, 0.0])
     """
-    takes_up, propensity, assets, new_spell = _take_up_pass(
+    arrays = (
         entitlement,
         months_on_fs,
         propensity,
@@ -145,6 +145,9 @@ def take_up_step(
         draws.fresh_propensity,
         draws.keeps,
     )
+    if any(values.shape != entitlement.shape or values.ndim != 1 for values in arrays):
+        raise ValueError("take_up_step: every array must have the households' length")
+    takes_up, propensity, assets, new_spell = _take_up_pass(*arrays)
     claims = (
         propensity[new_spell]
         < P_CLAIM_MAX * (1.0 - np.exp(-entitlement[new_spell] / CLAIM_SCALE_SEK)) * claim_factor

@@ -82,3 +82,10 @@ def test_take_up_step_keeps_a_spell_only_with_the_draw():
     )
     assert takes_up.tolist() == [True, False]
     assert assets.tolist() == [0.0, 200.0]
+
+
+def test_take_up_step_rejects_arrays_of_another_length():
+    inputs = _inputs(np.random.default_rng(2), 5)
+    inputs["assets"] = inputs["assets"][:4]
+    with pytest.raises(ValueError, match="households' length"):
+        take_up_step(**inputs)
