@@ -239,7 +239,7 @@ def _run_months(
     takeup_rng = np.random.default_rng(takeup_seed(seed))
     for month in MONTHS:
         persons, households = pop.month_inputs(month, no_fs, takes_up_fs=always)
-        shared = _SharedMonth(persons, n, take_up_draws(takeup_rng, n))
+        shared = _SharedMonth(persons, n, take_up_draws(takeup_rng, n), month)
         cases = [run.case(month, persons, households) for run in runs]
         results = compute_cases(
             persons,
@@ -258,11 +258,18 @@ class _SharedMonth:
     aktivitetskrav and the children by the ages of förskola and fritidshem (the last two
     computed when first asked for)."""
 
-    def __init__(self, persons: Persons, n_households: int, draws: TakeUpDraws) -> None:
+    def __init__(self, persons: Persons, n_households: int, draws: TakeUpDraws, month: int) -> None:
         self.persons = persons
         self.n_households = n_households
         self.draws = draws
+        self.month = month
         self._exempt: list[tuple[Any, np.ndarray]] = []
+        self._behaviour_draws: dict[tuple[int, tuple[int, ...]], tuple[np.ndarray, Any]] = {}
+
+    def behaviour_stream(self, seed: int) -> _BehaviourStream:
+        """The month's random stream of behaviour for ``seed`` (``[seed, 7, month]``): the
+        draws of each scenario's month in turn, the same numbers as a fresh generator's."""
+        return _BehaviourStream(self, seed)
 
     def exempt(self, p: Any) -> np.ndarray:
         """Persons exempt from the aktivitetskrav under its parameters ``p``, by the month's
@@ -289,6 +296,35 @@ class _SharedMonth:
             )
             for ages in (aktivitetskrav.PRESCHOOL_AGES, aktivitetskrav.FRITIDSHEM_AGES)
         )
+
+
+class _BehaviourStream:
+    """One scenario's draws from its month's behaviour stream (:meth:`random`, as
+    ``np.random.Generator.random``). Scenarios draw from the same stream, so where a
+    scenario's draws so far had the sizes of another's, its next draw is the same numbers:
+    those are drawn once a month and shared (read-only)."""
+
+    def __init__(self, month: _SharedMonth, seed: int) -> None:
+        self._month, self._seed = month, seed
+        self._sizes: tuple[int, ...] = ()
+        self._state: Any = None  # the generator's state after the draws so far
+
+    def random(self, size: int) -> np.ndarray:
+        sizes = (*self._sizes, size)
+        done = self._month._behaviour_draws
+        key = (self._seed, sizes)
+        if key not in done:
+            rng = np.random.default_rng(
+                np.random.SeedSequence([self._seed, 7, self._month.month - MONTHS[0]])
+            )
+            if self._state is not None:
+                rng.bit_generator.state = self._state
+            values = rng.random(size)
+            values.flags.writeable = False
+            done[key] = (values, rng.bit_generator.state)
+        values, self._state = done[key]
+        self._sizes = sizes
+        return values
 
 
 class _Case(NamedTuple):
@@ -451,7 +487,7 @@ class _ScenarioRun:
 
         # Aktivitetskrav: coverage, hours, refusals and the sanction. Each month has its own
         # random stream, so skipping the draws in months without the rules changes nothing.
-        month_rng = np.random.default_rng(np.random.SeedSequence([self.seed, 7, month - MONTHS[0]]))
+        month_rng = shared.behaviour_stream(self.seed)
         activity_on = params.aktivitetskrav.in_force > 0
         reduced = figures["fourth_child_reduction"] + figures["modernisation_reduction"] > 0
         # Every household has an adult (entities.validate), so a reduced household has one.

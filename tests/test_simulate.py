@@ -11,11 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine import compute
-from sim.population.generate import Population
+from sim.population.generate import MONTHS, Population
 from sim.random_inputs import random_month
 from sim.rules import aktivitetskrav
 from sim.scenarios import Change, load_scenario
-from sim.simulate import HOUSEHOLD_MONTH_FIELDS, norm_topups, run_year, run_years
+from sim.simulate import (
+    HOUSEHOLD_MONTH_FIELDS,
+    _SharedMonth,
+    norm_topups,
+    run_year,
+    run_years,
+)
 
 SWITCHES = (
     "bidragstak.modernised_riksnorm",
@@ -227,3 +233,30 @@ def test_a_sanction_never_raises_fs(fs, share, data):
     refusal = np.array(data.draw(st.lists(st.booleans(), min_size=len(fs), max_size=len(fs))))
     withheld = aktivitetskrav.sanction(fs=fs, has_refusal=refusal, sanction_share=share)
     assert np.all(withheld >= 0) and np.all(fs - withheld <= fs) and np.all(fs - withheld >= 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0, 1, 5, 300]), max_size=5),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_behaviour_streams_draw_what_a_fresh_generator_draws(scenarios_sizes):
+    # Each scenario's month draws arrays of these sizes in turn from the month's behaviour
+    # stream; shared draws must be the numbers a generator of its own would give.
+    month = _SharedMonth(persons=None, n_households=0, draws=None, month=3)
+    seed = 11
+    seen: dict[tuple[int, ...], np.ndarray] = {}
+    for sizes in scenarios_sizes:
+        stream = month.behaviour_stream(seed)
+        own = np.random.default_rng(np.random.SeedSequence([seed, 7, 3 - MONTHS[0]]))
+        for k, size in enumerate(sizes):
+            values = stream.random(size)
+            assert np.array_equal(values, own.random(size))
+            assert not values.flags.writeable
+            prefix = tuple(sizes[: k + 1])
+            if prefix in seen:  # drawn once, shared
+                assert values is seen[prefix]
+            seen[prefix] = values
