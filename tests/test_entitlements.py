@@ -54,8 +54,9 @@ def numpy_entitlements(**inputs) -> Entitlements:
     )
 
 
-#: Laws of every kind: before and after the jobbstimulans' reform (2024, 2026), the
-#: bidragstak phasing in and in force.
+#: Laws of several years: without the bidragstak (2024, 2026: every top-up kept) and with
+#: it (2027: part 3 keeps only the exceptions' share), the kombinerad law with the
+#: aktivitetskrav and the jobbpremie.
 LAWS = [
     ("baseline", dt.date(2024, 3, 1)),
     ("baseline", dt.date(2026, 3, 1)),
