@@ -334,6 +334,9 @@ def _units(
     adults: np.ndarray, children: np.ndarray, partner: np.ndarray, scale: ConsumptionScale
 ) -> np.ndarray:
     """The formula of :func:`consumption_units_from_counts`, element by element."""
+    # Signed: ``0 - 1`` of unsigned counts would wrap around to the type's largest value.
+    adults = adults.astype(np.int64, copy=False)
+    children = children.astype(np.int64, copy=False)
     return (
         scale.first_adult * (adults >= 1)
         + scale.partner * partner

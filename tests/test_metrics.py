@@ -176,6 +176,18 @@ def test_consumption_units_by_hand():
     np.testing.assert_allclose(units, [1.00, 2.36, 2.03, 1.60, 3.05, 0.0], rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int8])
+def test_consumption_units_of_unsigned_counts(dtype):
+    # A single adult without children is 1.00 unit whatever the counts' type: a count of 0
+    # less 1 must not wrap around (the formula's path, few households).
+    units = consumption_units_from_counts(
+        n_adults=np.array([1, 2, 1], dtype=dtype),
+        n_children=np.array([0, 1, 2], dtype=dtype),
+        has_partner=[False, True, False],
+    )
+    np.testing.assert_allclose(units, [1.00, 2.03, 1.94], rtol=0, atol=1e-12)
+
+
 def test_consumption_units_from_persons_ignores_order():
     # Household 0: child, partner, first adult, child (any order) -> 1.00 + 0.51 + 0.52 + 0.42.
     # Household 1: two adults, no partner -> 1.60. Household 2: nobody -> 0.
