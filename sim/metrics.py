@@ -289,7 +289,8 @@ def consumption_units_from_counts(
         from sim import units_from_counts as compiled
 
         units = np.empty(adults.size) if out is None else out
-        if compiled.units_from_counts(adults, children, partner, _units_table(scale), units):
+        table = (_units_table(scale), _TABLE_ADULTS, _TABLE_CHILDREN)
+        if compiled.units_from_counts(adults, children, partner, *table, units):
             return units
     if (adults < 0).any() or (children < 0).any():
         raise ValueError("consumption_units_from_counts: counts must be non-negative")
@@ -300,19 +301,21 @@ def consumption_units_from_counts(
         raise ValueError(
             f"consumption_units_from_counts: household {bad} has children but no adult"
         )
-    if adults.size >= 4096 and adults.dtype.kind in "iu" and children.dtype.kind in "iu":
-        # Many households, few distinct (adults, children, partner): the formula is computed
-        # once for each combination and looked up (the same numbers, element by element).
-        span_a, span_c = int(adults.max()) + 1, int(children.max()) + 1
-        if 2 * span_a * span_c <= 2**15:
-            key = adults.astype(np.int16)
-            key *= span_c
-            key += children
-            key *= 2
-            key += partner
-            grid = np.arange(2 * span_a * span_c)
-            table = _units(grid // 2 // span_c, grid // 2 % span_c, grid % 2 == 1, scale)
-            return np.take(table, key, out=out)
+    # Many households, few distinct (adults, children, partner): the formula is computed
+    # once for each combination and looked up (the same numbers, element by element).
+    if (
+        adults.size >= 4096
+        and adults.dtype.kind in "iu"
+        and children.dtype.kind in "iu"
+        and int(adults.max()) <= _TABLE_ADULTS
+        and int(children.max()) <= _TABLE_CHILDREN
+    ):
+        key = adults.astype(np.int16)
+        key *= _TABLE_CHILDREN + 1
+        key += children
+        key *= 2
+        key += partner
+        return np.take(_units_table(scale), key, out=out)
     units = _units(adults, children, partner, scale)
     if out is None:
         return units
@@ -320,12 +323,21 @@ def consumption_units_from_counts(
     return out
 
 
+#: The households :func:`_units_table` covers: 0.._TABLE_ADULTS adults, 0.._TABLE_CHILDREN
+#: children.
+_TABLE_ADULTS = 15
+_TABLE_CHILDREN = 31
+
+
 @functools.cache
 def _units_table(scale: ConsumptionScale) -> np.ndarray:
-    """:func:`_units` at every entry of :func:`sim.units_from_counts.table_counts`."""
-    from sim.units_from_counts import table_counts
-
-    table = _units(*table_counts(), scale)
+    """:func:`_units` of every (adults, children, partner) up to the table's counts, at
+    ``(adults × (_TABLE_CHILDREN + 1) + children) × 2 + partner``."""
+    entry = np.arange((_TABLE_ADULTS + 1) * (_TABLE_CHILDREN + 1) * 2)
+    pair = entry // 2
+    table = _units(
+        pair // (_TABLE_CHILDREN + 1), pair % (_TABLE_CHILDREN + 1), entry % 2 == 1, scale
+    )
     table.flags.writeable = False  # cached: shared by every call with this scale
     return table
 

@@ -812,7 +812,7 @@ def test_consumption_units_of_many_households_are_the_formula():
 @pytest.mark.parametrize("dtype", [np.int8, np.int64, np.uint8])
 def test_consumption_units_of_very_many_households_are_the_formula(dtype):
     # From _COMPILED_FROM households the checks and the lookup are one compiled pass
-    # (sim.units_from_counts); counts beyond its table take the numpy lookup.
+    # (sim.units_from_counts); counts beyond the table take the formula.
     rng = np.random.default_rng(10)
     n = 2 * metrics._COMPILED_FROM
     adults = rng.integers(0, 4, n).astype(dtype)
@@ -821,15 +821,22 @@ def test_consumption_units_of_very_many_households_are_the_formula(dtype):
     formula = metrics._units(adults.astype(np.int64), children.astype(np.int64), partner, SCB_SCALE)
     many = consumption_units_from_counts(n_adults=adults, n_children=children, has_partner=partner)
     assert np.array_equal(many, formula)
+    max_children = metrics._TABLE_CHILDREN
     assert units_from_counts.units_from_counts(
-        adults, children, partner, metrics._units_table(SCB_SCALE), np.empty(n)
+        adults,
+        children,
+        partner,
+        metrics._units_table(SCB_SCALE),
+        metrics._TABLE_ADULTS,
+        max_children,
+        np.empty(n),
     )
-    children[-1] = units_from_counts.MAX_CHILDREN + 1  # beyond the table
+    children[-1] = max_children + 1  # beyond the table
     adults[-1] = 1
     beyond = consumption_units_from_counts(
         n_adults=adults, n_children=children, has_partner=partner
     )
-    assert beyond[-1] == 1.0 + 0.52 + 0.42 * units_from_counts.MAX_CHILDREN
+    assert beyond[-1] == 1.0 + 0.52 + 0.42 * max_children
     assert np.array_equal(beyond[:-1], formula[:-1])
 
 
