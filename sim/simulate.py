@@ -493,8 +493,8 @@ class _ScenarioRun:
         # Every household has an adult (entities.validate), so a reduced household has one.
         bidragstak_response = responses.bidragstak_exit_to_work > 0 and reduced.any()
         no_one = np.zeros(n_persons, dtype=bool)
-        covered = refuses = no_one
-        covered_rows = np.empty(0, dtype=np.int64)
+        covered = no_one
+        covered_rows = refusing_rows = np.empty(0, dtype=np.int64)
         # Zeros where a rule does not act this month (written as a fill, not a copy).
         zeros = np.zeros(n)
         withheld = zeros
@@ -529,7 +529,6 @@ class _ScenarioRun:
             refusing_rows = covered_rows[
                 month_rng.random(n_persons)[covered_rows] < activity.refusal_rate
             ]
-            refuses = _marked(n_persons, refusing_rows)
             n_covered = _by_household(household_idx, covered_rows, n)
             n_newly_covered = _by_household(
                 household_idx, covered_rows[~self.covered_last_month[covered_rows]], n
@@ -622,7 +621,7 @@ class _ScenarioRun:
             self.takes_up_out[i] = takes_up
             self.months_on_fs_out[i] = self.months_on_fs
             self.ever_covered[covered_rows] = True
-            self.ever_sanctioned |= refuses
+            self.ever_sanctioned[refusing_rows] = True
         else:
             self.lead_in_fs_months = self.lead_in_fs_months + receives
 
