@@ -269,7 +269,7 @@ class _SharedMonth:
     def behaviour_stream(self, seed: int) -> _BehaviourStream:
         """The month's random stream of behaviour for ``seed`` (``[seed, 7, month]``): the
         draws of each scenario's month in turn, the same numbers as a fresh generator's."""
-        return _BehaviourStream(self, seed)
+        return _BehaviourStream(self._behaviour_draws, seed, self.month)
 
     def exempt(self, p: Any) -> np.ndarray:
         """Persons exempt from the aktivitetskrav under its parameters ``p``, by the month's
@@ -304,18 +304,21 @@ class _BehaviourStream:
     scenario's draws so far had the sizes of another's, its next draw is the same numbers:
     those are drawn once a month and shared (read-only)."""
 
-    def __init__(self, month: _SharedMonth, seed: int) -> None:
-        self._month, self._seed = month, seed
+    def __init__(
+        self, done: dict[tuple[int, tuple[int, ...]], tuple[np.ndarray, Any]], seed: int, month: int
+    ) -> None:
+        # ``done``: the month's draws so far, by seed and the sizes of the draws up to them.
+        self._done, self._seed, self._month = done, seed, month
         self._sizes: tuple[int, ...] = ()
         self._state: Any = None  # the generator's state after the draws so far
 
     def random(self, size: int) -> np.ndarray:
         sizes = (*self._sizes, size)
-        done = self._month._behaviour_draws
+        done = self._done
         key = (self._seed, sizes)
         if key not in done:
             rng = np.random.default_rng(
-                np.random.SeedSequence([self._seed, 7, self._month.month - MONTHS[0]])
+                np.random.SeedSequence([self._seed, 7, self._month - MONTHS[0]])
             )
             if self._state is not None:
                 rng.bit_generator.state = self._state
