@@ -6,10 +6,10 @@ bostadsbidrag), the riksnorm and the reasonable costs, the counted income with i
 disregards, and finally försörjningsstöd as the last resort. Inputs are never changed and
 result arrays are read-only: :func:`compute_laws` computes the steps several laws share once,
 and their results share those arrays. There is no Python loop over households: each step is a
-numpy expression over all of them, or one compiled pass over the persons (the gross and net
-incomes: :mod:`sim.gross_incomes`, :mod:`sim.net_incomes`) or the households (the
-jobbstimulans, the counted income and försörjningsstöd: :mod:`sim.entitlements`), so one
-call handles one household or millions.
+numpy expression over all of them, or compiled passes over the persons and households (the
+gross and net incomes: :mod:`sim.gross_incomes`, :mod:`sim.net_incomes`; the benefits before
+försörjningsstöd: :mod:`sim.benefits`; the jobbstimulans, the counted income and
+försörjningsstöd: :mod:`sim.entitlements`), so one call handles one household or millions.
 """
 
 from __future__ import annotations
@@ -20,20 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from sim import gross_incomes, net_incomes
+from sim import benefits, gross_incomes, net_incomes
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
 from sim.entitlements import entitlements
 from sim.params import Params, whole_numbers
-from sim.rules import (
-    barnbidrag,
-    bidragstak,
-    bostadsbidrag,
-    inkomstskatt,
-    riksnorm,
-    skaliga_kostnader,
-    underhallsstod,
-)
+from sim.rules import bidragstak, inkomstskatt, riksnorm, skaliga_kostnader
 from sim.rules.households import household_sum
 
 
@@ -434,10 +426,9 @@ def _large_families(base: dict[str, np.ndarray], p: Params) -> dict[str, np.ndar
 
 
 def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
-    """Adults' and children's rows and their households, the children's ages, each person's
-    taxable and tax-free income, and the household counts."""
+    """The children's rows, households and ages, each person's taxable and tax-free income,
+    and the household counts."""
     idx = persons.household_idx
-    adult_rows = np.flatnonzero(~persons.is_child)
     child_rows = np.flatnonzero(persons.is_child)
     gross = gross_incomes.gross_incomes(persons, households.n)
     n_persons, n_adults = gross.n_persons, gross.n_adults
@@ -445,9 +436,7 @@ def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.n
         "taxable_benefits": gross.taxable_benefits,
         "taxable": gross.taxable,
         "tax_free": gross.tax_free,
-        "adult_rows": adult_rows,
         "child_rows": child_rows,
-        "adult_idx": idx[adult_rows],
         "child_idx": idx[child_rows],
         "child_age": _whole_if_exact(persons.age[child_rows]),
         "n_persons": n_persons,
@@ -490,64 +479,21 @@ def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> d
 def _benefits(
     persons: Persons, households: Households, base: dict[str, np.ndarray], params: Params
 ) -> dict[str, np.ndarray]:
-    """Benefits the household is entitled to before försörjningsstöd."""
-    n = households.n
-    adults, children = base["adult_rows"], base["child_rows"]
-    # Both are paid for children only: their rows alone give the same counts and sums.
-    all_children = np.ones(children.size, dtype=bool)
-    bb = barnbidrag.barnbidrag(
-        household_idx=base["child_idx"],
-        age=base["child_age"],
-        is_child=all_children,
-        is_in_school=persons.is_in_school[children],
-        n_households=n,
-        p=params.barnbidrag,
-    )
-    uhs = underhallsstod.underhallsstod(
-        household_idx=base["child_idx"],
-        age=base["child_age"],
-        is_child=all_children,
-        receives_underhallsstod=persons.receives_underhallsstod[children],
-        n_households=n,
-        p=params.underhallsstod,
-    )
-    # Bostadsbidrag is paid to families with children only (the rule gives 0 without): it is
-    # computed for those households, from their adults' incomes (children's do not count),
-    # the same numbers as for every household.
-    is_family = bb["n_children"] > 0
-    families = np.flatnonzero(is_family)
-    family_adults = adults[is_family[base["adult_idx"]]]
-    family_adult_idx = persons.household_idx[family_adults]
-    adult_income = base["taxable"][family_adults] + persons.etableringsersattning[family_adults]
-    over_limit = bostadsbidrag.income_over_limit(
-        income_sek_year=12.0 * adult_income,
-        is_adult=np.ones(family_adults.size, dtype=bool),
-        is_cohabiting=households.is_cohabiting[family_adult_idx],
-        p=params.bostadsbidrag,
-    )
-    income_over_limit = household_sum(over_limit, household_idx=family_adult_idx, n_households=n)
-    bostad = bostadsbidrag.bostadsbidrag(
-        n_children=bb["n_children"][families],
-        housing_cost=households.housing_cost[families],
-        income_over_limit_sek_year=income_over_limit[families],
-        p=params.bostadsbidrag,
-    )
-    return {
-        "barnbidrag": bb["barnbidrag"],
-        "flerbarnstillagg": bb["flerbarnstillagg"],
-        "barnbidrag_total": bb["total"],
-        "underhallsstod": uhs,
-        "bostadsbidrag": _scattered(bostad["bostadsbidrag"], families, n),
-        "tillaggsbidrag": _scattered(bostad["tillaggsbidrag"], families, n),
-        "bostadsbidrag_total": _scattered(bostad["total"], families, n),
-    }
-
-
-def _scattered(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    """An array of ``n`` zeros with ``values`` at ``rows``."""
-    out = np.zeros(n)
-    out[rows] = values
-    return out
+    """Benefits the household is entitled to before försörjningsstöd (:mod:`sim.benefits`)."""
+    return benefits.benefits(
+        household_idx=persons.household_idx,
+        is_child=persons.is_child,
+        age=persons.age,
+        is_in_school=persons.is_in_school,
+        receives_underhallsstod=persons.receives_underhallsstod,
+        taxable=base["taxable"],
+        etableringsersattning=persons.etableringsersattning,
+        is_cohabiting=households.is_cohabiting,
+        housing_cost=households.housing_cost,
+        barnbidrag_law=params.barnbidrag,
+        underhallsstod_law=params.underhallsstod,
+        bostadsbidrag_law=params.bostadsbidrag,
+    )._asdict()
 
 
 def _riksnorm(

@@ -91,13 +91,12 @@ def numpy_incomes(persons: Any, base: dict[str, np.ndarray], params: Any) -> dic
     """The engine's numpy income step before it was compiled."""
     n = len(base["n_persons"])
     idx = persons.household_idx
-    adults, children = base["adult_rows"], base["child_rows"]
+    adults, children = np.flatnonzero(~persons.is_child), base["child_rows"]
 
     def by_household(values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         if rows is None:
             return household_sum(values, household_idx=idx, n_households=n)
-        group_idx = base["adult_idx"] if rows is adults else base["child_idx"]
-        return household_sum(values[rows], household_idx=group_idx, n_households=n)
+        return household_sum(values[rows], household_idx=idx[rows], n_households=n)
 
     taxable_benefits, taxable = base["taxable_benefits"], base["taxable"]
     has_taxable = taxable > 0

@@ -19,8 +19,12 @@ def household_sum(
 
     >>> household_sum(np.array([1.0, 2.0, 4.0]), household_idx=np.array([0, 0, 2]), n_households=3)
     array([3., 0., 4.])
+    >>> household_sum(np.array([]), household_idx=np.array([], dtype=int), n_households=2)
+    array([0., 0.])
     """
-    return np.bincount(household_idx, weights=values, minlength=n_households)
+    sums = np.bincount(household_idx, weights=values, minlength=n_households)
+    # Without persons np.bincount gives int64 zeros even with weights.
+    return sums.astype(np.float64, copy=False)
 
 
 def household_count(
