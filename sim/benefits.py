@@ -168,7 +168,12 @@ def benefits(
     ...     barnbidrag_law=law.barnbidrag, underhallsstod_law=law.underhallsstod,
     ...     bostadsbidrag_law=law.bostadsbidrag)
     >>> b.barnbidrag_total.tolist(), b.underhallsstod.tolist(), b.bostadsbidrag.tolist()
-    ([2650.0, 0.0], [1673.0, 0.0], [4000.0, 0.0])
+    ([2650.0, 0.0], [1673.0, 0.0], [4700.0, 0.0])
+
+    The first household: 2 × 1 250 kr barnbidrag and 150 kr flerbarnstillägg; underhållsstöd
+    for a 4-year-old, 1 673 kr; bostadsbidrag 12 × (50 % × (7 900 − 1 400) + 2 000) = 63 000
+    kr a year less 20 % of 12 × 15 000 − 150 000 kr, 57 000 kr: 4 750 kr a month, rounded
+    down to hundreds. The second has no children, so none of them.
     """
     arguments = dict(
         household_idx=household_idx,
