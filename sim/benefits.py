@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
-from sim.household_chunks import chunk_bounds, default_chunks
+from sim.household_chunks import Chunks, bounds_of
 from sim.params import whole_numbers
 from sim.rules import barnbidrag, bostadsbidrag, underhallsstod
 from sim.rules.households import household_sum
@@ -149,12 +149,12 @@ def benefits(
     barnbidrag_law: Any,
     underhallsstod_law: Any,
     bostadsbidrag_law: Any,
-    chunks: int | None = None,
+    chunks: Chunks = None,
 ) -> Benefits:
     """:func:`benefits_by_rules`, the same numbers, compiled (see the module docstring).
 
-    Persons grouped by household run in up to ``chunks`` chunks on numba's threads (default
-    :func:`sim.household_chunks.default_chunks`), and the households in as many ranges.
+    Persons grouped by household run in ``chunks`` on numba's threads
+    (:data:`sim.household_chunks.Chunks`), and the households in as many ranges.
 
     >>> import datetime as dt
     >>> from sim.scenarios import load_scenario
@@ -203,10 +203,9 @@ def benefits(
         raise ValueError("benefits: person and household arrays of different lengths")
     households = (is_cohabiting, np.ascontiguousarray(housing_cost, dtype=np.float64))
     tables, scalars = _law_tables(barnbidrag_law, underhallsstod_law, bostadsbidrag_law)
-    threads = default_chunks() if chunks is None else chunks
-    bounds = chunk_bounds(household_idx, threads)
-    ranges = np.linspace(0, n, min(threads, max(n, 1)) + 1).astype(np.int64)
-    if bounds.size > 2 or ranges.size > 2:
+    bounds = bounds_of(household_idx, chunks)
+    if bounds.size > 2:
+        ranges = np.linspace(0, n, min(bounds.size - 1, n) + 1).astype(np.int64)
         out, status = _benefits_on_threads(bounds, ranges, persons, households, tables, scalars)
     else:
         out, status = _benefits(persons, households, tables, scalars)

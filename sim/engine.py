@@ -24,6 +24,7 @@ from sim import benefits, gross_incomes, net_incomes
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
 from sim.entitlements import entitlements
+from sim.household_chunks import bounds_of
 from sim.params import Params, whole_numbers
 from sim.rules import bidragstak, inkomstskatt, riksnorm, skaliga_kostnader
 from sim.rules.households import household_sum
@@ -427,12 +428,14 @@ def _large_families(base: dict[str, np.ndarray], p: Params) -> dict[str, np.ndar
 
 def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
     """The children's rows, households and ages, each person's taxable and tax-free income,
-    and the household counts."""
+    the household counts, and the persons' chunks for the compiled passes (found once)."""
     idx = persons.household_idx
     child_rows = np.flatnonzero(persons.is_child)
-    gross = gross_incomes.gross_incomes(persons, households.n)
+    chunks = bounds_of(idx, None)
+    gross = gross_incomes.gross_incomes(persons, households.n, chunks=chunks)
     n_persons, n_adults = gross.n_persons, gross.n_adults
     return {
+        "chunks": chunks,
         "taxable_benefits": gross.taxable_benefits,
         "taxable": gross.taxable,
         "tax_free": gross.tax_free,
@@ -472,6 +475,7 @@ def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> d
         # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9).
         child_exempt_sek_year=params.barns_inkomster.exempt_prisbasbelopp
         * params.prisbasbelopp.prisbasbelopp,
+        chunks=base["chunks"],
     )
     return result._asdict()
 
@@ -493,6 +497,7 @@ def _benefits(
         barnbidrag_law=params.barnbidrag,
         underhallsstod_law=params.underhallsstod,
         bostadsbidrag_law=params.bostadsbidrag,
+        chunks=base["chunks"],
     )._asdict()
 
 

@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Persons
-from sim.household_chunks import run_in_chunks
+from sim.household_chunks import Chunks, run_in_chunks
 
 
 class GrossIncomes(NamedTuple):
@@ -29,13 +29,10 @@ class GrossIncomes(NamedTuple):
     n_adults: np.ndarray
 
 
-def gross_incomes(
-    persons: Persons, n_households: int, *, chunks: int | None = None
-) -> GrossIncomes:
+def gross_incomes(persons: Persons, n_households: int, *, chunks: Chunks = None) -> GrossIncomes:
     """Taxable benefits, taxable income (earnings + taxable benefits) and tax-free income of
-    every person, SEK/month; persons and adults of every household. The persons run in up
-    to ``chunks`` chunks on threads (default :func:`sim.household_chunks.default_chunks`),
-    with the same numbers."""
+    every person, SEK/month; persons and adults of every household. The persons run in
+    ``chunks`` on threads (:data:`sim.household_chunks.Chunks`), with the same numbers."""
 
     def columns(names: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         return tuple(

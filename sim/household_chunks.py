@@ -61,21 +61,56 @@ def _chunk_bounds(household_idx, n_chunks):  # pragma: no cover
     return np.array(bounds, dtype=np.int64)
 
 
+#: What a compiled pass accepts as its persons' chunks: how many at most (None:
+#: :func:`default_chunks`), or the chunks themselves, as :func:`chunk_bounds` gave them for
+#: these persons (computed once for the engine's several passes over the same persons).
+Chunks = int | np.ndarray | None
+
+
+def bounds_of(household_idx: np.ndarray, chunks: Chunks) -> np.ndarray:
+    """The chunks' bounds (see :data:`Chunks`). Given bounds are checked for what can be
+    checked without a pass over the persons: from 0 to the number of persons, increasing,
+    and a new household at each inner bound.
+
+    >>> idx = np.array([0, 0, 1, 1, 1, 2, 3, 3])
+    >>> bounds_of(idx, 2), bounds_of(idx, np.array([0, 5, 8]))
+    (array([0, 5, 8]), array([0, 5, 8]))
+    >>> bounds_of(idx, np.array([0, 4, 8]))
+    Traceback (most recent call last):
+    ValueError: chunk bounds [0 4 8] do not split these persons between households
+    """
+    if chunks is None or isinstance(chunks, int | np.integer):
+        return chunk_bounds(household_idx, default_chunks() if chunks is None else int(chunks))
+    bounds = np.asarray(chunks)
+    inner = bounds[1:-1]
+    if not (
+        bounds.dtype == np.int64
+        and bounds.ndim == 1
+        and bounds.size >= 2
+        and bounds[0] == 0
+        and bounds[-1] == household_idx.size
+        and (np.diff(bounds) > 0).all()
+        and (household_idx[inner] != household_idx[inner - 1]).all()
+    ):
+        raise ValueError(f"chunk bounds {bounds} do not split these persons between households")
+    return bounds
+
+
 def run_in_chunks(
     serial: Callable[..., Any],
     in_chunks: Callable[..., tuple[Any, np.ndarray]],
     household_idx: np.ndarray,
     arguments: tuple[Any, ...],
-    chunks: int | None = None,
+    chunks: Chunks = None,
 ) -> Any:
-    """``in_chunks(bounds, *arguments)`` where the persons split into several chunks (up to
-    ``chunks``, default :func:`default_chunks`), else ``serial(*arguments)``.
+    """``in_chunks(bounds, *arguments)`` where the persons split into several chunks
+    (:data:`Chunks`), else ``serial(*arguments)``.
 
     ``in_chunks`` returns its outputs and whether each chunk finished: numba drops an
     exception raised on one of its threads, so a chunk that raised makes the persons run
     again in ``serial``, on this thread, which raises the same error with its message.
     """
-    bounds = chunk_bounds(household_idx, default_chunks() if chunks is None else chunks)
+    bounds = bounds_of(household_idx, chunks)
     if bounds.size > 2:
         out, done = in_chunks(bounds, *arguments)
         if done.all():

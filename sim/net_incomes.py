@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from sim.household_chunks import run_in_chunks
+from sim.household_chunks import Chunks, run_in_chunks
 from sim.rules.inkomstskatt import TaxSchedule, monthly_tax
 
 
@@ -54,14 +54,14 @@ def net_incomes(
     n_households: int,
     schedule: TaxSchedule,
     child_exempt_sek_year: float,
-    chunks: int | None = None,
+    chunks: Chunks = None,
 ) -> NetIncomes:
     """The income step for persons sorted or not by household (see the module docstring).
 
     ``taxable_benefits`` and ``tax_free`` are each person's taxable transfers and tax-free
     income (SEK/month); ``child_exempt_sek_year`` is the children's exempt earnings a year
-    (``exempt_prisbasbelopp × prisbasbelopp``). The persons run in up to ``chunks`` chunks on
-    threads (default :func:`sim.household_chunks.default_chunks`), with the same numbers.
+    (``exempt_prisbasbelopp × prisbasbelopp``). The persons run in ``chunks`` on threads
+    (:data:`sim.household_chunks.Chunks`), with the same numbers.
     """
     arguments = (
         household_idx,

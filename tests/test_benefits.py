@@ -16,6 +16,7 @@ import pytest
 
 import sim.benefits
 from sim.benefits import MAX_CHILDREN_COMPILED, Benefits, benefits, benefits_by_rules
+from sim.household_chunks import chunk_bounds
 from sim.scenarios import load_scenario
 
 #: Laws with the temporary tilläggsbidrag (2024, January-June 2025) and without it.
@@ -103,8 +104,8 @@ def test_benefits_equal_the_rules_in_numpy(name, when, compiled_only):
     for n in (1, 7, 30_000):
         inputs = _population(rng, n)
         want = benefits_by_rules(**inputs, **sections)
-        # On this thread, and split between numba's threads.
-        for chunks in (1, 2, 3):
+        # On this thread, and split between numba's threads (also by bounds found before).
+        for chunks in (1, 2, 3, chunk_bounds(inputs["household_idx"], 2)):
             got = benefits(**inputs, **sections, chunks=chunks)
             _assert_bitwise_equal(got, want, (n, chunks))
     # The large draw reaches every branch: flerbarnstillägg, underhållsstöd, bostadsbidrag

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sim import gross_incomes, net_incomes
 from sim.engine import _persons_by_role
-from sim.household_chunks import chunk_bounds, default_chunks
+from sim.household_chunks import bounds_of, chunk_bounds, default_chunks
 from sim.population.generate import generate
 from sim.projection import project_population
 from sim.rules.inkomstskatt import tax_schedule
@@ -93,10 +93,13 @@ def _net(persons, households, params, chunks, household_idx=None, largest=None):
     )
 
 
+@pytest.mark.parametrize("given_bounds", [False, True])
 @pytest.mark.parametrize("chunks", [2, 3, 7])
-def test_income_kernels_in_chunks_equal_one_chunk(chunks):
+def test_income_kernels_in_chunks_equal_one_chunk(chunks, given_bounds):
     persons, households, params = _inputs()
     assert chunk_bounds(persons.household_idx, chunks).size == chunks + 1  # really chunked
+    if given_bounds:  # found once, as the engine passes them to its passes
+        chunks = chunk_bounds(persons.household_idx, chunks)
     one = _net(persons, households, params, chunks=1)
     many = _net(persons, households, params, chunks=chunks)
     for name, values in one._asdict().items():
@@ -105,6 +108,22 @@ def test_income_kernels_in_chunks_equal_one_chunk(chunks):
     many = gross_incomes.gross_incomes(persons, households.n, chunks=chunks)
     for name, values in one._asdict().items():
         assert np.array_equal(getattr(many, name), values), name
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        [0, 4, 8],  # splits household 1
+        [0, 5, 7],  # does not reach the last person
+        [1, 5, 8],  # does not start at the first
+        [0, 5, 5, 8],  # an empty chunk
+        [0.0, 5.0, 8.0],  # not integers
+    ],
+)
+def test_given_bounds_that_do_not_fit_the_persons_are_rejected(bounds):
+    household_idx = np.array([0, 0, 1, 1, 1, 2, 3, 3])
+    with pytest.raises(ValueError, match="do not split these persons"):
+        bounds_of(household_idx, np.array(bounds))
 
 
 def test_an_error_on_a_thread_reaches_the_caller():
