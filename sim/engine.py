@@ -8,8 +8,9 @@ result arrays are read-only: :func:`compute_laws` computes the steps several law
 and their results share those arrays. There is no Python loop over households: each step is a
 numpy expression over all of them, or compiled passes over the persons and households (the
 gross and net incomes: :mod:`sim.gross_incomes`, :mod:`sim.net_incomes`; the benefits before
-försörjningsstöd: :mod:`sim.benefits`; the jobbstimulans, the counted income and
-försörjningsstöd: :mod:`sim.entitlements`), so one call handles one household or millions.
+försörjningsstöd: :mod:`sim.benefits`; the riksnorm: :mod:`sim.riksnorms`; the
+jobbstimulans, the counted income and försörjningsstöd: :mod:`sim.entitlements`), so one
+call handles one household or millions.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import benefits, gross_incomes, net_incomes
+from sim import benefits, gross_incomes, net_incomes, riksnorms
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
 from sim.entitlements import entitlements
@@ -306,14 +307,15 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     fourth_child_reduction = zeros
     if reform.fourth_child_rule:
         large = shared.step(
-            "large_families", (reform.fourth_child_rank,), lambda: _large_families(base, reform)
+            "large_families",
+            (reform.fourth_child_rank, params.riksnorm),
+            lambda: _large_families(persons, base, reform, params),
         )
-        rows, households_large = large["child_rows"], large["households"]
-        child_idx = base["child_idx"][rows]
+        child_idx, households_large = large["child_idx"], large["households"]
         child_factor = bidragstak.fourth_child_factor(
             rank=large["rank"], is_single_parent=(base["n_adults"] == 1)[child_idx], p=reform
         )
-        full_cost = norm["child_cost"][rows]
+        full_cost = large["child_cost"]
         # Every other household's children keep factor 1: their sums stay the riksnorm's.
         personal_children = norm["personal_children"].copy()
         personal_children[households_large] = household_sum(
@@ -410,28 +412,39 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     )
 
 
-def _large_families(base: dict[str, np.ndarray], p: Params) -> dict[str, np.ndarray]:
+def _large_families(
+    persons: Persons, base: dict[str, np.ndarray], reform: Params, params: Params
+) -> dict[str, np.ndarray]:
     """The households the bidragstak's fourth-child rule can reach (at least
-    ``fourth_child_rank`` children), their children's rows among the children, and each such
-    child's rank in its household, oldest first: a child's rank depends on its own
-    household's children only, and no child of a smaller household reaches the rank."""
-    is_large = base["n_children"] >= p.fourth_child_rank
-    rows = np.flatnonzero(is_large[base["child_idx"]])
+    ``fourth_child_rank`` children); their children's households, personal costs (the
+    riksnorm's) and ranks in their household, oldest first: a child's rank depends on its
+    own household's children only, and no child of a smaller household reaches the rank."""
+    is_large = base["n_children"] >= reform.fourth_child_rank
+    children = np.flatnonzero(persons.is_child)
+    rows = children[is_large[persons.household_idx[children]]]
+    child_idx = persons.household_idx[rows]
+    age = persons.age[rows]
+    whole = whole_numbers(age)
+    age = age if whole is None else whole  # table lookups by whole years
     # Ranked among these children alone: the same ranks, ties in the same order.
     rank = bidragstak.child_rank(
-        household_idx=base["child_idx"][rows],
-        age=base["child_age"][rows],
-        is_child=np.ones(rows.size, dtype=bool),
+        household_idx=child_idx, age=age, is_child=np.ones(rows.size, dtype=bool)
     )
-    return {"households": np.flatnonzero(is_large), "child_rows": rows, "rank": rank}
+    child_cost = riksnorm.child_personal_cost(
+        age=age, has_preschool_lunch=persons.has_preschool_lunch[rows], p=params.riksnorm
+    )
+    return {
+        "households": np.flatnonzero(is_large),
+        "child_idx": child_idx,
+        "child_cost": child_cost,
+        "rank": rank,
+    }
 
 
 def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
-    """The children's rows, households and ages, each person's taxable and tax-free income,
-    the household counts, and the persons' chunks for the compiled passes (found once)."""
-    idx = persons.household_idx
-    child_rows = np.flatnonzero(persons.is_child)
-    chunks = bounds_of(idx, None)
+    """Each person's taxable and tax-free income, the household counts, and the persons'
+    chunks for the compiled passes (found once)."""
+    chunks = bounds_of(persons.household_idx, None)
     gross = gross_incomes.gross_incomes(persons, households.n, chunks=chunks)
     n_persons, n_adults = gross.n_persons, gross.n_adults
     return {
@@ -439,19 +452,10 @@ def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.n
         "taxable_benefits": gross.taxable_benefits,
         "taxable": gross.taxable,
         "tax_free": gross.tax_free,
-        "child_rows": child_rows,
-        "child_idx": idx[child_rows],
-        "child_age": _whole_if_exact(persons.age[child_rows]),
         "n_persons": n_persons,
         "n_adults": n_adults,
         "n_children": n_persons - n_adults,
     }
-
-
-def _whole_if_exact(values: np.ndarray) -> np.ndarray:
-    """``values`` as integers if they all are whole numbers (ages: table lookups by count)."""
-    whole = whole_numbers(values)
-    return values if whole is None else whole
 
 
 def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> dict[str, Any]:
@@ -504,27 +508,16 @@ def _benefits(
 def _riksnorm(
     persons: Persons, households: Households, base: dict[str, np.ndarray], params: Params
 ) -> dict[str, np.ndarray]:
-    """The riksnorm without the bidragstak (as :func:`sim.rules.riksnorm.riksnorm`, from the
-    shared counts) and each child's personal cost (``child_cost``, aligned to children)."""
-    n = households.n
-    children = base["child_rows"]
-    child_cost = riksnorm.child_personal_cost(
-        age=base["child_age"],
-        has_preschool_lunch=persons.has_preschool_lunch[children],
+    """The riksnorm without the bidragstak (:mod:`sim.riksnorms`)."""
+    return riksnorms.riksnorms(
+        household_idx=persons.household_idx,
+        age=persons.age,
+        is_child=persons.is_child,
+        has_preschool_lunch=persons.has_preschool_lunch,
+        is_cohabiting=households.is_cohabiting,
         p=params.riksnorm,
-    )
-    personal_children = household_sum(child_cost, household_idx=base["child_idx"], n_households=n)
-    personal_adults = riksnorm.personal_cost_adults(
-        n_adults=base["n_adults"], is_cohabiting=households.is_cohabiting, p=params.riksnorm
-    )
-    common = riksnorm.common_cost(n_persons=base["n_persons"], p=params.riksnorm)
-    return {
-        "child_cost": child_cost,
-        "personal_children": personal_children,
-        "personal_adults": personal_adults,
-        "common": common,
-        "total": personal_children + personal_adults + common,
-    }
+        chunks=base["chunks"],
+    )._asdict()
 
 
 def _costs(

@@ -91,7 +91,7 @@ def numpy_incomes(persons: Any, base: dict[str, np.ndarray], params: Any) -> dic
     """The engine's numpy income step before it was compiled."""
     n = len(base["n_persons"])
     idx = persons.household_idx
-    adults, children = np.flatnonzero(~persons.is_child), base["child_rows"]
+    adults, children = np.flatnonzero(~persons.is_child), np.flatnonzero(persons.is_child)
 
     def by_household(values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         if rows is None:
@@ -134,7 +134,7 @@ def numpy_incomes(persons: Any, base: dict[str, np.ndarray], params: Any) -> dic
         where=child_earnings > 0,
     )
     counted_child = household_sum(
-        counted_gross * net_ratio, household_idx=base["child_idx"], n_households=n
+        counted_gross * net_ratio, household_idx=idx[children], n_households=n
     )
     return {
         "person_tax": person_tax,
