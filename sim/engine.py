@@ -311,25 +311,29 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             (reform.fourth_child_rank, params.riksnorm),
             lambda: _large_families(persons, base, reform, params),
         )
-        child_idx, households_large = large["child_idx"], large["households"]
+        households_large = large["households"]
         child_factor = bidragstak.fourth_child_factor(
-            rank=large["rank"], is_single_parent=(base["n_adults"] == 1)[child_idx], p=reform
+            rank=large["rank"], is_single_parent=large["is_single_parent"], p=reform
         )
         full_cost = large["child_cost"]
+
+        def by_large_household(values: np.ndarray) -> np.ndarray:
+            return household_sum(
+                values, household_idx=large["position"], n_households=households_large.size
+            )
+
         # Every other household's children keep factor 1: their sums stay the riksnorm's.
         personal_children = norm["personal_children"].copy()
-        personal_children[households_large] = household_sum(
-            full_cost * child_factor, household_idx=child_idx, n_households=n
-        )[households_large]
+        personal_children[households_large] = by_large_household(full_cost * child_factor)
         norm = {
             **norm,
             "personal_children": personal_children,
             "total": personal_children + norm["personal_adults"] + norm["common"],
         }
         fourth_child_reduction = np.zeros(n)
-        fourth_child_reduction[households_large] = household_sum(
-            full_cost * (1.0 - child_factor), household_idx=child_idx, n_households=n
-        )[households_large]
+        fourth_child_reduction[households_large] = by_large_household(
+            full_cost * (1.0 - child_factor)
+        )
     norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_reform)
 
     def scaled(values: np.ndarray) -> np.ndarray:
@@ -416,10 +420,12 @@ def _large_families(
     persons: Persons, base: dict[str, np.ndarray], reform: Params, params: Params
 ) -> dict[str, np.ndarray]:
     """The households the bidragstak's fourth-child rule can reach (at least
-    ``fourth_child_rank`` children); their children's households, personal costs (the
-    riksnorm's) and ranks in their household, oldest first: a child's rank depends on its
+    ``fourth_child_rank`` children), and for each of their children: its household's
+    position among them, whether it has one adult, the child's personal cost (the
+    riksnorm's) and its rank in its household, oldest first. A child's rank depends on its
     own household's children only, and no child of a smaller household reaches the rank."""
     is_large = base["n_children"] >= reform.fourth_child_rank
+    households = np.flatnonzero(is_large)
     children = np.flatnonzero(persons.is_child)
     rows = children[is_large[persons.household_idx[children]]]
     child_idx = persons.household_idx[rows]
@@ -434,8 +440,9 @@ def _large_families(
         age=age, has_preschool_lunch=persons.has_preschool_lunch[rows], p=params.riksnorm
     )
     return {
-        "households": np.flatnonzero(is_large),
-        "child_idx": child_idx,
+        "households": households,
+        "position": np.searchsorted(households, child_idx),
+        "is_single_parent": base["n_adults"][child_idx] == 1,
         "child_cost": child_cost,
         "rank": rank,
     }
