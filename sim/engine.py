@@ -8,9 +8,10 @@ result arrays are read-only: :func:`compute_laws` computes the steps several law
 and their results share those arrays. There is no Python loop over households: each step is a
 numpy expression over all of them, or compiled passes over the persons and households (the
 gross and net incomes: :mod:`sim.gross_incomes`, :mod:`sim.net_incomes`; the benefits before
-försörjningsstöd: :mod:`sim.benefits`; the riksnorm: :mod:`sim.riksnorms`; the
-jobbstimulans, the counted income and försörjningsstöd: :mod:`sim.entitlements`), so one
-call handles one household or millions.
+försörjningsstöd: :mod:`sim.benefits`; the riksnorm and the bidragstak's fourth-child
+rule: :mod:`sim.riksnorms`, :mod:`sim.fourth_child`; the jobbstimulans, the counted income
+and försörjningsstöd: :mod:`sim.entitlements`), so one call handles one household or
+millions.
 """
 
 from __future__ import annotations
@@ -21,14 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from sim import benefits, gross_incomes, net_incomes, riksnorms
+from sim import benefits, fourth_child, gross_incomes, net_incomes, riksnorms
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
 from sim.entitlements import entitlements
 from sim.household_chunks import bounds_of
-from sim.params import Params, whole_numbers
-from sim.rules import bidragstak, inkomstskatt, riksnorm, skaliga_kostnader
-from sim.rules.households import household_sum
+from sim.params import Params
+from sim.rules import bidragstak, inkomstskatt, skaliga_kostnader
 
 
 @dataclasses.dataclass(frozen=True)
@@ -290,7 +290,7 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     # The parameter sections each step depends on: equal sections, a shared result.
     incomes_law = (params.inkomstskatt, params.barns_inkomster, params.prisbasbelopp)
     benefits_law = (params.barnbidrag, params.underhallsstod, params.bostadsbidrag)
-    base = shared.step("persons", (), lambda: _persons_by_role(persons, households))
+    base = shared.step("persons", (), lambda: _gross_incomes_and_counts(persons, households))
     incomes = shared.step("incomes", incomes_law, lambda: _incomes(persons, base, params))
     benefits = shared.step(
         "benefits", benefits_law, lambda: _benefits(persons, households, base, params)
@@ -306,34 +306,25 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     a_reform = shared.assumptions.bidragstak
     fourth_child_reduction = zeros
     if reform.fourth_child_rule:
-        large = shared.step(
-            "large_families",
-            (reform.fourth_child_rank, params.riksnorm),
-            lambda: _large_families(persons, base, reform, params),
+        rule = shared.step(
+            "fourth_child_rule",
+            (reform, params.riksnorm),
+            lambda: fourth_child.fourth_child_rule(
+                household_idx=persons.household_idx,
+                is_child=persons.is_child,
+                age=persons.age,
+                has_preschool_lunch=persons.has_preschool_lunch,
+                n_children=base["n_children"],
+                n_adults=base["n_adults"],
+                personal_children=norm["personal_children"],
+                personal_adults=norm["personal_adults"],
+                common=norm["common"],
+                riksnorm_law=params.riksnorm,
+                bidragstak_law=reform,
+            ),
         )
-        households_large = large["households"]
-        child_factor = bidragstak.fourth_child_factor(
-            rank=large["rank"], is_single_parent=large["is_single_parent"], p=reform
-        )
-        full_cost = large["child_cost"]
-
-        def by_large_household(values: np.ndarray) -> np.ndarray:
-            return household_sum(
-                values, household_idx=large["position"], n_households=households_large.size
-            )
-
-        # Every other household's children keep factor 1: their sums stay the riksnorm's.
-        personal_children = norm["personal_children"].copy()
-        personal_children[households_large] = by_large_household(full_cost * child_factor)
-        norm = {
-            **norm,
-            "personal_children": personal_children,
-            "total": personal_children + norm["personal_adults"] + norm["common"],
-        }
-        fourth_child_reduction = np.zeros(n)
-        fourth_child_reduction[households_large] = by_large_household(
-            full_cost * (1.0 - child_factor)
-        )
+        norm = {**norm, "personal_children": rule.personal_children, "total": rule.total}
+        fourth_child_reduction = rule.reduction
     norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_reform)
 
     def scaled(values: np.ndarray) -> np.ndarray:
@@ -416,39 +407,7 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     )
 
 
-def _large_families(
-    persons: Persons, base: dict[str, np.ndarray], reform: Params, params: Params
-) -> dict[str, np.ndarray]:
-    """The households the bidragstak's fourth-child rule can reach (at least
-    ``fourth_child_rank`` children), and for each of their children: its household's
-    position among them, whether it has one adult, the child's personal cost (the
-    riksnorm's) and its rank in its household, oldest first. A child's rank depends on its
-    own household's children only, and no child of a smaller household reaches the rank."""
-    is_large = base["n_children"] >= reform.fourth_child_rank
-    households = np.flatnonzero(is_large)
-    children = np.flatnonzero(persons.is_child)
-    rows = children[is_large[persons.household_idx[children]]]
-    child_idx = persons.household_idx[rows]
-    age = persons.age[rows]
-    whole = whole_numbers(age)
-    age = age if whole is None else whole  # table lookups by whole years
-    # Ranked among these children alone: the same ranks, ties in the same order.
-    rank = bidragstak.child_rank(
-        household_idx=child_idx, age=age, is_child=np.ones(rows.size, dtype=bool)
-    )
-    child_cost = riksnorm.child_personal_cost(
-        age=age, has_preschool_lunch=persons.has_preschool_lunch[rows], p=params.riksnorm
-    )
-    return {
-        "households": households,
-        "position": np.searchsorted(households, child_idx),
-        "is_single_parent": base["n_adults"][child_idx] == 1,
-        "child_cost": child_cost,
-        "rank": rank,
-    }
-
-
-def _persons_by_role(persons: Persons, households: Households) -> dict[str, np.ndarray]:
+def _gross_incomes_and_counts(persons: Persons, households: Households) -> dict[str, np.ndarray]:
     """Each person's taxable and tax-free income, the household counts, and the persons'
     chunks for the compiled passes (found once)."""
     chunks = bounds_of(persons.household_idx, None)

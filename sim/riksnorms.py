@@ -107,6 +107,14 @@ def riksnorms_by_rule(**arguments: Any) -> Riksnorms:
     return Riksnorms(**riksnorm.riksnorm(**arguments))
 
 
+def child_cost_tables(p: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A child's personal cost by whole age from 0 to :data:`MAX_CHILD_AGE_COMPILED`, with
+    lunch at home and with lunch in förskola (:func:`sim.rules.riksnorm.child_personal_cost`;
+    read-only, cached by the law's section)."""
+    tables, _ = _law_tables(p)
+    return tables[0], tables[1]
+
+
 @functools.lru_cache(maxsize=8)
 def _law_tables(p: Any) -> tuple:
     """The rule's tables at whole numbers and its scalars (cached by the law's section)."""

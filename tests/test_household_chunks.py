@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import gross_incomes, net_incomes
-from sim.engine import _persons_by_role
+from sim.engine import _gross_incomes_and_counts
 from sim.household_chunks import bounds_of, chunk_bounds, default_chunks
 from sim.population.generate import generate
 from sim.projection import project_population
@@ -75,7 +75,7 @@ def _inputs(year: int = 2027):
 
 
 def _net(persons, households, params, chunks, household_idx=None, largest=None):
-    base = _persons_by_role(persons, households)
+    base = _gross_incomes_and_counts(persons, households)
     largest = 12 * float(base["taxable"].max()) if largest is None else largest
     return net_incomes.net_incomes(
         household_idx=persons.household_idx if household_idx is None else household_idx,

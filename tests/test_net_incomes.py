@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from sim import gross_incomes, net_incomes
-from sim.engine import _incomes, _persons_by_role
+from sim.engine import _gross_incomes_and_counts, _incomes
 from sim.params import default_law
 from sim.population.generate import generate
 from sim.projection import project_population
@@ -199,7 +199,7 @@ def test_income_step_equals_the_numpy_formulation(year):
     to_date[above] = 70_000.0
     persons = dataclasses.replace(persons, earnings_gross=earnings, earnings_year_to_date=to_date)
     params = load_scenario("baseline").law(year).resolve(dt.date(year, 3, 1))
-    base = _persons_by_role(persons, households)
+    base = _gross_incomes_and_counts(persons, households)
     expected = numpy_incomes(persons, base, params)
     got = _incomes(persons, base, params)  # the engine's step, as it calls the kernel
     assert got.keys() == expected.keys()
