@@ -13,9 +13,10 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from bitwise import assert_bitwise_equal
 
 import sim.benefits
-from sim.benefits import MAX_CHILDREN_COMPILED, Benefits, benefits, benefits_by_rules
+from sim.benefits import MAX_CHILDREN_COMPILED, benefits, benefits_by_rules
 from sim.household_chunks import chunk_bounds
 from sim.scenarios import load_scenario
 
@@ -78,15 +79,6 @@ def _population(rng: np.random.Generator, n: int) -> dict:
     }
 
 
-def _assert_bitwise_equal(got: Benefits, want: Benefits, context) -> None:
-    for field, got_values, want_values in zip(Benefits._fields, got, want, strict=True):
-        assert got_values.dtype == want_values.dtype, (field, context)
-        # Bitwise: NaN where NaN, -0.0 where -0.0.
-        assert np.array_equal(
-            got_values.view(np.uint8), np.ascontiguousarray(want_values).view(np.uint8)
-        ), (field, context)
-
-
 @pytest.fixture
 def compiled_only(monkeypatch):
     """The numpy path made to fail inside ``benefits``: the compiled pass must cover it."""
@@ -107,7 +99,7 @@ def test_benefits_equal_the_rules_in_numpy(name, when, compiled_only):
         # On this thread, and split between numba's threads (also by bounds found before).
         for chunks in (1, 2, 3, chunk_bounds(inputs["household_idx"], 2)):
             got = benefits(**inputs, **sections, chunks=chunks)
-            _assert_bitwise_equal(got, want, (n, chunks))
+            assert_bitwise_equal(got, want, (n, chunks))
     # The large draw reaches every branch: flerbarnstillägg, underhållsstöd, bostadsbidrag
     # paid, reduced to nothing by income, and with tilläggsbidrag where the law has it.
     assert (got.flerbarnstillagg > 0).any() and (got.underhallsstod > 0).any()
@@ -127,7 +119,7 @@ def test_persons_not_grouped_by_household_give_the_same_numbers(compiled_only):
     }
     want = benefits_by_rules(**shuffled, **sections)
     for chunks in (1, 2):
-        _assert_bitwise_equal(benefits(**shuffled, **sections, chunks=chunks), want, chunks)
+        assert_bitwise_equal(benefits(**shuffled, **sections, chunks=chunks), want, chunks)
 
 
 def test_annual_amount_exactly_at_the_minimum_is_paid(compiled_only):
@@ -184,7 +176,7 @@ def test_inputs_beyond_the_compiled_tables_take_the_rules(uncovered, monkeypatch
         lambda **kw: calls.append(1) or benefits_by_rules(**kw),
     )
     for chunks in (1, 2):
-        _assert_bitwise_equal(benefits(**inputs, **sections, chunks=chunks), want, chunks)
+        assert_bitwise_equal(benefits(**inputs, **sections, chunks=chunks), want, chunks)
     assert len(calls) == 2
 
 
@@ -220,5 +212,5 @@ def test_tables_follow_a_changed_law(compiled_only):
     sections["barnbidrag_law"] = dataclasses.replace(bb, amount_per_child=1_500.0)
     inputs = _population(np.random.default_rng(4), 300)
     want = benefits_by_rules(**inputs, **sections)
-    _assert_bitwise_equal(benefits(**inputs, **sections), want, "reform")
+    assert_bitwise_equal(benefits(**inputs, **sections), want, "reform")
     assert set(np.unique(want.barnbidrag) % 1_500.0) == {0.0}

@@ -11,6 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from bitwise import assert_bitwise_equal
 
 from sim.assumptions import default_assumptions
 from sim.entitlements import COUNTED_AFTER_EARNINGS, Entitlements, entitlements
@@ -117,12 +118,7 @@ def test_entitlements_equal_the_rules_in_numpy(name, when):
         # On this thread, and split between numba's threads (one range of households each).
         for threads in (1, 2, 3):
             got = entitlements(**inputs, threads=threads)
-            for field, got_values, want_values in zip(Entitlements._fields, got, want, strict=True):
-                assert got_values.dtype == want_values.dtype, field
-                # Bitwise: NaN where NaN, -0.0 where -0.0.
-                assert np.array_equal(
-                    got_values.view(np.uint8), np.ascontiguousarray(want_values).view(np.uint8)
-                ), (field, threads)
+            assert_bitwise_equal(got, want, threads)
     # The large draw reaches every branch: the jobbstimulans on and off, entitlements above
     # and at zero, paid and not.
     assert got.jobbstimulans_applies.any() and not got.jobbstimulans_applies.all()

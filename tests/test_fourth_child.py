@@ -12,9 +12,10 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from bitwise import assert_bitwise_equal
 
 import sim.fourth_child
-from sim.fourth_child import FourthChildRule, fourth_child_rule, fourth_child_rule_by_rules
+from sim.fourth_child import fourth_child_rule, fourth_child_rule_by_rules
 from sim.rules.riksnorm import riksnorm
 from sim.scenarios import load_scenario
 
@@ -57,15 +58,6 @@ def _population(rng: np.random.Generator, n: int, law) -> dict:
     }
 
 
-def _assert_bitwise_equal(got: FourthChildRule, want: FourthChildRule, context) -> None:
-    for field, got_values, want_values in zip(FourthChildRule._fields, got, want, strict=True):
-        assert got_values.dtype == want_values.dtype, (field, context)
-        assert np.array_equal(got_values.view(np.uint8), want_values.view(np.uint8)), (
-            field,
-            context,
-        )
-
-
 @pytest.fixture
 def compiled_only(monkeypatch):
     """The numpy path made to fail inside ``fourth_child_rule``."""
@@ -93,7 +85,7 @@ def test_fourth_child_rule_equals_the_rules_in_numpy(variant, compiled_only):
     for n in (1, 7, 20_000):
         inputs = _population(rng, n, law)
         want = fourth_child_rule_by_rules(**inputs)
-        _assert_bitwise_equal(fourth_child_rule(**inputs), want, n)
+        assert_bitwise_equal(fourth_child_rule(**inputs), want, n)
     # The large draw has households the rule reaches, single parents and couples among
     # them, and ties in age among the children it ranks.
     assert (want.reduction > 0).any() and (want.reduction == 0).any()
@@ -118,7 +110,7 @@ def test_persons_not_grouped_by_household_take_the_numpy_path(monkeypatch):
         "fourth_child_rule_by_rules",
         lambda **kw: calls.append(1) or fourth_child_rule_by_rules(**kw),
     )
-    _assert_bitwise_equal(fourth_child_rule(**inputs), want, "shuffled")
+    assert_bitwise_equal(fourth_child_rule(**inputs), want, "shuffled")
     assert calls == [1]
 
 
@@ -135,7 +127,7 @@ def test_ages_beyond_the_tables_take_the_numpy_path(monkeypatch):
         "fourth_child_rule_by_rules",
         lambda **kw: calls.append(1) or fourth_child_rule_by_rules(**kw),
     )
-    _assert_bitwise_equal(fourth_child_rule(**inputs), want, "age 6.5")
+    assert_bitwise_equal(fourth_child_rule(**inputs), want, "age 6.5")
     assert calls == [1]
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from bitwise import assert_bitwise_equal
 
 import sim.riksnorms
 from sim.household_chunks import chunk_bounds
@@ -49,17 +50,6 @@ def _population(rng: np.random.Generator, n: int) -> dict:
     }
 
 
-def _assert_bitwise_equal(got: Riksnorms, want: dict, context) -> None:
-    for field, got_values in zip(Riksnorms._fields, got, strict=True):
-        want_values = np.ascontiguousarray(want[field])
-        assert got_values.dtype == want_values.dtype, (field, context)
-        # Bitwise: NaN where NaN, -0.0 where -0.0.
-        assert np.array_equal(got_values.view(np.uint8), want_values.view(np.uint8)), (
-            field,
-            context,
-        )
-
-
 @pytest.fixture
 def compiled_only(monkeypatch):
     """The rule's path made to fail inside ``riksnorms``: the compiled pass must cover it."""
@@ -79,7 +69,7 @@ def test_riksnorms_equal_the_rule(name, when, compiled_only):
         want = rule(**inputs, p=p)
         # On this thread, and split between numba's threads (also by bounds found before).
         for chunks in (1, 2, 3, chunk_bounds(inputs["household_idx"], 2)):
-            _assert_bitwise_equal(riksnorms(**inputs, p=p, chunks=chunks), want, (n, chunks))
+            assert_bitwise_equal(riksnorms(**inputs, p=p, chunks=chunks), want, (n, chunks))
     # The draw holds households without persons and up to 11 persons, cohabiting or not.
     sizes = np.bincount(inputs["household_idx"], minlength=n)
     assert sizes.min() == 0 and sizes.max() == 11
@@ -95,7 +85,7 @@ def test_persons_not_grouped_by_household_give_the_same_numbers(compiled_only):
     }
     want = rule(**shuffled, p=p)
     for chunks in (1, 2):
-        _assert_bitwise_equal(riksnorms(**shuffled, p=p, chunks=chunks), want, chunks)
+        assert_bitwise_equal(riksnorms(**shuffled, p=p, chunks=chunks), want, chunks)
 
 
 @pytest.mark.parametrize("uncovered", ["age_not_whole", "many_persons"])
@@ -124,7 +114,7 @@ def test_inputs_beyond_the_compiled_tables_take_the_rule(uncovered, monkeypatch)
 
     monkeypatch.setattr(sim.riksnorms, "riksnorms_by_rule", counted)
     for chunks in (1, 2):
-        _assert_bitwise_equal(riksnorms(**inputs, p=p, chunks=chunks), want, chunks)
+        assert_bitwise_equal(riksnorms(**inputs, p=p, chunks=chunks), want, chunks)
     assert len(calls) == 2
 
 
@@ -152,5 +142,5 @@ def test_tables_follow_a_changed_law(compiled_only):
     changed = dataclasses.replace(p, adult_single=5_000.0, adults_cohabiting=9_000.0)
     inputs = _population(np.random.default_rng(4), 300)
     want = rule(**inputs, p=changed)
-    _assert_bitwise_equal(riksnorms(**inputs, p=changed), want, "changed")
+    assert_bitwise_equal(riksnorms(**inputs, p=changed), want, "changed")
     assert 5_000.0 in want["personal_adults"] and 9_000.0 in want["personal_adults"]
