@@ -47,11 +47,13 @@ class Assumption:
     high: float | None
     evidence: str
     url: str
+    #: A reading's codes (first, last), kept when an override fixes low and high.
+    codes: tuple[float, float] | None = None
 
     def variant(self, name: str) -> float | Table:
         """The ``central``, ``low`` or ``high`` value (tables have only a central value)."""
-        if name == "central" or isinstance(self.value, Table):
-            return self.value
+        if name == "central" or isinstance(self.value, Table) or self.unit == "reading":
+            return self.value  # a reading's low and high are its first and last code
         return self.low if name == "low" else self.high
 
 
@@ -85,6 +87,14 @@ class Assumptions:
                 raise SimInputError(f"assumption {path} must be a number, not {value!r}")
             if item.unit in ("share", "switch") and not 0 <= value <= 1:
                 raise SimInputError(f"assumption {path} is a share: {value} is outside 0-1")
+            if item.unit == "reading" and not (
+                float(value).is_integer() and item.codes[0] <= value <= item.codes[1]
+            ):
+                low, high = item.codes
+                raise SimInputError(
+                    f"assumption {path} is a reading: one of the codes {low:g}-{high:g}, "
+                    f"not {value!r}"
+                )
             concept, _, name = path.partition(".")
             items[concept][name] = dataclasses.replace(
                 item, value=float(value), low=float(value), high=float(value)
@@ -165,6 +175,11 @@ def _load_file(path: Path) -> dict[str, Assumption]:
                 raise SimInputError(f"{where}: a number needs a range: low and high")
             if not low <= value <= high:
                 raise SimInputError(f"{where}: low <= value <= high does not hold")
+            if spec["unit"] == "reading" and not all(
+                float(x).is_integer() for x in (value, low, high)
+            ):
+                raise SimInputError(f"{where}: a reading's value and codes are whole numbers")
+
         elif low is not None or high is not None:
             raise SimInputError(
                 f"{where}: a table has no low/high; scale it with a separate number"
@@ -178,5 +193,6 @@ def _load_file(path: Path) -> dict[str, Assumption]:
             high=float(high) if high is not None else None,
             evidence=str(spec["evidence"]).strip(),
             url=str(spec["url"]).strip(),
+            codes=(float(low), float(high)) if spec["unit"] == "reading" else None,
         )
     return result

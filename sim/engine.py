@@ -296,19 +296,42 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
         "benefits", benefits_law, lambda: _benefits(persons, households, base, params)
     )
     zeros = shared.step("zeros", (), lambda: np.zeros(n))
-    norm = shared.step(
-        "riksnorm", (params.riksnorm,), lambda: _riksnorm(persons, households, base, params)
-    )
-    costs = shared.step("costs", (), lambda: _costs(households, base, shared.assumptions))
-
-    # The bidragstak's fourth-child rule and modernised norm where they apply.
+    # The bidragstak's modernised norm (part 1): the official table where the law files
+    # hold it (sim.projection.split_modernised_riksnorm), else the assumed cut of each part.
     reform = params.bidragstak
     a_reform = shared.assumptions.bidragstak
+    modernised_table = bool(reform.modernised_riksnorm) and bool(
+        params.riksnorm_modernised.published
+    )
+    norm_law = params.riksnorm_modernised if modernised_table else params.riksnorm
+    norm = shared.step(
+        "riksnorm", (norm_law,), lambda: _riksnorm(persons, households, base, norm_law)
+    )
+    costs = shared.step("costs", (), lambda: _costs(households, base, shared.assumptions))
+    factors = bidragstak.modernised_norm_factors(
+        p=reform, a=a_reform, table_is_modernised=modernised_table
+    )
+    norm_before_cut = norm["total"]
+    modernisation_reduction = zeros
+    if factors != (1.0, 1.0, 1.0, 1.0):
+        adults_factor = np.where(
+            households.is_cohabiting, factors.cohabiting_adults, factors.single_adult
+        )
+        cut = {
+            "personal_children": norm["personal_children"] * factors.children,
+            "personal_adults": norm["personal_adults"] * adults_factor,
+            "common": norm["common"] * factors.common,
+        }
+        cut["total"] = cut["personal_children"] + cut["personal_adults"] + cut["common"]
+        modernisation_reduction = norm_before_cut - cut["total"]
+        norm = cut
+
+    # The fourth-child rule (part 2) on the children's personal costs after part 1.
     fourth_child_reduction = zeros
     if reform.fourth_child_rule:
         rule = shared.step(
             "fourth_child_rule",
-            (reform, params.riksnorm),
+            (reform, norm_law, a_reform),
             lambda: fourth_child.fourth_child_rule(
                 household_idx=persons.household_idx,
                 is_child=persons.is_child,
@@ -319,20 +342,15 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
                 personal_children=norm["personal_children"],
                 personal_adults=norm["personal_adults"],
                 common=norm["common"],
-                riksnorm_law=params.riksnorm,
+                riksnorm_law=norm_law,
                 bidragstak_law=reform,
+                order=int(a_reform.fourth_child_order),
+                child_factor=factors.children,
             ),
         )
         norm = {**norm, "personal_children": rule.personal_children, "total": rule.total}
         fourth_child_reduction = rule.reduction
-    norm_factor = bidragstak.modernised_norm_factor(p=reform, a=a_reform)
-
-    def scaled(values: np.ndarray) -> np.ndarray:
-        # × 1.0 changes no number: without the modernised norm the arrays are kept.
-        return values if norm_factor == 1.0 else values * norm_factor
-
-    norm_total = scaled(norm["total"])
-    fourth_child_reduction = scaled(fourth_child_reduction)
+    norm_total = norm["total"]
     before_fs = shared.step(
         "disposable_before_fs",
         (*incomes_law, *benefits_law),
@@ -371,14 +389,12 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             n_adults=base["n_adults"],
             n_children=base["n_children"],
             riksnorm=norm_total,
-            riksnorm_personal_children=scaled(norm["personal_children"]),
-            riksnorm_personal_adults=scaled(norm["personal_adults"]),
-            riksnorm_common=scaled(norm["common"]),
+            riksnorm_personal_children=norm["personal_children"],
+            riksnorm_personal_adults=norm["personal_adults"],
+            riksnorm_common=norm["common"],
             norm_topup=fs.norm_topup,
             fourth_child_reduction=fourth_child_reduction,
-            modernisation_reduction=zeros
-            if norm_factor == 1.0
-            else norm["total"] * (1.0 - norm_factor),
+            modernisation_reduction=modernisation_reduction,
             housing_limit=costs["limit"],
             housing_counted=costs["housing"],
             reasonable_costs=costs["total"],
@@ -472,16 +488,17 @@ def _benefits(
 
 
 def _riksnorm(
-    persons: Persons, households: Households, base: dict[str, np.ndarray], params: Params
+    persons: Persons, households: Households, base: dict[str, np.ndarray], norm_law: Any
 ) -> dict[str, np.ndarray]:
-    """The riksnorm without the bidragstak (:mod:`sim.riksnorms`)."""
+    """The riksnorm of the table ``norm_law`` (:mod:`sim.riksnorms`), before the bidragstak's
+    cuts and fourth-child rule."""
     return riksnorms.riksnorms(
         household_idx=persons.household_idx,
         age=persons.age,
         is_child=persons.is_child,
         has_preschool_lunch=persons.has_preschool_lunch,
         is_cohabiting=households.is_cohabiting,
-        p=params.riksnorm,
+        p=norm_law,
         chunks=base["chunks"],
     )._asdict()
 

@@ -1,11 +1,14 @@
 """The bidragstak's fourth-child rule on the riksnorm, household by household, in one pass.
 
 Under the bidragstak the personal cost of a household's fourth and later children is
-reduced (:func:`sim.rules.bidragstak.fourth_child_factor`; children ranked from the oldest,
-:func:`sim.rules.bidragstak.child_rank`). The rule can reach only households with at least
-``fourth_child_rank`` children; their children's personal costs (the riksnorm's,
-:func:`sim.rules.riksnorm.child_personal_cost`) are added again with the factor, and what
-the rule takes away is kept as ``reduction``.
+reduced (:func:`sim.rules.bidragstak.fourth_child_factor`; children ranked by the reading
+``order``, :class:`sim.rules.bidragstak.FourthChildOrder`, :func:`sim.rules.bidragstak.child_rank`).
+The rule can reach only households with at least ``fourth_child_rank`` children; their
+children's personal costs (the riksnorm's, :func:`sim.rules.riksnorm.child_personal_cost`,
+times ``child_factor``, the modernised norm's factor on children) are added again less what
+the rule takes from each child ranked from the fourth: ``(1 − factor) × base``, the base
+being the child's own cost, or under the average reading the household's mean child cost.
+What the rule takes away is kept as ``reduction``.
 
 :func:`fourth_child_rule_by_rules` composes the rules' numpy functions, as the engine did:
 the readable statement and the reference ``tests/test_fourth_child.py`` compares with.
@@ -51,13 +54,16 @@ def fourth_child_rule_by_rules(
     common: np.ndarray,
     riksnorm_law: Any,
     bidragstak_law: Any,
+    order: int = bidragstak.FourthChildOrder.BIRTH_ORDER,
+    child_factor: float = 1.0,
 ) -> FourthChildRule:
     """The rule from the rules' numpy functions (see the module docstring).
 
     Person arrays: ``household_idx``, ``is_child``, ``age``, ``has_preschool_lunch``;
     household arrays: ``n_children`` and ``n_adults`` (all children and adults), the
     riksnorm's parts before the rule (``personal_children``, ``personal_adults``,
-    ``common``); the law's riksnorm and bidragstak sections.
+    ``common``, the children's already times ``child_factor``); the law's riksnorm and
+    bidragstak sections; the reading ``order`` and the modernised norm's ``child_factor``.
     """
     n = personal_children.size
     is_large = n_children >= bidragstak_law.fourth_child_rank
@@ -68,27 +74,37 @@ def fourth_child_rule_by_rules(
     child_age = age[rows]
     whole = whole_numbers(child_age)
     child_age = child_age if whole is None else whole  # table lookups by whole years
+    table_cost = riksnorm.child_personal_cost(
+        age=child_age, has_preschool_lunch=has_preschool_lunch[rows], p=riksnorm_law
+    )
     # A child's rank depends on its own household's children only, and no child of a
     # smaller household reaches the rank: they are ranked among themselves.
     rank = bidragstak.child_rank(
-        household_idx=child_idx, age=child_age, is_child=np.ones(rows.size, dtype=bool)
+        household_idx=child_idx,
+        age=child_age,
+        is_child=np.ones(rows.size, dtype=bool),
+        cost=table_cost,
+        order=order,
     )
     factor = bidragstak.fourth_child_factor(
         rank=rank, is_single_parent=n_adults[child_idx] == 1, p=bidragstak_law
     )
-    full_cost = riksnorm.child_personal_cost(
-        age=child_age, has_preschool_lunch=has_preschool_lunch[rows], p=riksnorm_law
-    )
+    full_cost = table_cost * child_factor
     position = np.searchsorted(households, child_idx)
 
     def by_large_household(values: np.ndarray) -> np.ndarray:
         return household_sum(values, household_idx=position, n_households=households.size)
 
+    base = full_cost
+    if order == bidragstak.FourthChildOrder.AVERAGE:
+        counts = np.bincount(position, minlength=households.size)
+        base = (by_large_household(full_cost) / np.maximum(counts, 1))[position]
+    taken = (1.0 - factor) * base
     # Every other household's children keep factor 1: their sums stay the riksnorm's.
     after = personal_children.copy()
-    after[households] = by_large_household(full_cost * factor)
+    after[households] = by_large_household(full_cost - taken)
     reduction = np.zeros(n)
-    reduction[households] = by_large_household(full_cost * (1.0 - factor))
+    reduction[households] = by_large_household(taken)
     return FourthChildRule(after, reduction, after + personal_adults + common)
 
 
@@ -105,6 +121,8 @@ def fourth_child_rule(
     common: np.ndarray,
     riksnorm_law: Any,
     bidragstak_law: Any,
+    order: int = bidragstak.FourthChildOrder.BIRTH_ORDER,
+    child_factor: float = 1.0,
 ) -> FourthChildRule:
     """:func:`fourth_child_rule_by_rules`, the same numbers, compiled (module docstring).
 
@@ -147,6 +165,8 @@ def fourth_child_rule(
         float(p.fourth_child_reduction_couple),
         float(p.fourth_child_phase),
         float(p.fourth_child_rule),
+        float(int(order)),
+        float(child_factor),
     )
     out, status = _fourth_child(persons, households, child_cost_tables(riksnorm_law), scalars)
     if status == _OUTSIDE:
@@ -164,6 +184,8 @@ def fourth_child_rule(
             common=common,
             riksnorm_law=riksnorm_law,
             bidragstak_law=bidragstak_law,
+            order=order,
+            child_factor=child_factor,
         )
     return FourthChildRule(*out)
 
@@ -179,7 +201,7 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
     household_idx, is_child, age, has_preschool_lunch = persons
     n_children, n_adults, personal_children, personal_adults, common = households
     with_lunch, without_lunch = tables
-    rank_from, reduction_single, reduction_couple, phase, rule = scalars
+    rank_from, reduction_single, reduction_couple, phase, rule, order, child_factor = scalars
     n = personal_children.size
     after = personal_children.copy()
     reduction = np.zeros(n)
@@ -200,6 +222,30 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
         end = start + 1
         while end < household_idx.size and household_idx[end] == h:
             end += 1
+        # Every child's age must be a whole number in the tables, else the numpy path.
+        covered = True
+        for i in range(start, end):
+            if is_child[i]:
+                a = age[i]
+                if not (a >= 0.0 and a == np.floor(a) and a < with_lunch.size):
+                    covered = False
+        if not covered:
+            status = max(status, _NOT_COVERED)
+            start = end
+            continue
+        # The household's mean child cost, for the average reading (a sum in the persons'
+        # order, as numpy's bincount adds).
+        cost_sum = 0.0
+        count = 0
+        if order == 2.0:
+            for i in range(start, end):
+                if is_child[i]:
+                    cost_sum += (
+                        _cost(with_lunch, without_lunch, age[i], has_preschool_lunch[i])
+                        * child_factor
+                    )
+                    count += 1
+        mean = cost_sum / max(count, 1)
         # bidragstak.fourth_child_factor for a child ranked at least rank_from
         share = reduction_single if n_adults[h] == 1 else reduction_couple
         reduced = 1.0 - share * phase * rule
@@ -209,22 +255,41 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
             if not is_child[i]:
                 continue
             a = age[i]
-            if not (a >= 0.0 and a == np.floor(a) and a < with_lunch.size):
-                status = max(status, _NOT_COVERED)
-                continue
-            # bidragstak.child_rank: oldest first, equal ages in the persons' order.
+            table_cost = _cost(with_lunch, without_lunch, a, has_preschool_lunch[i])
+            key = _order_key(a, table_cost, order)
+            # bidragstak.child_rank: ascending key, equal keys in the persons' order.
             rank = 1
             for k in range(start, end):
-                if is_child[k] and (age[k] > a or (age[k] == a and k < i)):
+                if not is_child[k] or k == i:
+                    continue
+                other = _order_key(
+                    age[k], _cost(with_lunch, without_lunch, age[k], has_preschool_lunch[k]), order
+                )
+                if other < key or (other == key and k < i):
                     rank += 1
             factor = reduced if rank >= rank_from else 1.0
-            # riksnorm.child_personal_cost
-            cost = without_lunch[int(a)] if has_preschool_lunch[i] else with_lunch[int(a)]
-            children_cost += cost * factor
-            taken += cost * (1.0 - factor)
+            cost = table_cost * child_factor
+            base = mean if order == 2.0 else cost
+            child_taken = (1.0 - factor) * base
+            children_cost += cost - child_taken
+            taken += child_taken
         after[h] = children_cost
         reduction[h] = taken
         start = end
     for h in range(n):
         total[h] = after[h] + personal_adults[h] + common[h]
     return (after, reduction, total), status
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _cost(with_lunch, without_lunch, a, has_lunch):  # pragma: no cover
+    """riksnorm.child_personal_cost at a whole age inside the tables."""
+    return without_lunch[int(a)] if has_lunch else with_lunch[int(a)]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _order_key(a, cost, order):  # pragma: no cover
+    """bidragstak.child_order_key."""
+    if order == 1.0:
+        return -a
+    return cost * 100.0 + a

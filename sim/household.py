@@ -527,6 +527,8 @@ def _calculation(
         "riksnorm_personal_children": one(r.riksnorm_personal_children),
         "riksnorm_common": one(r.riksnorm_common),
         "riksnorm": one(r.riksnorm),
+        "modernisation_reduction": one(r.modernisation_reduction),
+        "fourth_child_reduction": one(r.fourth_child_reduction),
         "norm_topup": one(r.norm_topup),
         "housing_cost": spec.housing_cost,
         "housing_limit": one(r.housing_limit),

@@ -67,6 +67,7 @@ UNITS = {
     "hours/week",
     "SEK/hour",
     "switch",
+    "reading",
     "factor",
 }
 
@@ -383,7 +384,71 @@ def load_law(directory: str | Path | None = None) -> ParameterTree:
     for path in files:
         concept = load_concept(path)
         concepts[concept.name] = concept
+    if "riksnorm" in concepts:
+        concepts.update(split_modernised_riksnorm(concepts["riksnorm"]))
     return ParameterTree(concepts)
+
+
+#: The riksnorm's tables: current law in ``riksnorm``, the bidragstak's in ``riksnorm_modernised``.
+RIKSNORM_TABLES = ("personal_cost_child", "adult_single", "adults_cohabiting", "common_cost")
+
+
+def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
+    """The riksnorm file's tables as two concepts: ``riksnorm``, current law (the dated
+    entries from which ``riksnorm.modernised`` is 1 left out, so that later years are the
+    last current-law table projected by prices), and ``riksnorm_modernised``, the
+    bidragstak's norm (current law until the first modernised entry, then the modernised
+    tables), with ``published``: 1 where its table is the official modernised one.
+
+    Until the official modernised table is added (``riksnorm.modernised``'s description),
+    both concepts hold the same tables and ``published`` is 0: the engine then applies the
+    assumed cuts of sim/assumptions/bidragstak.yaml to current law.
+    """
+    marker = riksnorm.parameters.get("modernised")
+    if marker is None:
+        return {}
+    modernised_from = [entry.start for entry in marker.values if entry.value == 1.0]
+    first = min(modernised_from, default=None)
+    if any(entry.value not in (0.0, 1.0) for entry in marker.values) or any(
+        entry.start >= first and entry.value != 1.0 for entry in marker.values if first
+    ):
+        raise SimInputError(
+            f"{riksnorm.source_file}: riksnorm.modernised must be 0, then 1 from one date on"
+        )
+    current, modernised = dict(riksnorm.parameters), {}
+    del current["modernised"]  # the marker moves to riksnorm_modernised.published
+    for name in RIKSNORM_TABLES:
+        parameter = riksnorm.parameters[name]
+        before = tuple(e for e in parameter.values if first is None or e.start < first)
+        if not before:
+            raise SimInputError(
+                f"{riksnorm.source_file}: riksnorm.{name} has no current-law value before "
+                f"the modernised norm ({first})"
+            )
+        if first is not None and not any(e.start == first for e in parameter.values):
+            raise SimInputError(
+                f"{riksnorm.source_file}: riksnorm.{name} needs a value from {first}, the "
+                "date riksnorm.modernised becomes 1"
+            )
+        current[name] = dataclasses.replace(parameter, values=before)
+        modernised[name] = dataclasses.replace(parameter, path=f"riksnorm_modernised.{name}")
+    modernised["published"] = dataclasses.replace(
+        marker,
+        path="riksnorm_modernised.published",
+        description="1 where the table is the official modernised riksnorm.",
+    )
+    valid_until = riksnorm.valid_until
+    if first is not None:
+        valid_until = min(valid_until, dt.date(first.year - 1, 12, 31))
+    return {
+        "riksnorm": dataclasses.replace(riksnorm, parameters=current, valid_until=valid_until),
+        "riksnorm_modernised": dataclasses.replace(
+            riksnorm,
+            name="riksnorm_modernised",
+            description="The bidragstak's modernised riksnorm (prop. 2025/26:201); see riksnorm.modernised.",
+            parameters=modernised,
+        ),
+    }
 
 
 @functools.cache

@@ -400,6 +400,11 @@ def summary_markdown(
             "",
             *_markdown_table(*effects_table(differences, lang)),
         ]
+    from sim.report_government import government_markdown
+
+    government = government_markdown(table, manifest, lang)
+    if government:
+        lines += ["", government]
     from sim.report_municipal import municipal_markdown
 
     municipal = municipal_markdown(table, manifest, lang)
@@ -467,13 +472,16 @@ def report_html(
         f"{e(_population_name(manifest))}, seed {e(str(manifest.get('seed', '')))}, "
         f"{e(_t(lang, 'körd', 'run'))} {e(str(manifest.get('created', '')))}.</p>",
         _profile_banner(manifest, lang),
-        _contents(lang, uncertainty=has_bands(table)),
+        _contents(lang, uncertainty=has_bands(table), government=_has_government(table)),
         f'<h2 id="huvudresultat">{e(_t(lang, "Huvudresultat", "Headline results"))}</h2>',
         _headline_html(table, lang, differences),
         f"<p>{e(_t(lang, '(statisk) = samma reform utan beteendeeffekter. Belopp i miljoner kronor per år; antal avrundade till närmaste hundratal. Osäkerhetsintervall visas där replikeringar körts (kolumnerna low/high i results.csv).', '(static) = the same reform without behavioural response. Money in SEK million a year; counts rounded to the nearest hundred. Uncertainty bands are shown where replications were run (columns low/high of results.csv).'))}</p>",
     ]
     if has_bands(table):
         parts.append(_uncertainty_html(manifest, lang, differences))
+    from sim.report_government import government_html
+
+    parts.append(government_html(table, manifest, lang))
     parts.append(f'<h2 id="diagram">{e(_t(lang, "Diagram", "Charts"))}</h2>')
     for name in [*BAND_CHARTS, *CHARTS]:
         if name not in charts:
@@ -522,10 +530,26 @@ def _profile_banner(manifest: Mapping[str, Any], lang: str) -> str:
     return f'<p class="warn">{text}</p>'
 
 
-def _contents(lang: str, *, uncertainty: bool = False) -> str:
+def _has_government(table: pl.DataFrame) -> bool:
+    from sim.report_government import has_comparison
+
+    return has_comparison(table)
+
+
+def _contents(lang: str, *, uncertainty: bool = False, government: bool = False) -> str:
     items = [
         ("huvudresultat", _t(lang, "Huvudresultat", "Headline results")),
         *([("osakerhet", _t(lang, "Osäkerhet", "Uncertainty"))] if uncertainty else []),
+        *(
+            [
+                (
+                    "regeringen",
+                    _t(lang, "Jämförelse med regeringen", "Comparison with the government"),
+                )
+            ]
+            if government
+            else []
+        ),
         ("diagram", _t(lang, "Diagram", "Charts")),
         ("kommuner", _t(lang, "Att genomföra aktivitetskravet", "Delivering the requirement")),
         ("metod", _t(lang, "Metod", "Method")),

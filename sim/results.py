@@ -174,6 +174,86 @@ METRIC_INFO: dict[str, tuple[str, str, str]] = {
         "Hushåll med lägre försörjningsstöd",
         "Households with lower FS",
     ),
+    "static_saving_sek_year": (
+        "SEK/year",
+        "Statisk besparing av försörjningsstöd, per del",
+        "Static saving of försörjningsstöd, by part",
+    ),
+    "static_saving_reading_sek_year": (
+        "SEK/year",
+        "Statisk besparing under en läsning av budgetraden",
+        "Static saving under a reading of the budget line",
+    ),
+    "government_saving_sek_year": (
+        "SEK/year",
+        "Regeringens budgetrad Bidragstak (minskning av anslag)",
+        "The government's budget line Bidragstak (lower appropriations)",
+    ),
+    "government_persons_lower_fs": (
+        "persons",
+        "Personer som kan få mindre, enligt regeringen",
+        "Persons who may get less, according to the government",
+    ),
+    "households_lower_fs_year": (
+        "households",
+        "Hushåll med lägre försörjningsstöd under året",
+        "Households with lower FS in the year",
+    ),
+    "households_lower_fs_month_mean": (
+        "households",
+        "Hushåll med lägre försörjningsstöd, genomsnittlig månad",
+        "Households with lower FS, mean month",
+    ),
+    "persons_lower_fs_year": (
+        "persons",
+        "Personer i hushåll med lägre försörjningsstöd under året",
+        "Persons in households with lower FS in the year",
+    ),
+    "persons_lower_fs_month_mean": (
+        "persons",
+        "Personer i hushåll med lägre försörjningsstöd, genomsnittlig månad",
+        "Persons in households with lower FS, mean month",
+    ),
+    "children_lower_fs_year": (
+        "persons",
+        "Barn (0-17) i hushåll med lägre försörjningsstöd under året",
+        "Children (0-17) in households with lower FS in the year",
+    ),
+    "children_lower_fs_month_mean": (
+        "persons",
+        "Barn (0-17) i hushåll med lägre försörjningsstöd, genomsnittlig månad",
+        "Children (0-17) in households with lower FS, mean month",
+    ),
+    "households_fourth_child_rule_year": (
+        "households",
+        "Hushåll som berörs av fjärdebarnsregeln under året",
+        "Households under the fourth-child rule in the year",
+    ),
+    "households_fourth_child_rule_month_mean": (
+        "households",
+        "Hushåll som berörs av fjärdebarnsregeln, genomsnittlig månad",
+        "Households under the fourth-child rule, mean month",
+    ),
+    "persons_fourth_child_rule_year": (
+        "persons",
+        "Personer i hushåll som berörs av fjärdebarnsregeln under året",
+        "Persons in households under the fourth-child rule in the year",
+    ),
+    "persons_fourth_child_rule_month_mean": (
+        "persons",
+        "Personer i hushåll som berörs av fjärdebarnsregeln, genomsnittlig månad",
+        "Persons in households under the fourth-child rule, mean month",
+    ),
+    "children_fourth_child_rule_year": (
+        "persons",
+        "Barn (0-17) i hushåll som berörs av fjärdebarnsregeln under året",
+        "Children (0-17) in households under the fourth-child rule in the year",
+    ),
+    "children_fourth_child_rule_month_mean": (
+        "persons",
+        "Barn (0-17) i hushåll som berörs av fjärdebarnsregeln, genomsnittlig månad",
+        "Children (0-17) in households under the fourth-child rule, mean month",
+    ),
     "households_fourth_child_rule": (
         "households",
         "Hushåll som berörs av fjärdebarnsregeln",

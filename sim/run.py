@@ -25,6 +25,7 @@ import polars as pl
 
 from sim import __version__
 from sim.errors import SimInputError
+from sim.government_comparison import PART_SCENARIOS, comparison_rows, has_bidragstak
 from sim.population.generate import Population
 from sim.projection import LAST_YEAR, project_population
 from sim.results import results_table
@@ -63,14 +64,36 @@ class RunResult:
     runs: tuple[ScenarioYear, ...]
     scenarios: tuple[Scenario, ...]
     profile: KommunProfile | None = None
+    #: The bidragstak's parts run alone and statically (sim.government_comparison), and
+    #: the label of the reform's static run they are compared under; empty without it.
+    part_runs: tuple[ScenarioYear, ...] = ()
+    bidragstak_label: str | None = None
 
     def table(self) -> pl.DataFrame:
-        """Every metric of every run (:func:`sim.results.results_table`), computed once."""
+        """Every metric of every run (:func:`sim.results.results_table`), computed once,
+        with the comparison with the government's figures under the bidragstak's static run."""
         return self._table
 
     @functools.cached_property
     def _table(self) -> pl.DataFrame:
-        return results_table(self.runs, profile=self.profile)
+        table = results_table(self.runs, profile=self.profile)
+        if not self.part_runs:
+            return table
+        whole = next(run for run in self.runs if run.label == self.bidragstak_label)
+        rows = [
+            {
+                "scenario": self.bidragstak_label,
+                "metric": metric,
+                "group": group,
+                "value": float(value),
+                "low": None,
+                "high": None,
+            }
+            for metric, group, value in comparison_rows(
+                self.runs[0], whole, self.part_runs, self.year
+            )
+        ]
+        return pl.concat([table, pl.DataFrame(rows, schema=table.schema)])
 
 
 def read_population(path: str | Path | None) -> tuple[Population, int]:
@@ -149,6 +172,17 @@ def run_scenarios(
         for assumption_set in [scenario.assumption_set]
         + (["none"] if scenario.assumption_set != "none" else [])
     ]
+    # The bidragstak's parts alone, statically, for the comparison with the government's
+    # budget line (sim.government_comparison), once, beside the first scenario that has it.
+    reform = next((s for s in scenarios[1:] if has_bidragstak(s, year)), None)
+    n_main = len(jobs)
+    if reform is not None:
+        for name in PART_SCENARIOS:
+            part = load_scenario(name)
+            if assumption_values or reform.assumption_values:
+                values = {**(assumption_values or {}), **reform.assumption_values}
+                part = dataclasses.replace(part, assumption_values=values)
+            jobs.append((part, "none"))
     years = run_years(
         population,
         [scenario for scenario, _ in jobs],
@@ -166,8 +200,19 @@ def run_scenarios(
         for (scenario, assumption_set), run in zip(jobs, years, strict=True)
     ]
     return RunResult(
-        year=year, seed=seed, runs=tuple(runs), scenarios=tuple(scenarios), profile=profile
+        year=year,
+        seed=seed,
+        runs=tuple(runs[:n_main]),
+        scenarios=tuple(scenarios),
+        profile=profile,
+        part_runs=tuple(runs[n_main:]),
+        bidragstak_label=None if reform is None else _static_label(reform),
     )
+
+
+def _static_label(scenario: Scenario) -> str:
+    """The label of ``scenario``'s static run (:attr:`ScenarioYear.label`)."""
+    return scenario.name if scenario.assumption_set == "none" else f"{scenario.name}/statisk"
 
 
 def write_results(

@@ -21,7 +21,9 @@ streams, so each replication is the same whatever else is in the sweep and where
    stream, at most :data:`MAX_CALIBRATION_DRAWS` times; the draw used is recorded;
 3. **assumptions** -- every numeric model assumption with a range is drawn from the
    triangular distribution on ``[low, high]`` with its mode at the central value, and applied
-   to every scenario, the baseline included, through ``Scenario.assumption_values`` (a value
+   to every scenario, the baseline included, through ``Scenario.assumption_values`` (a
+   reading, such as which children the bidragstak's fourth-child rule reaches, is drawn as a
+   code: :func:`draw_reading`; a value
    the scenario itself fixes wins). Assumptions the run cannot take this way are listed in the
    manifest as not varied, with the reason (:func:`drawable_assumptions`). A grid
    (``grid=(path, values)``) sets one assumption to each value in turn instead of drawing it;
@@ -182,6 +184,32 @@ def drawable_assumptions() -> tuple[dict[str, tuple[float, float, float]], dict[
     return drawn, kept
 
 
+def reading_assumptions() -> frozenset[str]:
+    """The assumptions that are readings (unit ``reading``): codes, drawn as codes."""
+    base = default_assumptions()
+    return frozenset(
+        f"{concept}.{name}"
+        for concept, group in base.items.items()
+        for name, item in group.items()
+        if item.unit == "reading"
+    )
+
+
+def draw_reading(rng: np.random.Generator, first: float, central: float, last: float) -> float:
+    """A reading's code: the central reading with probability 1/2, each other code with an
+    equal share of the rest (the central reading is the one the evidence favours; the
+    others are not ruled out).
+
+    >>> rng = np.random.default_rng(0)
+    >>> sorted({draw_reading(rng, 0.0, 0.0, 2.0) for _ in range(50)})
+    [0.0, 1.0, 2.0]
+    """
+    others = [float(code) for code in range(int(first), int(last) + 1) if code != central]
+    if not others or rng.random() < 0.5:
+        return float(central)
+    return others[int(rng.integers(len(others)))]
+
+
 def calibration_sds(targets_path: str | Path | None = None) -> dict[str, float]:
     """Target key -> relative SD, for every row used as a calibration margin."""
     targets = aligned_targets(load_targets(targets_path), 2024)
@@ -208,6 +236,7 @@ def plan_replications(spec: SweepSpec, *, fixed_seed: int | None = None) -> list
     ``fixed_seed`` is the recorded seed of the fixed population: the run seed when the
     population is not varied (take-up then follows the population's own stream)."""
     drawn, _ = drawable_assumptions()
+    readings = reading_assumptions()
     if spec.grid is not None:
         drawn.pop(spec.grid[0], None)
     fixed_population = spec.population_path is not None
@@ -226,7 +255,10 @@ def plan_replications(spec: SweepSpec, *, fixed_seed: int | None = None) -> list
         if "assumptions" in spec.vary:
             rng = np.random.default_rng(ass_ss)
             for path, (low, mode, high) in drawn.items():
-                values[path] = float(rng.triangular(low, mode, high))
+                if path in readings:
+                    values[path] = draw_reading(rng, low, mode, high)
+                else:
+                    values[path] = float(rng.triangular(low, mode, high))
         if spec.grid is not None:
             path, grid_values = spec.grid
             values[path] = grid_values[index % len(grid_values)]

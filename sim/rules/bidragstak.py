@@ -2,14 +2,19 @@
 
 Three parts, each behind a switch in sim/params/bidragstak.yaml:
 
-1. *Modernised riksnorm*: the norm is built on a lower reference value. Its 2027 amounts are
-   not public; it is modelled as one proportional cut of every riksnorm amount
-   (:func:`modernised_norm_factor`), an assumption calibrated to the government's typfall
-   (docs/reforms.md).
+1. *Modernised riksnorm*: the norm is built on a reference value from price surveys, with
+   "vissa ändringar i riksnormens kostnadsposter" (lagrådsremiss, Dec 2025). Until the
+   official modernised table is in the law files (``sim/params/riksnorm.yaml``, dated
+   entries with ``modernised`` 1: :func:`sim.projection.split_modernised_riksnorm`), the
+   change is modelled by component, each a named assumption in
+   sim/assumptions/bidragstak.yaml: the single adult's personal cost, the cohabiting
+   adults', the children's and the common household cost (:func:`modernised_norm_factors`),
+   calibrated jointly to the government's typfall (``tools/calibrate_bidragstak.py``,
+   docs/reforms.md §2.1.1).
 2. *Fourth-child rule*: the personal cost of the fourth and later children is reduced by
    75 % (couples) or 40 % (single parents), phased in during 2027
-   (:func:`fourth_child_factor`). Which child is "the fourth" is not public; the children
-   are ranked from the oldest, so the youngest are the fourth and later (birth order).
+   (:func:`fourth_child_factor`). Which child is "the fourth" is not public: the reading is
+   the assumption ``bidragstak.fourth_child_order`` (:class:`FourthChildOrder`).
 3. *No amounts above the norm* "som huvudregel": municipal top-ups for särskilda skäl are
    no longer given, except an assumed share of exceptions (:func:`counted_norm_topup`).
 
@@ -20,26 +25,106 @@ fourth child (the fourth-child rule with 50 %/50 %).
 
 from __future__ import annotations
 
-from typing import Any
+import enum
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from sim.rules.households import rank_within_household
 
 
-def modernised_norm_factor(*, p: Any, a: Any) -> float:
-    """Factor on every riksnorm amount: 1 − cut where the modernised norm applies, else 1."""
-    return 1.0 - a.riksnorm_cut * p.modernised_riksnorm
+class FourthChildOrder(enum.IntEnum):
+    """Readings of "från och med det fjärde barnet" (assumption ``fourth_child_order``).
+
+    The proposal reduces the personal cost "per barn från och med det fjärde barnet" (TT,
+    Sep 2025); which of a large family's children that is, is not public (law.md §2.2).
+    """
+
+    #: The reduction falls on the children with the highest personal costs (children are
+    #: ranked from the cheapest: the (n − 3) most expensive are "the fourth and later").
+    MOST_EXPENSIVE = 0
+    #: Birth order: children ranked from the oldest, so the youngest are the fourth and later.
+    BIRTH_ORDER = 1
+    #: Every child from the fourth counts at the household's average child cost (no ranking).
+    AVERAGE = 2
 
 
-def child_rank(*, household_idx: np.ndarray, age: np.ndarray, is_child: np.ndarray) -> np.ndarray:
-    """Rank of each child in its household, oldest first (1, 2, ...); 0 for adults.
+class NormFactors(NamedTuple):
+    """Factors on the riksnorm's parts under the modernised norm (1 where it does not apply)."""
+
+    single_adult: float
+    cohabiting_adults: float
+    children: float
+    common: float
+
+
+def modernised_norm_factors(*, p: Any, a: Any, table_is_modernised: bool = False) -> NormFactors:
+    """The modernised norm's factor on each part of the riksnorm (part 1).
+
+    ``p``: the bidragstak's law section; ``a``: its assumptions. Each factor is 1 − the
+    assumed cut of that part where the modernised norm applies, and 1 otherwise. Where the
+    law files hold the official modernised table (``table_is_modernised``) the table is the
+    norm and no cut applies.
+
+    >>> from types import SimpleNamespace as P
+    >>> a = P(norm_cut_single_adult=0.05, norm_cut_cohabiting_adults=0.04,
+    ...       norm_cut_children=0.06, norm_cut_common=0.1)
+    >>> modernised_norm_factors(p=P(modernised_riksnorm=1.0), a=a)
+    NormFactors(single_adult=0.95, cohabiting_adults=0.96, children=0.94, common=0.9)
+    >>> modernised_norm_factors(p=P(modernised_riksnorm=1.0), a=a, table_is_modernised=True)
+    NormFactors(single_adult=1.0, cohabiting_adults=1.0, children=1.0, common=1.0)
+    """
+    on = 0.0 if table_is_modernised else float(p.modernised_riksnorm)
+    return NormFactors(
+        single_adult=1.0 - a.norm_cut_single_adult * on,
+        cohabiting_adults=1.0 - a.norm_cut_cohabiting_adults * on,
+        children=1.0 - a.norm_cut_children * on,
+        common=1.0 - a.norm_cut_common * on,
+    )
+
+
+def child_order_key(*, age: np.ndarray, cost: np.ndarray, order: int) -> np.ndarray:
+    """The key children are ranked by (ascending) under the reading ``order``.
+
+    Most expensive: the cheapest first, equal costs the youngest first, so the most
+    expensive (and among equals the oldest) get the ranks from the fourth. Birth order: the
+    oldest first (ages are whole years up to 20 and costs whole kronor below 10⁶).
+
+    >>> child_order_key(age=np.array([3, 15, 9]), cost=np.array([2760, 5030, 3880]),
+    ...     order=FourthChildOrder.MOST_EXPENSIVE).tolist()
+    [276003.0, 503015.0, 388009.0]
+    >>> child_order_key(age=np.array([3, 15, 9]), cost=np.array([2760, 5030, 3880]),
+    ...     order=FourthChildOrder.BIRTH_ORDER).tolist()
+    [-3.0, -15.0, -9.0]
+    """
+    if order == FourthChildOrder.BIRTH_ORDER:
+        return -np.asarray(age, dtype=np.float64)
+    return np.asarray(cost, dtype=np.float64) * 100.0 + np.asarray(age, dtype=np.float64)
+
+
+def child_rank(
+    *,
+    household_idx: np.ndarray,
+    age: np.ndarray,
+    is_child: np.ndarray,
+    cost: np.ndarray | None = None,
+    order: int = FourthChildOrder.BIRTH_ORDER,
+) -> np.ndarray:
+    """Rank of each child in its household under the reading ``order`` (1, 2, ...); 0 for
+    adults. ``cost``: each person's personal cost (needed for the most-expensive reading).
 
     >>> child_rank(household_idx=np.array([0, 0, 0, 0]), age=np.array([40, 3, 9, 6]),
     ...     is_child=np.array([False, True, True, True])).tolist()
     [0, 3, 1, 2]
+    >>> child_rank(household_idx=np.array([0, 0, 0, 0]), age=np.array([40, 3, 9, 6]),
+    ...     is_child=np.array([False, True, True, True]),
+    ...     cost=np.array([0, 2760, 3880, 3110]), order=FourthChildOrder.MOST_EXPENSIVE).tolist()
+    [0, 1, 3, 2]
     """
-    return rank_within_household(household_idx=household_idx, order_key=-age, mask=is_child)
+    key = child_order_key(
+        age=age, cost=np.zeros(np.shape(age)) if cost is None else cost, order=order
+    )
+    return rank_within_household(household_idx=household_idx, order_key=key, mask=is_child)
 
 
 def fourth_child_factor(*, rank: np.ndarray, is_single_parent: np.ndarray, p: Any) -> np.ndarray:

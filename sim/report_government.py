@@ -1,0 +1,312 @@
+"""The report's section "Jämförelse med regeringens beräkningar": the bidragstak's static
+saving by part beside the government's budget line, under both readings of the line, and
+the counts beside the government's; what differs, by how much, and why
+(:mod:`sim.government_comparison` computes the rows).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from sim.government_comparison import (
+    BUDGET_SOURCE,
+    BUDGET_URL,
+    INTERACTION_GROUP,
+    PART_GROUPS,
+    PERSONS_SOURCE,
+    PERSONS_URL,
+    WHOLE_GROUP,
+)
+
+ANCHOR = "regeringen"
+
+_PART_LABELS = {
+    PART_GROUPS["bidragstak_del1_riksnorm"]: (
+        "Del 1: moderniserad riksnorm",
+        "Part 1: modernised riksnorm",
+    ),
+    PART_GROUPS["bidragstak_del2_fjarde_barnet"]: ("Del 2: fjärde barnet", "Part 2: fourth child"),
+    PART_GROUPS["bidragstak_del3_tak"]: (
+        "Del 3: riksnormen som tak",
+        "Part 3: the norm as a ceiling",
+    ),
+    INTERACTION_GROUP: ("Samspel mellan delarna", "Interaction of the parts"),
+    WHOLE_GROUP: ("Hela bidragstaket", "The whole bidragstak"),
+}
+_READING_LABELS = {
+    "läsning:A": (
+        "Läsning A: budgetraden avser alla tre delar",
+        "Reading A: the budget line prices all three parts",
+    ),
+    "läsning:B": (
+        "Läsning B: del 2 och 3 (normens nivå följer riksnormsbeslutet)",
+        "Reading B: parts 2 and 3 (the norm's level follows the riksnorm decision)",
+    ),
+}
+_COUNTS = (
+    ("households_lower_fs", "Hushåll med lägre försörjningsstöd", "Households with lower FS"),
+    ("persons_lower_fs", "Personer i dem", "Persons in them"),
+    ("children_lower_fs", "Barn (0-17) i dem", "Children (0-17) in them"),
+    (
+        "households_fourth_child_rule",
+        "Hushåll som berörs av fjärdebarnsregeln",
+        "Households under the fourth-child rule",
+    ),
+    ("persons_fourth_child_rule", "Personer i dem", "Persons in them"),
+    ("children_fourth_child_rule", "Barn (0-17) i dem", "Children (0-17) in them"),
+)
+
+
+def _t(lang: str, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+def has_comparison(table: pl.DataFrame) -> bool:
+    return table.filter(pl.col("metric") == "static_saving_sek_year").height > 0
+
+
+def _values(table: pl.DataFrame) -> tuple[str, dict[tuple[str, str], tuple[float, Any, Any]]]:
+    rows = table.filter(pl.col("metric") == "static_saving_sek_year")
+    scenario = rows["scenario"][0]
+    mine = table.filter(pl.col("scenario") == scenario)
+    values = {
+        (r["metric"], r["group"]): (r["value"], r["low"], r["high"])
+        for r in mine.iter_rows(named=True)
+    }
+    return scenario, values
+
+
+def _mkr(value: float | None, lang: str) -> str:
+    from sim.report import format_number
+
+    if value is None:
+        return "–"
+    return format_number(value / 1e6, lang=lang)
+
+
+def _with_band(value: float, low: Any, high: Any, lang: str, scale: float = 1e6) -> str:
+    from sim.report import format_number
+
+    text = format_number(value / scale, lang=lang)
+    if low is not None and high is not None:
+        text += (
+            f" ({format_number(low / scale, lang=lang)}–{format_number(high / scale, lang=lang)})"
+        )
+    return text
+
+
+def comparison_tables(
+    table: pl.DataFrame, manifest: Mapping[str, Any], lang: str = "sv"
+) -> tuple[list[tuple[list[str], list[list[str]]]], list[str]]:
+    """The section's tables (header, rows) and its paragraphs of explanation."""
+    from sim.report import format_number
+
+    _, v = _values(table)
+    year = manifest.get("year", "")
+    government = v.get(("government_saving_sek_year", "all"), (None, None, None))[0]
+    saving_header = [
+        _t(lang, "Del", "Part"),
+        _t(lang, f"Modellen {year}, statiskt, mkr", f"Model {year}, static, SEK m"),
+        _t(lang, "Andel av hela", "Share of the whole"),
+    ]
+    whole = v[("static_saving_sek_year", WHOLE_GROUP)][0]
+    saving_rows = []
+    for group, labels in _PART_LABELS.items():
+        value, low, high = v[("static_saving_sek_year", group)]
+        share = format_number(100 * value / whole, lang=lang) + " %" if whole else "–"
+        saving_rows.append(
+            [labels[0 if lang == "sv" else 1], _with_band(value, low, high, lang), share]
+        )
+    reading_header = [
+        _t(lang, "Läsning av budgetraden", "Reading of the budget line"),
+        _t(lang, "Modellen, mkr", "Model, SEK m"),
+        _t(lang, "Regeringen, mkr", "Government, SEK m"),
+        _t(lang, "Modellen / regeringen", "Model / government"),
+    ]
+    reading_rows = []
+    ratios = {}
+    for group, labels in _READING_LABELS.items():
+        value, low, high = v[("static_saving_reading_sek_year", group)]
+        ratio = value / government if government else None
+        ratios[group] = ratio
+        reading_rows.append(
+            [
+                labels[0 if lang == "sv" else 1],
+                _with_band(value, low, high, lang),
+                _mkr(government, lang),
+                "–" if ratio is None else format_number(ratio, decimals=1, lang=lang),
+            ]
+        )
+    count_header = [
+        _t(lang, "Antal", "Count"),
+        _t(lang, "Under året", "In the year"),
+        _t(lang, "Genomsnittlig månad", "Mean month"),
+    ]
+    count_rows = []
+    for key, sv, en in _COUNTS:
+        year_value = v[(f"{key}_year", "all")]
+        month_value = v[(f"{key}_month_mean", "all")]
+        count_rows.append(
+            [
+                _t(lang, sv, en),
+                _with_band(*year_value, lang=lang, scale=1),
+                _with_band(*month_value, lang=lang, scale=1),
+            ]
+        )
+    persons_gov = v.get(("government_persons_lower_fs", "all"), (None,))[0]
+    hh_year = v[("households_lower_fs_year", "all")][0]
+    persons_month = v[("persons_lower_fs_month_mean", "all")][0]
+    fourth = v[("static_saving_sek_year", PART_GROUPS["bidragstak_del2_fjarde_barnet"])][0]
+    norm = v[("static_saving_sek_year", PART_GROUPS["bidragstak_del1_riksnorm"])][0]
+    n = lambda x: format_number(x, lang=lang)  # noqa: E731
+    r = lambda x: format_number(x, decimals=1, lang=lang)  # noqa: E731
+    paragraphs = [
+        _t(
+            lang,
+            "Regeringens budgetrad för bidragsreformen ('Bidragstak med mera: Bidragstak', "
+            "förändring av anslag) är −170 mkr 2027 och −242 mkr 2028. Den är en ändring av "
+            "statens anslag: försörjningsstödet betalas av kommunerna, och en besparing där "
+            "når statens budget genom finansieringsprincipen. Vilka delar raden prissätter "
+            "sägs inte. Läsning A: alla tre delar. Läsning B: fjärdebarnsregeln och taket; "
+            "den moderniserade normens nivå fanns inte när raden räknades (SCB fick i januari "
+            "2026 uppdraget att beräkna jämförelsetalet den ska bygga på) och följer med "
+            "riksnormsbeslutet.",
+            "The government's budget line for the reform ('Bidragstak med mera: Bidragstak', "
+            "change of appropriations) is −170 mkr in 2027 and −242 mkr in 2028. It is a "
+            "change of the state's appropriations: FS is paid by the municipalities, and a "
+            "saving there reaches the state budget through the finansieringsprincip. Which "
+            "parts the line prices is not said. Reading A: all three parts. Reading B: the "
+            "fourth-child rule and the ceiling; the level of the modernised norm did not exist "
+            "when the line was computed (SCB was commissioned in January 2026 to compute the "
+            "jämförelsetal it is to rest on) and follows with the riksnorm decision.",
+        ),
+    ]
+    if government:
+        paragraphs.append(
+            _t(
+                lang,
+                f"Skillnaden: X "
+                f"Läsning A kan inte gå ihop med regeringens typfall: typfallet sammanboende + 2 "
+                f"barn (−800 kr) kräver att normen sänks med omkring 5 %, och en sådan sänkning "
+                f"för alla hushåll ger ensam {_mkr(norm, lang)} mkr. Under läsning B återstår "
+                f"fjärdebarnsregeln ({_mkr(fourth, lang)} mkr): modellens antal stora familjer "
+                f"med försörjningsstöd är inte kalibrerat mot någon officiell siffra (ingen "
+                f"hittades) och barnen i hushåll med bistånd ligger över Socialstyrelsens antal "
+                f"(befolkningens kalibreringsrapport); vilka barn regeln når är en läsning "
+                f"(bidragstak.fourth_child_order: typfallen väljer de dyraste barnen, "
+                f"födelseordningen når de billigaste och ger mindre); infasningen under 2027 är "
+                f"ett antagande; och raden kan vara räknad med beteende (fler i arbete) eller "
+                f"med en annan kontrafaktisk norm. Modellens siffror här är statiska.",
+                f"The difference: under reading A the model gives {r(ratios['läsning:A'] or 0)} "
+                f"times the government's amount, under reading B {r(ratios['läsning:B'] or 0)} "
+                f"times. Reading A cannot be squared with the government's typfall: the typfall "
+                f"couple + 2 children (−800 kr) needs the norm about 5 % lower, and such a cut "
+                f"for every household alone gives {_mkr(norm, lang)} mkr. Under reading B the "
+                f"fourth-child rule remains ({_mkr(fourth, lang)} mkr): the model's number of "
+                f"large families on FS is not calibrated to an official figure (none was found) "
+                f"and the children in recipient households are above Socialstyrelsen's count "
+                f"(the population's calibration report); which children the rule reaches is a "
+                f"reading (bidragstak.fourth_child_order: the typfall choose the most expensive "
+                f"children, birth order reaches the cheapest and gives less); the phase-in "
+                f"during 2027 is an assumption; and the line may include behaviour (more in "
+                f"work) or another counterfactual norm. The model's figures here are static.",
+            )
+        )
+    else:
+        paragraphs.append(
+            _t(
+                lang,
+                f"Regeringens budget har ingen rad för {year}.",
+                f"The government's budget has no line for {year}.",
+            )
+        )
+    if persons_gov:
+        paragraphs.append(
+            _t(
+                lang,
+                f"Regeringen: 'ungefär {n(persons_gov)} personer kan få mindre pengar'. "
+                f"Modellen: {n(hh_year)} hushåll med lägre försörjningsstöd under året och "
+                f"{n(persons_month)} personer i dem en genomsnittlig månad. Den moderniserade "
+                f"normen sänker stödet för nästan alla mottagare; siffran 150 000 ligger nära "
+                f"antalet hushåll med bistånd under ett år (Socialstyrelsen 2024: 145 456), "
+                f"så regeringens 'personer' kan avse hushåll eller sökande.",
+                f"The government: 'about {n(persons_gov)} persons may get less'. The model: "
+                f"{n(hh_year)} households with lower FS in the year and {n(persons_month)} "
+                f"persons in them in a mean month. The modernised norm lowers the support of "
+                f"nearly every recipient; 150 000 is close to the number of households with "
+                f"assistance in a year (Socialstyrelsen 2024: 145 456), so the government's "
+                f"'persons' may mean households or applicants.",
+            )
+        )
+    tables = [
+        (saving_header, saving_rows),
+        (reading_header, reading_rows),
+        (count_header, count_rows),
+    ]
+    return tables, paragraphs
+
+
+def government_html(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str) -> str:
+    """The section of ``report.html`` (empty without a bidragstak run)."""
+    from sim.report import numeric_table_html
+
+    if not has_comparison(table):
+        return ""
+    e = html.escape
+    tables, paragraphs = comparison_tables(table, manifest, lang)
+    parts = [
+        f'<h2 id="{ANCHOR}">'
+        + e(
+            _t(
+                lang,
+                "Jämförelse med regeringens beräkningar",
+                "Comparison with the government's figures",
+            )
+        )
+        + "</h2>",
+        f"<p>{e(paragraphs[0])}</p>",
+    ]
+    for header, rows in tables:
+        parts.append(numeric_table_html(header, rows))
+    parts += [f"<p>{e(p)}</p>" for p in paragraphs[1:]]
+    parts.append(
+        "<p>"
+        + e(_t(lang, "Källor: ", "Sources: "))
+        + f'<a href="{e(BUDGET_URL)}">{e(BUDGET_SOURCE)}</a>; '
+        + f'<a href="{e(PERSONS_URL)}">{e(PERSONS_SOURCE)}</a>.</p>'
+    )
+    return "\n".join(parts)
+
+
+def government_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str) -> str:
+    """The same section for ``summary.md`` (empty without a bidragstak run)."""
+    from sim.report import _markdown_table
+
+    if not has_comparison(table):
+        return ""
+    tables, paragraphs = comparison_tables(table, manifest, lang)
+    lines = [
+        _t(
+            lang,
+            "## Jämförelse med regeringens beräkningar",
+            "## Comparison with the government's figures",
+        ),
+        "",
+        paragraphs[0],
+    ]
+    for header, rows in tables:
+        lines += ["", *_markdown_table(header, rows)]
+    for paragraph in paragraphs[1:]:
+        lines += ["", paragraph]
+    lines += [
+        "",
+        f"{_t(lang, 'Källor', 'Sources')}: {BUDGET_SOURCE} ({BUDGET_URL}); {PERSONS_SOURCE} ({PERSONS_URL}).",
+    ]
+    return "\n".join(lines)
+
+
+__all__: Sequence[str] = ("ANCHOR", "government_html", "government_markdown", "has_comparison")
