@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test golden lint format bench bench-population bench-run population-small population-full clean
+.PHONY: run test golden calibrate-bidragstak lint format bench bench-population bench-run population-small population-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: $(STAMP) lint
 # Refresh the golden totals of the main 2027 run; review the diff before committing.
 golden: $(STAMP)
 	$(BIN)/python tests/golden/refresh.py
+
+# Fit the bidragstak's unknown norm cuts and fourth-child reading to the government's typfall
+# (prints the fit; `$(BIN)/python -m sim.bidragstak_calibration --write` writes the values).
+calibrate-bidragstak: $(STAMP)
+	$(BIN)/python -m sim.bidragstak_calibration
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks notebooks

@@ -15,7 +15,7 @@ A scenario file (``scenarios/*.yaml``)::
         2027-01-01: {scale: 0.95, status: proposal, source: "..."}
     assumptions:
       set: central                     # behaviour: none | low | central | high
-      values: {bidragstak.riksnorm_cut: 0.10}
+      values: {bidragstak.norm_cut_children: 0.10}
 
 ``status`` says what a value is: ``law`` (enacted), ``proposal`` (a proposition or inquiry)
 or ``assumption``. ``set`` replaces the value from the date on; ``scale`` multiplies every

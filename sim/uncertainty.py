@@ -491,8 +491,8 @@ def validate(spec: SweepSpec) -> None:
 def parse_grid(text: str) -> tuple[str, tuple[float, ...]]:
     """The value of ``--grid``: an assumption path and the values it takes in turn.
 
-    >>> parse_grid("bidragstak.riksnorm_cut=0.1,0.15,0.2")
-    ('bidragstak.riksnorm_cut', (0.1, 0.15, 0.2))
+    >>> parse_grid("bidragstak.norm_cut_children=0.1,0.15,0.2")
+    ('bidragstak.norm_cut_children', (0.1, 0.15, 0.2))
     """
     path, sep, values = text.partition("=")
     try:

@@ -119,16 +119,21 @@ def test_report_is_self_contained(folder):
     assert "@import" not in page
     for href in re.findall(r'href="([^"]*)"', page):
         assert href.startswith(("#", "https://", "http://")), href
-    # Links are only to sources: inside the assumption, law and calibration sections.
+    # Links are only to sources: inside the comparison with the government's figures (its
+    # two sources) and the assumption, law and calibration sections.
     first_external = page.find('href="http')
-    assert first_external > page.find('id="antaganden"') > 0
+    assert first_external > page.find('id="regeringen"') > 0
+    government = page[page.find('id="regeringen"') : page.find('id="diagram"')]
+    assert len(re.findall(r'href="http', government)) == 2
+    after_government = page[page.find('id="diagram"') :]
+    assert after_government.find('href="http') > after_government.find('id="antaganden"') > 0
 
 
 def test_report_has_method_assumptions_sources_calibration_manifest(folder):
     page = (folder / "report.html").read_text()
     for anchor in ("metod", "antaganden", "kallor", "kalibrering", "manifest"):
         assert f'id="{anchor}"' in page
-    assert "bidragstak.riksnorm_cut" in page  # an assumption with its range
+    assert "bidragstak.norm_cut_children" in page  # an assumption with its range
     assert "riksnorm." in page and ("SoL" in page or "SFS" in page)  # law with references
     assert "mål uppfyllda inom sin tolerans" in page
     assert '"law_digest"' in page

@@ -28,6 +28,7 @@ from sim.uncertainty import (
     drawable_assumptions,
     parse_grid,
     plan_replications,
+    reading_assumptions,
     run_replication,
     run_sweep,
     summarise,
@@ -101,7 +102,8 @@ def test_draws_are_a_function_of_seed_and_index(spec):
 
 def test_assumption_draws_stay_in_their_ranges(spec):
     drawn, kept = drawable_assumptions()
-    assert "bidragstak.riksnorm_cut" in drawn and "uprating.price_change_scale" in drawn
+    assert "bidragstak.norm_cut_children" in drawn and "uprating.price_change_scale" in drawn
+    assert "bidragstak.fourth_child_order" in drawn  # a reading, drawn as a code
     assert "skaliga_kostnader.housing_limit_scale" in drawn
     assert "uprating.price_change" in kept  # a table: its scale varies it
     values = np.array(
@@ -113,9 +115,16 @@ def test_assumption_draws_stay_in_their_ranges(spec):
     low = np.array([v[0] for v in drawn.values()])
     high = np.array([v[2] for v in drawn.values()])
     assert ((values >= low) & (values <= high)).all()
+    readings = np.array([p in reading_assumptions() for p in drawn])
     # triangular around the central value: the mean is (low + central + high) / 3
     expected = np.array([sum(v) / 3 for v in drawn.values()])
-    assert np.allclose(values.mean(axis=0), expected, atol=0.1 * (high - low))
+    assert np.allclose(
+        values.mean(axis=0)[~readings], expected[~readings], atol=(0.1 * (high - low))[~readings]
+    )
+    # a reading: whole codes, the central one about half the time
+    order = values[:, list(drawn).index("bidragstak.fourth_child_order")]
+    assert set(np.unique(order)) == {0.0, 1.0, 2.0}
+    assert 0.4 < (order == drawn["bidragstak.fourth_child_order"][1]).mean() < 0.6
 
 
 def test_not_varied_things_stay_fixed(spec):
@@ -151,8 +160,11 @@ def test_perturbed_targets_reach_the_calibration(tmp_path):
 
 
 def test_grid_parsing():
-    assert parse_grid("bidragstak.riksnorm_cut=0.1,0.2") == ("bidragstak.riksnorm_cut", (0.1, 0.2))
-    for bad in ("bidragstak.riksnorm_cut", "=0.1", "x=a,b"):
+    assert parse_grid("bidragstak.norm_cut_children=0.1,0.2") == (
+        "bidragstak.norm_cut_children",
+        (0.1, 0.2),
+    )
+    for bad in ("bidragstak.norm_cut_children", "=0.1", "x=a,b"):
         with pytest.raises(SimInputError):
             parse_grid(bad)
 
@@ -230,7 +242,7 @@ def test_bad_input_writes_nothing(spec, tmp_path):
         dataclasses.replace(spec, n_replications=0),
         dataclasses.replace(spec, scenarios=("nope",)),
         dataclasses.replace(spec, vary=("population", "weather")),
-        dataclasses.replace(spec, grid=("bidragstak.riksnorm_cut", (2.0,))),
+        dataclasses.replace(spec, grid=("bidragstak.norm_cut_children", (2.0,))),
         dataclasses.replace(spec, population_path=str(tmp_path / "missing")),
     ):
         with pytest.raises(SimInputError):
@@ -400,7 +412,7 @@ def test_cli_sweep_and_its_errors(population_dir, tmp_path, capsys):
         ([], "exists; use --resume"),
         (["--resume", "--seed", "4"], "different sweep"),
         (["--force", "--vary", "population,weather"], "--vary: unknown 'weather'"),
-        (["--force", "--grid", "bidragstak.riksnorm_cut"], "expected PATH=v1,v2"),
+        (["--force", "--grid", "bidragstak.norm_cut_children"], "expected PATH=v1,v2"),
         (["--force", "--grid", "uprating.price_cange_scale=1,2"], "uprating.price_change_scale"),
         (["--force", "--lang", "de"], "unknown language 'de'"),
     ):
