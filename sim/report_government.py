@@ -189,7 +189,8 @@ def comparison_tables(
         paragraphs.append(
             _t(
                 lang,
-                f"Skillnaden: X "
+                f"Skillnaden: under läsning A ger modellen {r(ratios['läsning:A'] or 0)} gånger "
+                f"regeringens belopp, under läsning B {r(ratios['läsning:B'] or 0)} gånger. "
                 f"Läsning A kan inte gå ihop med regeringens typfall: typfallet sammanboende + 2 "
                 f"barn (−800 kr) kräver att normen sänks med omkring 5 %, och en sådan sänkning "
                 f"för alla hushåll ger ensam {_mkr(norm, lang)} mkr. Under läsning B återstår "

@@ -288,7 +288,6 @@ def run_replication(
     """
     from sim.memory import keep_freed_memory
     from sim.population.build import make_population
-    from sim.results import results_table
 
     keep_freed_memory()  # in a Dask worker too, whose malloc returns freed memory at once
     if population is None:
@@ -307,8 +306,8 @@ def run_replication(
     draw = -1
     if replication.perturb_targets:
         population, draw = _recalibrate(population, replication)
-    runs = _run(spec, replication, population, seed)
-    table = results_table(runs, profile=spec.kommun_profile).select(
+    # RunResult.table(): the results table with the bidragstak's comparison rows.
+    table = _run(spec, replication, population, seed).table().select(
         "scenario", "metric", "group", "value"
     )
     return table.select(
@@ -335,8 +334,9 @@ def _recalibrate(population: Population, replication: Replication) -> tuple[Popu
     )
 
 
-def _run(spec: SweepSpec, replication: Replication, population: Population, seed: int) -> tuple:
-    """``sim.run.run_scenarios`` with the replication's assumption values on every scenario."""
+def _run(spec: SweepSpec, replication: Replication, population: Population, seed: int) -> Any:
+    """``sim.run.run_scenarios`` with the replication's assumption values on every scenario
+    (a :class:`sim.run.RunResult`)."""
     from sim.run import run_scenarios
 
     result = run_scenarios(
@@ -347,7 +347,7 @@ def _run(spec: SweepSpec, replication: Replication, population: Population, seed
         assumption_values=replication.assumption_values,
         profile=spec.kommun_profile,
     )
-    return result.runs
+    return result
 
 
 def write_perturbed_targets(factors: Mapping[str, float], path: Path) -> Path:

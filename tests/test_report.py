@@ -228,3 +228,43 @@ def test_sim_report_refuses_a_damaged_manifest(folder, tmp_path, manifest):
     done = sim("report", "--from", str(copy), "--force")
     assert done.returncode == 2
     assert "unreadable manifest" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_comparison_with_the_government_holds_together(folder):
+    """The section "Jämförelse med regeringens beräkningar": the whole reform's static
+    saving from the part runs' module equals the one from the main table (two code paths),
+    every part saves, reading B is parts 2 and 3, and the budget line of 2027 is beside it."""
+    table = pl.read_parquet(folder / "results.parquet").filter(
+        pl.col("group").is_in(["all"])
+        | pl.col("group").str.starts_with("del:")
+        | pl.col("group").str.starts_with("läsning:")
+    )
+
+    def value(scenario, metric, group="all"):
+        rows = table.filter(
+            (pl.col("scenario") == scenario)
+            & (pl.col("metric") == metric)
+            & (pl.col("group") == group)
+        )
+        assert rows.height == 1, (scenario, metric, group)
+        return rows["value"][0]
+
+    reform = "bidragstak/statisk"
+    whole = value(reform, "static_saving_sek_year", "del:hela bidragstaket")
+    paid = value("baseline", "fs_paid_sek_year") - value(reform, "fs_paid_sek_year")
+    assert whole == pytest.approx(paid, rel=1e-12)
+    parts = [
+        value(reform, "static_saving_sek_year", group)
+        for group in ("del:moderniserad riksnorm", "del:fjärde barnet", "del:riksnormen som tak")
+    ]
+    assert all(p > 0 for p in parts)
+    assert value(reform, "static_saving_reading_sek_year", "läsning:B") == pytest.approx(
+        parts[1] + parts[2], rel=1e-12
+    )
+    assert value(reform, "government_saving_sek_year") == 170e6
+    # Counts: a mean month never exceeds the year's count.
+    for name in ("households_lower_fs", "persons_fourth_child_rule", "children_fourth_child_rule"):
+        assert 0 < value(reform, f"{name}_month_mean") <= value(reform, f"{name}_year")
+    page = (folder / "report.html").read_text()
+    assert 'id="regeringen"' in page and "Läsning B" in page and "−170 mkr 2027" in page
+    assert "## Jämförelse med regeringens beräkningar" in (folder / "summary.md").read_text()
