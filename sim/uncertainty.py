@@ -307,8 +307,10 @@ def run_replication(
     if replication.perturb_targets:
         population, draw = _recalibrate(population, replication)
     # RunResult.table(): the results table with the bidragstak's comparison rows.
-    table = _run(spec, replication, population, seed).table().select(
-        "scenario", "metric", "group", "value"
+    table = (
+        _run(spec, replication, population, seed)
+        .table()
+        .select("scenario", "metric", "group", "value")
     )
     return table.select(
         pl.lit(replication.index, dtype=pl.Int64).alias("replication"),
