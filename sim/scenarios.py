@@ -42,7 +42,7 @@ from sim.yamlio import LineDict, load_yaml
 ASSUMPTION_SETS = ("none", "low", "central", "high")
 STATUSES = {"law": "law", "proposal": "government", "assumption": "assumption"}
 _TOP_KEYS = {"name", "description", "base", "switches", "changes", "assumptions"}
-_CHANGE_KEYS = {"set", "scale", "status", "source"}
+_CHANGE_KEYS = {"set", "scale", "assumption", "status", "source"}
 FIRST_DATE = dt.date(2024, 1, 1)
 LAST_DATE = dt.date(LAST_YEAR, 12, 31)
 
@@ -58,6 +58,9 @@ class Change:
     status: str
     source: str
     where: str  # file:line, for messages
+    #: ``set`` to this assumption's value (the scenario's own, a sweep's draw included)
+    #: instead of ``value``: a law change whose size is not known (``assumption: PATH``).
+    assumption: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,8 +77,12 @@ class Scenario:
     def law(self, year: int, *, law: ParameterTree | None = None) -> ParameterTree:
         """The law of this scenario, projected to the end of ``year`` with this scenario's
         assumptions (``uprating.price_change_scale`` drawn by a sweep included)."""
-        tree = project_law(law or default_law(), year, self.assumptions())
+        assumptions = self.assumptions()
+        tree = project_law(law or default_law(), year, assumptions)
         for change in self.changes:
+            if change.assumption is not None:
+                value = float(assumptions.assumption(change.assumption).value)
+                change = dataclasses.replace(change, value=value)
             tree = _apply(tree, change)
         return tree
 
@@ -234,11 +241,17 @@ def _changes(data: LineDict, file: str, law: ParameterTree) -> list[Change]:
                     raise SimInputError(
                         f"{file}:{spec.line_of(key)}: unknown key {key!r}{closest_hint(str(key), _CHANGE_KEYS)}"
                     )
-            operations = [key for key in ("set", "scale") if key in spec]
+            operations = [key for key in ("set", "scale", "assumption") if key in spec]
             if len(operations) != 1:
-                raise SimInputError(f"{at}: {path} {start}: give exactly one of set or scale")
+                raise SimInputError(
+                    f"{at}: {path} {start}: give exactly one of set, scale or assumption"
+                )
             operation = operations[0]
             value = spec[operation]
+            assumption = None
+            if operation == "assumption":
+                assumption, value = _assumed_value(value, parameter.unit, f"{at}: {path} {start}")
+                operation = "set"
             if not is_number(value):
                 raise SimInputError(
                     f"{at}: {path} {start}: {operation} must be a number, not {value!r}"
@@ -258,8 +271,26 @@ def _changes(data: LineDict, file: str, law: ParameterTree) -> list[Change]:
             source = spec.get("source")
             if not isinstance(source, str) or not source.strip():
                 raise SimInputError(f"{at}: {path} {start}: every change needs a source")
-            result.append(Change(path, start, operation, float(value), status, source.strip(), at))
+            result.append(
+                Change(path, start, operation, float(value), status, source.strip(), at, assumption)
+            )
     return result
+
+
+def _assumed_value(path: Any, unit: str, where: str) -> tuple[str, float]:
+    """``assumption: PATH`` of a change: the path, checked, and its central value. Its
+    whole range must fit the parameter (a share's within 0-1)."""
+    if not isinstance(path, str):
+        raise SimInputError(f"{where}: assumption must be an assumption path, not {path!r}")
+    try:
+        item = default_assumptions().assumption(path)  # an unknown path names the closest one
+    except SimInputError as error:
+        raise SimInputError(f"{where}: {error}") from None
+    if not is_number(item.value) or item.low is None or item.high is None:
+        raise SimInputError(f"{where}: assumption {path} is not a number with a range")
+    if unit == "share" and not 0 <= item.low <= item.high <= 1:
+        raise SimInputError(f"{where}: assumption {path} ranges outside 0-1; {unit} expected")
+    return path, float(item.value)
 
 
 def _check_range(unit: str, operation: str, value: float, is_table: bool, where: str) -> None:

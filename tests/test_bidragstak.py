@@ -69,6 +69,18 @@ def test_the_bidragstak_never_raises_any_households_fs(order, variant, scenario)
         assert np.all(after.riksnorm <= before.riksnorm + 1e-9)
 
 
+def test_the_phase_in_is_an_assumption_a_sweep_can_draw():
+    """scenarios/bidragstak.yaml takes the first half-year's phase from the assumption
+    bidragstak.fourth_child_phase_first_half_2027: an override (a sweep's draw) reaches the law."""
+    reform = load_scenario("bidragstak")
+    march, september = dt.date(2027, 3, 1), dt.date(2027, 9, 1)
+    assert reform.law(2027).resolve(march).bidragstak.fourth_child_phase == 0.5
+    path = "bidragstak.fourth_child_phase_first_half_2027"
+    drawn = dataclasses.replace(reform, assumption_values={**reform.assumption_values, path: 0.2})
+    assert drawn.law(2027).resolve(march).bidragstak.fourth_child_phase == 0.2
+    assert drawn.law(2027).resolve(september).bidragstak.fourth_child_phase == 1.0
+
+
 def test_the_readings_differ_where_children_of_different_costs_are_reduced():
     """The three readings are three rules: on large families with children of unequal
     costs the most-expensive reading takes the most, birth order the least."""

@@ -118,7 +118,17 @@ assumptions:
             "descripton: A user's variant.",
             "unknown key 'descripton'",
         ),
-        ("{set: 0.5,", "{set: 0.5, scale: 2,", "exactly one of set or scale"),
+        ("{set: 0.5,", "{set: 0.5, scale: 2,", "exactly one of set, scale or assumption"),
+        (
+            "{set: 0.5,",
+            "{assumption: bidragstak.fourth_child_fase_first_half_2027,",
+            "did you mean 'bidragstak.fourth_child_phase_first_half_2027'",
+        ),
+        (
+            "{set: 0.5,",
+            "{assumption: skaliga_kostnader.hemforsakring,",
+            "ranges outside 0-1",
+        ),
         ("changes:", "changes: [", "malformed YAML"),
     ],
 )
