@@ -756,7 +756,19 @@ def _law_html(manifest: Mapping[str, Any], lang: str) -> str:
             continue
         own = [c for c in scenario.changes if c not in baseline.changes]
         rows = [
-            [c.path, c.start.isoformat(), c.operation, _plain(c.value, lang), c.status, c.source]
+            [
+                c.path,
+                c.start.isoformat(),
+                c.operation,
+                _plain(c.value, lang)
+                + (
+                    f" ({_t(lang, 'antagandet', 'the assumption')} {c.assumption})"
+                    if c.assumption
+                    else ""
+                ),
+                c.status,
+                c.source,
+            ]
             for c in own
         ]
         out.append(f"<h3>{e(scenario.name)}: {e(scenario.description.strip())}</h3>")
@@ -777,6 +789,10 @@ def _law_html(manifest: Mapping[str, Any], lang: str) -> str:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     rows = []
     for parameter in law:
+        if parameter.path.startswith("riksnorm_modernised.") and not any(
+            entry.value == 1.0 for entry in law.parameter("riksnorm_modernised.published").values
+        ):
+            continue  # the modernised table is current law's until it is published
         used = [
             entry
             for i, entry in enumerate(parameter.values)
