@@ -16,6 +16,7 @@ from bitwise import assert_bitwise_equal
 
 import sim.fourth_child
 from sim.fourth_child import fourth_child_rule, fourth_child_rule_by_rules
+from sim.rules.bidragstak import FourthChildOrder
 from sim.rules.riksnorm import riksnorm
 from sim.scenarios import load_scenario
 
@@ -95,6 +96,54 @@ def test_fourth_child_rule_equals_the_rules_in_numpy(variant, compiled_only):
     single = inputs["n_adults"][inputs["household_idx"][children]] == 1
     assert single.any() and not single.all()
     assert (want.personal_children < inputs["personal_children"]).any()
+
+
+@pytest.mark.parametrize("order", list(FourthChildOrder))
+@pytest.mark.parametrize("child_factor", [1.0, 0.9511])
+def test_every_reading_and_a_cut_of_the_children_equal_the_rules_in_numpy(
+    order, child_factor, compiled_only
+):
+    """The readings of "the fourth child" (most expensive, birth order, average) and the
+    modernised norm's factor on the children's costs: bit for bit, on households with
+    equal ages and costs (twins, "utan lunch" amounts)."""
+    law = _variant("full_from_third")
+    rng = np.random.default_rng(int(order) + 11)
+    for n in (1, 9, 20_000):
+        inputs = _population(rng, n, law)
+        inputs["personal_children"] = inputs["personal_children"] * child_factor
+        inputs = {**inputs, "order": order, "child_factor": child_factor}
+        want = fourth_child_rule_by_rules(**inputs)
+        assert_bitwise_equal(fourth_child_rule(**inputs), want, n)
+    assert (want.reduction > 0).any()
+
+
+def test_the_readings_take_different_children():
+    """One couple with children 3, 6, 9, 12 and 15 (2027 costs 2 760, 3 110, 3 880,
+    4 460, 5 030 kr), the rule in full: 75 % of the two most expensive (4 460 + 5 030),
+    of the two youngest (2 760 + 3 110) or of twice the mean (2 × 3 848)."""
+    law = _law(when=dt.date(2027, 9, 1))
+    inputs = {
+        "household_idx": np.zeros(7, dtype=np.int64),
+        "is_child": np.array([False, False] + [True] * 5),
+        "age": np.array([38.0, 40.0, 3.0, 6.0, 9.0, 12.0, 15.0]),
+        "has_preschool_lunch": np.zeros(7, dtype=bool),
+        "n_children": np.array([5]),
+        "n_adults": np.array([2]),
+        "personal_children": np.array([19_240.0]),
+        "personal_adults": np.array([7_210.0]),
+        "common": np.array([2_870.0]),
+        "riksnorm_law": law.riksnorm,
+        "bidragstak_law": law.bidragstak,
+    }
+    taken = {
+        order: float(fourth_child_rule(**inputs, order=order).reduction[0])
+        for order in FourthChildOrder
+    }
+    assert taken == {
+        FourthChildOrder.MOST_EXPENSIVE: 0.75 * (4_460 + 5_030),
+        FourthChildOrder.BIRTH_ORDER: 0.75 * (2_760 + 3_110),
+        FourthChildOrder.AVERAGE: 0.75 * 2 * 3_848,
+    }
 
 
 def test_persons_not_grouped_by_household_take_the_numpy_path(monkeypatch):
