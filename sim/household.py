@@ -160,7 +160,7 @@ class HouseholdSpec:
             "norm_topup",
         ):
             value = getattr(self, name)
-            if value is not None:
+            if value is not None or name not in ("hushallsel", "hemforsakring"):
                 validate.check_amount(name, value)
         child_earnings = tuple(self.child_earnings) or (0.0,) * len(self.child_ages)
         child_ytd = tuple(self.child_earnings_year_to_date) or (0.0,) * len(self.child_ages)

@@ -79,9 +79,33 @@ def check_target(
     Called before any computation. ``inputs`` are paths the command reads (None skipped).
     Returns the target as given (a :class:`Path`).
     """
-    target = Path(target)
-    if not str(target).strip():
+    if not str(target).strip():  # Path("") would be the working folder
         raise SimInputError(f"{what} is empty")
+    target = Path(target)
+    try:
+        _check_target(target, force=force, inputs=inputs, what=what)
+    except OSError as error:  # a path the system refuses outright
+        raise SimInputError(f"{what} {str(target)[:80]}: {error.strerror}") from None
+    return target
+
+
+def _check_target(
+    target: Path, *, force: bool, inputs: Iterable[str | Path | None], what: str
+) -> None:
+    absolute = Path(os.path.abspath(target))
+    if len(os.fsencode(str(absolute))) + NAME_ROOM > _limit(absolute, "PC_PATH_MAX", 4096):
+        raise SimInputError(
+            f"{what} {str(target)[:80]}...: the path is too long for the file system"
+        )
+    existing = absolute.parent
+    while not existing.exists():
+        existing = existing.parent
+    name_max = _limit(existing, "PC_NAME_MAX", 255)
+    new_parts = absolute.relative_to(existing).parts
+    for i, part in enumerate(new_parts):
+        room = NAME_ROOM if i == len(new_parts) - 1 else 0
+        if len(os.fsencode(part)) + room > name_max:
+            raise SimInputError(f"{what} {str(target)[:80]}: the name {part[:40]}... is too long")
     for source in inputs:
         if source is not None and overlaps(target, source):
             raise SimInputError(
@@ -93,23 +117,10 @@ def check_target(
             raise SimInputError(f"{what} {target} exists and is not a folder")
         if not force:
             raise SimInputError(f"{target} exists; use --force to overwrite it")
-    absolute = Path(os.path.abspath(target))
-    if len(os.fsencode(str(absolute))) + NAME_ROOM > _limit(absolute, "PC_PATH_MAX", 4096):
-        raise SimInputError(f"{what} {target}: the path is too long for the file system")
-    existing = absolute.parent
-    while not existing.exists():
-        existing = existing.parent
     if not existing.is_dir():
         raise SimInputError(f"{what} {target} lies under {existing}, which is a file")
-    name_max = _limit(existing, "PC_NAME_MAX", 255)
-    new_parts = absolute.relative_to(existing).parts
-    for i, part in enumerate(new_parts):
-        room = NAME_ROOM if i == len(new_parts) - 1 else 0
-        if len(os.fsencode(part)) + room > name_max:
-            raise SimInputError(f"{what} {target}: the name {part[:40]}... is too long")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise SimInputError(f"{what} {target}: {existing} is not writable")
-    return target
 
 
 def _limit(path: Path, name: str, default: int) -> int:

@@ -761,7 +761,14 @@ def _raise_task_error(future: Any, index: int, client: Any, out: Path, total: in
     elif isinstance(error, SimInputError):
         what = f"replication {index} failed: {error}"
     elif future.status == "cancelled":
-        what = f"replication {index} was cancelled: {_describe(error)}"
+        # Dask gives a cancelled future no exception (None): say what cancels a task.
+        reason = (
+            _describe(error)
+            if error is not None
+            else "no reason given; the usual causes are workers that keep dying "
+            "(out of memory, killed) or a cluster being shut down"
+        )
+        what = f"replication {index} was cancelled by the Dask scheduler ({reason})"
     else:
         what = f"replication {index} failed: {type(error).__name__}: {error}"
     raise _stopped(what, out, total)
