@@ -1029,6 +1029,7 @@ def read_output_folder(folder: str | Path) -> tuple[pl.DataFrame, dict[str, Any]
             raise ValueError("'scenarios' must be a list of {name, ...}")
     except ValueError as error:
         raise SimInputError(f"{folder / 'manifest.json'}: unreadable manifest ({error})") from None
+    check_results_digest(folder, manifest)
     try:
         table = pl.read_parquet(folder / "results.parquet")
     except Exception as error:  # a damaged parquet file
@@ -1087,7 +1088,6 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
     _t(lang, "", "")
     folder = Path(folder)
     table, manifest = read_output_folder(folder)
-    check_results_digest(folder, manifest)
     existing = [n for n in REPORT_FILES if (folder / n).exists()]
     if existing and not force:
         raise SimInputError(

@@ -73,24 +73,32 @@ def check_target(
     force: bool = False,
     inputs: Iterable[str | Path | None] = (),
     what: str = "--out",
+    probe_lock: bool = True,
 ) -> Path:
     """Refuse, with one line, a target folder that cannot or must not be written.
 
     Called before any computation. ``inputs`` are paths the command reads (None skipped).
+    ``probe_lock``: also refuse when another writer holds the target's lock (off for the
+    check :func:`output_folder` repeats while it holds the lock itself).
     Returns the target as given (a :class:`Path`).
     """
     if not str(target).strip():  # Path("") would be the working folder
         raise SimInputError(f"{what} is empty")
     target = Path(target)
     try:
-        _check_target(target, force=force, inputs=inputs, what=what)
+        _check_target(target, force=force, inputs=inputs, what=what, probe_lock=probe_lock)
     except OSError as error:  # a path the system refuses outright
         raise SimInputError(f"{what} {str(target)[:80]}: {error.strerror}") from None
     return target
 
 
 def _check_target(
-    target: Path, *, force: bool, inputs: Iterable[str | Path | None], what: str
+    target: Path,
+    *,
+    force: bool,
+    inputs: Iterable[str | Path | None],
+    what: str,
+    probe_lock: bool,
 ) -> None:
     absolute = Path(os.path.abspath(target))
     if len(os.fsencode(str(absolute))) + NAME_ROOM > _limit(absolute, "PC_PATH_MAX", 4096):
@@ -121,6 +129,36 @@ def _check_target(
         raise SimInputError(f"{what} {target} lies under {existing}, which is a file")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise SimInputError(f"{what} {target}: {existing} is not writable")
+    if probe_lock:
+        _refuse_if_locked(target)
+
+
+def _refuse_if_locked(target: Path) -> None:
+    """Refuse now, before any work, when another writer holds the target's lock (the lock
+    itself is taken when the writing starts: :func:`writer_lock`)."""
+    import fcntl
+
+    try:
+        fd = os.open(_lock_path(target), os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise _locked(target, fd) from None
+    finally:
+        os.close(fd)  # also releases the probe's own lock
+
+
+def _lock_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.lock"
+
+
+def _locked(target: Path, fd: int) -> SimInputError:
+    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+    return SimInputError(
+        f"{target} is being written by another sim process (pid {holder}); wait for it to finish"
+    )
 
 
 def _limit(path: Path, name: str, default: int) -> int:
@@ -164,7 +202,7 @@ def output_folder(
     target.parent.mkdir(parents=True, exist_ok=True)
     with writer_lock(target) as cleaned:
         # Under the lock: another writer may have created the target meanwhile.
-        check_target(target, force=force, inputs=inputs, what=what)
+        check_target(target, force=force, inputs=inputs, what=what, probe_lock=False)
         tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
         if seed_from is not None:
             shutil.copytree(seed_from, tmp, copy_function=_link_or_copy)
@@ -228,18 +266,15 @@ def writer_lock(target: Path) -> Iterator[list[str]]:
     """Hold ``.<name>.lock`` beside ``target``; yields what was cleaned of dead runs."""
     import fcntl
 
-    path = target.parent / f".{target.name}.lock"
+    path = _lock_path(target)
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+            error = _locked(target, fd)
             os.close(fd)
-            raise SimInputError(
-                f"{target} is being written by another sim process (pid {holder}); "
-                "wait for it to finish"
-            ) from None
+            raise error from None
         # The file may have been removed by the previous holder after we opened it.
         try:
             same = os.stat(path).st_ino == os.fstat(fd).st_ino
