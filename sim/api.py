@@ -187,6 +187,10 @@ def run(
 
     if isinstance(scenarios, str | Path):
         scenarios = [scenarios]
+    if not isinstance(population, str | Path | Population | None):
+        raise SimInputError(
+            f"sim.run: population must be a folder or a Population, not {population!r}"
+        )
     population_path = None
     if isinstance(population, Population):
         if seed is None:

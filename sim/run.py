@@ -128,6 +128,14 @@ def run_scenarios(
     ``profile``: a municipality's profile; the population is re-weighted to it first and
     its own costs become assumption values (under any given ``assumption_values``).
     """
+    from sim.validate import check_integer, check_seed
+
+    check_integer("year", year, low=1900, high=2100)
+    check_seed(seed)
+    if isinstance(names, str | Path) or not all(isinstance(n, str | Path) for n in names):
+        raise SimInputError(f"scenarios must be a list of names or files, not {names!r}")
+    if not isinstance(population, Population):
+        raise SimInputError(f"population must be a Population, not {type(population).__name__}")
     if not population.year <= year <= LAST_YEAR:
         raise SimInputError(
             f"year {year} is outside {population.year}-{LAST_YEAR} "

@@ -22,7 +22,8 @@ and the Python API's ``Results.report``) goes through :func:`output_folder`:
    (the lock proves no other writer is alive). Temporary folders are deleted; an
    ``.old-*`` folder is renamed back into place when the target is missing (a run killed
    between the two renames of the fallback swap), else deleted. What was done is returned
-   in :attr:`OutputWriter.cleaned` (the CLI prints it as one line on stderr).
+   in :attr:`OutputWriter.cleaned` and logged as a warning of the ``sim`` logger (without
+   logging configured, Python prints it on stderr).
 
 Test hook: with ``SIM_TEST_PAUSE_AT`` set to ``writing`` or ``swap`` and
 ``SIM_TEST_PAUSE_FILE`` to a path, the writer creates that file and sleeps when it
@@ -36,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import logging
 import os
 import shutil
 import sys
@@ -311,6 +313,8 @@ def _clean_dead_runs(target: Path) -> list[str]:
         else:
             shutil.rmtree(path, ignore_errors=True)
             cleaned.append(f"removed {path} (left by a run that died)")
+    for line in cleaned:
+        logging.getLogger("sim").warning("sim: note: %s", line)
     return cleaned
 
 

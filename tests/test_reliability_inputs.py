@@ -451,3 +451,43 @@ def test_the_bounds_themselves_are_accepted():
     assert at_bound["forsorjningsstod"] == 0.0
     typical = sim.household(date="2027-01", adults=1, housing_cost=9_000)
     assert typical["forsorjningsstod"] > 0
+
+
+def test_the_tax_tables_stay_small_within_the_bounds():
+    """The tables grow with the largest income; at the bound of :mod:`sim.validate` they
+    hold 2^17 entries (a few MB), and beyond the engine's own limit they are refused."""
+    import datetime as dt
+
+    from sim.params import default_law
+    from sim.rules.inkomstskatt import income_tax, tax_schedule
+    from sim.validate import MAX_INCOME_SEK_MONTH
+
+    p = default_law().resolve(dt.date(2026, 1, 1)).inkomstskatt
+    schedule = tax_schedule(p, 12 * MAX_INCOME_SEK_MONTH)
+    assert schedule.grundavdrag.size == 2**17
+    assert sum(a.nbytes for a in schedule if isinstance(a, np.ndarray)) < 8 * 2**20
+    for income in (1e12, 1e308, np.inf, np.nan):
+        with pytest.raises(SimInputError, match="beyond the tax tables"):
+            income_tax(
+                earnings=np.array([income]),
+                taxable_benefits=np.array([0.0]),
+                age=np.array([40]),
+                p=p,
+            )
+
+
+RUN_API = [
+    ({"year": "2027"}, "year must be a whole number"),
+    ({"year": 2027.0}, "year must be a whole number"),
+    ({"seed": -1}, "non-negative"),
+    ({"seed": 1.5}, "whole number"),
+    ({"scenarios": [None]}, "scenarios must be a list"),
+    ({"population": 5}, "population must be a folder"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "message"), RUN_API)
+def test_python_run_raises_the_documented_error(population, arguments, message):
+    arguments = {"scenarios": ["baseline"], "population": population, **arguments}
+    with pytest.raises(SimInputError, match=message):
+        sim.run(**arguments)
