@@ -140,6 +140,8 @@ class HouseholdSpec:
                 f"{self.adults} adult(s) need {self.adults} earnings amount(s), got {len(earnings)}"
             )
         for name, amount in self.other_income.items():
+            if not isinstance(name, str):
+                raise SimInputError(f"other_income names must be texts, not {name!r}")
             base, _, which = name.partition(".")
             if base not in OTHER_INCOMES or which not in ("", "1", "2"):
                 raise SimInputError(

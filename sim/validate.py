@@ -117,7 +117,11 @@ def check_replications(n: Any) -> int:
 
 def check_workers(n: Any) -> int | None:
     """None (in-process) or 1 to :data:`MAX_WORKERS` local worker processes."""
-    return None if n is None else check_integer("--workers", n, low=1, high=MAX_WORKERS)
+    if n is None:
+        return None
+    if isinstance(n, numbers.Integral) and not isinstance(n, bool) and n < 1:
+        raise SimInputError(f"--workers must be at least 1, not {n}")
+    return check_integer("--workers", n, low=1, high=MAX_WORKERS)
 
 
 def check_amount(name: str, value: Any, *, bound: str | None = None) -> float:

@@ -199,7 +199,7 @@ SIZES = [
     (["sweep", "--out", "s", "--workers", "100000"], "at most"),
     (["sweep", "--out", "s", "--seed", "-3"], "non-negative"),
     (["bench", "--households", str(10**15)], "at most"),
-    (["bench", "--households", "100", "--workers", "0"], "must be positive"),
+    (["bench", "--households", "100", "--workers", "0"], "--workers must be at least 1"),
     (["run", "--out", "r", "--seed", "-1"], "non-negative"),
     (["run", "--out", "r", "--year", "1999", "--scenarios", "baseline"], "year 1999"),
 ]
@@ -421,6 +421,8 @@ API = [
     ({"earnings": [1e12]}, "above the bound"),
     ({"other_income": "a_kassa=1"}, "other_income must be a mapping"),
     ({"other_income": {"a_kassa": "1"}}, "must be a number"),
+    ({"other_income": {1: 5.0}}, "names must be texts"),
+    ({"other_income": {"a_kassa": True}}, "must be a number"),
     ({"months_on_fs": 1.5}, "whole number"),
     ({"preschool_lunch": "yes"}, "True or False"),
     ({"arbetsresor": 1e308}, "above the bound"),
