@@ -82,6 +82,11 @@ def read_population(path: str | Path | None) -> tuple[Population, int]:
 
     folder = Path(path) if path is not None else DEFAULT_POPULATION
     manifest_path = folder / "manifest.json"
+    if not folder.is_dir() and list(folder.parent.glob(f".{folder.name}.old-*")):
+        raise SimInputError(
+            f"{folder}: missing; a run died while replacing it (its old copy is beside it); "
+            "any `sim population --out` to it puts the old folder back first"
+        )
     if not folder.is_dir() or not manifest_path.is_file():
         raise SimInputError(
             f"{folder}: not a population folder (no manifest.json); make one with `sim population`"

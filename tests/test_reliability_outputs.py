@@ -26,6 +26,7 @@ import pytest
 from sim.errors import SimInputError
 from sim.population.build import build_population
 from sim.population.verify import verify_files
+from sim.run import read_population
 from sim.safe_write import output_folder, writer_lock
 
 POPULATION_ARGS = ("--households", "1000", "--year", "2024")
@@ -167,6 +168,8 @@ def test_kill_between_the_two_renames_restores_the_old_folder(tmp_path, target):
     kill(writer)
     assert not target.exists()
     assert leftovers(target) == [".pop.lock", f".pop.old-{writer.pid}", f".pop.tmp-{writer.pid}"]
+    with pytest.raises(SimInputError, match="a run died while replacing it"):
+        read_population(target)  # a reader meanwhile is told what happened
     cleaned = clean_with_a_failing_writer(target)
     assert any(line.startswith(f"restored {target}") for line in cleaned), cleaned
     assert tree(target) == old
