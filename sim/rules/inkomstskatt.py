@@ -168,7 +168,8 @@ def income_tax(
     earnings, taxable_benefits, age = (np.ravel(a).astype(np.float64, copy=False) for a in arrays)
     if earnings.size == 0:
         return np.zeros(shape)
-    largest = 12.0 * (np.maximum(earnings, 0.0) + np.maximum(taxable_benefits, 0.0)).max()
+    with np.errstate(over="ignore"):  # an absurd income becomes inf, refused just below
+        largest = 12.0 * (np.maximum(earnings, 0.0) + np.maximum(taxable_benefits, 0.0)).max()
     schedule = tax_schedule(p, largest)
     return _monthly_tax(earnings, taxable_benefits, age, schedule).reshape(shape)
 
