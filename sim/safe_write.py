@@ -199,6 +199,8 @@ def output_folder(
     The checks of :func:`check_target` are made again under the lock.
     """
     target = Path(target)
+    if target.is_symlink():  # write where the link points; the link itself stays
+        target = target.resolve()
     inputs = list(inputs)
     check_target(target, force=force, inputs=inputs, what=what)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -311,7 +313,10 @@ def _clean_dead_runs(target: Path) -> list[str]:
             os.rename(path, target)
             cleaned.append(f"restored {target} from {path.name} (a run died while swapping)")
         else:
-            shutil.rmtree(path, ignore_errors=True)
+            if path.is_symlink():
+                path.unlink()
+            else:
+                shutil.rmtree(path, ignore_errors=True)
             cleaned.append(f"removed {path} (left by a run that died)")
     for line in cleaned:
         logging.getLogger("sim").warning("sim: note: %s", line)

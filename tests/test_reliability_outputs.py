@@ -245,6 +245,18 @@ def test_folder_modes_follow_the_umask(tmp_path, umask, mode):
     assert ((tmp_path / "new").stat().st_mode & 0o777) == mode
 
 
+def test_a_symlinked_target_is_written_where_it_points(tmp_path):
+    real = tmp_path / "real"
+    with output_folder(real) as writer:
+        (writer.tmp / "a.txt").write_text("old")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    with output_folder(link, force=True) as writer:
+        (writer.tmp / "a.txt").write_text("new")
+    assert link.is_symlink() and (link / "a.txt").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
 def test_a_failed_write_leaves_nothing(tmp_path):
     target = tmp_path / "out"
     with pytest.raises(ZeroDivisionError), output_folder(target) as writer:
