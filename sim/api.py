@@ -187,6 +187,10 @@ def run(
 
     if isinstance(scenarios, str | Path):
         scenarios = [scenarios]
+    if not isinstance(population, str | Path | Population | None):
+        raise SimInputError(
+            f"sim.run: population must be a folder or a Population, not {population!r}"
+        )
     population_path = None
     if isinstance(population, Population):
         if seed is None:
@@ -226,6 +230,7 @@ def household(
     from sim.household import HouseholdSpec, calculate, compare
     from sim.params import closest_hint
     from sim.scenarios import load_scenario
+    from sim.validate import parse_month
 
     fields = {f.name for f in dataclasses.fields(HouseholdSpec)}
     for name in spec:
@@ -233,9 +238,12 @@ def household(
             raise SimInputError(
                 f"sim.household: unknown field {name!r}{closest_hint(name, sorted(fields))}"
             )
-    for name in ("adult_ages", "child_ages", "earnings"):
-        if name in spec:
+    for name in ("adult_ages", "child_ages", "earnings", "child_earnings"):
+        if isinstance(spec.get(name), list):  # lists are accepted for the tuples
             spec[name] = tuple(spec[name])
+    if not isinstance(scenario, str):
+        raise SimInputError(f"sim.household: scenario must be a name or a file, not {scenario!r}")
+    parse_month(date)  # a bad date fails before the scenario is loaded
     chosen = load_scenario(scenario)
     household_spec = HouseholdSpec(**spec)
     if chosen.name == "baseline":

@@ -61,6 +61,7 @@ from sim.population.generate import DISADVANTAGE_BY_TYPE, Population, generate
 from sim.projection import project_population
 from sim.scenarios import load_scenario
 from sim.simulate import norm_topups, run_years
+from sim.validate import check_households, check_seed, check_workers
 
 REFORM = "kombinerad"
 #: The scenarios of the full-year bench (``months=12``): the four main ones.
@@ -83,10 +84,9 @@ def bench(
     """Measure; see the module docstring for what each number is."""
     if months not in (1, 12):
         raise SimInputError(f"--months must be 1 or 12, not {months}")
-    if n_households <= 0:
-        raise SimInputError(f"--households must be positive, not {n_households}")
-    if workers is not None and workers < 1:
-        raise SimInputError(f"--workers must be at least 1, not {workers}")
+    check_households(n_households, "--households")
+    check_seed(seed)
+    check_workers(workers)
     total_start = time.perf_counter()
     if months == 1:
         names = ("baseline", REFORM)

@@ -40,6 +40,9 @@ PNG_DPI = 200
 
 #: The house style (rcParams applied while a chart is drawn and saved).
 STYLE: dict[str, Any] = {
+    # A fixed salt for the ids in SVG files (matplotlib draws them at random otherwise):
+    # two identical runs give identical bytes.
+    "svg.hashsalt": "sim",
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.titlesize": 11,
@@ -548,7 +551,7 @@ def change_bands(
     y = np.arange(len(runs))[::-1]
     counts = np.array(
         [[_value(table, r, "households_change_band", b) / 1e3 for b in bands] for r in runs]
-    )
+    ).reshape(len(runs), len(bands))  # (0, n) for a run of the baseline alone
     totals = counts.sum(axis=1) if len(runs) else np.array([1.0])
     left = np.zeros(len(runs))
     for j in range(len(bands)):

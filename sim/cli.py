@@ -168,13 +168,21 @@ def run(
 
     from sim.progress import StageProgress
     from sim.run import DEFAULT_POPULATION, describe, read_population, run_scenarios, write_results
+    from sim.safe_write import check_target
+    from sim.scenarios import load_scenario
+    from sim.validate import check_lang, check_seed
 
-    if Path(out).exists() and not force:
-        raise SimInputError(f"{out} exists; use --force to overwrite it")
+    check_lang(lang)
+    if seed is not None:
+        check_seed(seed)
     names = [name.strip() for name in scenarios.split(",") if name.strip()]
     if not names:
         raise SimInputError("--scenarios names no scenario")
     population_path = Path(population) if population else DEFAULT_POPULATION
+    chosen = [load_scenario(name) for name in names]  # every file checked before any work
+    inputs = [population_path, kommun_profile]
+    inputs += [s.source_file for s, name in zip(chosen, names, strict=True) if Path(name).exists()]
+    check_target(out, force=force, inputs=inputs)
     pop, population_seed = read_population(population_path)
     profile = None
     if kommun_profile is not None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from sim import validate
 from sim.assumptions import default_assumptions
 from sim.engine import MonthResult, compute
 from sim.entities import (
@@ -81,9 +83,39 @@ class HouseholdSpec:
     jobbpremie_eligible: bool = False
 
     def checked(self) -> HouseholdSpec:
-        """The spec with defaults filled in, or :class:`SimInputError` naming the problem."""
+        """The spec with defaults filled in, or :class:`SimInputError` naming the problem.
+
+        Types and bounds are those of :mod:`sim.validate` (shared by the CLI and the API)."""
+        if isinstance(self.adults, bool) or not isinstance(self.adults, numbers.Integral):
+            raise SimInputError(f"adults must be the whole number 1 or 2, not {self.adults!r}")
         if self.adults not in (1, 2):
             raise SimInputError(f"adults must be 1 or 2 (a biståndshushåll), not {self.adults}")
+        self = dataclasses.replace(
+            self,
+            adult_ages=validate.check_ages("adult_ages", self.adult_ages),
+            child_ages=validate.check_ages("child_ages", self.child_ages),
+        )
+        for name, amounts in (  # checked here, kept as given
+            ("earnings", self.earnings),
+            ("child earnings", self.child_earnings),
+            ("child earnings so far", self.child_earnings_year_to_date),
+        ):
+            validate.check_amounts(name, amounts)
+        if not isinstance(self.other_income, Mapping):
+            raise SimInputError(
+                f"other_income must be a mapping name -> amount, not {self.other_income!r}"
+            )
+        for name in ("preschool_lunch", "jobbpremie_eligible"):
+            validate.check_flag(name, getattr(self, name))
+        validate.check_flag("underhallsstod", self.underhallsstod, optional=True)
+        for name in ("months_on_fs", "jobbstimulans_months_used"):
+            validate.check_integer(name, getattr(self, name), low=0, high=validate.MAX_MONTHS)
+        if isinstance(self.housing_limit_factor, bool) or not isinstance(
+            self.housing_limit_factor, numbers.Real
+        ):
+            raise SimInputError(
+                f"housing_limit_factor must be a number, not {self.housing_limit_factor!r}"
+            )
         adult_ages = tuple(self.adult_ages)
         if len(adult_ages) == 1 and self.adults == 2:
             adult_ages = adult_ages * 2
@@ -108,6 +140,8 @@ class HouseholdSpec:
                 f"{self.adults} adult(s) need {self.adults} earnings amount(s), got {len(earnings)}"
             )
         for name, amount in self.other_income.items():
+            if not isinstance(name, str):
+                raise SimInputError(f"other_income names must be texts, not {name!r}")
             base, _, which = name.partition(".")
             if base not in OTHER_INCOMES or which not in ("", "1", "2"):
                 raise SimInputError(
@@ -118,7 +152,7 @@ class HouseholdSpec:
                 raise SimInputError(
                     f"income {name!r} is for a second adult, but there is one adult"
                 )
-            _check_amount(name, amount)
+            validate.check_amount(name, amount, bound="other_income")
         for name in (
             "housing_cost",
             "arbetsresor",
@@ -128,10 +162,8 @@ class HouseholdSpec:
             "norm_topup",
         ):
             value = getattr(self, name)
-            if value is not None:
-                _check_amount(name, value)
-        for amount in earnings:
-            _check_amount("earnings", amount)
+            if value is not None or name not in ("hushallsel", "hemforsakring"):
+                validate.check_amount(name, value)
         child_earnings = tuple(self.child_earnings) or (0.0,) * len(self.child_ages)
         child_ytd = tuple(self.child_earnings_year_to_date) or (0.0,) * len(self.child_ages)
         for name, values in (
@@ -142,10 +174,10 @@ class HouseholdSpec:
                 raise SimInputError(
                     f"{len(self.child_ages)} child(ren) need as many {name}, got {len(values)}"
                 )
-            for amount in values:
-                _check_amount(name, amount)
-        if self.months_on_fs < 0 or self.jobbstimulans_months_used < 0:
-            raise SimInputError("months on FS and jobbstimulans months must not be negative")
+        for i in range(self.adults):  # the tax tables grow with a person's total income
+            whose = ("2",) if i == 1 else ("", "1")
+            own = [a for n, a in self.other_income.items() if n.partition(".")[2] in whose]
+            validate.check_person_income(f"adult {i + 1}", [earnings[i], *own])
         if not 0 < self.housing_limit_factor <= 5:
             raise SimInputError("housing_limit_factor must be in (0, 5]")
         return dataclasses.replace(
@@ -155,11 +187,6 @@ class HouseholdSpec:
             child_earnings=child_earnings,
             child_earnings_year_to_date=child_ytd,
         )
-
-
-def _check_amount(name: str, amount: float) -> None:
-    if not np.isfinite(amount) or amount < 0:
-        raise SimInputError(f"{name} must be a non-negative amount in SEK/month, not {amount}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,15 +265,10 @@ def _spec_dict(spec: HouseholdSpec) -> dict[str, Any]:
     return data
 
 
-def parse_month(text: str) -> dt.date:
-    """``YYYY-MM`` (or ``YYYY-MM-DD``) to the first day of that month."""
-    try:
-        parts = [int(part) for part in text.split("-")]
-        if len(parts) not in (2, 3):
-            raise ValueError
-        return dt.date(parts[0], parts[1], 1)
-    except ValueError:
-        raise SimInputError(f"date {text!r} is not a month of the form YYYY-MM") from None
+def parse_month(text: str | dt.date) -> dt.date:
+    """``YYYY-MM`` (or a real ``YYYY-MM-DD``, or a date) to the first day of that month
+    (:func:`sim.validate.parse_month`)."""
+    return validate.parse_month(text)
 
 
 def calculate(
@@ -261,7 +283,7 @@ def calculate(
     >>> calc["riksnorm"]
     5220.0
     """
-    when = parse_month(date) if isinstance(date, str) else date.replace(day=1)
+    when = parse_month(date)
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     return _run(spec.checked(), when, chosen, chosen.law(when.year))
 
@@ -275,7 +297,7 @@ def compare(
     file; each step's change of försörjningsstöd and of total support is attributed to
     that parameter (so the steps add up to the whole change).
     """
-    when = parse_month(date) if isinstance(date, str) else date.replace(day=1)
+    when = parse_month(date)
     reform = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     baseline = load_scenario("baseline")
     spec = spec.checked()

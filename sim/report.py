@@ -25,9 +25,7 @@ import hashlib
 import html
 import json
 import math
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from sim.errors import SimInputError
+from sim.safe_write import output_folder
 
 if TYPE_CHECKING:
     pass
@@ -469,8 +468,8 @@ def report_html(
         f"<h1>{e(_t(lang, f'Försörjningsstöd {year}: reformerna jämförda', f'Försörjningsstöd {year}: the reforms compared'))}</h1>",
         f'<p class="meta">sim {e(str(manifest.get("version", "")))} '
         f"({e(str(manifest.get('git_revision') or '')[:12])}), population "
-        f"{e(_population_name(manifest))}, seed {e(str(manifest.get('seed', '')))}, "
-        f"{e(_t(lang, 'körd', 'run'))} {e(str(manifest.get('created', '')))}.</p>",
+        f"{e(_population_name(manifest))}, seed {e(str(manifest.get('seed', '')))}.</p>",
+        # The run's date is in manifest.json only: the report is the same bytes every run.
         _profile_banner(manifest, lang),
         _contents(lang, uncertainty=has_bands(table), government=_has_government(table)),
         f'<h2 id="huvudresultat">{e(_t(lang, "Huvudresultat", "Headline results"))}</h2>',
@@ -1070,6 +1069,7 @@ def read_output_folder(folder: str | Path) -> tuple[pl.DataFrame, dict[str, Any]
             raise ValueError("'scenarios' must be a list of {name, ...}")
     except ValueError as error:
         raise SimInputError(f"{folder / 'manifest.json'}: unreadable manifest ({error})") from None
+    check_results_digest(folder, manifest)
     try:
         table = pl.read_parquet(folder / "results.parquet")
     except Exception as error:  # a damaged parquet file
@@ -1081,6 +1081,25 @@ def read_output_folder(folder: str | Path) -> tuple[pl.DataFrame, dict[str, Any]
             f"{folder / 'results.parquet'}: columns {table.columns} are not {list(SCHEMA)}"
         )
     return table, manifest
+
+
+def check_results_digest(folder: str | Path, manifest: Mapping[str, Any]) -> None:
+    """The result tables of ``folder`` are the bytes its manifest recorded (``results_sha256``,
+    written by ``sim run`` and ``sim sweep``), or one clear error. A folder written before
+    the digests were recorded has none to check against and passes."""
+    recorded = manifest.get("results_sha256")
+    if recorded is None:
+        return
+    if not isinstance(recorded, dict):
+        raise SimInputError(f"{Path(folder) / 'manifest.json'}: results_sha256 is not a mapping")
+    for name, digest in sorted(recorded.items()):
+        path = Path(folder) / str(name)
+        if not path.is_file():
+            raise SimInputError(f"{path}: missing, but listed in the manifest")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise SimInputError(
+                f"{path}: altered since the run (its SHA-256 differs from the manifest's)"
+            )
 
 
 def read_differences(folder: str | Path) -> pl.DataFrame | None:
@@ -1103,7 +1122,9 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
     """Rebuild ``summary.md``, ``report.html`` and ``charts/`` of an output folder from its
     ``results.parquet`` and ``manifest.json`` (no recomputation; the typfall waterfall is
     recomputed with the household calculator). Existing report files are replaced only with
-    ``force``; the new files are written beside and moved into place at the end."""
+    ``force``. The results are checked first against the digests in the manifest
+    (:func:`check_results_digest`); the folder is then rebuilt beside and swapped in whole
+    under the output contract of :mod:`sim.safe_write`."""
     _t(lang, "", "")
     folder = Path(folder)
     table, manifest = read_output_folder(folder)
@@ -1116,18 +1137,16 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
     if (folder / POPULATION_FILE).is_file():
         population = json.loads((folder / POPULATION_FILE).read_text())
     differences = read_differences(folder)
-    tmp = Path(tempfile.mkdtemp(prefix=".report.", dir=folder))
-    try:
+    # The whole folder is rebuilt beside (hard links to the unchanged files) and swapped in:
+    # a kill leaves the old folder or the new one, never a mix of old and new charts.
+    with output_folder(folder, force=True, what="--from", seed_from=folder) as writer:
+        for name in REPORT_FILES:
+            stale = writer.tmp / name
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink(missing_ok=True)
         write_report_files(
-            tmp, table, manifest, lang=lang, population=population, differences=differences
+            writer.tmp, table, manifest, lang=lang, population=population, differences=differences
         )
-        old = folder / f".charts-old-{os.getpid()}"
-        if (folder / "charts").exists():
-            (folder / "charts").rename(old)
-        (tmp / "charts").rename(folder / "charts")
-        for name in ("summary.md", "report.html"):
-            os.replace(tmp / name, folder / name)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return folder

@@ -16,7 +16,6 @@ import hashlib
 import json
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from sim.government_comparison import PART_SCENARIOS, comparison_rows, has_bidra
 from sim.population.generate import Population
 from sim.projection import LAST_YEAR, project_population
 from sim.results import results_table
+from sim.safe_write import output_folder, pause_point
 from sim.scenarios import Scenario, load_scenario
 from sim.simulate import ScenarioYear, norm_topups, run_years
 
@@ -97,9 +97,19 @@ class RunResult:
 
 
 def read_population(path: str | Path | None) -> tuple[Population, int]:
-    """The population at ``path`` (default: the committed one) and its recorded seed."""
+    """The population at ``path`` (default: the committed one) and its recorded seed.
+
+    Verified first (:mod:`sim.population.verify`): every file against the SHA-256 in its
+    manifest, each table's columns and types, and the weights (no NaN, none negative)."""
+    from sim.population.verify import verify_files, verify_schema, verify_weights
+
     folder = Path(path) if path is not None else DEFAULT_POPULATION
     manifest_path = folder / "manifest.json"
+    if not folder.is_dir() and list(folder.parent.glob(f".{folder.name}.old-*")):
+        raise SimInputError(
+            f"{folder}: missing; a run died while replacing it (its old copy is beside it); "
+            "any `sim population --out` to it puts the old folder back first"
+        )
     if not folder.is_dir() or not manifest_path.is_file():
         raise SimInputError(
             f"{folder}: not a population folder (no manifest.json); make one with `sim population`"
@@ -109,6 +119,8 @@ def read_population(path: str | Path | None) -> tuple[Population, int]:
         seed = int(manifest["seed"])
     except (ValueError, KeyError, TypeError):
         raise SimInputError(f"{manifest_path}: unreadable manifest (no seed)") from None
+    verify_files(folder, manifest)
+    verify_schema(folder)
     try:
         population = Population.read(folder)
     except SimInputError:
@@ -117,6 +129,13 @@ def read_population(path: str | Path | None) -> tuple[Population, int]:
         raise SimInputError(
             f"{folder}: cannot read the population ({type(error).__name__}: {error})"
         ) from None
+    verify_weights(
+        folder,
+        {
+            name: getattr(population, name)["weight"].to_numpy()
+            for name in ("dwellings", "households", "persons")
+        },
+    )
     return population, seed
 
 
@@ -137,6 +156,14 @@ def run_scenarios(
     ``profile``: a municipality's profile; the population is re-weighted to it first and
     its own costs become assumption values (under any given ``assumption_values``).
     """
+    from sim.validate import check_integer, check_seed
+
+    check_integer("year", year, low=1900, high=2100)
+    check_seed(seed)
+    if isinstance(names, str | Path) or not all(isinstance(n, str | Path) for n in names):
+        raise SimInputError(f"scenarios must be a list of names or files, not {names!r}")
+    if not isinstance(population, Population):
+        raise SimInputError(f"population must be a Population, not {type(population).__name__}")
     if not population.year <= year <= LAST_YEAR:
         raise SimInputError(
             f"year {year} is outside {population.year}-{LAST_YEAR} "
@@ -231,8 +258,12 @@ def write_results(
     ``manifest.json``, ``population.json`` (the population's manifest, summary and
     calibration report), ``summary.md``, ``report.html`` and ``charts/*.png|svg``.
 
-    Everything is written into a temporary folder beside ``out`` and renamed into place:
-    a failure leaves nothing behind, and an existing ``out`` is replaced only with ``force``.
+    The folder is written under the output contract of :mod:`sim.safe_write` (checked
+    before any work, one writer, written beside and swapped in whole): a failure leaves
+    nothing behind, and an existing ``out`` is replaced only with ``force``. ``out`` may not
+    overlap the population folder, the profile or a scenario file given as a path.
+    ``manifest.json`` records the SHA-256 of the result tables (``results_sha256``), which
+    ``sim report --from`` checks.
     """
     from sim.report import (
         POPULATION_FILE,
@@ -242,17 +273,17 @@ def write_results(
     )
 
     out = Path(out)
-    if out.exists() and not force:
-        raise SimInputError(f"{out} exists; use --force to overwrite it")
     if lang not in ("sv", "en"):
         raise SimInputError(f"unknown language {lang!r}; use sv or en")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    inputs = [population_path, *output_inputs(result)]
+    with output_folder(out, force=force, inputs=inputs) as writer:
+        tmp = writer.tmp
         table = result.table()
         table.write_parquet(tmp / "results.parquet")
+        pause_point("writing")
         table.write_csv(tmp / "results.csv", float_precision=6)
-        _write_xlsx(table, tmp / "results.xlsx")
+        created = result_date(result)
+        _write_xlsx(table, tmp / "results.xlsx", created=created)
         population = population_record(population_path)
         population_manifest = (population or {}).get("manifest", {})
         manifest = {
@@ -284,7 +315,8 @@ def write_results(
             "kommun_profile": result.profile.record() if result.profile else None,
             "command": list(command) if command is not None else sys.argv,
             "lang": lang,
-            "created": dt.date.today().isoformat(),
+            "created": run_date().isoformat(),
+            "results_sha256": results_digests(tmp),
         }
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
@@ -296,17 +328,68 @@ def write_results(
         if result.profile is not None and result.profile.source_file:
             shutil.copyfile(result.profile.source_file, tmp / "kommun_profile.yaml")
         write_report_files(tmp, table, manifest, lang=lang, population=population)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 
-def _write_xlsx(table: pl.DataFrame, path: Path) -> None:
-    """The tidy table (sheet ``results``) and the metric definitions (sheet ``metrics``)."""
+#: The tables of an output folder whose SHA-256 the manifest records (``results_sha256``).
+RESULT_FILES = (
+    "results.parquet",
+    "results.csv",
+    "results.xlsx",
+    "differences.parquet",
+    "differences.csv",
+)
+
+
+def results_digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of each result table present in ``folder`` (for the manifest)."""
+    return {
+        name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        for name in RESULT_FILES
+        if (folder / name).is_file()
+    }
+
+
+def output_inputs(result: RunResult) -> list[Path]:
+    """The files a run read that an output folder must not overlap: scenario files given
+    by path (not the packaged ones) and the municipality's profile."""
+    packaged = Path(__file__).resolve().parent.parent / "scenarios"
+    paths = [
+        Path(s.source_file)
+        for s in result.scenarios
+        if s.source_file and packaged not in Path(s.source_file).resolve().parents
+    ]
+    if result.profile is not None and result.profile.source_file:
+        paths.append(Path(result.profile.source_file))
+    return paths
+
+
+def run_date() -> dt.date:
+    """The date of the run for ``manifest.json`` (the one value that varies between two
+    identical runs): today, or the date of ``SOURCE_DATE_EPOCH`` when set (the
+    reproducible-builds convention) so that a rerun can reproduce even the manifest."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise SimInputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from None
+    return dt.date.today()
+
+
+def result_date(result: RunResult) -> dt.datetime:
+    """The date written into the workbook's properties: 1 January of the simulated year.
+
+    Derived from the inputs, not the clock, so that two identical runs give identical bytes
+    (the run's calendar date is only in ``manifest.json``, ``created``)."""
+    return dt.datetime(result.year, 1, 1)
+
+
+def _write_xlsx(table: pl.DataFrame, path: Path, *, created: dt.datetime) -> None:
+    """The tidy table (sheet ``results``) and the metric definitions (sheet ``metrics``);
+    the workbook's creation date is ``created`` (xlsxwriter would write the clock's)."""
     from sim.results import METRIC_INFO
 
     definitions = pl.DataFrame(
@@ -318,6 +401,7 @@ def _write_xlsx(table: pl.DataFrame, path: Path) -> None:
     import xlsxwriter
 
     with xlsxwriter.Workbook(path) as workbook:
+        workbook.set_properties({"created": created})
         table.write_excel(workbook, worksheet="results", autofit=True, float_precision=6)
         definitions.write_excel(workbook, worksheet="metrics", autofit=True)
 

@@ -229,9 +229,15 @@ def _changes(data: LineDict, file: str, law: ParameterTree) -> list[Change]:
         parameter = law.parameter(path)
         if not isinstance(dated, LineDict) or not dated:
             raise SimInputError(f"{where}: {path} needs dated values, e.g. 2027-01-01: {{set: 1}}")
+        previous = None
         for start, spec in dated.items():
             at = f"{file}:{dated.line_of(start)}"
             _check_date(start, at)
+            if previous is not None and start <= previous:  # as the law files require
+                raise SimInputError(
+                    f"{at}: {path}: dates must be in increasing order ({start} after {previous})"
+                )
+            previous = start
             if not isinstance(spec, LineDict):
                 raise SimInputError(
                     f"{at}: {path} {start}: expected {{set|scale: number, status: ..., source: ...}}"

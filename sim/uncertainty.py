@@ -53,7 +53,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
-import datetime as dt
 import json
 import math
 import os
@@ -76,6 +75,14 @@ from sim.params import Table
 from sim.population.generate import Population
 from sim.population.targets import COLUMNS, aligned_targets, default_targets_path, load_targets
 from sim.projection import LAST_YEAR
+from sim.safe_write import check_target, writer_lock
+from sim.validate import (
+    check_households,
+    check_lang,
+    check_replications,
+    check_seed,
+    check_workers,
+)
 
 if TYPE_CHECKING:
     from sim.kommun_profile import KommunProfile
@@ -460,10 +467,8 @@ def validate(spec: SweepSpec) -> None:
     """Reject a bad sweep before any work: one clear line (:class:`SimInputError`)."""
     from sim.scenarios import load_scenario
 
-    if isinstance(spec.n_replications, bool) or spec.n_replications < 1:
-        raise SimInputError(f"--replications must be at least 1, not {spec.n_replications}")
-    if spec.seed < 0:
-        raise SimInputError(f"the seed must be a non-negative integer, not {spec.seed}")
+    check_replications(spec.n_replications)
+    check_seed(spec.seed)
     if not 2024 <= spec.year <= LAST_YEAR:
         raise SimInputError(f"year {spec.year} is outside 2024-{LAST_YEAR}")
     if not spec.scenarios:
@@ -475,8 +480,8 @@ def validate(spec: SweepSpec) -> None:
         )
     if spec.n_households is not None and spec.population_path is not None:
         raise SimInputError("give --households or --population, not both")
-    if spec.n_households is not None and spec.n_households < 1:
-        raise SimInputError(f"--households must be positive, not {spec.n_households}")
+    if spec.n_households is not None:
+        check_households(spec.n_households, "--households")
     scenarios = [load_scenario(name) for name in spec.scenarios]
     if spec.grid is not None:
         path, values = spec.grid
@@ -534,16 +539,14 @@ def run_sweep(
     ``task`` replaces :func:`run_replication` (tests use it to kill a worker).
     """
     out = Path(out)
-    if lang not in ("sv", "en"):
-        raise SimInputError(f"unknown language {lang!r}; use sv or en")
+    check_lang(lang)
     validate(spec)
-    from sim.run import git_revision
+    from sim.run import git_revision, results_digests, run_date
 
     revision = git_revision()  # of the code the replications run, read before they start
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
         raise SimInputError("give --workers or --scheduler, not both")
-    if workers is not None and workers < 1:
-        raise SimInputError(f"--workers must be at least 1, not {workers}")
+    check_workers(workers)
     population = None
     if spec.population_path is not None:
         from sim.run import read_population
@@ -554,6 +557,7 @@ def run_sweep(
     replications = plan_replications(spec, fixed_seed=fixed_seed)
     plan = _plan_document(spec, replications)
     folder = out / REPLICATION_DIR
+    check_target(out, force=True, inputs=[spec.population_path])  # a file, unwritable, ...
     if out.exists():
         if resume:
             _check_resumable(out, plan)
@@ -568,84 +572,87 @@ def run_sweep(
     if pending and distributed:
         executor = _Distributed(workers=workers, scheduler=scheduler, client=client)
 
-    started = time.perf_counter()
-    total = len(replications)
-    finished = len(done)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(out):  # one sweep at a time in a folder (sim.safe_write)
+        started = time.perf_counter()
+        total = len(replications)
+        finished = len(done)
 
-    def keep(index: int, table: pl.DataFrame) -> None:
-        nonlocal finished
-        _write_replication(folder, index, table)
-        finished += 1
-        if progress is not None:
-            elapsed = time.perf_counter() - started
-            progress(f"{finished}/{total} replications (r{index} done, {elapsed:.0f} s)")
+        def keep(index: int, table: pl.DataFrame) -> None:
+            nonlocal finished
+            _write_replication(folder, index, table)
+            finished += 1
+            if progress is not None:
+                elapsed = time.perf_counter() - started
+                progress(f"{finished}/{total} replications (r{index} done, {elapsed:.0f} s)")
 
-    try:
-        if out.exists() and not resume:
-            shutil.rmtree(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_json(out / PLAN_FILE, plan)
-        if progress is not None and done:
-            progress(f"{finished}/{total} replications already in {out}")
-        if executor is None:
-            for replication in pending:
-                try:
-                    table = task(spec, replication, population)
-                except SimInputError as error:
-                    what = f"replication {replication.index} failed: {error}"
-                    raise _stopped(what, out, total) from None
-                keep(replication.index, table)
-        else:
-            executor.run(spec, pending, population, task, keep, out=out, total=total)
-    finally:
-        if executor is not None:
-            executor.close()
-    seconds = time.perf_counter() - started
+        try:
+            if out.exists() and not resume:
+                shutil.rmtree(out)
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_json(out / PLAN_FILE, plan)
+            if progress is not None and done:
+                progress(f"{finished}/{total} replications already in {out}")
+            if executor is None:
+                for replication in pending:
+                    try:
+                        table = task(spec, replication, population)
+                    except SimInputError as error:
+                        what = f"replication {replication.index} failed: {error}"
+                        raise _stopped(what, out, total) from None
+                    keep(replication.index, table)
+            else:
+                executor.run(spec, pending, population, task, keep, out=out, total=total)
+        finally:
+            if executor is not None:
+                executor.close()
+        seconds = time.perf_counter() - started
 
-    tables = [pl.read_parquet(_replication_file(folder, r.index)) for r in replications]
-    if spec.grid is not None:
-        grid_values = {r.index: r.assumption_values[spec.grid[0]] for r in replications}
-        tables = [
-            t.with_columns(pl.lit(grid_values[int(t["replication"][0])]).alias("grid_value"))
-            for t in tables
-        ]
-    table = summarise(tables, grid=spec.grid is not None)
-    draws = {int(t["replication"][0]): int(t["calibration_draw"][0]) for t in tables}
-    for entry in plan["replications"]:
-        if draws[entry["index"]] >= 0:
-            entry["calibration_draw"] = draws[entry["index"]]
-            entry["target_factors"] = target_factors(
-                spec.seed, entry["index"], entry["calibration_draw"]
-            )
-    manifest = {
-        **plan,
-        "scenarios": _scenario_entries(spec),  # as sim run writes them, for sim report
-        "runs": list(table["scenario"].unique(maintain_order=True)),
-        "version": __version__,
-        "git_revision": revision,
-        "execution": {
-            "mode": _mode(workers, scheduler, client),
-            "replications_run": len(pending),
-            "replications_resumed": len(done),
-            "seconds": round(seconds, 1),
-        },
-        "population_name": Path(spec.population_path).name
-        if spec.population_path
-        else _built_name(spec.n_households or _committed_size(), lang),
-        "command": list(command) if command is not None else None,
-        "kommun_profile": spec.kommun_profile.record() if spec.kommun_profile else None,
-        "lang": lang,
-        "created": dt.date.today().isoformat(),
-    }
-    _write_atomic(out / "results.parquet", lambda p: table.write_parquet(p))
-    _write_atomic(out / "results.csv", lambda p: table.write_csv(p, float_precision=6))
-    change = differences(tables, grid=spec.grid is not None)
-    _write_atomic(out / "differences.parquet", lambda p: change.write_parquet(p))
-    _write_atomic(out / "differences.csv", lambda p: change.write_csv(p, float_precision=6))
-    _write_json(out / "manifest.json", manifest)
-    if report:
-        _write_report(out, table, change, manifest, lang=lang, grid=spec.grid is not None)
-    return SweepResult(out, table, len(pending), len(done), seconds)
+        tables = [pl.read_parquet(_replication_file(folder, r.index)) for r in replications]
+        if spec.grid is not None:
+            grid_values = {r.index: r.assumption_values[spec.grid[0]] for r in replications}
+            tables = [
+                t.with_columns(pl.lit(grid_values[int(t["replication"][0])]).alias("grid_value"))
+                for t in tables
+            ]
+        table = summarise(tables, grid=spec.grid is not None)
+        draws = {int(t["replication"][0]): int(t["calibration_draw"][0]) for t in tables}
+        for entry in plan["replications"]:
+            if draws[entry["index"]] >= 0:
+                entry["calibration_draw"] = draws[entry["index"]]
+                entry["target_factors"] = target_factors(
+                    spec.seed, entry["index"], entry["calibration_draw"]
+                )
+        manifest = {
+            **plan,
+            "scenarios": _scenario_entries(spec),  # as sim run writes them, for sim report
+            "runs": list(table["scenario"].unique(maintain_order=True)),
+            "version": __version__,
+            "git_revision": revision,
+            "execution": {
+                "mode": _mode(workers, scheduler, client),
+                "replications_run": len(pending),
+                "replications_resumed": len(done),
+                "seconds": round(seconds, 1),
+            },
+            "population_name": Path(spec.population_path).name
+            if spec.population_path
+            else _built_name(spec.n_households or _committed_size(), lang),
+            "command": list(command) if command is not None else None,
+            "kommun_profile": spec.kommun_profile.record() if spec.kommun_profile else None,
+            "lang": lang,
+            "created": run_date().isoformat(),
+        }
+        _write_atomic(out / "results.parquet", lambda p: table.write_parquet(p))
+        _write_atomic(out / "results.csv", lambda p: table.write_csv(p, float_precision=6))
+        change = differences(tables, grid=spec.grid is not None)
+        _write_atomic(out / "differences.parquet", lambda p: change.write_parquet(p))
+        _write_atomic(out / "differences.csv", lambda p: change.write_csv(p, float_precision=6))
+        manifest["results_sha256"] = results_digests(out)  # checked by `sim report --from`
+        _write_json(out / "manifest.json", manifest)
+        if report:
+            _write_report(out, table, change, manifest, lang=lang, grid=spec.grid is not None)
+        return SweepResult(out, table, len(pending), len(done), seconds)
 
 
 def _built_name(n_households: int, lang: str) -> str:
@@ -788,7 +795,14 @@ def _raise_task_error(future: Any, index: int, client: Any, out: Path, total: in
     elif isinstance(error, SimInputError):
         what = f"replication {index} failed: {error}"
     elif future.status == "cancelled":
-        what = f"replication {index} was cancelled: {_describe(error)}"
+        # Dask gives a cancelled future no exception (None): say what cancels a task.
+        reason = (
+            _describe(error)
+            if error is not None
+            else "no reason given; the usual causes are workers that keep dying "
+            "(out of memory, killed) or a cluster being shut down"
+        )
+        what = f"replication {index} was cancelled by the Dask scheduler ({reason})"
     else:
         what = f"replication {index} failed: {type(error).__name__}: {error}"
     raise _stopped(what, out, total)

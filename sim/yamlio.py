@@ -49,6 +49,17 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineDic
     return mapping
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+    """PyYAML's dates, with an impossible one (2027-02-30) as one line, not a traceback."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise SimInputError(
+            f"{loader.name}:{node.start_mark.line + 1}: {node.value!r} is not a real date ({error})"
+        ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[arg-type]
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,  # type: ignore[arg-type]

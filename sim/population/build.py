@@ -20,8 +20,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +48,8 @@ from sim.population.summary import (
     weighted_median,
 )
 from sim.population.targets import AlignedTarget, aligned_targets, load_targets
+from sim.safe_write import check_target, output_folder, pause_point
+from sim.validate import check_households, check_seed
 
 #: Final weights stay within these multiples of the design weight.
 WEIGHT_BOUNDS = (0.2, 5.0)
@@ -231,19 +231,15 @@ def validate_arguments(
 ) -> None:
     """Reject bad arguments before any work or progress output.
 
-    Checks, in order: the size (a positive integer), the year (supported by the generator),
-    the seed (a non-negative integer) and the targets file (readable, well formed, with the
+    Checks, in order: the size (a whole number, 1 to :data:`sim.validate.MAX_HOUSEHOLDS`),
+    the year (supported by the generator), the seed (0 to 2^63 - 1) and the targets file (readable, well formed, with the
     rows the year needs). Raises :class:`~sim.errors.SimInputError` with one clear line.
     """
-    if isinstance(n_households, bool) or not isinstance(n_households, int | np.integer):
-        raise SimInputError(f"the number of households must be an integer, not {n_households!r}")
-    if n_households <= 0:
-        raise SimInputError(f"the number of households must be positive, not {n_households}")
+    check_households(n_households)
     if year not in SUPPORTED_YEARS:
         supported = ", ".join(str(y) for y in SUPPORTED_YEARS)
         raise SimInputError(f"year {year} is not supported (supported: {supported})")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise SimInputError(f"the seed must be a non-negative integer, not {seed!r}")
+    check_seed(seed)
     aligned_targets(load_targets(targets_path), year)
 
 
@@ -281,18 +277,13 @@ def build_population(
 ) -> BuildResult:
     """Generate, calibrate and write a population with its report, summary and manifest.
 
-    Writes into a temporary folder beside ``out_dir`` and renames it into place, so a
-    failure leaves nothing half-written; an existing ``out_dir`` is replaced only with
-    ``force``.
+    Writes under the output contract of :mod:`sim.safe_write` (the target checked before
+    any work, one writer, written beside and swapped in whole), so a failure leaves nothing
+    half-written; an existing ``out_dir`` is replaced only with ``force``.
     """
     out_dir = Path(out_dir)
     validate_arguments(year=year, n_households=n_households, seed=seed, targets_path=targets_path)
-    if out_dir.exists() and not (force and out_dir.is_dir()):
-        what = "exists" if out_dir.is_dir() else "exists and is not a folder"
-        hint = "; use --force to overwrite it" if out_dir.is_dir() else ""
-        raise SimInputError(f"{out_dir} {what}{hint}")
-    if out_dir.parent.exists() and not out_dir.parent.is_dir():
-        raise SimInputError(f"{out_dir.parent} is not a folder")
+    check_target(out_dir, force=force, inputs=[targets_path])
     calibrated = make_population(
         year=year,
         n_households=n_households,
@@ -308,11 +299,11 @@ def build_population(
         summary,
         before=(dataclasses.replace(calibrated, population=design), summarise(design)),
     )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with output_folder(out_dir, force=force, inputs=[targets_path]) as writer:
+        tmp = writer.tmp
         _progress(progress, "writing")
         files = population.write(tmp)
+        pause_point("writing")
         diagnostics = _diagnostics(calibrated)
         (tmp / "calibration_report.json").write_text(
             json.dumps(
@@ -341,12 +332,6 @@ def build_population(
             "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(files)},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     final = [out_dir / f.name for f in files] + [out_dir / "manifest.json"]
     return BuildResult(out_dir=out_dir, files=final, summary=summary, report=rows)
 

@@ -11,12 +11,14 @@ sources, simplifications and a comparison with Skatteverket's tables are in docs
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numba
 import numpy as np
 
+from sim.errors import SimInputError
 from sim.params import Table
 
 
@@ -166,7 +168,8 @@ def income_tax(
     earnings, taxable_benefits, age = (np.ravel(a).astype(np.float64, copy=False) for a in arrays)
     if earnings.size == 0:
         return np.zeros(shape)
-    largest = 12.0 * (np.maximum(earnings, 0.0) + np.maximum(taxable_benefits, 0.0)).max()
+    with np.errstate(over="ignore"):  # an absurd income becomes inf, refused just below
+        largest = 12.0 * (np.maximum(earnings, 0.0) + np.maximum(taxable_benefits, 0.0)).max()
     schedule = tax_schedule(p, largest)
     return _monthly_tax(earnings, taxable_benefits, age, schedule).reshape(shape)
 
@@ -174,6 +177,11 @@ def income_tax(
 #: Tables of a schedule cover at least this many hundreds (3.3 M kr a year), and a power of
 #: two of them, so that one schedule serves every month and part of a run.
 _SCHEDULE_MIN_STEPS = 2**15
+
+
+#: The largest annual income the tables may cover (2^22 hundreds, 419 M kr a year: tables of
+#: 32 MB each); the household calculator's bounds keep a person far below (12 M kr).
+MAX_TABLE_SEK_YEAR = 2**22 * 100.0
 
 
 class TaxSchedule(NamedTuple):
@@ -210,6 +218,13 @@ def tax_schedule(p: Any, largest_sek_year: float) -> TaxSchedule:
 
     Its tables are cached by the law's parameters (the last few used).
     """
+    if not math.isfinite(largest_sek_year) or largest_sek_year > MAX_TABLE_SEK_YEAR:
+        # The engine's own guard for incomes that reach it past the edge's bounds
+        # (sim.validate): the tables would grow with the income.
+        raise SimInputError(
+            f"an income of {largest_sek_year:.4g} kr/year is beyond the tax tables "
+            f"(at most {MAX_TABLE_SEK_YEAR:.4g})"
+        )
     # One entry more than the largest step: rounding to 1e-6 can lift an income by a hair.
     needed = int(largest_sek_year // p.rounding_step) + 2
     return _cached_schedule(p, max(_SCHEDULE_MIN_STEPS, 1 << (needed - 1).bit_length()))
