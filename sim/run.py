@@ -63,6 +63,9 @@ class RunResult:
     runs: tuple[ScenarioYear, ...]
     scenarios: tuple[Scenario, ...]
     profile: KommunProfile | None = None
+    #: For a kommun's run: what the re-weighted population reproduces (inhabitants, mean
+    #: monthly caseload of the data year) and the sampled recipient households behind it.
+    kommun_check: dict[str, float] | None = None
 
     def table(self) -> pl.DataFrame:
         """Every metric of every run (:func:`sim.results.results_table`), computed once."""
@@ -119,10 +122,12 @@ def run_scenarios(
             f"year {year} is outside {population.year}-{LAST_YEAR} "
             f"(the population's data year to the last projected year)"
         )
+    kommun_check = None
     if profile is not None:
         from sim.kommun_profile import reweight_to_profile
 
         population = reweight_to_profile(population, profile)
+        kommun_check = _kommun_check(population, profile)
         full_time = (assumption_values or {}).get(
             "aktivitetskrav.full_time_hours_week",
             load_scenario("baseline").assumptions().aktivitetskrav.full_time_hours_week,
@@ -166,8 +171,35 @@ def run_scenarios(
         for (scenario, assumption_set), run in zip(jobs, years, strict=True)
     ]
     return RunResult(
-        year=year, seed=seed, runs=tuple(runs), scenarios=tuple(scenarios), profile=profile
+        year=year,
+        seed=seed,
+        runs=tuple(runs),
+        scenarios=tuple(scenarios),
+        profile=profile,
+        kommun_check=kommun_check,
     )
+
+
+def _kommun_check(population: Population, profile: KommunProfile) -> dict[str, float]:
+    """The re-weighted population's inhabitants and mean monthly caseload (data year), and
+    for a kommun of the official list the sampled recipient households behind its run."""
+    from sim.kommun_profile import profile_margins
+
+    weights = population.dwellings["weight"].to_numpy()
+    columns = profile_margins(population)
+    check = {
+        "invanare": float(weights @ columns["invanare"]),
+        "manadshushall": float(weights @ columns["manadshushall"]),
+    }
+    if profile.kommunkod is not None:
+        from sim.kommun_official import MIN_SAMPLED_RECIPIENTS, sampled_recipients
+
+        in_group, in_kommun = sampled_recipients(population, profile)
+        check["sampled_recipients_group"] = in_group
+        check["sampled_recipients_kommun"] = in_kommun
+        check["min_sampled_recipients"] = MIN_SAMPLED_RECIPIENTS
+        check["low_precision"] = in_group < MIN_SAMPLED_RECIPIENTS
+    return check
 
 
 def write_results(
@@ -237,6 +269,7 @@ def write_results(
             else None,
             "population_files_sha256": population_manifest.get("files"),
             "kommun_profile": result.profile.record() if result.profile else None,
+            "kommun_check": result.kommun_check,
             "command": list(command) if command is not None else sys.argv,
             "lang": lang,
             "created": dt.date.today().isoformat(),

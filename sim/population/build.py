@@ -220,6 +220,7 @@ def calibrate_population(
         [lan.name for lan in lans],
         _recipient_records(population, lan_of_dwellings(population), len(lans)),
         _recipient_records(population, group_of_dwellings(population), len(KOMMUNGRUPPER)),
+        n_dwellings=population.dwellings.height,
     )
     targets = with_thin_margins_as_checks(population, targets)
     base = population.dwellings["design_weight"].to_numpy()

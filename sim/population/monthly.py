@@ -15,7 +15,8 @@ Calibration (:func:`monthly_aligned_targets`, :func:`monthly_margins`):
   :data:`NATIONAL_MONTH_TOLERANCE`): weighted households with FS paid in month *m*;
 * the mean monthly caseload of each län (the mean of its twelve months) is a margin
   (±5 %, :data:`LAN_MEAN_TOLERANCE`) where the län has at least
-  :data:`MIN_RECIPIENT_RECORDS` sampled households with FS in some month, else a check;
+  :data:`MIN_RECIPIENT_RECORDS` sampled households with FS in some month (and the population
+  at least :data:`MIN_DWELLINGS_REGIONAL` dwellings), else a check;
 * so is the mean monthly caseload of each SKR kommungrupp (A1-C9): the sum of its
   kommuner's means, scaled so that the groups sum to Riket (the kommun rows leave out 33
   suppressed kommun-months that Riket and the län include).
@@ -51,6 +52,10 @@ LAN_MEAN_TOLERANCE = 0.05
 #: month of the year; with fewer it is a check (a margin on a handful of records forces a
 #: few weights to carry the län).
 MIN_RECIPIENT_RECORDS = 30
+#: The regional caseload margins (21 län, 9 kommungrupper) need at least this many sampled
+#: dwellings: a 3 000-dwelling population (the tests' small one) cannot carry them with the
+#: other margins within the weight bounds; below it they are checks.
+MIN_DWELLINGS_REGIONAL = 10_000
 #: The source of the monthly series (Socialstyrelsen's statistikdatabas).
 SOURCE = "https://sdb.socialstyrelsen.se/if_ekb_manad/"
 NATIONAL_ID = "fs_households_month"
@@ -148,11 +153,13 @@ def monthly_aligned_targets(
     lan_names: list[str],
     records_by_lan: np.ndarray,
     records_by_group: np.ndarray,
+    n_dwellings: int = MIN_DWELLINGS_REGIONAL,
 ) -> list[AlignedTarget]:
     """The twelve national months (margins), each län's and each SKR kommungrupp's mean
     month (margin, or a check where the area has fewer than :data:`MIN_RECIPIENT_RECORDS`
     sampled recipient households: ``records_by_lan`` aligned to ``lan_codes``,
-    ``records_by_group`` to :data:`~sim.population.kommuner.KOMMUNGRUPPER`)."""
+    ``records_by_group`` to :data:`~sim.population.kommuner.KOMMUNGRUPPER`), and a check
+    in a population of fewer than :data:`MIN_DWELLINGS_REGIONAL` sampled dwellings."""
     from sim.population.kommuner import DATA_YEAR, KOMMUNGRUPPER, caseload_by_group
 
     out = []
@@ -178,7 +185,10 @@ def monthly_aligned_targets(
         )
         rule = f"mean of the twelve months of {year}"
         use = "margin"
-        if records < MIN_RECIPIENT_RECORDS:
+        if n_dwellings < MIN_DWELLINGS_REGIONAL:
+            use = "check"
+            rule += f"; compared only: fewer than {MIN_DWELLINGS_REGIONAL} sampled dwellings"
+        elif records < MIN_RECIPIENT_RECORDS:
             use = "check"
             rule += (
                 f"; compared only: {int(records)} sampled recipient units in the län "
@@ -202,7 +212,10 @@ def monthly_aligned_targets(
                 "(suppressed kommun-months)"
             )
             use = "margin"
-            if records < MIN_RECIPIENT_RECORDS:
+            if n_dwellings < MIN_DWELLINGS_REGIONAL:
+                use = "check"
+                rule += f"; compared only: fewer than {MIN_DWELLINGS_REGIONAL} sampled dwellings"
+            elif records < MIN_RECIPIENT_RECORDS:
                 use = "check"
                 rule += f"; compared only: {int(records)} sampled recipient units"
             out.append(AlignedTarget(t, value, use, rule, LAN_MEAN_TOLERANCE))

@@ -229,7 +229,8 @@ def simulate_receipt(
 
     Args:
         population: from :func:`sim.population.generate.generate`.
-        rng: randomness of the take-up decisions (continuation and propensity re-draws).
+        rng: randomness of the take-up decisions (continuation and propensity re-draws)
+            of months -5..12; the history months before them draw from a child of it.
         params_for_month: month (1..12) -> resolved law; default
             ``default_law().resolve(date(year, month, 1))``. Lead-in months use January's law.
         compute: the engine (default :func:`sim.engine.compute`).
@@ -256,6 +257,9 @@ def simulate_receipt(
     months_on_fs = np.zeros(n)
     js_used = np.zeros(n)
     start: dict[str, np.ndarray] = {}
+    # The history draws from a child stream, so months -5..12 draw from ``rng`` as a
+    # scenario run does from the same seed (it starts at month -5 from the stored state).
+    history_rng = rng.spawn(1)[0]
     out = {
         name: np.zeros((n, 12))
         for name in ("fs_entitlement", "forsorjningsstod", "months_on_fs", "disposable_income")
@@ -284,7 +288,7 @@ def simulate_receipt(
             months_on_fs=months_on_fs,
             propensity=propensity,
             assets=assets,
-            draws=take_up_draws(rng, n),
+            draws=take_up_draws(rng if month >= MONTHS[0] else history_rng, n),
         )
         paid = np.where(takes_up, entitlement, 0.0)
         if month >= 1:
