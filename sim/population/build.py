@@ -46,7 +46,11 @@ from sim.population.geography import (
     with_thin_margins_as_checks,
 )
 from sim.population.kommuner import KOMMUNGRUPPER
-from sim.population.monthly import monthly_aligned_targets, monthly_margins
+from sim.population.monthly import (
+    monthly_aligned_targets,
+    monthly_margins,
+    with_annual_counts_as_checks,
+)
 from sim.population.receipt import simulate_receipt
 from sim.population.report import render_report, report_rows
 from sim.population.summary import (
@@ -222,6 +226,7 @@ def calibrate_population(
         _recipient_records(population, group_of_dwellings(population), len(KOMMUNGRUPPER)),
         n_dwellings=population.dwellings.height,
     )
+    targets = with_annual_counts_as_checks(targets)
     targets = with_thin_margins_as_checks(population, targets)
     base = population.dwellings["design_weight"].to_numpy()
     standard, persons_dw = economic_standard(population)
