@@ -132,6 +132,15 @@ def precision_note(in_group: int, in_kommun: int, profile: KommunProfile, lang: 
         "its group (household mix, rents, labour market), nor about FS paid, the housing "
         "limit, activity places or caseworkers without the municipality's own profile."
     )
+    if in_kommun == 0:
+        sv += (
+            f" Inget av dem bor i {profile.namn}: resultaten beskriver gruppens hushåll i "
+            "kommunens storlek, inte kommunens egna."
+        )
+        en += (
+            f" None of them lives in {profile.namn}: the results describe the group's "
+            "households at the municipality's size, not its own."
+        )
     if flag:
         sv += f" Färre än {MIN_SAMPLED_RECIPIENTS} hushåll: resultaten är mycket osäkra."
         en += f" Fewer than {MIN_SAMPLED_RECIPIENTS} households: the results are very uncertain."

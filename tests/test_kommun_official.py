@@ -138,3 +138,14 @@ def test_sim_kommuner_lists_the_290(tmp_path):
     malmo = next(r for r in rows if r["kod"] == "1280")
     assert malmo["lan"] == "12" and malmo["kommungrupp"] == "A1"
     assert malmo["invanare"] == find_kommun("1280").inhabitants
+
+
+def test_the_precision_note_says_what_the_model_cannot_say():
+    from sim.kommun_official import precision_note
+
+    profile = official_profile("2425")
+    text = precision_note(98, 0, profile, "en")
+    assert "98 sampled households" in text and "None of them lives in Dorotea" in text
+    assert "very uncertain" not in text
+    assert "very uncertain" in precision_note(12, 3, profile, "en")
+    assert "Inget av dem bor i Dorotea" in precision_note(98, 0, profile, "sv")
