@@ -326,6 +326,13 @@ def sweep(
         str | None,
         typer.Option(help="A municipality's profile (YAML): every replication re-weighted to it."),
     ] = None,
+    kommun: Annotated[
+        str | None,
+        typer.Option(
+            help="A kommun by code or name: every replication re-weighted to its official "
+            "inhabitants and monthly caseload; a --kommun-profile overrides."
+        ),
+    ] = None,
 ) -> None:
     """Replicate scenario runs over population seeds, calibration noise and assumption ranges;
     write the median and 10th/90th percentiles of every metric, charts and a report."""
@@ -341,12 +348,11 @@ def sweep(
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors end in one line
     profile = None
-    if kommun_profile is not None:
-        from sim.kommun_profile import load_profile, sweden_totals
+    if kommun_profile is not None or kommun is not None:
         from sim.run import DEFAULT_POPULATION, read_population
 
         national, _ = read_population(population or DEFAULT_POPULATION)
-        profile = load_profile(kommun_profile, sweden=sweden_totals(national))
+        profile = _profile(national, kommun, kommun_profile)
     spec = SweepSpec(
         scenarios=tuple(name.strip() for name in scenarios.split(",") if name.strip()),
         year=year,

@@ -117,6 +117,17 @@ def test_bad_kommun_is_one_line_exit_2_and_nothing_written(tmp_path, kommun, fra
     assert not out.exists()
 
 
+def test_a_sweep_with_a_bad_kommun_is_one_line_exit_2(tmp_path):
+    out = tmp_path / "sweep"
+    done = _sim(
+        "sweep", "--kommun", "Habbo", "--replications", "2", "--out", str(out), cwd=tmp_path
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "closest: Habo" in lines[0], done.stderr
+    assert not out.exists()
+
+
 def test_a_bad_profile_with_a_kommun_is_one_line_exit_2(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("namn: X\ninvanare: -5\n")
