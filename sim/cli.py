@@ -162,6 +162,13 @@ def run(
         str | None,
         typer.Option(help="A municipality's profile (YAML): re-weight the population to it."),
     ] = None,
+    kommun: Annotated[
+        str | None,
+        typer.Option(
+            help="A kommun by code or name (e.g. 1280 or Malmö): re-weight the population to "
+            "its official inhabitants and monthly caseload; a --kommun-profile overrides."
+        ),
+    ] = None,
 ) -> None:
     """Run scenarios on a population and write the output folder: tables, charts, report."""
     from pathlib import Path
@@ -184,11 +191,7 @@ def run(
     inputs += [s.source_file for s, name in zip(chosen, names, strict=True) if Path(name).exists()]
     check_target(out, force=force, inputs=inputs)
     pop, population_seed = read_population(population_path)
-    profile = None
-    if kommun_profile is not None:
-        from sim.kommun_profile import load_profile, sweden_totals
-
-        profile = load_profile(kommun_profile, sweden=sweden_totals(pop))
+    profile = _profile(pop, kommun, kommun_profile)
     with StageProgress("sim run") as progress:
         result = run_scenarios(
             names,
@@ -201,6 +204,53 @@ def run(
         write_results(result, out, force=force, population_path=population_path, lang=lang)
     typer.echo(describe(result.table()))
     typer.echo(f"wrote {out}")
+
+
+def _profile(pop, kommun: str | None, kommun_profile: str | None):
+    """The run's municipality: official data of ``kommun``, a profile YAML, or both (the
+    YAML's figures override the official ones); None for the whole country."""
+    profile = None
+    if kommun is not None:
+        from sim.kommun_official import official_profile
+
+        profile = official_profile(kommun)
+    if kommun_profile is not None:
+        from sim.kommun_profile import load_profile, sweden_totals
+
+        own = load_profile(kommun_profile, sweden=sweden_totals(pop))
+        if profile is None:
+            return own
+        from sim.kommun_official import with_yaml
+
+        profile = with_yaml(profile, own)
+    return profile
+
+
+@app.command()
+def kommuner(
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the 290 kommuner: code, län, SKR group, inhabitants (SCB 2024) and mean
+    monthly caseload 2024 (Socialstyrelsen)."""
+    import json
+
+    from sim.kommun_official import kommuner_table
+
+    rows = kommuner_table()
+    if json_:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    typer.echo(
+        f"{'kod':4}  {'kommun':<18} {'län':3} {'grupp':5} {'invånare':>9} {'hushåll/mån':>11}"
+    )
+    for r in rows:
+        caseload = (
+            "–" if r["hushall_per_manad_2024"] is None else f"{r['hushall_per_manad_2024']:.0f}"
+        )
+        typer.echo(
+            f"{r['kod']:4}  {r['namn']:<18} {r['lan']:3} {r['kommungrupp']:5} "
+            f"{r['invanare']:>9} {caseload:>11}"
+        )
 
 
 @app.command()
@@ -284,6 +334,13 @@ def sweep(
         str | None,
         typer.Option(help="A municipality's profile (YAML): every replication re-weighted to it."),
     ] = None,
+    kommun: Annotated[
+        str | None,
+        typer.Option(
+            help="A kommun by code or name: every replication re-weighted to its official "
+            "inhabitants and monthly caseload; a --kommun-profile overrides."
+        ),
+    ] = None,
 ) -> None:
     """Replicate scenario runs over population seeds, calibration noise and assumption ranges;
     write the median and 10th/90th percentiles of every metric, charts and a report."""
@@ -299,12 +356,11 @@ def sweep(
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors end in one line
     profile = None
-    if kommun_profile is not None:
-        from sim.kommun_profile import load_profile, sweden_totals
+    if kommun_profile is not None or kommun is not None:
         from sim.run import DEFAULT_POPULATION, read_population
 
         national, _ = read_population(population or DEFAULT_POPULATION)
-        profile = load_profile(kommun_profile, sweden=sweden_totals(national))
+        profile = _profile(national, kommun, kommun_profile)
     spec = SweepSpec(
         scenarios=tuple(name.strip() for name in scenarios.split(",") if name.strip()),
         year=year,

@@ -93,40 +93,55 @@ OPTIONAL = {"kommungrupp", "exempel", "beskrivning"}
 
 @dataclasses.dataclass(frozen=True)
 class KommunProfile:
-    """A municipality's profile (see the module docstring for the fields)."""
+    """A municipality's profile (see the module docstring for the fields).
+
+    A profile built from official data (:func:`sim.kommun_official.official_profile`) has
+    ``kommunkod``, ``lan``, ``kommungrupp_skr`` and ``manadshushall`` (the mean monthly
+    caseload of the data year) and leaves what only the kommun knows as ``None``: the
+    re-weighting then uses only the figures given, and the results leave out the rows
+    that need the missing ones.
+    """
 
     namn: str
     invanare: float
-    bistandshushall: float
-    utbetalt_bistand_kr: float
-    andel_utrikes_fodda: float
-    hogsta_godtagbara_boendekostnad_kr: float
-    aktivitetsplatser: float
-    aktivitet_kostnad_per_timme_kr: float
-    forskola_kostnad_per_timme_kr: float
-    fritidshem_kostnad_per_timme_kr: float
-    handlaggare: float
-    arenden_per_handlaggare: float
+    bistandshushall: float | None = None
+    utbetalt_bistand_kr: float | None = None
+    andel_utrikes_fodda: float | None = None
+    hogsta_godtagbara_boendekostnad_kr: float | None = None
+    aktivitetsplatser: float | None = None
+    aktivitet_kostnad_per_timme_kr: float | None = None
+    forskola_kostnad_per_timme_kr: float | None = None
+    fritidshem_kostnad_per_timme_kr: float | None = None
+    handlaggare: float | None = None
+    arenden_per_handlaggare: float | None = None
     kommungrupp: str | None = None
     exempel: bool = False
     beskrivning: str = ""
     source_file: str = ""
+    kommunkod: str | None = None
+    lan: str | None = None
+    kommungrupp_skr: str | None = None
+    manadshushall: float | None = None
+    kallor: tuple[str, ...] = ()
 
     def assumption_values(self, full_time_hours_week: float) -> dict[str, float]:
-        """The profile's own costs as assumption values of the run."""
+        """The profile's own costs as assumption values of the run (those it gives)."""
         from sim.delivery import WEEKS_PER_MONTH
 
-        return {
-            "aktivitetskrav.cost_per_place_month": self.aktivitet_kostnad_per_timme_kr
-            * full_time_hours_week
-            * WEEKS_PER_MONTH,
+        values = {
+            "aktivitetskrav.cost_per_place_month": None
+            if self.aktivitet_kostnad_per_timme_kr is None
+            else self.aktivitet_kostnad_per_timme_kr * full_time_hours_week * WEEKS_PER_MONTH,
             "aktivitetskrav.preschool_cost_per_hour": self.forskola_kostnad_per_timme_kr,
             "aktivitetskrav.fritidshem_cost_per_hour": self.fritidshem_kostnad_per_timme_kr,
         }
+        return {key: value for key, value in values.items() if value is not None}
 
     def record(self) -> dict[str, Any]:
         """The profile as a plain dict (for manifests)."""
-        return dataclasses.asdict(self)
+        record = dataclasses.asdict(self)
+        record["kallor"] = list(self.kallor)
+        return record
 
 
 def load_profile(path: str | Path, *, sweden: Mapping[str, float] | None = None) -> KommunProfile:
@@ -215,9 +230,11 @@ def sweden_totals(population: Any) -> dict[str, float]:
 
 
 def profile_margins(population: Any) -> dict[str, np.ndarray]:
-    """Per dwelling: inhabitants, recipient households and FS paid of the data year, and
-    persons born abroad (the quantities a profile fixes)."""
+    """Per dwelling: inhabitants, recipient households and FS paid of the data year,
+    persons born abroad and households with FS in the mean month of the data year (the
+    quantities a profile fixes)."""
     from sim.population.geography import dwelling_totals
+    from sim.population.monthly import fs_months
 
     totals = dwelling_totals(population)
     return {
@@ -229,6 +246,7 @@ def profile_margins(population: Any) -> dict[str, np.ndarray]:
             weights=population.persons["is_born_abroad"].to_numpy().astype(float),
             minlength=population.dwellings.height,
         ),
+        "manadshushall": fs_months(population).mean(axis=1),
     }
 
 
@@ -243,19 +261,27 @@ def reweight_to_profile(population: Any, profile: KommunProfile) -> Any:
         )
     national = population.dwellings["weight"].to_numpy()
     keep = np.ones(national.size, dtype=bool)
-    if profile.kommungrupp is not None:
+    if profile.kommungrupp_skr is not None:
+        from sim.population.geography import group_of_dwellings
+        from sim.population.kommuner import KOMMUNGRUPPER
+
+        keep = group_of_dwellings(population) == KOMMUNGRUPPER.index(profile.kommungrupp_skr)
+    elif profile.kommungrupp is not None:
         keep = population.dwellings["municipality_group"].to_numpy() == GROUPS[profile.kommungrupp]
     columns = profile_margins(population)
+    share_abroad = profile.andel_utrikes_fodda
     targets = {
         "invanare": profile.invanare,
         "bistandshushall": profile.bistandshushall,
         "utbetalt_bistand_kr": profile.utbetalt_bistand_kr,
-        "utrikes_fodda": profile.andel_utrikes_fodda * profile.invanare,
+        "utrikes_fodda": None if share_abroad is None else share_abroad * profile.invanare,
+        "manadshushall": profile.manadshushall,
     }
     base = national[keep] * profile.invanare / (national[keep] * columns["invanare"][keep]).sum()
     margins = [
         Margin(key, columns[key][keep], value, f"profile {profile.namn}")
         for key, value in targets.items()
+        if value is not None
     ]
     try:
         result = calibrate(base, margins, bounds=WEIGHT_BOUNDS)
@@ -266,9 +292,11 @@ def reweight_to_profile(population: Any, profile: KommunProfile) -> Any:
     weights = np.zeros(national.size)
     weights[keep] = result.weights
     reweighted = population.with_weights(weights)
-    table = default_assumptions().skaliga_kostnader.housing_limit
-    one_person = float(table.lookup("limit", np.array([1]))[0])
-    factor = profile.hogsta_godtagbara_boendekostnad_kr / one_person
-    households = reweighted.households.with_columns(pl.lit(factor).alias("housing_limit_factor"))
+    households = reweighted.households
+    if profile.hogsta_godtagbara_boendekostnad_kr is not None:
+        table = default_assumptions().skaliga_kostnader.housing_limit
+        one_person = float(table.lookup("limit", np.array([1]))[0])
+        factor = profile.hogsta_godtagbara_boendekostnad_kr / one_person
+        households = households.with_columns(pl.lit(factor).alias("housing_limit_factor"))
     dwellings = reweighted.dwellings.with_columns(pl.Series("national_weight", national))
     return dataclasses.replace(reweighted, households=households, dwellings=dwellings)

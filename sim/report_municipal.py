@@ -10,6 +10,7 @@ is the same table for ``summary.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Mapping
 from pathlib import Path
@@ -126,6 +127,42 @@ def _profile_text(manifest: Mapping[str, Any], lang: str) -> str:
         if profile.get("exempel")
         else ""
     )
+    check = manifest.get("kommun_check") or {}
+    if profile.get("kommunkod"):
+        from sim.kommun_official import precision_note
+
+        caseload = profile.get("manadshushall")
+        caseload_text = (
+            format_number(caseload, lang=lang)
+            if caseload is not None
+            else _t(lang, "okänt", "unknown")
+        )
+        head = _t(
+            lang,
+            f"{name} (kommun {profile['kommunkod']}, län {profile.get('lan')}, kommungrupp "
+            f"{profile.get('kommungrupp_skr')}): {format_number(profile.get('invanare', 0), lang=lang)} "
+            f"invånare (SCB 2024), {caseload_text} hushåll med ekonomiskt bistånd i en "
+            "genomsnittlig månad 2024 (Socialstyrelsen).",
+            f"{name} (municipality {profile['kommunkod']}, county {profile.get('lan')}, group "
+            f"{profile.get('kommungrupp_skr')}): {format_number(profile.get('invanare', 0), lang=lang)} "
+            f"inhabitants (SCB 2024), {caseload_text} households with ekonomiskt bistånd in an "
+            "average month of 2024 (Socialstyrelsen).",
+        )
+        note = ""
+        if "sampled_recipients_group" in check:
+            from sim.kommun_profile import KommunProfile
+
+            known = {f.name for f in dataclasses.fields(KommunProfile)}
+            kommun = KommunProfile(
+                **{k: v for k, v in profile.items() if k in known and k != "kallor"}
+            )
+            note = " " + precision_note(
+                int(check["sampled_recipients_group"]),
+                int(check["sampled_recipients_kommun"]),
+                kommun,
+                lang,
+            )
+        return head + note + example
     return _t(
         lang,
         f"Kommunprofil: {name} ({format_number(profile.get('invanare', 0), lang=lang)} invånare). "
@@ -222,6 +259,7 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> str:
         "delivery_cost_sek_year",
         "delivery_state_funding_sek_year",
         "delivery_funding_gap_sek_year",
+        "sampled_recipient_households",
     )
     groups = list(dict.fromkeys(rows["group"].to_list()))
     body = []
@@ -244,9 +282,11 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> str:
     ]
     caption = _t(
         lang,
-        f"Per län, scenario {scenario_name(run, lang)}. Län med få hushåll i urvalet har stor "
-        "slumposäkerhet på den medföljande befolkningen (20 000 bostadshushåll).",
-        f"By county, scenario {scenario_name(run, lang)}. Counties with few sampled households "
-        "carry large sampling noise on the committed population (20 000 dwellings).",
+        f"Per län, scenario {scenario_name(run, lang)}. Sista kolumnen: hushåll med "
+        "ekonomiskt bistånd i urvalet bakom länets siffror; under 30 är osäkerheten stor "
+        "(raden low_precision i resultattabellen).",
+        f"By county, scenario {scenario_name(run, lang)}. Last column: sampled households "
+        "with ekonomiskt bistånd behind the county's figures; below 30 the sampling noise is "
+        "large (row low_precision in the results table).",
     )
     return f"<p>{html.escape(caption)}</p>" + numeric_table_html(header, body)

@@ -23,7 +23,9 @@ import polars as pl
 from sim import metrics as m
 from sim.delivery import Delivery, delivery, funding_shares, whole_funding_share
 from sim.population.generate import MunicipalityGroup
-from sim.population.geography import lan_of_dwellings, lan_table
+from sim.population.geography import group_of_dwellings, lan_of_dwellings, lan_table
+from sim.population.kommuner import KOMMUNGRUPPER
+from sim.population.monthly import MIN_RECIPIENT_RECORDS as MIN_SAMPLED_RECIPIENTS
 from sim.population.summary import economic_standard, household_type_codes
 from sim.simulate import ScenarioYear
 
@@ -351,6 +353,16 @@ METRIC_INFO: dict[str, tuple[str, str, str]] = {
         "Sanction decisions in the year",
     ),
     "inhabitants": ("persons", "Invånare", "Inhabitants"),
+    "sampled_recipient_households": (
+        "count",
+        "Hushåll med bistånd i urvalet",
+        "Sampled households with FS",
+    ),
+    "low_precision": (
+        "count",
+        "Få hushåll i urvalet (1 = under 30)",
+        "Few sampled households (1 = below 30)",
+    ),
     "activity_places_available": (
         "places",
         "Aktivitetsplatser som kommunen har (profil)",
@@ -419,7 +431,15 @@ MUNICIPALITY_LABELS = {
 BAND_LABELS = ("stor förlust", "liten förlust", "oförändrad", "liten vinst", "stor vinst")
 
 #: The breakdowns of the household-level metrics (:func:`household_groups`).
-BREAKDOWNS = ("hushållstyp", "antal_barn", "decil", "födelseland", "kommungrupp", "län")
+BREAKDOWNS = (
+    "hushållstyp",
+    "antal_barn",
+    "decil",
+    "födelseland",
+    "kommungrupp",
+    "län",
+    "skr_kommungrupp",
+)
 
 #: Percentiles of the loss per child (rows ``loss_per_child_sek_month`` / ``percentil:<p>``).
 LOSS_PERCENTILES = (10, 25, 50, 75, 90)
@@ -443,7 +463,7 @@ class Groups:
 
 
 #: Breakdowns that describe where a household lives: left out for a municipality's profile.
-GEOGRAPHIC_BREAKDOWNS = ("kommungrupp", "län")
+GEOGRAPHIC_BREAKDOWNS = ("kommungrupp", "län", "skr_kommungrupp")
 
 
 def is_profile_population(population: Any) -> bool:
@@ -479,6 +499,9 @@ def household_groups(baseline: ScenarioYear, standard: _Standard | None = None) 
             "födelseland": born_abroad.astype(np.int64),
             "kommungrupp": np.searchsorted(municipality_order, group_dw[dwelling]),
             "län": None if lan_dw is None else lan_dw[dwelling].astype(np.int64),
+            "skr_kommungrupp": None
+            if profile
+            else group_of_dwellings(pop)[dwelling].astype(np.int64),
         },
         labels={
             "hushållstyp": HOUSEHOLD_TYPE_LABELS,
@@ -487,6 +510,7 @@ def household_groups(baseline: ScenarioYear, standard: _Standard | None = None) 
             "födelseland": BIRTH_LABELS,
             "kommungrupp": tuple(MUNICIPALITY_LABELS.values()),
             "län": tuple(lan.name for lan in lan_table()),
+            "skr_kommungrupp": KOMMUNGRUPPER,
         },
     )
     assert tuple(groups.codes) == BREAKDOWNS
@@ -788,8 +812,13 @@ def _delivery_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, de
         recipients = np.bincount(codes, weights=w_hh * recipient, minlength=k)
         share = funding_shares(inhabitants, recipients, recipient_weight=key)
         by_group = delivery(run, codes=codes, k=k, funding_share=share)
+        # Honest precision: the sampled recipient households behind each cell (baseline
+        # FS in some month, positive weight) and a flag below MIN_SAMPLED_RECIPIENTS.
+        sampled = np.bincount(codes, weights=recipient & (w_hh > 0), minlength=k)
         for g, label in enumerate(labels):
             group = f"{name}:{label}"
+            yield "sampled_recipient_households", group, float(sampled[g])
+            yield "low_precision", group, float(sampled[g] < MIN_SAMPLED_RECIPIENTS)
             yield "inhabitants", group, float(inhabitants[g])
             yield "funding_key_share", group, float(share[g])
             yield "aktivitetskrav_covered_month", group, float(by_group.covered[g].mean())
@@ -809,11 +838,14 @@ def _delivery_rows(run: ScenarioYear, baseline: ScenarioYear, groups: Groups, de
 def _profile_rows(delivered: Delivery, profile: KommunProfile):
     """A municipality's capacity against what the run needs (docs/municipal.md §3)."""
     available = profile.aktivitetsplatser
-    shortfall = np.maximum(delivered.places[0] - available, 0.0)
-    yield "activity_places_available", "all", available
-    yield "activity_places_shortfall_month", "all", float(shortfall.max())
-    for i in range(12):
-        yield "activity_places_shortfall_month", f"månad:{i + 1}", float(shortfall[i])
+    if available is not None:
+        shortfall = np.maximum(delivered.places[0] - available, 0.0)
+        yield "activity_places_available", "all", available
+        yield "activity_places_shortfall_month", "all", float(shortfall.max())
+        for i in range(12):
+            yield "activity_places_shortfall_month", f"månad:{i + 1}", float(shortfall[i])
+    if profile.handlaggare is None or profile.arenden_per_handlaggare is None:
+        return  # what only the kommun knows (an official profile has no caseworkers)
     extra = float(delivered.casework_fte[0]) / profile.handlaggare if profile.handlaggare else 0.0
     yield "caseworkers_available", "all", profile.handlaggare
     yield "casework_extra_share", "all", extra

@@ -68,6 +68,9 @@ class RunResult:
     #: the label of the reform's static run they are compared under; empty without it.
     part_runs: tuple[ScenarioYear, ...] = ()
     bidragstak_label: str | None = None
+    #: For a kommun's run: what the re-weighted population reproduces (inhabitants, mean
+    #: monthly caseload of the data year) and the sampled recipient households behind it.
+    kommun_check: dict[str, float] | None = None
 
     def table(self) -> pl.DataFrame:
         """Every metric of every run (:func:`sim.results.results_table`), computed once,
@@ -169,10 +172,12 @@ def run_scenarios(
             f"year {year} is outside {population.year}-{LAST_YEAR} "
             f"(the population's data year to the last projected year)"
         )
+    kommun_check = None
     if profile is not None:
         from sim.kommun_profile import reweight_to_profile
 
         population = reweight_to_profile(population, profile)
+        kommun_check = _kommun_check(population, profile)
         full_time = (assumption_values or {}).get(
             "aktivitetskrav.full_time_hours_week",
             load_scenario("baseline").assumptions().aktivitetskrav.full_time_hours_week,
@@ -234,12 +239,35 @@ def run_scenarios(
         profile=profile,
         part_runs=tuple(runs[n_main:]),
         bidragstak_label=None if reform is None else _static_label(reform),
+        kommun_check=kommun_check,
     )
 
 
 def _static_label(scenario: Scenario) -> str:
     """The label of ``scenario``'s static run (:attr:`ScenarioYear.label`)."""
     return scenario.name if scenario.assumption_set == "none" else f"{scenario.name}/statisk"
+
+
+def _kommun_check(population: Population, profile: KommunProfile) -> dict[str, float]:
+    """The re-weighted population's inhabitants and mean monthly caseload (data year), and
+    for a kommun of the official list the sampled recipient households behind its run."""
+    from sim.kommun_profile import profile_margins
+
+    weights = population.dwellings["weight"].to_numpy()
+    columns = profile_margins(population)
+    check = {
+        "invanare": float(weights @ columns["invanare"]),
+        "manadshushall": float(weights @ columns["manadshushall"]),
+    }
+    if profile.kommunkod is not None:
+        from sim.kommun_official import MIN_SAMPLED_RECIPIENTS, sampled_recipients
+
+        in_group, in_kommun = sampled_recipients(population, profile)
+        check["sampled_recipients_group"] = in_group
+        check["sampled_recipients_kommun"] = in_kommun
+        check["min_sampled_recipients"] = MIN_SAMPLED_RECIPIENTS
+        check["low_precision"] = in_group < MIN_SAMPLED_RECIPIENTS
+    return check
 
 
 def write_results(
@@ -313,6 +341,7 @@ def write_results(
             else None,
             "population_files_sha256": population_manifest.get("files"),
             "kommun_profile": result.profile.record() if result.profile else None,
+            "kommun_check": result.kommun_check,
             "command": list(command) if command is not None else sys.argv,
             "lang": lang,
             "created": run_date().isoformat(),

@@ -406,9 +406,10 @@ class _ScenarioRun:
         n_persons = self.n_persons = self.household_idx.size
         self.topups = np.zeros(n) if topups is None else topups
 
-        self.propensity, self.assets = take_up_start(pop)
-        self.months_on_fs = np.zeros(n)
-        self.js_used = np.zeros(n)
+        start = take_up_start(pop)
+        self.propensity, self.assets = start.propensity, start.assets
+        self.months_on_fs = start.months_on_fs
+        self.js_used = start.jobbstimulans_months_used
         self.premium_months = np.zeros(n_persons)
         self.lead_in_fs_months = np.zeros(n)
         self.stopped = np.zeros(n, dtype=bool)

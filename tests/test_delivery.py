@@ -114,7 +114,7 @@ ADDITIVE = (
 )
 
 
-@pytest.mark.parametrize("breakdown", ["län", "kommungrupp"])
+@pytest.mark.parametrize("breakdown", ["län", "kommungrupp", "skr_kommungrupp"])
 def test_the_national_sum_of_per_group_results_is_the_national_result(table, breakdown):
     for scenario in ("baseline", "kombinerad"):
         rows = table.filter(pl.col("scenario") == scenario)
@@ -122,13 +122,26 @@ def test_the_national_sum_of_per_group_results_is_the_national_result(table, bre
             groups = rows.filter(
                 (pl.col("metric") == metric) & pl.col("group").str.starts_with(f"{breakdown}:")
             )
-            assert groups.height == (21 if breakdown == "län" else 3), metric
+            assert (
+                groups.height == {"län": 21, "kommungrupp": 3, "skr_kommungrupp": 9}[breakdown]
+            ), metric
             national = rows.filter((pl.col("metric") == metric) & (pl.col("group") == "all"))
             if national.height == 0:  # households and inhabitants: the sum over groups
                 continue
             assert math.isclose(
                 groups["value"].sum(), national["value"].item(), rel_tol=1e-9, abs_tol=1e-3
             ), (scenario, metric)
+        # Honest precision: every cell says how many sampled recipient households it has,
+        # and they sum to the sampled recipients of the country.
+        sampled = rows.filter(
+            (pl.col("metric") == "sampled_recipient_households")
+            & pl.col("group").str.starts_with(f"{breakdown}:")
+        )
+        flags = rows.filter(
+            (pl.col("metric") == "low_precision") & pl.col("group").str.starts_with(f"{breakdown}:")
+        )
+        assert sampled.height == groups.height and flags.height == groups.height
+        assert ((sampled["value"] < 30) == (flags["value"] == 1)).all()
         shares = rows.filter(
             (pl.col("metric") == "funding_key_share")
             & pl.col("group").str.starts_with(f"{breakdown}:")

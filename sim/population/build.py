@@ -34,9 +34,20 @@ from sim.population.generate import (
     generate,
 )
 from sim.population.geography import (
+    group_aligned_targets,
+    group_margins,
+    group_of_dwellings,
     lan_aligned_targets,
     lan_margins,
+    lan_of_dwellings,
+    lan_table,
     with_thin_margins_as_checks,
+)
+from sim.population.kommuner import KOMMUNGRUPPER
+from sim.population.monthly import (
+    monthly_aligned_targets,
+    monthly_margins,
+    with_annual_counts_as_checks,
 )
 from sim.population.receipt import simulate_receipt
 from sim.population.report import render_report, report_rows
@@ -59,7 +70,7 @@ WEIGHT_BOUNDS = (0.2, 5.0)
 LINE_ITERATIONS = 8
 LINE_TOLERANCE = 1e-3
 #: Version of the generator written into manifests.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,11 +140,6 @@ def _margins(
         by_key[f"fs_households_full_year@{year}"].value,
     )
     add(
-        "fs_months_per_household@2020",
-        _dwelling_sum(population, months * 1.0),
-        by_key["fs_months_per_household@2020"].value * fs_households,
-    )
-    add(
         "fs_longterm_share_recipients@2020",
         _dwelling_sum(population, (months >= 10) * 1.0),
         by_key["fs_longterm_share_recipients@2020"].value * fs_households,
@@ -147,7 +153,22 @@ def _margins(
             by_key[key].value * fs_households,
         )
     margins += lan_margins(population, targets)
+    margins += group_margins(population, targets)
+    margins += monthly_margins(
+        population,
+        targets,
+        lan_of_dwellings(population),
+        [lan.code for lan in lan_table()],
+        group_of_dwellings(population),
+    )
     return margins
+
+
+def _recipient_records(population: Population, area_of_dwelling: np.ndarray, n: int) -> np.ndarray:
+    """Sampled biståndshushåll with FS in some month of the year, per area."""
+    paid = population.household_months_array("forsorjningsstod")
+    dwelling = population.households["dwelling_idx"].to_numpy()
+    return np.bincount(area_of_dwelling[dwelling][(paid > 0).any(axis=1)], minlength=n)
 
 
 def _low_standard_margins(
@@ -195,6 +216,17 @@ def calibrate_population(
     targets = aligned_targets(load_targets(targets_path), population.year)
     persons_total = next(t.value for t in targets if t.target.key == "scb_persons_total@2021")
     targets += lan_aligned_targets(population.year, persons_total)
+    targets += group_aligned_targets(population.year, persons_total)
+    lans = lan_table()
+    targets += monthly_aligned_targets(
+        population.year,
+        [lan.code for lan in lans],
+        [lan.name for lan in lans],
+        _recipient_records(population, lan_of_dwellings(population), len(lans)),
+        _recipient_records(population, group_of_dwellings(population), len(KOMMUNGRUPPER)),
+        n_dwellings=population.dwellings.height,
+    )
+    targets = with_annual_counts_as_checks(targets)
     targets = with_thin_margins_as_checks(population, targets)
     base = population.dwellings["design_weight"].to_numpy()
     standard, persons_dw = economic_standard(population)

@@ -51,6 +51,15 @@ LEAD_IN_MONTHS = 6
 BURN_IN_MONTHS = 36
 #: All stored months: -5 .. 12 (1..12 are the calendar year).
 MONTHS = tuple(range(1 - LEAD_IN_MONTHS, 13))
+#: Months of history before the lead-in (months -5-HISTORY_MONTHS .. -6), with incomes,
+#: through which :func:`sim.population.receipt.simulate_receipt` runs the engine and the
+#: take-up model so that January starts from the spells a steady year has (without them
+#: nobody is on FS at month -5 and the stock of spells builds up all year; docs/population.md,
+#: "A stationary year"). Generated and used, never written: the stored population keeps
+#: months -5..12 and the take-up state reached at month -5.
+HISTORY_MONTHS = 60
+#: The months :func:`generate` returns: the history, then :data:`MONTHS`.
+GENERATED_MONTHS = tuple(range(MONTHS[0] - HISTORY_MONTHS, 13))
 #: The engine inputs a state's benefit can feed, and each state's row among them (the row
 #: after the last for a state whose benefit feeds none).
 _BENEFIT_FIELDS = tuple(sorted({field for field in BENEFIT_FIELD.values() if field is not None}))
@@ -151,6 +160,10 @@ OWNER_SHARE = np.array([0.68, 0.40, 0.12])
 BORN_ABROAD = np.array([0.12, 0.32, 0.62])
 #: Share of foreign-born adults 20-64 who arrived in the last two years (etablering).
 NEW_ARRIVAL = np.array([0.0, 0.015, 0.06])
+#: Arrivals are spread evenly over the 24 months before month -5 and the months -4..12
+#: (41 months), so that etableringsprogrammet keeps its stock through the year; the share
+#: of arrivals is NEW_ARRIVAL x 41/24, of whom 24/41 are in the programme in any month.
+ARRIVAL_WINDOW_MONTHS = 24 + len(MONTHS) - 1
 #: a-kassa membership (with the work condition) and SGI, by disadvantage class.
 AKASSA_MEMBER = np.array([0.90, 0.70, 0.35])
 HAS_SGI = np.array([0.96, 0.80, 0.50])
@@ -215,8 +228,10 @@ class Population:
         year: the calendar year simulated.
         dwellings: one row per bostadshushåll: ``dwelling_idx``, ``dwelling_type``
             (:class:`DwellingType`), ``disadvantage``, ``stratum``, ``municipality_group``
-            (:class:`MunicipalityGroup`), ``lan`` (index into
-            :func:`sim.population.geography.lan_table`), ``is_owner``, ``housing_cost_total``,
+            (:class:`MunicipalityGroup`), ``kommun`` (index into
+            :func:`sim.population.kommuner.kommun_table`), ``lan`` (index into
+            :func:`sim.population.geography.lan_table`, the kommun's), ``kommungrupp``
+            (index into :data:`sim.population.kommuner.KOMMUNGRUPPER`), ``is_owner``, ``housing_cost_total``,
             ``design_weight``, ``weight``.
         households: one row per biståndshushåll (the engine's household): ``dwelling_idx``,
             ``unit_role`` (:class:`UnitRole`), ``is_cohabiting``, ``housing_cost``,
@@ -275,11 +290,21 @@ class Population:
             "adult_is_akassa_member": p["is_akassa_member"].to_numpy()[self._adult_idx],
         }
 
+    @functools.cached_property
+    def months(self) -> tuple[int, ...]:
+        """The months of :attr:`person_months`: :data:`MONTHS` (-5..12) for a stored
+        population, :data:`GENERATED_MONTHS` (with the history) straight from
+        :func:`generate`."""
+        n_months = self.person_months.height // max(self._adult_idx.size, 1)
+        return tuple(range(13 - n_months, 13))
+
     def month_slice(self, month: int) -> dict[str, np.ndarray]:
-        """The adults' state and incomes in ``month`` (-5..12), aligned to adults."""
-        if month not in MONTHS:
-            raise SimInputError(f"month {month} is outside {MONTHS[0]}..{MONTHS[-1]}")
-        i = month - MONTHS[0]
+        """The adults' state and incomes in ``month`` (-5..12, or a history month before
+        -5 where the population has them), aligned to adults."""
+        months = self.months
+        if month not in months:
+            raise SimInputError(f"month {month} is outside {months[0]}..{months[-1]}")
+        i = month - months[0]
         return {name: columns[i] for name, columns in self._month_columns.items()}
 
     @functools.cached_property
@@ -288,9 +313,17 @@ class Population:
         (every scenario of a run reads every month)."""
         n = self._adult_idx.size
         return {
-            name: self.person_months[name].to_numpy().reshape(len(MONTHS), n)
+            name: self.person_months[name].to_numpy().reshape(len(self.months), n)
             for name in ("state", "duration", "earnings_gross", "benefit", "other_tax_free")
         }
+
+    def without_history(self) -> Population:
+        """The population with the person-months of :data:`MONTHS` only (the history
+        months before -5 dropped, as written)."""
+        if self.months == MONTHS:
+            return self
+        kept = self.person_months.filter(pl.col("month") >= MONTHS[0])
+        return dataclasses.replace(self, person_months=kept)
 
     def month_inputs(
         self,
@@ -455,12 +488,13 @@ def generate(*, n_households: int, year: int, rng: np.random.Generator) -> Popul
         supported = ", ".join(str(y) for y in SUPPORTED_YEARS)
         raise SimInputError(f"year {year} is not supported (supported: {supported})")
     r_frame, r_people, r_housing, r_states, r_incomes, r_takeup = _stream(rng, 6)
-    from sim.population.geography import draw_lan  # geography -> targets -> this module
+    from sim.population.geography import place_dwellings  # geography -> targets -> here
 
     # The seventh stream (added with the län) leaves the six above as they were.
     (r_geography,) = _stream(rng, 1)
     dwellings = _draw_dwellings(n_households, year=year, rng=r_frame)
-    dwellings["lan"] = draw_lan(dwellings["municipality_group"], r_geography)
+    dwellings.update(place_dwellings(dwellings["municipality_group"], r_geography))
+    dwellings["design_weight"] = dwellings["design_weight"] * dwellings.pop("_kommun_correction")
     persons, units = _draw_people(dwellings, rng=r_people)
     _draw_housing(dwellings, units, persons, rng=r_housing)
     months = _draw_months(dwellings, units, persons, rng_states=r_states, rng_incomes=r_incomes)
@@ -787,9 +821,14 @@ def _draw_months(
     is_member = r[0].random(n_a) < AKASSA_MEMBER[dis]
     has_sgi = r[1].random(n_a) < HAS_SGI[dis]
     is_pensioner = (age >= 66) | ((age >= 62) & (r[2].random(n_a) < 0.3))
-    arrived = abroad & (age >= 20) & (age <= 62) & (r[3].random(n_a) < NEW_ARRIVAL[dis])
-    etablering_months = np.where(arrived, np.floor(r[3].random(n_a) * 24), -1).astype(np.int64)
-    n_months = len(MONTHS)
+    arrival_share = NEW_ARRIVAL[dis] * ARRIVAL_WINDOW_MONTHS / 24
+    arrived = abroad & (age >= 20) & (age <= 62) & (r[3].random(n_a) < arrival_share)
+    # Arrival relative to month -5: -23..0 (in the programme at -5 with 0..23 months spent)
+    # or 1..17 (enters it in that month of the lead-in or the year).
+    arrival = np.floor(r[3].random(n_a) * ARRIVAL_WINDOW_MONTHS).astype(np.int64) - 23
+    etablering_months = np.where(arrived, np.maximum(-arrival, 0), -1).astype(np.int64)
+    arrival_month = HISTORY_MONTHS + np.maximum(arrival, 0)
+    n_months = len(GENERATED_MONTHS)
     state, duration = simulate_states(
         disadvantage=dis.astype(np.int64),
         age=age,
@@ -798,6 +837,7 @@ def _draw_months(
         has_young_child=(young[hh] > 0) & (age < 50),
         is_pensioner=is_pensioner,
         etablering_months=etablering_months,
+        arrival_month=arrival_month,
         n_months=n_months,
         n_burn_in=BURN_IN_MONTHS,
         rng=rng_states,
@@ -852,7 +892,7 @@ def _draw_months(
         columns["other_tax_free"].append(np.round(o))
     return {
         "person_idx": np.tile(adults, n_months).astype(np.int64),
-        "month": np.repeat(np.array(MONTHS, dtype=np.int8), n_a),
+        "month": np.repeat(np.array(GENERATED_MONTHS, dtype=np.int8), n_a),
         "state": state.T.ravel(),
         "duration": duration.T.ravel(),
         **{k: np.concatenate(v) for k, v in columns.items()},

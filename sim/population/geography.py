@@ -1,31 +1,26 @@
-"""Geography: the 21 län, SKR's municipality groups, and the per-län calibration targets.
+"""Geography: every dwelling in one of the 290 kommuner, its län and SKR kommungrupp.
 
-Every sampled dwelling lies in one län and one of SKR's three main municipality groups
-(:class:`~sim.population.generate.MunicipalityGroup`). The group is drawn first, from the
-dwelling's disadvantage class (recipients of försörjningsstöd live more often in the
-metropolitan areas); the län is then drawn given the group, with
-
-.. math:: P(\\text{län} \\mid g) \\propto \\text{folkmängd}_\\text{län}
-          \\times P(g \\mid \\text{län}),
-
-where the folkmängd per län is SCB's (31 Dec 2020, all 21 län, in ``targets_lan.csv``)
-and :math:`P(g \\mid \\text{län})`, the share of the län's inhabitants living in each
-group's kommuner, is an **assumption** (``lan.csv``, column ``basis`` says what it rests
-on): SKR's kommungruppsindelning 2023 lists the group of every kommun, but neither that
-list nor the inhabitants per kommun are in the stored sources this project can reach
-(``docs/municipal_data.md``). With the list, the shares become a sum of kommun
-populations per group; the code does not change.
+Every sampled dwelling lies in one kommun (:mod:`sim.population.kommuner`), and with it in
+one län and one of SKR's nine kommungrupper (A1-C9; the main group A/B/C is
+:class:`~sim.population.generate.MunicipalityGroup`). The main group is drawn first, from
+the dwelling's disadvantage class (recipients of försörjningsstöd live more often in the
+metropolitan areas); the kommun is then drawn within the main group with probability
+proportional to its inhabitants (SCB folkmängd 31 Dec 2024) times the oversampling factor
+of its län (:data:`MIN_LAN_SAMPLE_SHARE`), the design weight carrying the inverse. This
+replaces the assumed shares of each län in the three groups (``lan.csv`` before issue 18)
+with SKR's kommungruppsindelning 2023 and SCB's inhabitants per kommun.
 
 Calibration (:func:`lan_aligned_targets`, :func:`lan_margins`):
 
-* inhabitants per län (margins, ±2 %): the published figure where one exists for the
-  population's year (four län for 2024); the other län share the rest of the aligned
-  national total in proportion to their 2020 inhabitants (the last year with all 21);
-* biståndshushåll and ekonomiskt bistånd paid per län: a margin (±5 %, issue 7) wherever
-  a figure *for the population's year* is published in ``targets_lan.csv``; other län are
-  listed in the calibration report as "none" with the newest year found, never filled
-  with an estimate. A län with fewer than :data:`MIN_RECIPIENT_RECORDS` sampled
-  recipient units gets a check instead of a margin (small populations).
+* inhabitants per län and per kommungrupp (margins, ±2 %): SCB's 2024 inhabitants of
+  their kommuner, as shares of the aligned national total of persons (10 568 893 persons
+  in households; SCB's folkmängd, 10 587 710, also counts persons outside them);
+* biståndshushåll and ekonomiskt bistånd paid per län during the year: a margin (±5 %,
+  issue 7) wherever a figure *for the population's year* is published in
+  ``targets_lan.csv`` (Gotland); other län are listed in the calibration report as "none"
+  with the newest year found, never filled with an estimate. A län with fewer than
+  :data:`MIN_RECIPIENT_RECORDS` sampled recipient units gets a check instead of a margin;
+* the mean monthly caseload per län and per kommungrupp: :mod:`sim.population.monthly`.
 """
 
 from __future__ import annotations
@@ -48,11 +43,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Lan",
-    "draw_lan",
+    "lan_boost",
+    "place_dwellings",
     "dwelling_totals",
     "lan_achieved",
     "lan_aligned_targets",
-    "lan_given_group",
     "lan_of_dwellings",
     "lan_margins",
     "lan_population_shares",
@@ -61,8 +56,12 @@ __all__ = [
     "with_thin_margins_as_checks",
 ]
 
-#: Year of the only complete set of inhabitants per län in targets_lan.csv.
-POPULATION_SHARE_YEAR = 2020
+#: Year of the inhabitants per kommun (SCB folkmängd 31 December).
+POPULATION_SHARE_YEAR = 2024
+#: Län with a smaller share of the inhabitants are oversampled to it (Gotland, 0.57 %, is
+#: sampled as if it had 2 %; Jämtland, Blekinge, Kronoberg less), so that every län's
+#: caseload margin has enough sampled recipient units (MIN_RECIPIENT_RECORDS).
+MIN_LAN_SAMPLE_SHARE = 0.02
 #: Tolerance of the per-län FS margins (issue 7: within ±5 % of the published figures).
 FS_LAN_TOLERANCE = 0.05
 #: A per-län FS margin needs at least this many sampled recipient units in the län;
@@ -72,17 +71,20 @@ FS_LAN_TOLERANCE = 0.05
 MIN_RECIPIENT_RECORDS = 30
 #: Tolerance of the per-län inhabitants margins.
 POPULATION_LAN_TOLERANCE = 0.02
+#: The source of the inhabitants per kommun.
+SCB_SOURCE = (
+    "SCB BE0101 (Kolada N01951) via "
+    "https://github.com/ordnaswe/val26/blob/c968600e0c958bc2b27b918236edd2ac59d99515/"
+    "data/folkmangd_2024.csv"
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class Lan:
-    """One län: its code (``"01"`` .. ``"25"``), name, and the assumed share of its
-    inhabitants in each SKR main group (storstad, större stad, mindre ort)."""
+    """One län: its code (``"01"`` .. ``"25"``) and name."""
 
     code: str
     name: str
-    group_shares: tuple[float, float, float]
-    basis: str
 
 
 def _package_file(name: str) -> Path:
@@ -95,15 +97,7 @@ def lan_table() -> tuple[Lan, ...]:
     path = _package_file("lan.csv")
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    table = []
-    for row in rows:
-        shares = tuple(
-            float(row[k]) for k in ("share_storstad", "share_storre_stad", "share_mindre_ort")
-        )
-        if abs(sum(shares) - 1.0) > 1e-9 or min(shares) < 0:
-            raise SimInputError(f"{path}: group shares of {row['lan']} do not sum to 1")
-        table.append(Lan(row["lan_kod"], row["lan"], shares, row["basis"]))  # type: ignore[arg-type]
-    return tuple(table)
+    return tuple(Lan(row["lan_kod"], row["lan"]) for row in rows)
 
 
 def lan_targets_path() -> Path:
@@ -117,32 +111,36 @@ def _lan_target_rows() -> tuple[Target, ...]:
 
 
 def lan_population_shares() -> np.ndarray:
-    """Each län's share of the inhabitants, SCB 31 Dec 2020 (targets_lan.csv)."""
-    by_name = {
-        t.scope: t.value
-        for t in _lan_target_rows()
-        if t.id == "scb_population_lan" and t.year == POPULATION_SHARE_YEAR
-    }
-    missing = [lan.name for lan in lan_table() if lan.name not in by_name]
-    if missing:
-        raise SimInputError(f"targets_lan.csv: no {POPULATION_SHARE_YEAR} folkmängd for {missing}")
-    population = np.array([by_name[lan.name] for lan in lan_table()])
+    """Each län's share of the inhabitants, SCB 31 Dec 2024 (the sum of its kommuner)."""
+    from sim.population.kommuner import inhabitants_by
+
+    by_lan = inhabitants_by("lan")
+    population = np.array([by_lan[lan.code] for lan in lan_table()])
     return population / population.sum()
 
 
-def lan_given_group() -> np.ndarray:
-    """P(län | municipality group), shape (3, 21): rows sum to one."""
-    shares = np.array([lan.group_shares for lan in lan_table()])  # (21, 3)
-    joint = lan_population_shares()[:, None] * shares
-    return (joint / joint.sum(axis=0)).T
+def lan_boost() -> np.ndarray:
+    """The oversampling factor of each län: a län with less than
+    :data:`MIN_LAN_SAMPLE_SHARE` of the inhabitants is sampled as if it had that share."""
+    return np.maximum(1.0, MIN_LAN_SAMPLE_SHARE / lan_population_shares())
 
 
-def draw_lan(municipality_group: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A län index (position in :func:`lan_table`) for each dwelling, given its group."""
-    cumulative = np.cumsum(lan_given_group(), axis=1)
-    u = rng.random(municipality_group.size)
-    index = (u[:, None] > cumulative[municipality_group]).sum(axis=1)
-    return np.minimum(index, len(lan_table()) - 1).astype(np.int8)
+def place_dwellings(main_group: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Kommun, län and kommungrupp of each dwelling of SKR main group ``main_group``, and
+    the factor ``_kommun_correction`` of its design weight (:func:`draw_kommun`)."""
+    from sim.population.kommuner import draw_kommun, kommun_table
+
+    kommun, correction = draw_kommun(main_group, rng, lan_boost=lan_boost())
+    table = kommun_table()
+    codes = [lan.code for lan in lan_table()]
+    lan_of_kommun = np.array([codes.index(k.lan_code) for k in table], dtype=np.int8)
+    group_of_kommun = np.array([k.group_index for k in table], dtype=np.int8)
+    return {
+        "kommun": kommun,
+        "lan": lan_of_kommun[kommun],
+        "kommungrupp": group_of_kommun[kommun],
+        "_kommun_correction": correction,
+    }
 
 
 def _whole(value: float) -> str:
@@ -161,44 +159,31 @@ def lan_aligned_targets(year: int, persons_total: float) -> list[AlignedTarget]:
     """
     rows = _lan_target_rows()
     shares = lan_population_shares()
-    published = {t.scope: t for t in rows if t.id == "scb_population_lan" and t.year == year}
-    known = [lan.name in published for lan in lan_table()]
-    rest_total = persons_total - sum(
-        published[lan.name].value for lan in lan_table() if lan.name in published
-    )
-    rest_share = float(shares[~np.array(known)].sum())
+    scb_total = sum(k.inhabitants for k in _kommuner())
     out: list[AlignedTarget] = []
-    for lan, share, is_known in zip(lan_table(), shares, known, strict=True):
-        if is_known:
-            t = published[lan.name]
-            out.append(
-                AlignedTarget(
-                    dataclasses.replace(t, id=_target_id("scb_population_lan", lan)),
-                    t.value,
-                    "margin",
-                    "used as it is (same year)",
-                    POPULATION_LAN_TOLERANCE,
-                )
+    for lan, share in zip(lan_table(), shares, strict=True):
+        inhabitants = share * scb_total
+        t = Target(
+            id=_target_id("scb_population_lan", lan),
+            year=POPULATION_SHARE_YEAR,
+            quantity=f"Inhabitants 31 December {POPULATION_SHARE_YEAR}, {lan.name} "
+            "(SCB folkmängd, the sum of its kommuner)",
+            value=inhabitants,
+            unit="persons",
+            scope=lan.name,
+            evidence="S (SCB BE0101 via Kolada N01951)",
+            source=SCB_SOURCE,
+        )
+        out.append(
+            AlignedTarget(
+                t,
+                persons_total * share,
+                "margin",
+                f"{_whole(inhabitants)} inhabitants as a share of the aligned national total "
+                f"({_whole(persons_total)})",
+                POPULATION_LAN_TOLERANCE,
             )
-        else:
-            base = next(
-                t
-                for t in rows
-                if t.id == "scb_population_lan"
-                and t.scope == lan.name
-                and t.year == POPULATION_SHARE_YEAR
-            )
-            value = rest_total * share / rest_share
-            out.append(
-                AlignedTarget(
-                    dataclasses.replace(base, id=_target_id("scb_population_lan", lan)),
-                    value,
-                    "margin",
-                    f"the aligned total ({_whole(persons_total)}) less the län with a {year} "
-                    f"figure, shared by {POPULATION_SHARE_YEAR} inhabitants",
-                    POPULATION_LAN_TOLERANCE,
-                )
-            )
+        )
         for id_ in ("fs_households_lan", "fs_paid_lan"):
             found = sorted(
                 (t for t in rows if t.id == id_ and t.scope == lan.name),
@@ -237,6 +222,88 @@ def lan_aligned_targets(year: int, persons_total: float) -> list[AlignedTarget]:
             )
             out.append(AlignedTarget(placeholder, float("nan"), "none", "", reason=reason))
     return out
+
+
+def group_aligned_targets(year: int, persons_total: float) -> list[AlignedTarget]:
+    """Inhabitants per SKR kommungrupp (A1-C9): SCB's 2024 inhabitants of its kommuner
+    as a share of the aligned national total (margins, ±2 %)."""
+    from sim.population.kommuner import KOMMUNGRUPP_NAMES, KOMMUNGRUPPER, inhabitants_by
+
+    by_group = inhabitants_by("group")
+    scb_total = sum(by_group.values())
+    out = []
+    for group in KOMMUNGRUPPER:
+        t = Target(
+            id=f"scb_population_kommungrupp:{group}",
+            year=POPULATION_SHARE_YEAR,
+            quantity=f"Inhabitants 31 December {POPULATION_SHARE_YEAR} in SKR kommungrupp "
+            f"{group} ({KOMMUNGRUPP_NAMES[group]}, SKR 2023)",
+            value=by_group[group],
+            unit="persons",
+            scope=group,
+            evidence="S (SCB BE0101 via Kolada N01951; SKR kommungruppsindelning 2023)",
+            source=SCB_SOURCE,
+        )
+        out.append(
+            AlignedTarget(
+                t,
+                persons_total * by_group[group] / scb_total,
+                "margin",
+                f"{_whole(by_group[group])} inhabitants as a share of the aligned national "
+                f"total ({_whole(persons_total)})",
+                POPULATION_LAN_TOLERANCE,
+            )
+        )
+    return out
+
+
+def group_of_dwellings(population: Population) -> np.ndarray:
+    """The SKR kommungrupp (index into KOMMUNGRUPPER) of every dwelling."""
+    if "kommungrupp" not in population.dwellings.columns:
+        raise SimInputError(
+            "the population has no kommun (built before generator version 4); rebuild it "
+            "with `sim population`"
+        )
+    return population.dwellings["kommungrupp"].to_numpy()
+
+
+def group_margins(population: Population, targets: list[AlignedTarget]) -> list[Margin]:
+    """The inhabitants margins per kommungrupp."""
+    from sim.population.calibrate import Margin
+    from sim.population.kommuner import KOMMUNGRUPPER
+
+    group = group_of_dwellings(population)
+    inhabitants = dwelling_totals(population)["inhabitants"]
+    return [
+        Margin(
+            t.target.key,
+            inhabitants * (group == KOMMUNGRUPPER.index(t.target.id.partition(":")[2])),
+            t.value,
+            t.target.source,
+        )
+        for t in targets
+        if t.use == "margin" and t.target.id.startswith("scb_population_kommungrupp:")
+    ]
+
+
+def group_achieved(population: Population) -> dict[str, float]:
+    """Weighted inhabitants per kommungrupp, keyed as the targets."""
+    from sim.population.kommuner import KOMMUNGRUPPER
+
+    group = group_of_dwellings(population)
+    w = population.dwellings["weight"].to_numpy()
+    inhabitants = dwelling_totals(population)["inhabitants"]
+    per_group = np.bincount(group, weights=w * inhabitants, minlength=len(KOMMUNGRUPPER))
+    return {
+        f"scb_population_kommungrupp:{g}@{POPULATION_SHARE_YEAR}": float(per_group[i])
+        for i, g in enumerate(KOMMUNGRUPPER)
+    }
+
+
+def _kommuner():
+    from sim.population.kommuner import kommun_table
+
+    return kommun_table()
 
 
 def lan_of_dwellings(population: Population) -> np.ndarray:
@@ -287,7 +354,7 @@ def with_thin_margins_as_checks(
     out = []
     for t in targets:
         base, _, code = t.target.id.partition(":")
-        if t.use == "margin" and base.startswith("fs_") and code:
+        if t.use == "margin" and base in ("fs_households_lan", "fs_paid_lan") and code:
             n = int(records[codes[code]])
             if n < MIN_RECIPIENT_RECORDS:
                 t = dataclasses.replace(
@@ -309,9 +376,9 @@ def lan_margins(population: Population, targets: list[AlignedTarget]) -> list[Ma
     codes = {lan_.code: i for i, lan_ in enumerate(lan_table())}
     margins = []
     for t in targets:
-        if t.use != "margin" or ":" not in t.target.id:
+        base, _, code = t.target.id.partition(":")
+        if t.use != "margin" or base not in TARGET_TOTAL:
             continue
-        base, code = t.target.id.split(":")
         margins.append(
             Margin(
                 t.target.key,
@@ -337,6 +404,4 @@ def lan_achieved(population: Population) -> dict[str, float]:
             column = totals[total]
             total = float((w * column)[in_lan].sum())
             out[f"{_target_id(base, lan_)}@{population.year}"] = total
-            if base == "scb_population_lan":
-                out[f"{_target_id(base, lan_)}@{POPULATION_SHARE_YEAR}"] = total
     return out

@@ -75,14 +75,39 @@ class ReceiptYear:
         )
 
 
-def take_up_start(population: Population) -> tuple[np.ndarray, np.ndarray]:
-    """The take-up model's starting state: each household's propensity and savings."""
-    propensity = population.households["takeup_propensity"].to_numpy().copy()
-    if "liquid_assets_sek" in population.households.columns:
-        assets = population.households["liquid_assets_sek"].to_numpy().astype(np.float64)
+class TakeUpStart(NamedTuple):
+    """The take-up model's state at the start of month -5, per household."""
+
+    propensity: np.ndarray
+    assets: np.ndarray
+    months_on_fs: np.ndarray
+    jobbstimulans_months_used: np.ndarray
+
+
+#: The household columns :func:`simulate_receipt` writes with the state reached at the
+#: start of month -5 after the history months (read by :func:`take_up_start`).
+START_COLUMNS = {
+    "months_on_fs": "months_on_fs_start",
+    "jobbstimulans_months_used": "jobbstimulans_months_used_start",
+}
+
+
+def take_up_start(population: Population) -> TakeUpStart:
+    """The take-up model's state at the start of month -5: each household's propensity,
+    savings, consecutive months on FS and jobbstimulans months used (zeros for a
+    population built without the history months, generator version 3 or older)."""
+    h = population.households
+    n = population.n_households
+    propensity = h["takeup_propensity"].to_numpy().copy()
+    if "liquid_assets_sek" in h.columns:
+        assets = h["liquid_assets_sek"].to_numpy().astype(np.float64)
     else:
-        assets = np.zeros(population.n_households)
-    return propensity, assets
+        assets = np.zeros(n)
+    carried = {
+        name: h[column].to_numpy().astype(np.float64) if column in h.columns else np.zeros(n)
+        for name, column in START_COLUMNS.items()
+    }
+    return TakeUpStart(propensity, assets, **carried)
 
 
 class TakeUpDraws(NamedTuple):
@@ -204,7 +229,8 @@ def simulate_receipt(
 
     Args:
         population: from :func:`sim.population.generate.generate`.
-        rng: randomness of the take-up decisions (continuation and propensity re-draws).
+        rng: randomness of the take-up decisions (continuation and propensity re-draws)
+            of months -5..12; the history months before them draw from a child of it.
         params_for_month: month (1..12) -> resolved law; default
             ``default_law().resolve(date(year, month, 1))``. Lead-in months use January's law.
         compute: the engine (default :func:`sim.engine.compute`).
@@ -224,28 +250,45 @@ def simulate_receipt(
             return law.resolve(dt.date(population.year, month, 1))
 
     n = population.n_households
-    propensity, assets = take_up_start(population)
+    # Nobody is on FS at the start of the history; by month -5 the spells are as in a
+    # steady year (docs/population.md, "A stationary year").
+    propensity, assets, _, _ = take_up_start(population)
+    savings_drawn = assets.copy()
     months_on_fs = np.zeros(n)
     js_used = np.zeros(n)
+    start: dict[str, np.ndarray] = {}
+    # The history draws from a child stream, so months -5..12 draw from ``rng`` as a
+    # scenario run does from the same seed (it starts at month -5 from the stored state).
+    history_rng = rng.spawn(1)[0]
     out = {
         name: np.zeros((n, 12))
         for name in ("fs_entitlement", "forsorjningsstod", "months_on_fs", "disposable_income")
     }
     takes_up_out = np.zeros((n, 12), dtype=bool)
     always = np.ones(n, dtype=bool)
-    for month in MONTHS:
+    for month in population.months:
+        if month == MONTHS[0]:
+            # The drawn savings are the cross-section of a month: households off FS hold
+            # them at month -5, those on FS have used theirs.
+            assets = np.where(months_on_fs > 0, 0.0, savings_drawn)
+            start = {
+                "takeup_propensity": propensity.copy(),
+                "liquid_assets_sek": assets.copy(),
+                START_COLUMNS["months_on_fs"]: months_on_fs.copy(),
+                START_COLUMNS["jobbstimulans_months_used"]: js_used.copy(),
+            }
         params = params_for_month(max(month, 1))
         persons, households = population.month_inputs(
             month, months_on_fs, takes_up_fs=always, jobbstimulans_months_used=js_used
         )
-        result = compute(persons, households, params, check=month == MONTHS[0])
+        result = compute(persons, households, params, check=month == population.months[0])
         entitlement = result.fs_entitlement
         takes_up, propensity, assets = take_up_step(
             entitlement=entitlement,
             months_on_fs=months_on_fs,
             propensity=propensity,
             assets=assets,
-            draws=take_up_draws(rng, n),
+            draws=take_up_draws(rng if month >= MONTHS[0] else history_rng, n),
         )
         paid = np.where(takes_up, entitlement, 0.0)
         if month >= 1:
@@ -262,4 +305,9 @@ def simulate_receipt(
         if progress is not None and month in _PROGRESS_AT:
             progress(_PROGRESS_AT[month])
     year = ReceiptYear(takes_up_fs=takes_up_out, **out)
-    return dataclasses.replace(population, household_months=year.table())
+    households = population.households.with_columns(
+        pl.Series(name, values) for name, values in start.items()
+    )
+    return dataclasses.replace(
+        population.without_history(), households=households, household_months=year.table()
+    )

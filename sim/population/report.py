@@ -76,6 +76,17 @@ def _achieved(calibrated: CalibratedPopulation, summary: dict[str, object]) -> d
     from sim.population.summary import economic_standard
 
     out.update(lan_achieved(pop))
+    from sim.population.geography import (
+        group_achieved,
+        group_of_dwellings,
+        lan_of_dwellings,
+        lan_table,
+    )
+    from sim.population.monthly import monthly_achieved
+
+    out.update(group_achieved(pop))
+    lan_codes = [lan.code for lan in lan_table()]
+    out.update(monthly_achieved(pop, lan_of_dwellings(pop), lan_codes, group_of_dwellings(pop)))
 
     standard, _ = economic_standard(pop)
     dw = p["dwelling_idx"].to_numpy()

@@ -359,6 +359,7 @@ def simulate_states(
     n_months: int,
     n_burn_in: int,
     rng: np.random.Generator,
+    arrival_month: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Simulate monthly labour-market states for adults.
 
@@ -370,7 +371,11 @@ def simulate_states(
         has_young_child: parental leave is possible.
         is_pensioner: in the pensioner state throughout.
         etablering_months: for new arrivals, months already spent in etableringsprogrammet
-            at the end of the burn-in (-1 for everyone else).
+            when they enter the programme in the simulated months (-1 for everyone else).
+        arrival_month: for new arrivals, the returned month (0-based) in which they are in
+            etableringsprogrammet with ``etablering_months`` already spent; default 0 (the
+            first returned month). Arrivals spread over the months keep the programme's
+            stock steady instead of emptying it (every spell ends within 24 months).
         n_months: months returned (after the burn-in).
         n_burn_in: months simulated and discarded so durations and states settle.
         rng: the only source of randomness.
@@ -412,11 +417,15 @@ def simulate_states(
     )
     states_out = np.empty((n, n_months), dtype=np.int8)
     durations_out = np.empty((n, n_months), dtype=np.int16)
+    arrived = etablering_months >= 0
+    if arrival_month is None:
+        arrival_month = np.zeros(n, dtype=np.int64)
+    arrival_at = np.where(arrived, n_burn_in + arrival_month, -1)
     for month in range(n_burn_in + n_months):
-        if month == n_burn_in:
-            arrived = etablering_months >= 0
-            state = np.where(arrived, S.ETABLERING, state)
-            duration = np.where(arrived, etablering_months, duration)
+        arrives = arrival_at == month
+        if arrives.any():
+            state = np.where(arrives, S.ETABLERING, state)
+            duration = np.where(arrives, etablering_months, duration)
         if month >= n_burn_in:
             states_out[:, month - n_burn_in] = state
             durations_out[:, month - n_burn_in] = np.minimum(duration, np.iinfo(np.int16).max)

@@ -11,7 +11,9 @@ in ``docs/population.md``):
   10 452 326 -> 10 587 710, factor 1.01295);
 * recipient household types (2021) keep their 2021 shares of the six types and are
   scaled to the 2024 number of recipient households;
-* months per recipient household (2020) and the long-term share (2020) are used as they are;
+* months per recipient household (2020) is a check (the twelve monthly margins of 2024,
+  :mod:`sim.population.monthly`, fix the months of receipt) and the long-term share (2020)
+  a margin, both used as they are;
 * recipients by sex and children (2020) are scaled by the ratio of recipient households
   2024/2020 (145 456 / 198 514) and reported, not calibrated.
 """
@@ -192,7 +194,16 @@ def _align(
             "absolute",
         )
     if t.id == "fs_months_per_household":
-        return AlignedTarget(t, t.value, "margin", "2020 value used as it is", 0.10)
+        # Superseded by the twelve 2024 months (sim.population.monthly), margins that fix
+        # the months of receipt: 12 x 88 864 / 145 456 = 7.33 months per household in 2024.
+        return AlignedTarget(
+            t,
+            t.value,
+            "check",
+            "2020 value used as it is; compared only: the twelve monthly margins of "
+            f"{year} fix the months of receipt",
+            0.10,
+        )
     if t.id == "fs_longterm_share_recipients":
         return AlignedTarget(t, t.value, "margin", "2020 value used as it is", 0.10)
     if t.id.startswith("fs_takeup_"):

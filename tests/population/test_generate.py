@@ -70,7 +70,9 @@ def test_calibration_meets_the_tolerances_of_issue_3(built):
 
 
 def test_every_target_row_is_reported(built):
-    """Every national row, and per län its inhabitants, FS households and FS paid."""
+    """Every national row; per län its inhabitants, FS households, FS paid and mean
+    monthly caseload; the twelve national months; per kommungrupp its inhabitants and mean
+    monthly caseload."""
     import csv
 
     from sim.population.geography import lan_table
@@ -78,9 +80,23 @@ def test_every_target_row_is_reported(built):
 
     with default_targets_path().open() as handle:
         n_rows = sum(1 for _ in csv.DictReader(handle))
-    assert len(built.report) == n_rows + 3 * len(lan_table())
+    from sim.population.kommuner import KOMMUNGRUPPER
+
+    # Per kommungrupp: inhabitants and mean monthly caseload.
+    assert len(built.report) == n_rows + 4 * len(lan_table()) + 12 + 2 * len(KOMMUNGRUPPER)
+    for group in KOMMUNGRUPPER:
+        for id_ in ("scb_population_kommungrupp", "fs_households_mean_month_kommungrupp"):
+            assert sum(r["id"] == f"{id_}:{group}" for r in built.report) == 1, (id_, group)
+    for month in range(1, 13):
+        assert sum(r["id"] == f"fs_households_month:{month:02d}" for r in built.report) == 1
     for lan in lan_table():
-        for id_ in ("scb_population_lan", "fs_households_lan", "fs_paid_lan"):
+        ids = (
+            "scb_population_lan",
+            "fs_households_lan",
+            "fs_paid_lan",
+            "fs_households_mean_month_lan",
+        )
+        for id_ in ids:
             assert sum(r["id"] == f"{id_}:{lan.code}" for r in built.report) == 1, (id_, lan)
     assert all(r["use"] != "none" or r["note"] for r in built.report)
 

@@ -9,15 +9,7 @@ import numpy as np
 import pytest
 
 from sim.errors import SimInputError
-from sim.population.geography import (
-    draw_lan,
-    lan_aligned_targets,
-    lan_given_group,
-    lan_population_shares,
-    lan_table,
-    lan_targets_path,
-)
-from sim.population.targets import load_targets
+from sim.population.geography import lan_aligned_targets, lan_table
 from sim.run import DEFAULT_POPULATION, read_population
 
 
@@ -28,32 +20,31 @@ def test_the_21_lan_in_lanskod_order():
     assert codes[0] == "01" and codes[-1] == "25"
 
 
-def test_lan_given_group_is_a_distribution_and_matches_the_population_shares():
-    p = lan_given_group()
-    assert p.shape == (3, 21)
-    assert np.allclose(p.sum(axis=1), 1.0)
-    # Gotland is in group C only; Stockholm mostly in group A.
-    gotland = [lan.code for lan in lan_table()].index("09")
-    assert p[0, gotland] == 0 and p[1, gotland] == 0 and p[2, gotland] > 0
-    assert p[0, 0] > 0.5
-    # Mixing the rows by each group's population share gives back the län shares.
-    shares = np.array([lan.group_shares for lan in lan_table()])
-    group_share = lan_population_shares() @ shares
-    assert np.allclose(group_share @ p, lan_population_shares())
+def test_place_dwellings_is_deterministic_and_consistent_with_the_skr_list():
+    from sim.population.geography import place_dwellings
+    from sim.population.kommuner import KOMMUNGRUPPER, kommun_table
 
-
-def test_draw_lan_is_deterministic_and_respects_the_group():
     group = np.repeat(np.array([0, 1, 2]), 20_000)
-    a = draw_lan(group, np.random.default_rng(5))
-    b = draw_lan(group, np.random.default_rng(5))
-    assert np.array_equal(a, b)
-    gotland = [lan.code for lan in lan_table()].index("09")
-    assert not (a[group != 2] == gotland).any()
-    assert (a[group == 2] == gotland).any()
-    # Frequencies follow P(län | group) (20 000 draws: within 1.5 points).
-    for g in range(3):
-        freq = np.bincount(a[group == g], minlength=21) / 20_000
-        assert np.abs(freq - lan_given_group()[g]).max() < 0.015
+    a = place_dwellings(group, np.random.default_rng(5))
+    b = place_dwellings(group, np.random.default_rng(5))
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    table = kommun_table()
+    codes = [lan.code for lan in lan_table()]
+    kommun = a["kommun"]
+    # Each dwelling's kommun is of its main group; its län and kommungrupp are the kommun's.
+    assert all(table[k].main_group == g for k, g in zip(kommun, group, strict=True))
+    assert np.array_equal(a["lan"], [codes.index(table[k].lan_code) for k in kommun])
+    assert np.array_equal(a["kommungrupp"], [KOMMUNGRUPPER.index(table[k].group) for k in kommun])
+    # The design-weight correction undoes the oversampling of small län: the weighted
+    # share of each kommun within its group is its share of the group's inhabitants.
+    inhabitants = np.array([k.inhabitants for k in table], dtype=float)
+    malmo = next(i for i, k in enumerate(table) if k.code == "1280")
+    in_a = group == 0
+    share = a["_kommun_correction"][in_a & (kommun == malmo)].sum() / in_a.sum()
+    main = np.array([k.main_group for k in table])
+    assert share == pytest.approx(inhabitants[malmo] / inhabitants[main == 0].sum(), rel=0.05)
+    gotland = next(i for i, k in enumerate(table) if k.code == "0980")
+    assert (a["_kommun_correction"][kommun == gotland] < 1).all()
 
 
 def test_population_lan_targets_sum_to_the_national_total():
@@ -61,14 +52,20 @@ def test_population_lan_targets_sum_to_the_national_total():
     inhabitants = [t for t in targets if t.target.id.startswith("scb_population_lan:")]
     assert len(inhabitants) == 21
     assert math.isclose(sum(t.value for t in inhabitants), 10_000_000.0, rel_tol=1e-12)
-    # Published 2024 figures are used as they are.
+    # SCB's 2024 inhabitants of Stockholms län (the sum of its kommuner), as a share.
     stockholm = next(t for t in inhabitants if t.target.id == "scb_population_lan:01")
-    published = next(
-        t
-        for t in load_targets(lan_targets_path())
-        if t.id == "scb_population_lan" and t.scope == "Stockholms län" and t.year == 2024
-    )
-    assert stockholm.value == published.value and stockholm.use == "margin"
+    assert stockholm.target.value == 2_473_307
+    assert stockholm.value == pytest.approx(10_000_000 * 2_473_307 / 10_587_710, rel=1e-12)
+
+
+def test_group_targets_sum_to_the_national_total():
+    from sim.population.geography import group_aligned_targets
+
+    targets = group_aligned_targets(2024, 10_000_000.0)
+    assert [t.target.id.partition(":")[2] for t in targets] == [
+        "A1", "A2", "B3", "B4", "B5", "C6", "C7", "C8", "C9"
+    ]  # fmt: skip
+    assert math.isclose(sum(t.value for t in targets), 10_000_000.0, rel_tol=1e-12)
 
 
 def test_fs_targets_only_where_a_figure_of_the_year_is_published():
@@ -91,11 +88,12 @@ def test_committed_population_meets_every_lan_margin():
     for row in margins:
         assert row["met"], row["id"]
         assert abs(row["error"]) <= 0.05
-    # Gotland's published FS figures: too few sampled recipients in 20 000 dwellings to be a
-    # margin, so they are compared (with the reason) instead.
+    # Gotland's published FS figures: FS paid is a margin (its dwellings are oversampled);
+    # its annual count is compared, the mean monthly caseload being the län's margin.
+    assert lan_rows["fs_paid_lan:09"]["use"] == "margin" and lan_rows["fs_paid_lan:09"]["met"]
     gotland = lan_rows["fs_households_lan:09"]
-    assert gotland["use"] == "check" and "sampled recipient units" in gotland["note"]
-    assert gotland["achieved"] > 0
+    assert gotland["use"] == "check" and "mean monthly caseload is the margin" in gotland["note"]
+    assert lan_rows["fs_households_mean_month_lan:09"]["use"] == "margin"
     population, _ = read_population(None)
     w = population.dwellings["weight"].to_numpy()
     lan = population.dwellings["lan"].to_numpy()
@@ -106,8 +104,8 @@ def test_committed_population_meets_every_lan_margin():
 
 
 def test_a_larger_population_calibrates_gotlands_published_fs_figures(tmp_path):
-    """With enough sampled recipients (100 000 dwellings) the Gotland figures are margins,
-    met within ±5 %."""
+    """With 100 000 dwellings Gotland's FS paid and mean monthly caseload are margins, met
+    within ±5 %; its annual count is compared (the mean month is the län's margin)."""
     from sim.population.build import make_population
     from sim.population.report import report_rows
     from sim.population.summary import summarise
@@ -118,9 +116,11 @@ def test_a_larger_population_calibrates_gotlands_published_fs_figures(tmp_path):
         for r in report_rows(calibrated, summarise(calibrated.population))
         if r["id"].endswith(":09")
     }
-    for id_ in ("fs_households_lan:09", "fs_paid_lan:09"):
+    for id_ in ("fs_paid_lan:09", "fs_households_mean_month_lan:09"):
         assert rows[id_]["use"] == "margin", rows[id_]["note"]
         assert rows[id_]["met"] and abs(rows[id_]["error"]) <= 0.05
+    assert rows["fs_households_lan:09"]["use"] == "check"
+    assert rows["fs_households_lan:09"]["achieved"] > 0
 
 
 def test_a_population_without_lan_is_a_clear_error():
