@@ -29,7 +29,7 @@ from sim.population.verify import verify_files
 from sim.run import read_population
 from sim.safe_write import output_folder, writer_lock
 
-POPULATION_ARGS = ("--households", "1000", "--year", "2024")
+POPULATION_ARGS = ("--households", "2000", "--year", "2024")
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -96,7 +96,7 @@ def assert_whole_population(folder: Path, seed: int) -> None:
 def old_population(tmp_path_factory) -> Path:
     """The folder already at the target before each write: a population of seed 3."""
     out = tmp_path_factory.mktemp("old") / "pop"
-    build_population(year=2024, n_households=1000, seed=3, out_dir=out)
+    build_population(year=2024, n_households=2000, seed=3, out_dir=out)
     return out
 
 

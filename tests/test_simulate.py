@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -179,14 +180,25 @@ def test_behaviour_changes_the_result(population):
 
 
 def test_under_bidragstak_no_household_gets_more_fs(population):
-    """Entitlement never rises in any household-month. (Paid FS is entitlement times a
-    stochastic take-up path; a lower entitlement changes when a household claims, so paid
-    FS is compared in total, not month by month.)"""
+    """Entitlement never rises in a household-month whose counted income cannot depend on
+    the household's own FS history: households without earnings in the year. (With
+    earnings it can: the jobbstimulans disregards 25 % of net earnings for at most 24
+    months, SoL 12 kap. 8 §, so a household that claims fewer months under the reform keeps
+    the disregard longer and may be entitled to more later in the year — a real effect of
+    the law, seen in household 1362 of the 3 000-dwelling population with seed 9. The
+    same-state property for every household is tests/test_bidragstak.py's.) Paid FS is
+    entitlement times a stochastic take-up path, so it is compared in total."""
     baseline = run_year(population, load_scenario("baseline"), year=2027, seed=9)
     reform = run_year(
         population, load_scenario("bidragstak"), year=2027, seed=9, assumption_set="none"
     )
-    assert np.all(reform.fs_entitlement <= baseline.fs_entitlement + 1e-9)
+    months = population.person_months.filter(pl.col("month") >= 1)
+    earners = months.filter(pl.col("earnings_gross") > 0)["person_idx"].unique().to_numpy()
+    household_idx = population.persons["household_idx"].to_numpy()
+    no_earnings = ~np.isin(np.arange(population.n_households), household_idx[earners])
+    assert no_earnings.sum() > 1_000
+    rises = reform.fs_entitlement > baseline.fs_entitlement + 1e-9
+    assert not rises[no_earnings].any()
     assert reform.forsorjningsstod.sum() < baseline.forsorjningsstod.sum()
 
 
