@@ -54,15 +54,19 @@ WEEKS_PER_YEAR = 52.0
 #: Most points an axis may have (a guard against a mistyped step).
 MAX_POINTS = 100_000
 
-#: The columns of :func:`household_axis`'s frame, in order. Amounts are SEK/month for the
-#: household; ``bostadsbidrag`` includes the temporary tilläggsbidrag and ``barnbidrag`` the
-#: flerbarnstillägg; ``disposable_income`` is the sum of ``net_earnings``,
+#: The columns of :func:`household_axis`'s frame, in order: the axis and its point
+#: (``value``), the scenario, the month (YYYY-MM), the months on FS before it, the working
+#: adult's and all adults' gross earnings; then amounts, SEK/month for the household:
+#: ``bostadsbidrag`` includes the temporary tilläggsbidrag, ``barnbidrag`` the
+#: flerbarnstillägg, and ``disposable_income`` is the sum of ``net_earnings``,
 #: ``net_other_income``, ``net_income_children``, ``barnbidrag``, ``underhallsstod``,
-#: ``bostadsbidrag``, ``forsorjningsstod`` and ``jobbpremie``.
+#: ``bostadsbidrag``, ``forsorjningsstod`` and ``jobbpremie``; last the out-of-work
+#: disposable income, ``ptr``, ``emtr`` and the EMTR step (:mod:`sim.work_incentives`).
 COLUMNS = (
     "axis",
     "value",
     "scenario",
+    "month",
     "months_on_fs",
     "worker_gross_earnings",
     "gross_earnings",
@@ -306,6 +310,7 @@ def _one_law(
         "axis": [axis.variable] * n,
         "value": values,
         "scenario": [scenario.name] * n,
+        "month": [f"{when:%Y-%m}"] * n,
         "months_on_fs": np.full(n, prepared.months_on_fs, dtype=np.int64),
         "worker_gross_earnings": earnings,
         "gross_earnings": adult_earnings[at],

@@ -168,3 +168,30 @@ def test_bad_axis_is_one_clear_error(text, wage, message):
 def test_earnings2_needs_two_adults():
     with pytest.raises(SimInputError, match="two adults"):
         household_axis(HouseholdSpec(), "earnings2=0:100:10", date="2026-03")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_work_pays_chart_has_a_panel_per_scenario(lang):
+    from sim.charts_work import work_incentive_rates, work_pays
+
+    frame = household_axis(COUPLE, "earnings=0:40000:10000", date="2027-09", scenario="kombinerad")
+    fig = work_pays(frame, lang=lang, household="test")
+    texts = [t.get_text() for t in fig.texts]
+    assert texts[0] == ("Lönar det sig att arbeta?" if lang == "sv" else "Does work pay?")
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == (
+        ["Nuvarande regler", "Kombinerad"] if lang == "sv" else ["Current rules", "Combined"]
+    )
+    # The disposable-income line is the frame's, point by point.
+    line = fig.axes[1].get_lines()[0]
+    reform = frame.filter(pl.col("scenario") == "kombinerad")
+    assert line.get_ydata().tolist() == reform["disposable_income"].to_list()
+    assert len(work_incentive_rates(frame, lang=lang).axes) == 2
+
+
+def test_chart_language_is_checked():
+    from sim.charts_work import work_pays
+
+    frame = household_axis(HouseholdSpec(), "earnings=0:1000:500", date="2026-03")
+    with pytest.raises(SimInputError, match="unknown language"):
+        work_pays(frame, lang="de")
