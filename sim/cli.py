@@ -79,6 +79,32 @@ def household(
         bool, typer.Option(help="The adults had FS every month July-December 2025.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    axis: Annotated[
+        str | None,
+        typer.Option(
+            help="Vary one input, NAME=START:STOP:STEP: earnings (adult 1), earnings2, "
+            "hours (a week, with --wage) or housing_cost; prints or writes a table."
+        ),
+    ] = None,
+    wage: Annotated[float | None, typer.Option(help="Hourly wage of an hours axis, SEK.")] = None,
+    axis_out: Annotated[
+        str | None, typer.Option(help="Write the axis table to this .csv or .json file.")
+    ] = None,
+    axis_chart: Annotated[
+        str | None,
+        typer.Option(help="Write the chart 'Lönar det sig att arbeta?' to this .png or .svg."),
+    ] = None,
+    ptr_at: Annotated[
+        float | None,
+        typer.Option(help="PTR and EMTR of adult 1 taking a job at this gross wage, SEK/month."),
+    ] = None,
+    emtr_step: Annotated[
+        float, typer.Option(help="Step of gross earnings for the EMTR, SEK/month.")
+    ] = 100.0,
+    lang: Annotated[str, typer.Option(help="Language of the chart: sv or en.")] = "sv",
+    force: Annotated[
+        bool, typer.Option(help="Replace existing --axis-out/--axis-chart files.")
+    ] = False,
 ) -> None:
     """One household's försörjningsstöd, step by step, with the legal source of each amount."""
     from sim.household import (
@@ -111,6 +137,24 @@ def household(
         jobbpremie_eligible=jobbpremie_eligible,
     )
     chosen = load_scenario(scenario)
+    if axis is not None or ptr_at is not None or axis_out or axis_chart or wage is not None:
+        from sim.axis_output import axis_command
+
+        options = {"axis": axis, "wage": wage, "ptr_at": ptr_at, "emtr_step": emtr_step}
+        typer.echo(
+            axis_command(
+                spec,
+                date=date,
+                scenario=chosen,
+                out=axis_out,
+                chart=axis_chart,
+                lang=lang,
+                force=force,
+                as_json=as_json,
+                **options,
+            )
+        )
+        return
     if chosen.name == "baseline":
         result = calculate(spec, date=date, scenario=chosen)
     else:

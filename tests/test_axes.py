@@ -195,3 +195,14 @@ def test_chart_language_is_checked():
     frame = household_axis(HouseholdSpec(), "earnings=0:1000:500", date="2026-03")
     with pytest.raises(SimInputError, match="unknown language"):
         work_pays(frame, lang="de")
+
+
+def test_python_api_speaks_the_same_axis():
+    import sim
+
+    frame = sim.household_axis(date="2026-03", axis="earnings=0:10000:5000", housing_cost=5000)
+    assert frame["forsorjningsstod"].round(2).to_list() == [10720.0, 6070.0, 1786.47]
+    rates = sim.work_incentives(date="2026-03", gross=5000, housing_cost=5000)
+    assert rates["ptr"].to_list() == frame["ptr"].to_list()[1:2]
+    with pytest.raises(SimInputError, match="did you mean 'child_ages'"):
+        sim.household_axis(date="2026-03", axis="earnings=0:1:1", child_age=(3,))
