@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +60,10 @@ def axis_command(
     if chart is not None:
         from sim.charts_work import work_pays
 
+        figure = work_pays(frame, lang=lang, household=describe(spec, lang))
         _write(
             Path(chart),
-            lambda tmp: work_pays(frame, lang=lang).savefig(
+            lambda tmp: figure.savefig(
                 tmp, format=Path(chart).suffix[1:], dpi=200, metadata=_metadata(chart)
             ),
         )
@@ -77,6 +77,29 @@ def axis_command(
     if not lines:
         return _records_json(frame) if as_json else frame.write_csv().rstrip("\n")
     return "\n".join(lines)
+
+
+def describe(spec: HouseholdSpec, lang: str = "sv") -> str:
+    """A short description of the household for a chart's subtitle.
+
+    >>> describe(HouseholdSpec(adults=2, adult_ages=(38, 40), child_ages=(3, 6),
+    ...     housing_cost=9000))
+    'sammanboende 38 och 40 år, barn 3, 6 år, boendekostnad 9 000 kr'
+    """
+    from sim.report import format_number
+
+    spec = spec.checked()
+    ages = " och " if lang == "sv" else " and "
+    adults = ages.join(str(a) for a in spec.adult_ages)
+    if lang == "sv":
+        who = f"sammanboende {adults} år" if spec.adults == 2 else f"ensamstående {adults} år"
+        kids = f", barn {', '.join(map(str, spec.child_ages))} år" if spec.child_ages else ""
+        rent = f", boendekostnad {format_number(spec.housing_cost)} kr"
+    else:
+        who = f"couple aged {adults}" if spec.adults == 2 else f"single adult aged {adults}"
+        kids = f", children aged {', '.join(map(str, spec.child_ages))}" if spec.child_ages else ""
+        rent = f", housing cost SEK {format_number(spec.housing_cost, lang='en')}"
+    return who + kids + rent
 
 
 def incentives_text(frame: pl.DataFrame) -> str:
@@ -131,9 +154,9 @@ def _check_target(path: Path, suffixes: tuple[str, ...], *, force: bool) -> None
 
 
 def _write(path: Path, write) -> None:
-    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path`` (the
+    file gets the permissions of any file the user creates: no mkstemp's 0600)."""
+    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}"))
     try:
         write(tmp)
         os.replace(tmp, path)

@@ -116,3 +116,16 @@ def test_bad_axis_in_a_real_process_has_no_traceback():
     )
     assert run.returncode == 2
     assert run.stderr.startswith("sim: error:") and "Traceback" not in run.stderr
+
+
+def test_written_files_have_the_users_permissions(tmp_path, capsys):
+    import os
+
+    target = tmp_path / "axis.csv"
+    code, _, err = run_main(
+        [*HOUSEHOLD, "--axis", "earnings=0:1:1", "--axis-out", str(target)], capsys
+    )
+    assert code == 0, err
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
