@@ -49,7 +49,7 @@ def axis_command(
         raise SimInputError("give either --axis or --ptr-at, not both")
     for path, suffixes in ((out, TABLE_SUFFIXES), (chart, CHART_SUFFIXES)):
         if path is not None:
-            _check_target(Path(path), suffixes, force=force)
+            check_target(Path(path), suffixes, force=force)
     if ptr_at is not None:
         frame = work_incentives(
             spec, gross=ptr_at, date=date, scenario=scenario, emtr_step=emtr_step
@@ -61,7 +61,7 @@ def axis_command(
         from sim.charts_work import work_pays
 
         figure = work_pays(frame, lang=lang, household=describe(spec, lang))
-        _write(
+        write_atomically(
             Path(chart),
             lambda tmp: figure.savefig(
                 tmp, format=Path(chart).suffix[1:], dpi=200, metadata=_metadata(chart)
@@ -70,9 +70,11 @@ def axis_command(
         lines.append(f"wrote {chart}")
     if out is not None:
         if Path(out).suffix == ".csv":
-            _write(Path(out), lambda tmp: frame.write_csv(tmp))
+            write_atomically(Path(out), lambda tmp: frame.write_csv(tmp))
         else:
-            _write(Path(out), lambda tmp: Path(tmp).write_text(_records_json(frame) + "\n"))
+            write_atomically(
+                Path(out), lambda tmp: Path(tmp).write_text(_records_json(frame) + "\n")
+            )
         lines.append(f"wrote {out} ({frame.height} rows)")
     if not lines:
         return _records_json(frame) if as_json else frame.write_csv().rstrip("\n")
@@ -144,7 +146,7 @@ def _metadata(path: str) -> dict[str, Any]:
     return {"Software": None} if path.endswith(".png") else {"Date": None}
 
 
-def _check_target(path: Path, suffixes: tuple[str, ...], *, force: bool) -> None:
+def check_target(path: Path, suffixes: tuple[str, ...], *, force: bool) -> None:
     if path.suffix not in suffixes:
         raise SimInputError(f"{path} must end in {' or '.join(suffixes)}")
     if path.exists() and not force:
@@ -153,7 +155,7 @@ def _check_target(path: Path, suffixes: tuple[str, ...], *, force: bool) -> None
         raise SimInputError(f"folder {path.parent} does not exist")
 
 
-def _write(path: Path, write) -> None:
+def write_atomically(path: Path, write) -> None:
     """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path`` (the
     file gets the permissions of any file the user creates: no mkstemp's 0600)."""
     tmp = str(path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}"))

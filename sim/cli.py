@@ -368,6 +368,43 @@ def sweep(
     typer.echo(f"wrote {out} ({result.n_run} replications run, {result.n_resumed} resumed)")
 
 
+@app.command("work-incentives")
+def work_incentives(
+    out: Annotated[str, typer.Option(help="Write the table to this .csv or .json file.")],
+    scenarios: Annotated[
+        str, typer.Option(help="Comma list of scenario names in scenarios/ or scenario files.")
+    ] = "baseline,kombinerad",
+    year: Annotated[int, typer.Option(help="Simulated calendar year.")] = 2027,
+    month: Annotated[int, typer.Option(help="Month of the year, 1-12.")] = 9,
+    population: Annotated[
+        str | None, typer.Option(help="Population folder (default: data/synthetic).")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="Count households whose PTR is at least this (0-1).")
+    ] = 0.8,
+    jobbpremie_eligible: Annotated[
+        bool, typer.Option(help="The job taker meets the jobbpremie's FS condition.")
+    ] = True,
+    force: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
+) -> None:
+    """PTR and EMTR of the adults on FS taking a job (half-time, entry wage, full-time), by
+    household type and number of children, with and without the jobbstimulans."""
+    from sim.population_incentives import write_summary
+
+    typer.echo(
+        write_summary(
+            out,
+            scenarios=[name.strip() for name in scenarios.split(",") if name.strip()],
+            year=year,
+            month=month,
+            population=population,
+            threshold=threshold,
+            jobbpremie_eligible=jobbpremie_eligible,
+            force=force,
+        )
+    )
+
+
 @app.command()
 def examples() -> None:
     """Print the worked household examples (the main job of `make run` for now)."""
