@@ -38,7 +38,9 @@
 import polars as pl
 
 import sim
-from sim.charts_work import work_incentive_rates, work_pays
+from sim.charts_work import population_ptr, work_incentive_rates, work_pays
+from sim.population_incentives import household_rates, summarise
+from sim.run import DEFAULT_POPULATION, read_population
 
 DATE = "2027-09"
 TYPFALL = {
@@ -146,6 +148,38 @@ ptr.pivot(
 # is paid. The couple with five children stays on FS at 22 000 kr under both laws: the
 # reform lowers its income in and out of work by the same amount, so the PTR of the job is
 # unchanged (0.79 with the jobbstimulans, 1.0 without).
+
+# %% [markdown]
+# ## In the population: the adults on FS taking a job
+#
+# The households paid FS in September (of the population's data year) that have an adult
+# without earnings: that adult takes a job at half-time (11 000 kr), the assumed entry wage
+# (18 000 kr) or full-time (22 000 kr), which ends the benefit of their former state. Static,
+# September 2027; the job taker is assumed to qualify for the jobbpremie. Method:
+# `sim/population_incentives.py`; the same table from the command line:
+# `sim work-incentives --out ptr.csv`.
+
+# %%
+rates = household_rates(read_population(DEFAULT_POPULATION)[0], year=2027, month=9)
+summary = summarise(rates, threshold=0.8)
+summary.filter(
+    (pl.col("group_kind") == "alla") & pl.col("metric").is_in(["ptr_median", "share_ptr_at_least"])
+).pivot(on="scenario", index=["jobbstimulans", "wage", "metric"], values="value")
+
+# %% [markdown]
+# By number of children, without the jobbstimulans, at the entry wage: the share of households
+# for whom the job adds at most a fifth of its gross wage (PTR ≥ 0.8).
+
+# %%
+summary.filter(
+    (pl.col("group_kind") == "antal_barn")
+    & (pl.col("metric") == "share_ptr_at_least")
+    & ~pl.col("jobbstimulans")
+    & (pl.col("wage_label") == "ingångslön")
+).pivot(on="scenario", index="group", values="value").sort("group")
+
+# %%
+population_ptr(summary)
 
 # %% [markdown]
 # ## Hours at a wage

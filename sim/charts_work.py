@@ -193,3 +193,76 @@ def work_incentive_rates(frame: pl.DataFrame, *, lang: str = "sv", household: st
     axes[0].set_ylabel(_t(lang, "Procent", "Per cent"))
     axes[0].legend(loc="lower left")
     return fig
+
+
+@_styled
+def population_ptr(
+    summary: pl.DataFrame, *, lang: str = "sv", jobbstimulans: bool = False
+) -> Figure:
+    """Median PTR of the adults on FS taking a job, by household type, one panel per wage,
+    each scenario a bar (``summary``: :func:`sim.population_incentives.summarise`)."""
+    import numpy as np
+
+    from sim.charts import group_label
+
+    rows = summary.filter(
+        (pl.col("group_kind") == "hushållstyp")
+        & (pl.col("metric") == "ptr_median")
+        & (pl.col("jobbstimulans") == jobbstimulans)
+    )
+    wages = rows.select("wage_label", "wage").unique(maintain_order=True).sort("wage")
+    scenarios = rows["scenario"].unique(maintain_order=True).to_list()
+    groups = rows["group"].unique(maintain_order=True).sort().to_list()
+    state = _t(
+        lang,
+        "med jobbstimulans (sex månader med FS)" if jobbstimulans else "utan jobbstimulans",
+        "with jobbstimulans (six months on FS)" if jobbstimulans else "without jobbstimulans",
+    )
+    title = _t(lang, "Lönar det sig att ta ett jobb?", "Does taking a job pay?")
+    subtitle = _t(
+        lang,
+        f"Deltagandeskatt (PTR), median bland hushåll med försörjningsstöd, {state}",
+        f"Participation tax rate (PTR), median among households on FS, {state}",
+    )
+    from sim import __version__
+
+    footer = textwrap.fill(
+        _t(
+            lang,
+            f"Källa: sim {__version__}, egna beräkningar (sim work-incentives), statiskt: hushåll med "
+            "försörjningsstöd i månaden där en vuxen utan arbete tar jobbet; PTR = 1 − (disponibel "
+            "inkomst i arbete − utan arbete) / bruttolön. Jobbpremien antas sökbar. Inga beteendeeffekter.",
+            f"Source: sim {__version__}, own calculations (sim work-incentives), static: households on FS "
+            "in the month where an adult out of work takes the job; PTR = 1 − (disposable income in "
+            "work − out of work) / gross wage. Job premium assumed claimable. No behaviour.",
+        ),
+        170,
+    )
+    fig, axes, top = _frame_figure(title, subtitle, footer, wages.height)
+    y = np.arange(len(groups))
+    height = 0.8 / max(len(scenarios), 1)
+    for ax, (label, wage) in zip(axes, wages.iter_rows(), strict=True):
+        for i, name in enumerate(scenarios):
+            part = rows.filter((pl.col("scenario") == name) & (pl.col("wage_label") == label))
+            values = dict(zip(part["group"], part["value"], strict=True))
+            ax.barh(
+                y + (i - (len(scenarios) - 1) / 2) * height,
+                [100 * values.get(g, np.nan) for g in groups],
+                height=height,
+                color=_colour(name),
+                label=scenario_name(name, lang),
+            )
+        ax.axvline(100, color="#888888", linewidth=0.8, linestyle="--")
+        ax.set_title(f"{_number(wage, 0, lang)} " + _t(lang, "kr/mån", "SEK/month"))
+        ax.set_xlim(
+            min(0.0, 100 * float(rows["value"].min())), max(110.0, 105 * float(rows["value"].max()))
+        )
+        ax.set_xlabel(_t(lang, "Procent av bruttolönen", "Per cent of the gross wage"))
+        ax.grid(axis="x")
+    axes[0].set_yticks(y, [group_label(g, lang) for g in groups])
+    axes[0].invert_yaxis()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="lower right", bbox_to_anchor=(0.99, top + 0.005), ncols=len(labels)
+    )
+    return fig

@@ -123,3 +123,23 @@ def test_cli_writes_the_summary_and_refuses_bad_input(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["work-incentives", "--out", str(target)])
     assert exit_.value.code == 2 and "use --force" in capsys.readouterr().err
+
+
+def test_population_chart_has_a_panel_per_wage(rates):
+    from sim.charts_work import population_ptr
+
+    fig = population_ptr(summarise(rates), lang="en")
+    assert [t.get_text() for t in fig.texts][0] == "Does taking a job pay?"
+    assert len(fig.axes) == 3
+    # The bars are the medians of the summary (baseline, full time, first household type).
+    summary = summarise(rates)
+    first = sorted(summary.filter(pl.col("group_kind") == "hushållstyp")["group"].unique())[0]
+    expected = summary.filter(
+        (pl.col("scenario") == "baseline")
+        & ~pl.col("jobbstimulans")
+        & (pl.col("wage_label") == "heltid")
+        & (pl.col("group") == first)
+        & (pl.col("metric") == "ptr_median")
+    )["value"][0]
+    bars = fig.axes[2].patches
+    assert bars[0].get_width() == 100 * expected
