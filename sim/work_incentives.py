@@ -14,9 +14,10 @@ household unchanged::
 
 where ``E_in_work`` is the person's gross earnings (SEK/month) in the job, ``D_in_work``
 the household's disposable income with them and ``D_out_of_work`` with the person's earnings
-at zero. Definition as in OECD, *Taxing Wages* and the OECD tax-benefit model
-("participation tax rate": "the proportion of the additional gross earnings that is 'taxed
-away' by the combined effects of taxes and benefit withdrawal" when moving into work), and
+at zero. Definition as in the OECD tax-benefit model (OECD, *Benefits and Wages*; the
+*Taxing Wages* framework of tax wedges extended to benefits), where the participation tax
+rate is the share of the additional gross earnings of moving into work that higher taxes
+and withdrawn benefits take away (paraphrased; the OECD text was not read here), and
 Immervoll, Kleven, Kreiner & Saez (2007), "Welfare reform in European countries: a
 microsimulation analysis", *Economic Journal* 117(516): 1-44, where the participation tax
 rate is the net tax (taxes less transfers) in work less out of work, over the earnings,
