@@ -1,9 +1,11 @@
 """sim: an open microsimulation of Swedish försörjningsstöd and its reforms.
 
-``sim.run(...)`` and ``sim.household(...)`` are the Python API (:mod:`sim.api`), imported
-on first use so that ``import sim`` stays fast and does nothing else. The names are also
-submodules (``sim/run.py``, ``sim/household.py``): ``from sim.run import ...`` imports the
-module as usual, while the attribute ``sim.run`` is always the API function.
+``sim.run(...)``, ``sim.household(...)``, ``sim.household_axis(...)`` and
+``sim.work_incentives(...)`` are the Python API (:mod:`sim.api`), imported on first use so
+that ``import sim`` stays fast and does nothing else. Three names are also submodules
+(``sim/run.py``, ``sim/household.py``, ``sim/work_incentives.py``): ``from sim.run import
+...`` imports the module as usual, while the attribute ``sim.run`` is always the API
+function.
 """
 
 import sys
@@ -11,7 +13,7 @@ import types
 
 __version__ = "0.1.0"
 
-_API = ("run", "household", "Results")
+_API = ("run", "household", "Results", "household_axis", "work_incentives")
 
 
 class _Package(types.ModuleType):
@@ -39,12 +41,22 @@ class _Package(types.ModuleType):
     def household(self, _module):
         pass
 
+    @property
+    def work_incentives(self):
+        from sim.api import work_incentives
+
+        return work_incentives
+
+    @work_incentives.setter
+    def work_incentives(self, _module):
+        pass
+
 
 def __getattr__(name):
-    if name == "Results":
-        from sim.api import Results
+    if name in ("Results", "household_axis"):
+        from sim import api
 
-        return Results
+        return getattr(api, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 

@@ -251,4 +251,91 @@ def household(
     return compare(household_spec, date=date, scenario=chosen)
 
 
-__all__ = ["MAIN_SCENARIOS", "Plots", "Results", "household", "run"]
+def household_axis(
+    *,
+    date: str,
+    axis: str,
+    scenario: str = "baseline",
+    wage: float | None = None,
+    emtr_step: float = 100.0,
+    **spec: Any,
+) -> pl.DataFrame:
+    """The household at every point of ``axis`` (``"earnings=0:50000:500"``, ``earnings2``,
+    ``hours`` with ``wage`` SEK/hour, ``housing_cost``) under the baseline and ``scenario``:
+    a polars frame with PTR and EMTR per point (:func:`sim.axes.household_axis`). The other
+    keyword arguments are those of :func:`household`. Chart it with
+    :func:`sim.charts_work.work_pays`.
+
+    >>> import sim
+    >>> sim.household_axis(date="2027-09", axis="earnings=0:50000:500",
+    ...                    scenario="kombinerad", child_ages=(4, 8))  # doctest: +SKIP
+    """
+    from sim.axes import household_axis as compute_axis
+
+    return compute_axis(
+        _household_spec(spec, "sim.household_axis"),
+        axis,
+        date=date,
+        scenario=scenario,
+        wage=wage,
+        emtr_step=emtr_step,
+    )
+
+
+def work_incentives(
+    *,
+    date: str,
+    gross: float,
+    scenario: str = "baseline",
+    adult: int = 1,
+    emtr_step: float = 100.0,
+    **spec: Any,
+) -> pl.DataFrame:
+    """PTR and EMTR of ``adult`` taking a job at ``gross`` SEK/month, baseline and
+    ``scenario`` (:func:`sim.axes.work_incentives`); keyword arguments as :func:`household`."""
+    from sim.axes import work_incentives as compute_incentives
+
+    return compute_incentives(
+        _household_spec(spec, "sim.work_incentives"),
+        gross=gross,
+        date=date,
+        scenario=scenario,
+        adult=adult,
+        emtr_step=emtr_step,
+    )
+
+
+def _household_spec(spec: dict[str, Any], caller: str):
+    """A :class:`sim.household.HouseholdSpec` from keyword arguments (unknown names: an error
+    with the closest field)."""
+    import dataclasses
+
+    from sim.errors import SimInputError
+    from sim.household import HouseholdSpec
+    from sim.params import closest_hint
+
+    fields = {f.name for f in dataclasses.fields(HouseholdSpec)}
+    for name in spec:
+        if name not in fields:
+            raise SimInputError(
+                f"{caller}: unknown field {name!r}{closest_hint(name, sorted(fields))}"
+            )
+    tuples = (
+        "adult_ages",
+        "child_ages",
+        "earnings",
+        "child_earnings",
+        "child_earnings_year_to_date",
+    )
+    return HouseholdSpec(**{k: tuple(v) if k in tuples else v for k, v in spec.items()})
+
+
+__all__ = [
+    "MAIN_SCENARIOS",
+    "Plots",
+    "Results",
+    "household",
+    "household_axis",
+    "run",
+    "work_incentives",
+]

@@ -79,6 +79,32 @@ def household(
         bool, typer.Option(help="The adults had FS every month July-December 2025.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    axis: Annotated[
+        str | None,
+        typer.Option(
+            help="Vary one input, NAME=START:STOP:STEP: earnings (adult 1), earnings2, "
+            "hours (a week, with --wage) or housing_cost; prints or writes a table."
+        ),
+    ] = None,
+    wage: Annotated[float | None, typer.Option(help="Hourly wage of an hours axis, SEK.")] = None,
+    axis_out: Annotated[
+        str | None, typer.Option(help="Write the axis table to this .csv or .json file.")
+    ] = None,
+    axis_chart: Annotated[
+        str | None,
+        typer.Option(help="Write the chart 'Lönar det sig att arbeta?' to this .png or .svg."),
+    ] = None,
+    ptr_at: Annotated[
+        float | None,
+        typer.Option(help="PTR and EMTR of adult 1 taking a job at this gross wage, SEK/month."),
+    ] = None,
+    emtr_step: Annotated[
+        float, typer.Option(help="Step of gross earnings for the EMTR, SEK/month.")
+    ] = 100.0,
+    lang: Annotated[str, typer.Option(help="Language of the chart: sv or en.")] = "sv",
+    force: Annotated[
+        bool, typer.Option(help="Replace existing --axis-out/--axis-chart files.")
+    ] = False,
 ) -> None:
     """One household's försörjningsstöd, step by step, with the legal source of each amount."""
     from sim.household import (
@@ -111,6 +137,24 @@ def household(
         jobbpremie_eligible=jobbpremie_eligible,
     )
     chosen = load_scenario(scenario)
+    if axis is not None or ptr_at is not None or axis_out or axis_chart or wage is not None:
+        from sim.axis_output import axis_command
+
+        options = {"axis": axis, "wage": wage, "ptr_at": ptr_at, "emtr_step": emtr_step}
+        typer.echo(
+            axis_command(
+                spec,
+                date=date,
+                scenario=chosen,
+                out=axis_out,
+                chart=axis_chart,
+                lang=lang,
+                force=force,
+                as_json=as_json,
+                **options,
+            )
+        )
+        return
     if chosen.name == "baseline":
         result = calculate(spec, date=date, scenario=chosen)
     else:
@@ -386,6 +430,43 @@ def sweep(
         )
     typer.echo(headline(result.table))
     typer.echo(f"wrote {out} ({result.n_run} replications run, {result.n_resumed} resumed)")
+
+
+@app.command("work-incentives")
+def work_incentives(
+    out: Annotated[str, typer.Option(help="Write the table to this .csv or .json file.")],
+    scenarios: Annotated[
+        str, typer.Option(help="Comma list of scenario names in scenarios/ or scenario files.")
+    ] = "baseline,kombinerad",
+    year: Annotated[int, typer.Option(help="Simulated calendar year.")] = 2027,
+    month: Annotated[int, typer.Option(help="Month of the year, 1-12.")] = 9,
+    population: Annotated[
+        str | None, typer.Option(help="Population folder (default: data/synthetic).")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="Count households whose PTR is at least this (0-1).")
+    ] = 0.8,
+    jobbpremie_eligible: Annotated[
+        bool, typer.Option(help="The job taker meets the jobbpremie's FS condition.")
+    ] = True,
+    force: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
+) -> None:
+    """PTR and EMTR of the adults on FS taking a job (half-time, entry wage, full-time), by
+    household type and number of children, with and without the jobbstimulans."""
+    from sim.population_incentives import write_summary
+
+    typer.echo(
+        write_summary(
+            out,
+            scenarios=[name.strip() for name in scenarios.split(",") if name.strip()],
+            year=year,
+            month=month,
+            population=population,
+            threshold=threshold,
+            jobbpremie_eligible=jobbpremie_eligible,
+            force=force,
+        )
+    )
 
 
 @app.command()

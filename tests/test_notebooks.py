@@ -12,12 +12,13 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.py"))
 
 
-def test_there_are_four_notebooks():
+def test_there_are_five_notebooks():
     assert [p.name for p in NOTEBOOKS] == [
         "01_quickstart.py",
         "02_reform_comparison.py",
         "03_write_your_own_reform.py",
         "04_kommunens_perspektiv.py",
+        "05_lonar_det_sig_att_arbeta.py",
     ]
 
 
