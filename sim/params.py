@@ -405,8 +405,17 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
     assumed cuts of sim/assumptions/bidragstak.yaml to current law.
     """
     marker = riksnorm.parameters.get("modernised")
-    if marker is None:
-        return {}
+    if marker is None:  # a riksnorm file without the marker: current law throughout
+        first_table = riksnorm.parameters[RIKSNORM_TABLES[0]].values[0]
+        marker = Parameter(
+            path="riksnorm.modernised",
+            description="No modernised riksnorm in this law (the file has no marker).",
+            unit="switch",
+            values=(dataclasses.replace(first_table, value=0.0, note=""),),
+        )
+        riksnorm = dataclasses.replace(
+            riksnorm, parameters={**riksnorm.parameters, "modernised": marker}
+        )
     modernised_from = [entry.start for entry in marker.values if entry.value == 1.0]
     first = min(modernised_from, default=None)
     if any(entry.value not in (0.0, 1.0) for entry in marker.values) or any(

@@ -209,3 +209,21 @@ def test_the_assumption_file_holds_the_calibrations_values():
     # The fit discriminates: the central reading fits far better than the others.
     objectives = sorted(f.objective for f in calibration.fits)
     assert objectives[0] < 1 < objectives[1]
+
+
+def test_a_riksnorm_file_without_the_marker_is_current_law(tmp_path):
+    """A law folder from before the marker (a user's copy) still runs: no modernised
+    table, the cuts apply."""
+    folder = tmp_path / "params"
+    shutil.copytree(law_dir(), folder)
+    path = folder / "riksnorm.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["parameters"]["modernised"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    law = load_law(folder)
+    month = dt.date(2027, 9, 1)
+    reform = load_scenario("bidragstak", law=law).law(2027, law=law).resolve(month)
+    assert reform.riksnorm_modernised.published == 0.0
+    persons, households = random_month(500, rng=np.random.default_rng(4))
+    result = compute(persons, households, reform, default_assumptions())
+    assert result.modernisation_reduction.sum() > 0
