@@ -53,7 +53,7 @@ table.filter((pl.col("group") == "all") & pl.col("metric").is_in(metrics)).pivot
 (
     table.filter(
         (pl.col("metric") == "mean_change_recipients_sek_month")
-        & pl.col("group").str.starts_with("hushållstyp:")
+        & (pl.col("group_kind") == "hushållstyp")
     ).pivot(on="scenario", index="group", values="value")
 )
 
@@ -64,7 +64,7 @@ table.filter((pl.col("group") == "all") & pl.col("metric").is_in(metrics)).pivot
 (
     table.filter(
         (pl.col("metric") == "mean_change_recipients_sek_month")
-        & pl.col("group").str.starts_with("antal_barn:")
+        & (pl.col("group_kind") == "antal_barn")
     ).pivot(on="scenario", index="group", values="value")
 )
 

@@ -36,7 +36,7 @@ table = national.table()
 
 # %%
 per_lan = (
-    table.filter((pl.col("scenario") == "aktivitetskrav") & pl.col("group").str.starts_with("län:"))
+    table.filter((pl.col("scenario") == "aktivitetskrav") & (pl.col("group_kind") == "län"))
     .pivot(on="metric", index="group", values="value")
     .select(
         "group",

@@ -1,7 +1,8 @@
 """sim: an open microsimulation of Swedish försörjningsstöd and its reforms.
 
 ``sim.run(...)``, ``sim.household(...)``, ``sim.household_axis(...)`` and
-``sim.work_incentives(...)`` are the Python API (:mod:`sim.api`), imported on first use so
+``sim.work_incentives(...)`` are the Python API (:mod:`sim.api`; ``sim.Reform`` is
+:class:`sim.reform.Reform`), imported on first use so
 that ``import sim`` stays fast and does nothing else. Three names are also submodules
 (``sim/run.py``, ``sim/household.py``, ``sim/work_incentives.py``): ``from sim.run import
 ...`` imports the module as usual, while the attribute ``sim.run`` is always the API
@@ -13,7 +14,7 @@ import types
 
 __version__ = "0.1.0"
 
-_API = ("run", "household", "Results", "household_axis", "work_incentives")
+_API = ("run", "household", "Results", "Reform", "household_axis", "work_incentives")
 
 
 class _Package(types.ModuleType):
@@ -57,6 +58,10 @@ def __getattr__(name):
         from sim import api
 
         return getattr(api, name)
+    if name == "Reform":
+        from sim.reform import Reform
+
+        return Reform
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 

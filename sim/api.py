@@ -20,18 +20,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas
     from matplotlib.figure import Figure
 
     from sim.household import HouseholdCalculation, HouseholdComparison
     from sim.population.generate import Population
+    from sim.reform import Reform
     from sim.run import RunResult
     from sim.simulate import ScenarioYear
 
 MAIN_SCENARIOS = ("baseline", "bidragstak", "aktivitetskrav", "kombinerad")
+#: The person-level results of a run (:class:`sim.simulate.ScenarioYear`).
+PERSON_RESULTS = ("ever_covered", "ever_sanctioned", "moved_to_work")
 
 
 class Results:
@@ -57,9 +63,105 @@ class Results:
         return self.result.year
 
     def table(self) -> pl.DataFrame:
-        """The tidy results table (:func:`sim.results.results_table`), as written to the
-        output folder."""
+        """The tidy results table (:func:`sim.results.results_table`) with the group split
+        into its kind and its value: ``scenario, metric, group_kind, group, value, low,
+        high`` (``group_kind`` e.g. ``hushållstyp``, ``län``, ``månad``; ``all`` for the
+        whole population). ``results.parquet`` of the output folder holds the same rows with
+        ``group`` as ``kind:value`` (:meth:`file_table`)."""
+        table = self.file_table()
+        kind = (
+            pl.when(pl.col("group") == "all")
+            .then(pl.lit("all"))
+            .otherwise(pl.col("group").str.split_exact(":", 1).struct.field("field_0"))
+        )
+        value = (
+            pl.when(pl.col("group") == "all")
+            .then(pl.lit("all"))
+            .otherwise(pl.col("group").str.splitn(":", 2).struct.field("field_1"))
+        )
+        return table.with_columns(kind.alias("group_kind"), value.alias("group")).select(
+            "scenario", "metric", "group_kind", "group", "value", "low", "high"
+        )
+
+    def file_table(self) -> pl.DataFrame:
+        """The results table exactly as ``results.parquet`` (``group`` as ``kind:value``)."""
         return self.result.table()
+
+    def microdata(
+        self, scenario: str, *, level: str = "household", month: int | None = None
+    ) -> pl.DataFrame:
+        """Every computed amount of one run, unit by unit, with the weights (polars;
+        ``.to_pandas()`` for pandas), for what the tidy table lacks.
+
+        ``scenario``: a run's label (``bidragstak``, ``bidragstak/statisk``, ``baseline``).
+        ``level="household"``: one row per biståndshushåll and month (``month`` 1-12 picks
+        one month; None gives all twelve in a ``month`` column), with the household's
+        inputs (``households`` of the population: weight, adults, children, housing cost,
+        län, ...) and every household x month result of the run (SEK/month: FS paid and
+        entitlement, disposable income, total support, jobbpremie, sanction, the riksnorm and
+        what the bidragstak took from it, ...). ``level="person"``: one row per person with
+        the population's person columns and the run's person results (``ever_covered``,
+        ``ever_sanctioned``, ``moved_to_work``); with ``month``, also the person's
+        household's amounts in that month.
+        """
+        from sim.errors import SimInputError
+
+        run = self._run(scenario)
+        if level not in ("household", "person"):
+            raise SimInputError(f"microdata: level must be 'household' or 'person', not {level!r}")
+        if month is not None and (
+            isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12
+        ):
+            raise SimInputError(f"microdata: month must be a whole number 1-12, not {month!r}")
+        households = run.population.households
+        n = run.population.n_households
+        monthly = {
+            name: values
+            for name, values in vars(run).items()
+            if isinstance(values, np.ndarray) and values.shape == (n, 12)
+        }
+        base = households.with_columns(pl.Series("household_idx", np.arange(n)))
+        if level == "household":
+            if month is not None:
+                amounts = {name: values[:, month - 1] for name, values in monthly.items()}
+                return base.with_columns(
+                    pl.lit(month, dtype=pl.Int8).alias("month"),
+                    *(pl.Series(name, v) for name, v in amounts.items()),
+                )
+            long = base.select(pl.all().repeat_by(12).explode())
+            return long.with_columns(
+                pl.Series("month", np.tile(np.arange(1, 13, dtype=np.int8), n)),
+                *(pl.Series(name, values.ravel()) for name, values in monthly.items()),
+            )
+        persons = run.population.persons
+        m = persons.height
+        person_fields = {name: getattr(run, name) for name in PERSON_RESULTS}
+        frame = persons.with_columns(
+            pl.Series("person_idx", np.arange(m)),
+            *(pl.Series(name, values) for name, values in person_fields.items()),
+        )
+        if month is not None:
+            idx = persons["household_idx"].to_numpy()
+            frame = frame.with_columns(
+                pl.lit(month, dtype=pl.Int8).alias("month"),
+                *(
+                    pl.Series(f"household_{name}", values[idx, month - 1])
+                    for name, values in monthly.items()
+                ),
+            )
+        return frame
+
+    def _run(self, label: str) -> ScenarioYear:
+        from sim.errors import SimInputError
+        from sim.params import closest_hint
+
+        labels = [run.label for run in self.runs]
+        for run in self.runs:
+            if run.label == label:
+                return run
+        raise SimInputError(
+            f"microdata: no run {label!r}{closest_hint(str(label), labels)}; runs: {', '.join(labels)}"
+        )
 
     def to_pandas(self) -> pandas.DataFrame:
         """The table as a pandas DataFrame."""
@@ -92,14 +194,19 @@ class Results:
             f"year={self.result.year}",
             f"seed={self.result.seed}",
         ]
-        return write_results(
-            self.result,
-            path,
-            force=force,
-            population_path=self.population_path,
-            command=command,
-            lang=lang,
-        )
+        from sim.errors import SimInputError
+
+        try:
+            return write_results(
+                self.result,
+                path,
+                force=force,
+                population_path=self.population_path,
+                command=command,
+                lang=lang,
+            )
+        except SimInputError as error:  # the library's words, not the command line's
+            raise SimInputError(str(error).replace("use --force", "pass force=True")) from None
 
     def __repr__(self) -> str:
         labels = ", ".join(run.label for run in self.runs)
@@ -116,7 +223,7 @@ class Plots:
         from sim.charts import all_charts
 
         return all_charts()[name](
-            self._results.table(), lang=lang, context=self._results.context(), **kwargs
+            self._results.file_table(), lang=lang, context=self._results.context(), **kwargs
         )
 
     def child_poverty(self, lang: str = "sv") -> Figure:
@@ -172,8 +279,16 @@ def run(
     population: str | Path | Population | None = None,
     seed: int | None = None,
     kommun_profile: str | Path | None = None,
+    reform: Reform | Mapping[str, Any] | None = None,
 ) -> Results:
     """Run the baseline and ``scenarios`` for ``year`` and return the :class:`Results`.
+
+    ``reform``: a reform as data, run beside the scenarios under its name (default
+    ``reform``): a :class:`sim.reform.Reform` or its spec, ``{law path: {date: value},
+    assumption path: number}``, validated like a scenario file, e.g.
+    ``sim.run(["bidragstak"], reform={"bidragstak.fourth_child_reduction_couple":
+    {"2027-01-01": 0.5}})`` (a plain spec changes the baseline; ``sim.Reform(spec,
+    base="bidragstak")`` changes another scenario).
 
     ``population`` is a population folder (default: the committed
     data/synthetic/population-2024) or a :class:`sim.population.generate.Population`
@@ -204,8 +319,13 @@ def run(
         from sim.kommun_profile import load_profile, sweden_totals
 
         profile = load_profile(kommun_profile, sweden=sweden_totals(pop))
+    names = list(scenarios)
+    if reform is not None:
+        from sim.reform import as_scenario
+
+        names.append(as_scenario(reform))
     result = run_scenarios(
-        list(scenarios),
+        names,
         year=year,
         population=pop,
         seed=population_seed if seed is None else seed,

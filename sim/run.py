@@ -143,7 +143,7 @@ def read_population(path: str | Path | None) -> tuple[Population, int]:
 
 
 def run_scenarios(
-    names: Sequence[str | Path],
+    names: Sequence[str | Path | Scenario],
     *,
     year: int,
     population: Population,
@@ -163,7 +163,9 @@ def run_scenarios(
 
     check_integer("year", year, low=1900, high=2100)
     check_seed(seed)
-    if isinstance(names, str | Path) or not all(isinstance(n, str | Path) for n in names):
+    if isinstance(names, str | Path) or not all(
+        isinstance(n, str | Path | Scenario) for n in names
+    ):
         raise SimInputError(f"scenarios must be a list of names or files, not {names!r}")
     if not isinstance(population, Population):
         raise SimInputError(f"population must be a Population, not {type(population).__name__}")
@@ -185,7 +187,8 @@ def run_scenarios(
         assumption_values = {**profile.assumption_values(full_time), **(assumption_values or {})}
     scenarios = [load_scenario("baseline")]
     for name in names:
-        scenario = load_scenario(name)
+        # A name, a file, or a Scenario already built (a sim.Reform's).
+        scenario = name if isinstance(name, Scenario) else load_scenario(name)
         if scenario.name not in {s.name for s in scenarios}:
             scenarios.append(scenario)
     if assumption_values:

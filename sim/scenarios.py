@@ -129,6 +129,43 @@ def _load(name_or_path: str | Path, *, law: ParameterTree, seen: tuple[str, ...]
     data = load_yaml(path)
     if not isinstance(data, LineDict):
         raise SimInputError(f"{file}: a scenario file must be a mapping")
+    return _from_mapping(data, file=file, law=law, seen=seen)
+
+
+def scenario_from_mapping(
+    data: Mapping[str, Any], *, where: str, law: ParameterTree | None = None
+) -> Scenario:
+    """A scenario from a mapping of the scenario file's shape (``name``, ``description``,
+    ``base``, ``switches``, ``changes``, ``assumptions``), validated exactly as a file is;
+    dates may be ``datetime.date`` or ``"YYYY-MM-DD"``. ``where`` names it in messages
+    (:class:`sim.reform.Reform` uses this: a reform as data, no temporary file)."""
+    tree = law or project_law(default_law(), LAST_YEAR)
+    try:
+        return _from_mapping(_line_dict(data, where), file=where, law=tree, seen=())
+    except SimInputError as error:
+        raise SimInputError(str(error).replace(f"{where}:0:", f"{where}:")) from None
+
+
+def _line_dict(value: Any, where: str) -> Any:
+    """Plain mappings as :class:`LineDict` (no lines), ISO date texts as dates."""
+    if isinstance(value, Mapping):
+        out = LineDict()
+        for key, item in value.items():
+            if isinstance(key, str) and len(key) == 10 and key[4] == "-" and key[7] == "-":
+                try:
+                    key = dt.date.fromisoformat(key)
+                except ValueError:
+                    raise SimInputError(f"{where}: {key!r} is not a real date") from None
+            out[key] = _line_dict(item, where)
+        return out
+    if isinstance(value, list | tuple):
+        return [_line_dict(item, where) for item in value]
+    return value
+
+
+def _from_mapping(
+    data: LineDict, *, file: str, law: ParameterTree, seen: tuple[str, ...]
+) -> Scenario:
     for key in data:
         if key not in _TOP_KEYS:
             raise SimInputError(

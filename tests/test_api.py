@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -42,7 +43,17 @@ def test_api_names_survive_importing_the_submodules():
 
 def test_run_returns_the_table_and_runs(results):
     table = results.table()
-    assert table.columns == ["scenario", "metric", "group", "value", "low", "high"]
+    assert table.columns == ["scenario", "metric", "group_kind", "group", "value", "low", "high"]
+    assert results.file_table().columns == ["scenario", "metric", "group", "value", "low", "high"]
+    # The group split into its kind and its value, row for row with the file's table.
+    joined = results.file_table()["group"]
+    split = table.select(
+        pl.when(pl.col("group_kind") == "all")
+        .then(pl.lit("all"))
+        .otherwise(pl.col("group_kind") + ":" + pl.col("group"))
+    ).to_series()
+    assert split.to_list() == joined.to_list()
+    assert {"hushållstyp", "län", "månad", "all"} <= set(table["group_kind"])
     assert list(dict.fromkeys(table["scenario"])) == [
         "baseline",
         "bidragstak",
@@ -69,8 +80,8 @@ def test_report_writes_the_output_folder(results, tmp_path):
     out = results.report(tmp_path / "out")
     for name in ("results.parquet", "results.csv", "results.xlsx", "summary.md", "report.html"):
         assert (out / name).is_file()
-    assert pl.read_parquet(out / "results.parquet").equals(results.table())
-    with pytest.raises(SimInputError, match="--force"):
+    assert pl.read_parquet(out / "results.parquet").equals(results.file_table())
+    with pytest.raises(SimInputError, match="pass force=True"):
         results.report(tmp_path / "out")
 
 
@@ -105,3 +116,63 @@ def test_run_bad_input():
         sim.run(["baseline"], year=1999)
     with pytest.raises(SimInputError):
         sim.run(["no_such_scenario"])
+
+
+def test_microdata_gives_every_amount_with_the_weights(results):
+    """results.microdata: household x month rows with the weights; the weighted FS paid of
+    the year is the table's fs_paid_sek_year (two code paths)."""
+    frame = results.microdata("bidragstak", level="household")
+    n = results.runs[0].population.n_households
+    assert frame.height == 12 * n and set(frame["month"].unique()) == set(range(1, 13))
+    for column in (
+        "weight",
+        "forsorjningsstod",
+        "fourth_child_reduction",
+        "riksnorm",
+        "n_children",
+    ):
+        assert column in frame.columns, column
+    paid = (frame["forsorjningsstod"] * frame["weight"]).sum()
+    table = results.table()
+    want = table.filter(
+        (pl.col("scenario") == "bidragstak")
+        & (pl.col("metric") == "fs_paid_sek_year")
+        & (pl.col("group_kind") == "all")
+    )["value"][0]
+    assert paid == pytest.approx(want, rel=1e-9)
+    september = results.microdata("bidragstak/statisk", month=9)
+    assert september.height == n and (september["month"] == 9).all()
+    persons = results.microdata("bidragstak", level="person", month=9)
+    assert {"weight", "age", "moved_to_work", "household_forsorjningsstod"} <= set(persons.columns)
+    assert persons.to_pandas().shape == persons.shape
+    with pytest.raises(SimInputError, match="did you mean 'bidragstak'"):
+        results.microdata("bidragstk")
+    with pytest.raises(SimInputError, match="month must be"):
+        results.microdata("bidragstak", month=13)
+    with pytest.raises(SimInputError, match="level must be"):
+        results.microdata("bidragstak", level="dwelling")
+
+
+def test_a_reform_is_data():
+    """sim.run(reform=...) runs a reform given as {path: {date: value}}, validated like a
+    scenario file, without a file: halving the fourth-child reduction lowers its saving."""
+    reform = sim.Reform(
+        {"bidragstak.fourth_child_reduction_couple": {"2027-01-01": 0.5}},
+        base="bidragstak",
+        name="halv",
+    )
+    scenario = reform.scenario()
+    law = scenario.law(2027).resolve(dt.date(2027, 9, 1))
+    assert law.bidragstak.fourth_child_reduction_couple == 0.5
+    assert law.bidragstak.modernised_riksnorm == 1.0  # from its base, the bidragstak
+    plain = sim.Reform({"bidragstak.norm_cut_children": 0.1}).scenario()
+    assert plain.assumption_values["bidragstak.norm_cut_children"] == 0.1
+    for spec, message in (
+        ({"bidragstak.fourth_child_reduction_coupel": {"2027-01-01": 0.5}}, "did you mean"),
+        ({"bidragstak.fourth_child_reduction_couple": {"2027-02-30": 0.5}}, "not a real date"),
+        ({"bidragstak.fourth_child_reduction_couple": {"2027-01-01": 1.5}}, "between 0 and 1"),
+        ({"bidragstak.norm_cut_children": 2.0}, "outside 0-1"),
+        ({"bidragstak.fourth_child_reduction_couple": "half"}, "takes {date: value}"),
+    ):
+        with pytest.raises(SimInputError, match=message):
+            sim.Reform(spec).scenario()
