@@ -318,11 +318,9 @@ def _figure(
 ) -> tuple[Figure, list[Axes]]:
     """A 16:9 figure with header (title, subtitle, room for a legend) and footer (source,
     assumptions); the axes fill the space between them (constrained layout)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from sim.figure import SimFigure
 
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = SimFigure(figsize=FIGSIZE, layout="constrained")
     footer = _source_lines(context, lang, note)
     n_footer = footer.count("\n") + 1
     subtitle = textwrap.fill(subtitle, 118)

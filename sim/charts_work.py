@@ -73,11 +73,9 @@ def _footer(frame: pl.DataFrame, lang: str) -> str:
 
 
 def _frame_figure(title: str, subtitle: str, footer: str, ncols: int):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from sim.figure import SimFigure
 
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = SimFigure(figsize=FIGSIZE, layout="constrained")
     n_footer = footer.count("\n") + 1
     subtitle = textwrap.fill(subtitle, 118)
     top = 1 - (0.095 + 0.036 * (subtitle.count("\n") + 1)) - 0.05

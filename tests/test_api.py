@@ -72,6 +72,8 @@ def test_one_plot_method_per_chart(results):
     for name in all_charts():
         figure = getattr(results.plot, name)()
         assert isinstance(figure, Figure), name
+    # IPython's rich display protocol: a chart returned as a cell's value is drawn.
+    assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
     english = results.plot.child_poverty(lang="en")
     assert "Child poverty by scenario" in [t.get_text() for t in english.texts]
 
