@@ -68,19 +68,13 @@ class Results:
         high`` (``group_kind`` e.g. ``hushållstyp``, ``län``, ``månad``; ``all`` for the
         whole population). ``results.parquet`` of the output folder holds the same rows with
         ``group`` as ``kind:value`` (:meth:`file_table`)."""
-        table = self.file_table()
-        kind = (
-            pl.when(pl.col("group") == "all")
-            .then(pl.lit("all"))
-            .otherwise(pl.col("group").str.split_exact(":", 1).struct.field("field_0"))
-        )
-        value = (
-            pl.when(pl.col("group") == "all")
-            .then(pl.lit("all"))
-            .otherwise(pl.col("group").str.splitn(":", 2).struct.field("field_1"))
-        )
-        return table.with_columns(kind.alias("group_kind"), value.alias("group")).select(
-            "scenario", "metric", "group_kind", "group", "value", "low", "high"
+        # "kind:value", or "all" for the whole population (kind and value both "all").
+        parts = pl.col("group").str.splitn(":", 2)
+        kind, value = parts.struct.field("field_0"), parts.struct.field("field_1")
+        return (
+            self.file_table()
+            .with_columns(kind.alias("group_kind"), value.fill_null(kind).alias("group"))
+            .select("scenario", "metric", "group_kind", "group", "value", "low", "high")
         )
 
     def file_table(self) -> pl.DataFrame:

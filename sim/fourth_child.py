@@ -193,6 +193,9 @@ def fourth_child_rule(
 #: The kernel's status, the worst one kept: done, an input it does not cover (the numpy
 #: path takes it), a household index outside the households (an error).
 _DONE, _NOT_COVERED, _OUTSIDE = 0, 1, 2
+#: The readings as the kernel's float scalars (compile-time constants for numba).
+_BIRTH_ORDER = float(bidragstak.FourthChildOrder.BIRTH_ORDER)
+_AVERAGE = float(bidragstak.FourthChildOrder.AVERAGE)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -237,7 +240,7 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
         # order, as numpy's bincount adds).
         cost_sum = 0.0
         count = 0
-        if order == 2.0:
+        if order == _AVERAGE:
             for i in range(start, end):
                 if is_child[i]:
                     cost_sum += (
@@ -269,7 +272,7 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
                     rank += 1
             factor = reduced if rank >= rank_from else 1.0
             cost = table_cost * child_factor
-            base = mean if order == 2.0 else cost
+            base = mean if order == _AVERAGE else cost
             child_taken = (1.0 - factor) * base
             children_cost += cost - child_taken
             taken += child_taken
@@ -290,6 +293,6 @@ def _cost(with_lunch, without_lunch, a, has_lunch):  # pragma: no cover
 @numba.njit(cache=True, nogil=True, inline="always")
 def _order_key(a, cost, order):  # pragma: no cover
     """bidragstak.child_order_key."""
-    if order == 1.0:
+    if order == _BIRTH_ORDER:
         return -a
     return cost * 100.0 + a

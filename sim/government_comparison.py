@@ -126,7 +126,7 @@ def comparison_rows(
     savings = static_savings(baseline, whole_static, parts)
     for s in savings:
         yield "static_saving_sek_year", s.group, s.saving_sek_year
-    by_scenario = {run.scenario: s for run, s in zip(parts, savings, strict=False)}
+    by_scenario = {run.scenario: s for run, s in zip(parts, savings[: len(parts)], strict=True)}
     for reading, names in READINGS.items():
         total = sum(by_scenario[name].saving_sek_year for name in names if name in by_scenario)
         yield "static_saving_reading_sek_year", f"läsning:{reading}", total
@@ -145,28 +145,14 @@ def _counts(baseline: ScenarioYear, run: ScenarioYear) -> Iterator[tuple[str, st
     n = pop.n_households
     n_persons = np.bincount(idx, minlength=n).astype(float)
     n_children017 = np.bincount(idx, weights=is_child & (age <= 17), minlength=n)
+    per_household = {"households": np.ones(n), "persons": n_persons, "children": n_children017}
     # Per month: a household with less FS than in the baseline that month (static, the same
     # take-up), and one whose norm the fourth-child rule lowered in a month with FS.
     lower = run.forsorjningsstod < baseline.forsorjningsstod - 0.5
     fourth = (run.fourth_child_reduction > 0) & (run.forsorjningsstod > 0)
     for name, hit in (("lower_fs", lower), ("fourth_child_rule", fourth)):
         year_hit = hit.any(axis=1)
-        yield f"households_{name}_year", "all", m.weighted_count(year_hit, w_hh)
-        yield f"persons_{name}_year", "all", m.weighted_total(year_hit * n_persons, w_hh)
-        yield f"children_{name}_year", "all", m.weighted_total(year_hit * n_children017, w_hh)
-        months = hit.shape[1]
-        yield (
-            f"households_{name}_month_mean",
-            "all",
-            sum(m.weighted_count(hit[:, i], w_hh) for i in range(months)) / months,
-        )
-        yield (
-            f"persons_{name}_month_mean",
-            "all",
-            sum(m.weighted_total(hit[:, i] * n_persons, w_hh) for i in range(months)) / months,
-        )
-        yield (
-            f"children_{name}_month_mean",
-            "all",
-            sum(m.weighted_total(hit[:, i] * n_children017, w_hh) for i in range(months)) / months,
-        )
+        for unit, count in per_household.items():
+            yield f"{unit}_{name}_year", "all", m.weighted_total(year_hit * count, w_hh)
+            monthly = [m.weighted_total(hit[:, i] * count, w_hh) for i in range(hit.shape[1])]
+            yield f"{unit}_{name}_month_mean", "all", sum(monthly) / len(monthly)

@@ -416,14 +416,12 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
         riksnorm = dataclasses.replace(
             riksnorm, parameters={**riksnorm.parameters, "modernised": marker}
         )
-    modernised_from = [entry.start for entry in marker.values if entry.value == 1.0]
-    first = min(modernised_from, default=None)
-    if any(entry.value not in (0.0, 1.0) for entry in marker.values) or any(
-        entry.start >= first and entry.value != 1.0 for entry in marker.values if first
-    ):
+    values = [entry.value for entry in marker.values]  # in date order
+    if any(v not in (0.0, 1.0) for v in values) or values != sorted(values):
         raise SimInputError(
             f"{riksnorm.source_file}: riksnorm.modernised must be 0, then 1 from one date on"
         )
+    first = next((entry.start for entry in marker.values if entry.value == 1.0), None)
     current, modernised = dict(riksnorm.parameters), {}
     del current["modernised"]  # the marker moves to riksnorm_modernised.published
     for name in RIKSNORM_TABLES:

@@ -787,11 +787,11 @@ def _law_html(manifest: Mapping[str, Any], lang: str) -> str:
     law = baseline.law(year)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     rows = []
+    # The modernised table is current law's until it is published: listed only then.
+    published = any(e.value == 1.0 for e in law.parameter("riksnorm_modernised.published").values)
     for parameter in law:
-        if parameter.path.startswith("riksnorm_modernised.") and not any(
-            entry.value == 1.0 for entry in law.parameter("riksnorm_modernised.published").values
-        ):
-            continue  # the modernised table is current law's until it is published
+        if parameter.path.startswith("riksnorm_modernised.") and not published:
+            continue
         used = [
             entry
             for i, entry in enumerate(parameter.values)

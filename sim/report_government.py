@@ -7,7 +7,7 @@ the counts beside the government's; what differs, by how much, and why
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -21,6 +21,7 @@ from sim.government_comparison import (
     PERSONS_URL,
     WHOLE_GROUP,
 )
+from sim.report import _markdown_table, _t, format_number, numeric_table_html
 
 ANCHOR = "regeringen"
 
@@ -61,10 +62,6 @@ _COUNTS = (
 )
 
 
-def _t(lang: str, sv: str, en: str) -> str:
-    return sv if lang == "sv" else en
-
-
 def has_comparison(table: pl.DataFrame) -> bool:
     return table.filter(pl.col("metric") == "static_saving_sek_year").height > 0
 
@@ -81,16 +78,12 @@ def _values(table: pl.DataFrame) -> tuple[str, dict[tuple[str, str], tuple[float
 
 
 def _mkr(value: float | None, lang: str) -> str:
-    from sim.report import format_number
-
     if value is None:
         return "–"
     return format_number(value / 1e6, lang=lang)
 
 
 def _with_band(value: float, low: Any, high: Any, lang: str, scale: float = 1e6) -> str:
-    from sim.report import format_number
-
     text = format_number(value / scale, lang=lang)
     if low is not None and high is not None:
         text += (
@@ -103,8 +96,6 @@ def comparison_tables(
     table: pl.DataFrame, manifest: Mapping[str, Any], lang: str = "sv"
 ) -> tuple[list[tuple[list[str], list[list[str]]]], list[str]]:
     """The section's tables (header, rows) and its paragraphs of explanation."""
-    from sim.report import format_number
-
     _, v = _values(table)
     year = manifest.get("year", "")
     government = v.get(("government_saving_sek_year", "all"), (None, None, None))[0]
@@ -257,8 +248,6 @@ def comparison_tables(
 
 def government_html(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str) -> str:
     """The section of ``report.html`` (empty without a bidragstak run)."""
-    from sim.report import numeric_table_html
-
     if not has_comparison(table):
         return ""
     e = html.escape
@@ -289,8 +278,6 @@ def government_html(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str)
 
 def government_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str) -> str:
     """The same section for ``summary.md`` (empty without a bidragstak run)."""
-    from sim.report import _markdown_table
-
     if not has_comparison(table):
         return ""
     tables, paragraphs = comparison_tables(table, manifest, lang)
@@ -312,6 +299,3 @@ def government_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: 
         f"{_t(lang, 'Källor', 'Sources')}: {BUDGET_SOURCE} ({BUDGET_URL}); {PERSONS_SOURCE} ({PERSONS_URL}).",
     ]
     return "\n".join(lines)
-
-
-__all__: Sequence[str] = ("ANCHOR", "government_html", "government_markdown", "has_comparison")

@@ -213,11 +213,10 @@ def run_scenarios(
     n_main = len(jobs)
     if reform is not None:
         for name in PART_SCENARIOS:
+            # The reform's assumption values (the run's given ones are already in them).
             part = load_scenario(name)
-            if assumption_values or reform.assumption_values:
-                values = {**(assumption_values or {}), **reform.assumption_values}
-                part = dataclasses.replace(part, assumption_values=values)
-            jobs.append((part, "none"))
+            values = {**part.assumption_values, **reform.assumption_values}
+            jobs.append((dataclasses.replace(part, assumption_values=values), "none"))
     years = run_years(
         population,
         [scenario for scenario, _ in jobs],
