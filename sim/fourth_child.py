@@ -212,6 +212,7 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
     status = _DONE
     previous = -1
     start = 0
+    keys, costs = np.empty(16), np.empty(16)
     while start < household_idx.size:
         h = household_idx[start]
         if h < 0 or h >= n:  # compiled code does not check an index itself
@@ -225,53 +226,47 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
         end = start + 1
         while end < household_idx.size and household_idx[end] == h:
             end += 1
-        # Every child's age must be a whole number in the tables, else the numpy path.
+        size = end - start
+        if size > keys.size:  # scratch for the household's children, grown when needed
+            keys, costs = np.empty(2 * size), np.empty(2 * size)
+        # Each child's table cost and ranking key, once; every age must be a whole number
+        # in the tables, else the numpy path. The mean child cost (the average reading) is
+        # a sum in the persons' order, as numpy's bincount adds.
         covered = True
-        for i in range(start, end):
-            if is_child[i]:
-                a = age[i]
-                if not (a >= 0.0 and a == np.floor(a) and a < with_lunch.size):
-                    covered = False
+        cost_sum = 0.0
+        count = 0
+        for j in range(size):
+            i = start + j
+            if not is_child[i]:
+                continue
+            a = age[i]
+            if not (a >= 0.0 and a == np.floor(a) and a < with_lunch.size):
+                covered = False
+                break
+            costs[j] = without_lunch[int(a)] if has_preschool_lunch[i] else with_lunch[int(a)]
+            keys[j] = _order_key(a, costs[j], order)
+            cost_sum += costs[j] * child_factor
+            count += 1
         if not covered:
             status = max(status, _NOT_COVERED)
             start = end
             continue
-        # The household's mean child cost, for the average reading (a sum in the persons'
-        # order, as numpy's bincount adds).
-        cost_sum = 0.0
-        count = 0
-        if order == _AVERAGE:
-            for i in range(start, end):
-                if is_child[i]:
-                    cost_sum += (
-                        _cost(with_lunch, without_lunch, age[i], has_preschool_lunch[i])
-                        * child_factor
-                    )
-                    count += 1
         mean = cost_sum / max(count, 1)
         # bidragstak.fourth_child_factor for a child ranked at least rank_from
         share = reduction_single if n_adults[h] == 1 else reduction_couple
         reduced = 1.0 - share * phase * rule
         children_cost = 0.0
         taken = 0.0
-        for i in range(start, end):
-            if not is_child[i]:
+        for j in range(size):
+            if not is_child[start + j]:
                 continue
-            a = age[i]
-            table_cost = _cost(with_lunch, without_lunch, a, has_preschool_lunch[i])
-            key = _order_key(a, table_cost, order)
             # bidragstak.child_rank: ascending key, equal keys in the persons' order.
             rank = 1
-            for k in range(start, end):
-                if not is_child[k] or k == i:
-                    continue
-                other = _order_key(
-                    age[k], _cost(with_lunch, without_lunch, age[k], has_preschool_lunch[k]), order
-                )
-                if other < key or (other == key and k < i):
+            for k in range(size):
+                if is_child[start + k] and (keys[k] < keys[j] or (keys[k] == keys[j] and k < j)):
                     rank += 1
             factor = reduced if rank >= rank_from else 1.0
-            cost = table_cost * child_factor
+            cost = costs[j] * child_factor
             base = mean if order == _AVERAGE else cost
             child_taken = (1.0 - factor) * base
             children_cost += cost - child_taken
@@ -282,12 +277,6 @@ def _fourth_child(persons, households, tables, scalars):  # pragma: no cover
     for h in range(n):
         total[h] = after[h] + personal_adults[h] + common[h]
     return (after, reduction, total), status
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _cost(with_lunch, without_lunch, a, has_lunch):  # pragma: no cover
-    """riksnorm.child_personal_cost at a whole age inside the tables."""
-    return without_lunch[int(a)] if has_lunch else with_lunch[int(a)]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
