@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from sim import labels
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -79,32 +81,6 @@ _FALLBACK_COLOURS = ("#009E73", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 MUNICIPAL_COLOUR = "#0072B2"
 STATE_COLOUR = "#E69F00"
 BAND_COLOURS = ("#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC")
-
-SCENARIO_NAMES = {
-    "baseline": ("Nuvarande regler", "Current rules"),
-    "bidragstak": ("Bidragstak", "Benefit cap"),
-    "aktivitetskrav": ("Aktivitetskrav", "Activity requirement"),
-    "kombinerad": ("Kombinerad", "Combined"),
-    "jobbpremie": ("Jobbpremie", "Job premium"),
-    "sou2025_modell_a": ("SOU 2025:15 modell A", "SOU 2025:15 model A"),
-    "sou2025_modell_b": ("SOU 2025:15 modell B", "SOU 2025:15 model B"),
-}
-
-GROUP_LABELS_EN = {
-    "sammanboende utan barn": "couple without children",
-    "sammanboende med barn": "couple with children",
-    "ensamstående kvinna utan barn": "single woman without children",
-    "ensamstående kvinna med barn": "single woman with children",
-    "ensamstående man utan barn": "single man without children",
-    "ensamstående man med barn": "single man with children",
-    "stor förlust": "large loss",
-    "liten förlust": "small loss",
-    "oförändrad": "unchanged",
-    "liten vinst": "small gain",
-    "stor vinst": "large gain",
-    "född i Sverige": "born in Sweden",
-    "utrikes född": "born abroad",
-}
 
 #: Short labels of the reform parameters a scenario switches (the waterfall's steps).
 RULE_LABELS = {
@@ -178,30 +154,17 @@ def _version() -> str:
 
 
 def _t(lang: str, sv: str, en: str) -> str:
-    if lang not in ("sv", "en"):
-        from sim.errors import SimInputError
-
-        raise SimInputError(f"unknown language {lang!r}; use sv or en")
-    return sv if lang == "sv" else en
+    return labels.text(lang, sv, en)
 
 
 def scenario_name(label: str, lang: str = "sv", *, newline: bool = False) -> str:
-    """The display name of a run label: ``bidragstak/statisk`` -> ``Bidragstak (statisk)``."""
-    name, _, variant = label.partition("/")
-    sv, en = SCENARIO_NAMES.get(name, (name, name))
-    text = _t(lang, sv, en)
-    if newline:
-        text = textwrap.fill(text, 12, break_long_words=False)
-    if variant == "statisk":
-        text += ("\n" if newline else " ") + _t(lang, "(statisk)", "(static)")
-    elif variant:
-        text += f" ({variant})"
-    return text
+    """The display name of a run label (:func:`sim.labels.scenario`)."""
+    return labels.scenario(label, lang, newline=newline)
 
 
 def group_label(label: str, lang: str = "sv") -> str:
-    """A group label of the table in the chart's language."""
-    return label if lang == "sv" else GROUP_LABELS_EN.get(label, label)
+    """A group of the table (``kind:value``) in the chart's language (:func:`sim.labels.group`)."""
+    return labels.group(label, lang)
 
 
 def _colour(label: str, order: Sequence[str] = ()) -> str:
@@ -575,7 +538,7 @@ def change_bands(
     _thousands_axis(ax, "x", lang)
     ax.grid(axis="x")
     handles = [_patch(BAND_COLOURS[j % len(BAND_COLOURS)]) for j in range(len(bands))]
-    labels = [group_label(b.partition(":")[2], lang) for b in bands]
+    labels = [group_label(b, lang) for b in bands]
     _legend_top(fig, handles, labels, ncols=len(bands))
     return fig
 
@@ -952,20 +915,9 @@ def _band_figure(
     return fig
 
 
-#: What a sweep varies (``--vary``), as the charts and the report say it.
-VARIED_LABELS = {
-    "population": ("nytt befolkningsurval", "new population sample"),
-    "calibration": ("kalibreringsbrus", "calibration noise"),
-    "assumptions": (
-        "antaganden dragna inom sina intervall",
-        "assumptions drawn within their ranges",
-    ),
-}
-
-
 def varied_text(varied: Sequence[str], lang: str = "sv") -> str:
     """What the replications varied, in words: ``nytt befolkningsurval och kalibreringsbrus``."""
-    words = [_t(lang, *VARIED_LABELS[v]) for v in varied if v in VARIED_LABELS]
+    words = [labels.varied(v, lang) for v in varied]
     if not words:
         return _t(lang, "endast slumptal", "random numbers only")
     if len(words) == 1:
@@ -1212,7 +1164,7 @@ def _grouped_barh(
         values = [_value(table, run, metric, g) for g in groups]
         ax.barh(y + 0.4 - height * (i + 0.5), values, height=height, color=_colour(run, runs))
     ax.axvline(0, color="#444444", linewidth=0.8)
-    ax.set_yticks(y, [group_label(g.partition(":")[2], lang) for g in groups])
+    ax.set_yticks(y, [group_label(g, lang) for g in groups])
     ax.use_sticky_edges = False
     ax.margins(x=0.04)
     _thousands_axis(ax, "x", lang, nbins=5)

@@ -201,7 +201,7 @@ def population_ptr(
     each scenario a bar (``summary``: :func:`sim.population_incentives.summarise`)."""
     import numpy as np
 
-    from sim.charts import group_label
+    from sim import labels
 
     rows = summary.filter(
         (pl.col("group_kind") == "hushållstyp")
@@ -257,7 +257,7 @@ def population_ptr(
         )
         ax.set_xlabel(_t(lang, "Procent av bruttolönen", "Per cent of the gross wage"))
         ax.grid(axis="x")
-    axes[0].set_yticks(y, [group_label(g, lang) for g in groups])
+    axes[0].set_yticks(y, [labels.group_value("hushållstyp", g, lang) for g in groups])
     axes[0].invert_yaxis()
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from sim import labels
 from sim.errors import SimInputError
 from sim.safe_write import output_folder
 
@@ -55,14 +56,6 @@ HEADLINE = (
 )
 #: The derived headline row: public cost minus the baseline's.
 PUBLIC_COST_CHANGE = "public_cost_change_sek_year"
-_DERIVED_LABELS = {
-    PUBLIC_COST_CHANGE: (
-        "SEK/year",
-        "Offentlig kostnad, förändring mot nuvarande regler",
-        "Public cost, change against current rules",
-    )
-}
-
 #: Files of the output folder written by the report (``sim report`` replaces these).
 REPORT_FILES = ("summary.md", "report.html", "charts")
 #: The population's calibration, copied into the output folder at run time.
@@ -99,13 +92,7 @@ def format_number(
 
 
 def _unit(metric: str) -> str:
-    from sim.results import METRIC_INFO
-
-    if metric in METRIC_INFO:
-        return METRIC_INFO[metric][0]
-    if metric in _DERIVED_LABELS:
-        return _DERIVED_LABELS[metric][0]
-    return ""
+    return labels.metric_unit(metric) if metric in labels.metric_keys() else ""
 
 
 def format_value(metric: str, value: float, *, lang: str = "sv", signed: bool = False) -> str:
@@ -234,13 +221,8 @@ def format_effect(
 
 
 def metric_label(metric: str, lang: str = "sv") -> str:
-    """The metric's label in ``lang`` (:data:`sim.results.METRIC_INFO`)."""
-    from sim.results import METRIC_INFO
-
-    info = METRIC_INFO.get(metric) or _DERIVED_LABELS.get(metric)
-    if info is None:
-        return metric
-    return info[1] if lang == "sv" else info[2]
+    """The metric's label in ``lang`` (:func:`sim.labels.metric`)."""
+    return labels.metric(metric, lang)
 
 
 # ------------------------------------------------------------------------- the tables
@@ -287,9 +269,7 @@ def headline(
 
 
 def _t(lang: str, sv: str, en: str) -> str:
-    if lang not in ("sv", "en"):
-        raise SimInputError(f"unknown language {lang!r}; use sv or en")
-    return sv if lang == "sv" else en
+    return labels.text(lang, sv, en)
 
 
 def _all_rows(table: pl.DataFrame) -> dict[tuple[str, str], tuple[float, Any, Any]]:

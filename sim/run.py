@@ -421,12 +421,17 @@ def result_date(result: RunResult) -> dt.datetime:
 def _write_xlsx(table: pl.DataFrame, path: Path, *, created: dt.datetime) -> None:
     """The tidy table (sheet ``results``) and the metric definitions (sheet ``metrics``);
     the workbook's creation date is ``created`` (xlsxwriter would write the clock's)."""
-    from sim.results import METRIC_INFO
+    from sim import labels
 
     definitions = pl.DataFrame(
         [
-            {"metric": metric, "unit": unit, "label_sv": sv, "label_en": en}
-            for metric, (unit, sv, en) in METRIC_INFO.items()
+            {
+                "metric": metric,
+                "unit": labels.metric_unit(metric),
+                "label_sv": labels.metric(metric, "sv"),
+                "label_en": labels.metric(metric, "en"),
+            }
+            for metric in labels.metric_keys()
         ]
     )
     import xlsxwriter

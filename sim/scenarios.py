@@ -41,7 +41,7 @@ from sim.yamlio import LineDict, load_yaml
 #: Behaviour assumption sets a scenario may name.
 ASSUMPTION_SETS = ("none", "low", "central", "high")
 STATUSES = {"law": "law", "proposal": "government", "assumption": "assumption"}
-_TOP_KEYS = {"name", "description", "base", "switches", "changes", "assumptions"}
+_TOP_KEYS = {"name", "title", "description", "base", "switches", "changes", "assumptions"}
 _CHANGE_KEYS = {"set", "scale", "assumption", "status", "source"}
 FIRST_DATE = dt.date(2024, 1, 1)
 LAST_DATE = dt.date(LAST_YEAR, 12, 31)
