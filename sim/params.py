@@ -472,6 +472,7 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
         modernised[name] = dataclasses.replace(
             parameter,
             path=f"riksnorm_modernised.{name}",
+            description=f"The bidragstak's modernised riksnorm: {parameter.descriptions['en']}",
             title={
                 "sv": f"{parameter.title['sv']} (modernerad riksnorm)",
                 "en": f"{parameter.title['en']} (modernised riksnorm)",
