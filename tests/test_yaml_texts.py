@@ -46,6 +46,10 @@ SECONDARY_DOMAINS = {
     "github.com",
     "docplayer.se",
     "ekonomifakta.se",
+    # Copies of statute text or agency guidance: cite the official text instead.
+    "lagen.nu",
+    "laglio.se",
+    "jurist.lat",
 }
 PRIMARY_EVIDENCE = {"law", "government", "agency"}
 
