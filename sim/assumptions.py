@@ -3,19 +3,25 @@
 Law lives in ``sim/params/``; everything else the model needs (typical costs, behaviour,
 take-up, discretion) lives in ``sim/assumptions/``, one concept per file::
 
-    description: ...
+    title: {sv: Skäliga kostnader utanför riksnormen, en: Reasonable costs outside the riksnorm}
+    description: {sv: ..., en: ...}
     assumptions:
       hemforsakring:
-        description: Default home-insurance cost per household.
+        title: {sv: Hemförsäkring, en: Home insurance}
+        description:
+          sv: Standardkostnad för hemförsäkring per hushåll.
+          en: Default home-insurance cost per household.
         unit: SEK/month
         value: 150          # the central value (a number, or a table as in sim/params)
         low: 100            # numbers carry a range; tables are scaled by a separate number
         high: 250
-        evidence: why these numbers, with the study or page
+        evidence: {sv: varför dessa värden, en: why these numbers, with the study or page}
         url: https://...
 
 :func:`load_assumptions` returns :class:`Assumptions`; ``assumptions.skaliga_kostnader.
 hemforsakring`` is the central value, and :meth:`Assumptions.at` picks ``low``/``high``.
+``title``, ``description`` and ``evidence`` are each in Swedish and English (a plain string is
+still read as the English text: see :mod:`sim.bilingual`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sim.bilingual import Texts, parse_text
+from sim.bilingual import Texts, parse_text, pick
 from sim.errors import SimInputError
 from sim.params import UNITS, Table, closest_hint, is_number, parse_value
 from sim.yamlio import LineDict, load_yaml
@@ -57,8 +63,16 @@ class Assumption(Texts):
     codes: tuple[float, float] | None = None
     title: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
     descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    #: ``evidence`` in ``sv`` and ``en`` (``evidence`` is the English text).
+    evidences: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def evidence_text(self, lang: str = "sv") -> str:
+        """Why these numbers, in ``lang``."""
+        return pick(self.evidences, lang)
 
     def __post_init__(self) -> None:
+        if not self.evidences:
+            object.__setattr__(self, "evidences", {"sv": self.evidence, "en": self.evidence})
         if not self.descriptions:
             object.__setattr__(
                 self, "descriptions", {"sv": self.description, "en": self.description}
@@ -242,6 +256,11 @@ def _load_file(path: Path) -> tuple[AssumptionConcept, dict[str, Assumption]]:
             raise SimInputError(
                 f"{where}: a table has no low/high; scale it with a separate number"
             )
+        evidences = parse_text(
+            spec["evidence"],
+            where=f"{file}:{spec.line_of('evidence')}: {path.stem}.{name}",
+            field="evidence",
+        )
         item_title, item_descriptions = _texts(
             spec, f"{file}:{{line}}: {path.stem}.{name}", f"{path.stem}.{name}"
         )
@@ -252,10 +271,11 @@ def _load_file(path: Path) -> tuple[AssumptionConcept, dict[str, Assumption]]:
             value=value,
             low=float(low) if low is not None else None,
             high=float(high) if high is not None else None,
-            evidence=str(spec["evidence"]).strip(),
+            evidence=evidences["en"],
             url=str(spec["url"]).strip(),
             codes=(float(low), float(high)) if spec["unit"] == "reading" else None,
             title=item_title,
             descriptions=item_descriptions,
+            evidences=evidences,
         )
     return concept, result

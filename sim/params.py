@@ -2,11 +2,13 @@
 
 Every file in ``sim/params/`` is one legal concept. Its shape (see ``docs/parameters.md``)::
 
-    description: what the concept is, in a sentence or two
+    title: {sv: Riksnormen för försörjningsstöd, en: Riksnorm for försörjningsstöd}
+    description: {sv: vad begreppet är, en: what the concept is, in a sentence or two}
     valid_until: 2026-12-31          # last day for which the file states the law
     parameters:
       adult_single:
-        description: Personlig kostnad för ensamstående vuxen
+        title: {sv: Riksnorm, ensamstående vuxen, en: Riksnorm, single adult}
+        description: {sv: Personliga kostnader ..., en: Personal costs ...}
         unit: SEK/month
         values:
           2026-01-01:

@@ -2,8 +2,9 @@
 
 A scenario file (``scenarios/*.yaml``)::
 
-    name: bidragstak
-    description: What the scenario is.
+    name: bidragstak                   # the key in outputs
+    title: {sv: Bidragstak, en: Benefit cap}      # the display name
+    description: {sv: Vad scenariot är., en: What the scenario is.}
     base: baseline                     # scenario(s) whose changes apply first, or none
     switches:                          # structural rules turned on from a date
       bidragstak.modernised_riksnorm: 2027-01-01

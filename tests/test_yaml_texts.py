@@ -87,6 +87,9 @@ def test_every_committed_item_has_a_swedish_and_english_title_and_description(pa
             assert isinstance(spec.get(field), dict), f"{path.name}: {name}.{field} is not sv/en"
             _check_pair(spec[field], f"{path.name}: {name}.{field}")
         assert len(spec["title"]["sv"]) <= 60, f"{name}: Swedish title too long for a label"
+        if path.parent.name == "assumptions" and name != path.stem:
+            assert isinstance(spec["evidence"], dict), f"{path.name}: {name}.evidence"
+            _check_pair(spec["evidence"], f"{path.name}: {name}.evidence")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for target, dated in (data.get("changes") or {}).items():
         for start, change in dated.items():
@@ -113,6 +116,8 @@ def test_the_loaded_objects_carry_both_languages_derived_concepts_included():
         for item in group.values():
             _check_pair(dict(item.title), item.path)
             _check_pair(dict(item.descriptions), item.path)
+            _check_pair(dict(item.evidences), item.path)
+            assert item.evidence == item.evidence_text("en")
     for name in available_scenarios():
         scenario = load_scenario(name)
         _check_pair(dict(scenario.title), name)
