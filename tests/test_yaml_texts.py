@@ -230,6 +230,30 @@ def test_primary_evidence_never_points_at_a_news_or_secondary_site():
     assert not wrong, "\n".join(wrong)
 
 
+#: News sites and question-and-answer pages: an assumption cites the study, the agency or
+#: the act its numbers come from (a kommun's own page is fine for a kommun's practice).
+NEWS_DOMAINS = {
+    "nyheter24.se",
+    "swedenherald.com",
+    "tid.news",
+    "upday.com",
+    "friatider.se",
+    "thelocal.se",
+    "epochtimes.se",
+    "lawline.se",
+}
+
+
+def test_assumptions_do_not_cite_news_sites():
+    wrong = [
+        f"{item.path}: {item.url}"
+        for group in load_assumptions().items.values()
+        for item in group.values()
+        if _domain(item.url) in NEWS_DOMAINS
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_secondary_value_says_why_in_its_note():
     missing = [
         f"{parameter.path} {entry.start}"
