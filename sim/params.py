@@ -476,8 +476,8 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
             path=f"riksnorm_modernised.{name}",
             description=f"The bidragstak's modernised riksnorm: {parameter.descriptions['en']}",
             title={
-                "sv": f"{parameter.title['sv']} (modernerad riksnorm)",
-                "en": f"{parameter.title['en']} (modernised riksnorm)",
+                "sv": _modernised_title(parameter.title["sv"], "Riksnorm", "Modernerad riksnorm"),
+                "en": _modernised_title(parameter.title["en"], "Riksnorm", "Modernised riksnorm"),
             },
             descriptions={
                 "sv": f"Bidragstakets modernerade riksnorm: {parameter.descriptions['sv']}",
@@ -517,6 +517,19 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
             },
         ),
     }
+
+
+def _modernised_title(title: str, prefix: str, modernised: str) -> str:
+    """``Riksnorm, ensamstående vuxen`` -> ``Modernerad riksnorm, ensamstående vuxen``.
+
+    >>> _modernised_title("Riksnorm, single adult", "Riksnorm", "Modernised riksnorm")
+    'Modernised riksnorm, single adult'
+    >>> _modernised_title("Norm", "Riksnorm", "Modernised riksnorm")
+    'Norm (Modernised riksnorm)'
+    """
+    if title.startswith(prefix):
+        return modernised + title[len(prefix) :]
+    return f"{title} ({modernised})"
 
 
 @functools.cache
