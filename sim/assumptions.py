@@ -3,19 +3,25 @@
 Law lives in ``sim/params/``; everything else the model needs (typical costs, behaviour,
 take-up, discretion) lives in ``sim/assumptions/``, one concept per file::
 
-    description: ...
+    title: {sv: Skäliga kostnader utanför riksnormen, en: Reasonable costs outside the riksnorm}
+    description: {sv: ..., en: ...}
     assumptions:
       hemforsakring:
-        description: Default home-insurance cost per household.
+        title: {sv: Hemförsäkring, en: Home insurance}
+        description:
+          sv: Standardkostnad för hemförsäkring per hushåll.
+          en: Default home-insurance cost per household.
         unit: SEK/month
         value: 150          # the central value (a number, or a table as in sim/params)
         low: 100            # numbers carry a range; tables are scaled by a separate number
         high: 250
-        evidence: why these numbers, with the study or page
+        evidence: {sv: varför dessa värden, en: why these numbers, with the study or page}
         url: https://...
 
 :func:`load_assumptions` returns :class:`Assumptions`; ``assumptions.skaliga_kostnader.
 hemforsakring`` is the central value, and :meth:`Assumptions.at` picks ``low``/``high``.
+``title``, ``description`` and ``evidence`` are each in Swedish and English (a plain string is
+still read as the English text: see :mod:`sim.bilingual`).
 """
 
 from __future__ import annotations
@@ -27,17 +33,23 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sim.bilingual import Texts, parse_text, pick
 from sim.errors import SimInputError
 from sim.params import UNITS, Table, closest_hint, is_number, parse_value
 from sim.yamlio import LineDict, load_yaml
 
-_KEYS = {"description", "unit", "value", "low", "high", "evidence", "url"}
+_KEYS = {"title", "description", "unit", "value", "low", "high", "evidence", "url"}
+_FILE_KEYS = {"title", "description", "assumptions"}
 VARIANTS = ("central", "low", "high")
 
 
 @dataclasses.dataclass(frozen=True)
-class Assumption:
-    """One assumption: central value, range (numbers only), evidence."""
+class Assumption(Texts):
+    """One assumption: central value, range (numbers only), evidence.
+
+    ``title`` and ``descriptions`` map ``sv`` and ``en`` to the short label and the long
+    text; ``description`` is the English text; ``label(lang)`` and ``text(lang)`` pick one.
+    """
 
     path: str
     description: str
@@ -49,6 +61,24 @@ class Assumption:
     url: str
     #: A reading's codes (first, last), kept when an override fixes low and high.
     codes: tuple[float, float] | None = None
+    title: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    #: ``evidence`` in ``sv`` and ``en`` (``evidence`` is the English text).
+    evidences: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def evidence_text(self, lang: str = "sv") -> str:
+        """Why these numbers, in ``lang``."""
+        return pick(self.evidences, lang)
+
+    def __post_init__(self) -> None:
+        if not self.evidences:
+            object.__setattr__(self, "evidences", {"sv": self.evidence, "en": self.evidence})
+        if not self.descriptions:
+            object.__setattr__(
+                self, "descriptions", {"sv": self.description, "en": self.description}
+            )
+        if not self.title:
+            object.__setattr__(self, "title", {"sv": self.path, "en": self.path})
 
     def variant(self, name: str) -> float | Table:
         """The ``central``, ``low`` or ``high`` value (tables have only a central value)."""
@@ -58,10 +88,27 @@ class Assumption:
 
 
 @dataclasses.dataclass(frozen=True)
+class AssumptionConcept(Texts):
+    """One assumption file's own texts (``title``, ``descriptions``; ``description`` is the
+    English text)."""
+
+    name: str
+    description: str
+    title: Mapping[str, str]
+    descriptions: Mapping[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
 class Assumptions:
-    """All assumption files; attribute access gives sections of central values."""
+    """All assumption files; attribute access gives sections of central values.
+
+    ``concepts`` holds each file's texts (:class:`AssumptionConcept`) by file stem.
+    """
 
     items: Mapping[str, Mapping[str, Assumption]]
+    concepts: Mapping[str, AssumptionConcept] = dataclasses.field(
+        default_factory=dict, compare=False
+    )
 
     def __getattr__(self, name: str) -> Any:
         items = object.__getattribute__(self, "items")
@@ -99,7 +146,7 @@ class Assumptions:
             items[concept][name] = dataclasses.replace(
                 item, value=float(value), low=float(value), high=float(value)
             )
-        return Assumptions(items)
+        return Assumptions(items, self.concepts)
 
     def assumption(self, path: str) -> Assumption:
         concept, _, name = path.partition(".")
@@ -128,12 +175,12 @@ def assumptions_dir() -> Path:
 def load_assumptions(directory: str | Path | None = None) -> Assumptions:
     """Read and validate every assumption file in ``directory`` (default: packaged)."""
     directory = Path(directory) if directory is not None else assumptions_dir()
-    items = {}
+    items, concepts = {}, {}
     for path in sorted(directory.glob("*.yaml")):
-        items[path.stem] = _load_file(path)
+        concepts[path.stem], items[path.stem] = _load_file(path)
     if not items:
         raise SimInputError(f"{directory}: no assumption files (*.yaml) found")
-    return Assumptions(items)
+    return Assumptions(items, concepts)
 
 
 @functools.cache
@@ -142,13 +189,38 @@ def default_assumptions() -> Assumptions:
     return load_assumptions()
 
 
-def _load_file(path: Path) -> dict[str, Assumption]:
+def _texts(data: LineDict, where: str, fallback: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``title`` and ``description`` in both languages (``where`` holds ``{line}``)."""
+    title = parse_text(
+        data.get("title"),
+        where=where.format(line=data.line_of("title")),
+        field="title",
+        fallback=fallback,
+    )
+    descriptions = parse_text(
+        data.get("description"),
+        where=where.format(line=data.line_of("description")),
+        field="description",
+    )
+    return title, descriptions
+
+
+def _load_file(path: Path) -> tuple[AssumptionConcept, dict[str, Assumption]]:
     file = str(path)
     data = load_yaml(path)
-    if not isinstance(data, LineDict) or set(data) != {"description", "assumptions"}:
+    if (
+        not isinstance(data, LineDict)
+        or not {"description", "assumptions"} <= set(data)
+        or not set(data) <= _FILE_KEYS
+    ):
         raise SimInputError(
-            f"{file}: an assumption file has exactly 'description' and 'assumptions'"
+            f"{file}: an assumption file has 'description' and 'assumptions' (and an "
+            "optional 'title'), nothing else"
         )
+    title, descriptions = _texts(data, f"{file}:{{line}}: {path.stem}", path.stem)
+    concept = AssumptionConcept(
+        name=path.stem, description=descriptions["en"], title=title, descriptions=descriptions
+    )
     group = data["assumptions"]
     if not isinstance(group, LineDict) or not group:
         raise SimInputError(f"{file}:{data.line_of('assumptions')}: assumptions must be a mapping")
@@ -184,15 +256,26 @@ def _load_file(path: Path) -> dict[str, Assumption]:
             raise SimInputError(
                 f"{where}: a table has no low/high; scale it with a separate number"
             )
+        evidences = parse_text(
+            spec["evidence"],
+            where=f"{file}:{spec.line_of('evidence')}: {path.stem}.{name}",
+            field="evidence",
+        )
+        item_title, item_descriptions = _texts(
+            spec, f"{file}:{{line}}: {path.stem}.{name}", f"{path.stem}.{name}"
+        )
         result[name] = Assumption(
             path=f"{path.stem}.{name}",
-            description=str(spec["description"]).strip(),
+            description=item_descriptions["en"],
             unit=spec["unit"],
             value=value,
             low=float(low) if low is not None else None,
             high=float(high) if high is not None else None,
-            evidence=str(spec["evidence"]).strip(),
+            evidence=evidences["en"],
             url=str(spec["url"]).strip(),
             codes=(float(low), float(high)) if spec["unit"] == "reading" else None,
+            title=item_title,
+            descriptions=item_descriptions,
+            evidences=evidences,
         )
-    return result
+    return concept, result

@@ -2,11 +2,13 @@
 
 Every file in ``sim/params/`` is one legal concept. Its shape (see ``docs/parameters.md``)::
 
-    description: what the concept is, in a sentence or two
+    title: {sv: Riksnormen för försörjningsstöd, en: Riksnorm for försörjningsstöd}
+    description: {sv: vad begreppet är, en: what the concept is, in a sentence or two}
     valid_until: 2026-12-31          # last day for which the file states the law
     parameters:
       adult_single:
-        description: Personlig kostnad för ensamstående vuxen
+        title: {sv: Riksnorm, ensamstående vuxen, en: Riksnorm, single adult}
+        description: {sv: Personliga kostnader ..., en: Personal costs ...}
         unit: SEK/month
         values:
           2026-01-01:
@@ -39,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.bilingual import Texts, parse_text
 from sim.errors import SimInputError
 from sim.yamlio import LineDict, load_yaml
 
@@ -71,8 +74,8 @@ UNITS = {
     "factor",
 }
 
-_FILE_KEYS = {"description", "valid_until", "parameters"}
-_PARAMETER_KEYS = {"description", "unit", "values"}
+_FILE_KEYS = {"title", "description", "valid_until", "parameters"}
+_PARAMETER_KEYS = {"title", "description", "unit", "values"}
 _ENTRY_KEYS = {"value", "reference", "url", "evidence", "note"}
 
 
@@ -215,14 +218,33 @@ class DatedValue:
     note: str = ""
 
 
+def _fill_texts(item: Any, fallback_title: str) -> None:
+    """Give a frozen dataclass built in code (not from a file) both languages: its English
+    ``description`` for both, and ``fallback_title`` as the title."""
+    if not item.descriptions:
+        object.__setattr__(item, "descriptions", dict.fromkeys(("sv", "en"), item.description))
+    if not item.title:
+        object.__setattr__(item, "title", dict.fromkeys(("sv", "en"), fallback_title))
+
+
 @dataclasses.dataclass(frozen=True)
-class Parameter:
-    """A named legal parameter and its dated values (ascending by start date)."""
+class Parameter(Texts):
+    """A named legal parameter and its dated values (ascending by start date).
+
+    ``title`` and ``descriptions`` map ``sv`` and ``en`` to the short label and the long
+    text; ``description`` is the English text (as before the texts were bilingual);
+    ``label(lang)`` and ``text(lang)`` pick one language.
+    """
 
     path: str
     description: str
     unit: str
     values: tuple[DatedValue, ...]
+    title: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        _fill_texts(self, self.path)
 
     def entry_at(self, when: dt.date) -> DatedValue:
         """The dated value in force on ``when``."""
@@ -241,14 +263,20 @@ class Parameter:
 
 
 @dataclasses.dataclass(frozen=True)
-class Concept:
-    """One parameter file: a legal concept and its parameters."""
+class Concept(Texts):
+    """One parameter file: a legal concept and its parameters (texts as on
+    :class:`Parameter`)."""
 
     name: str
     description: str
     valid_until: dt.date
     parameters: Mapping[str, Parameter]
     source_file: str
+    title: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        _fill_texts(self, self.name)
 
 
 class ParameterTree:
@@ -412,6 +440,11 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
             description="No modernised riksnorm in this law (the file has no marker).",
             unit="switch",
             values=(dataclasses.replace(first_table, value=0.0, note=""),),
+            title={"sv": "Moderniserad riksnorm gäller", "en": "Modernised riksnorm in force"},
+            descriptions={
+                "sv": "Ingen moderniserad riksnorm i denna lag (filen saknar markören).",
+                "en": "No modernised riksnorm in this law (the file has no marker).",
+            },
         )
         riksnorm = dataclasses.replace(
             riksnorm, parameters={**riksnorm.parameters, "modernised": marker}
@@ -438,11 +471,31 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
                 "date riksnorm.modernised becomes 1"
             )
         current[name] = dataclasses.replace(parameter, values=before)
-        modernised[name] = dataclasses.replace(parameter, path=f"riksnorm_modernised.{name}")
+        modernised[name] = dataclasses.replace(
+            parameter,
+            path=f"riksnorm_modernised.{name}",
+            description=f"The bidragstak's modernised riksnorm: {parameter.descriptions['en']}",
+            title={
+                "sv": _modernised_title(parameter.title["sv"], "Riksnorm", "Moderniserad riksnorm"),
+                "en": _modernised_title(parameter.title["en"], "Riksnorm", "Modernised riksnorm"),
+            },
+            descriptions={
+                "sv": f"Bidragstakets moderniserade riksnorm: {parameter.descriptions['sv']}",
+                "en": f"The bidragstak's modernised riksnorm: {parameter.descriptions['en']}",
+            },
+        )
     modernised["published"] = dataclasses.replace(
         marker,
         path="riksnorm_modernised.published",
         description="1 where the table is the official modernised riksnorm.",
+        title={
+            "sv": "Officiell moderniserad riksnorm publicerad",
+            "en": "Official modernised riksnorm published",
+        },
+        descriptions={
+            "sv": "1 där tabellen är den officiella moderniserade riksnormen.",
+            "en": "1 where the table is the official modernised riksnorm.",
+        },
     )
     valid_until = riksnorm.valid_until
     if first is not None:
@@ -454,8 +507,29 @@ def split_modernised_riksnorm(riksnorm: Concept) -> dict[str, Concept]:
             name="riksnorm_modernised",
             description="The bidragstak's modernised riksnorm (prop. 2025/26:201); see riksnorm.modernised.",
             parameters=modernised,
+            title={
+                "sv": "Moderniserad riksnorm (bidragstaket)",
+                "en": "Modernised riksnorm (bidragstak)",
+            },
+            descriptions={
+                "sv": "Bidragstakets moderniserade riksnorm (prop. 2025/26:201); se riksnorm.modernised.",
+                "en": "The bidragstak's modernised riksnorm (prop. 2025/26:201); see riksnorm.modernised.",
+            },
         ),
     }
+
+
+def _modernised_title(title: str, prefix: str, modernised: str) -> str:
+    """``Riksnorm, ensamstående vuxen`` -> ``Moderniserad riksnorm, ensamstående vuxen``.
+
+    >>> _modernised_title("Riksnorm, single adult", "Riksnorm", "Modernised riksnorm")
+    'Modernised riksnorm, single adult'
+    >>> _modernised_title("Norm", "Riksnorm", "Modernised riksnorm")
+    'Norm (Modernised riksnorm)'
+    """
+    if title.startswith(prefix):
+        return modernised + title[len(prefix) :]
+    return f"{title} ({modernised})"
 
 
 @functools.cache
@@ -471,7 +545,7 @@ def load_concept(path: str | Path) -> Concept:
     data = load_yaml(path)
     if not isinstance(data, LineDict):
         raise SimInputError(f"{file}: a parameter file must be a mapping")
-    _check_keys(data, required=_FILE_KEYS, allowed=_FILE_KEYS, file=file)
+    _check_keys(data, required=_FILE_KEYS - {"title"}, allowed=_FILE_KEYS, file=file)
     valid_until = data["valid_until"]
     if not _is_date(valid_until):
         raise SimInputError(f"{file}:{data.line_of('valid_until')}: valid_until must be a date")
@@ -486,19 +560,39 @@ def load_concept(path: str | Path) -> Concept:
         )
         for name, spec in parameters_data.items()
     }
+    title, descriptions = _texts(data, where=f"{file}:{{line}}: {path.stem}", fallback=path.stem)
     return Concept(
         name=path.stem,
-        description=str(data["description"]).strip(),
+        description=descriptions["en"],
         valid_until=valid_until,
         parameters=parameters,
         source_file=path.name,
+        title=title,
+        descriptions=descriptions,
     )
+
+
+def _texts(data: LineDict, *, where: str, fallback: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The ``title`` and ``description`` of a file, parameter, assumption or scenario in both
+    languages (``where`` holds ``{line}``, filled with each key's line)."""
+    title = parse_text(
+        data.get("title"),
+        where=where.format(line=data.line_of("title")),
+        field="title",
+        fallback=fallback,
+    )
+    descriptions = parse_text(
+        data.get("description"),
+        where=where.format(line=data.line_of("description")),
+        field="description",
+    )
+    return title, descriptions
 
 
 def _parse_parameter(path: str, spec: Any, *, file: str, line: int) -> Parameter:
     if not isinstance(spec, LineDict):
         raise SimInputError(f"{file}:{line}: parameter {path} must be a mapping")
-    _check_keys(spec, required=_PARAMETER_KEYS, allowed=_PARAMETER_KEYS, file=file)
+    _check_keys(spec, required=_PARAMETER_KEYS - {"title"}, allowed=_PARAMETER_KEYS, file=file)
     unit = spec["unit"]
     if unit not in UNITS:
         raise SimInputError(
@@ -524,8 +618,14 @@ def _parse_parameter(path: str, spec: Any, *, file: str, line: int) -> Parameter
         raise SimInputError(f"{file}:{line}: {path} is a switch: its values must be 0 or 1")
     if len({type(entry.value) for entry in entries}) > 1:
         raise SimInputError(f"{file}:{line}: {path} mixes numbers and tables across dates")
+    title, descriptions = _texts(spec, where=f"{file}:{{line}}: {path}", fallback=path)
     return Parameter(
-        path=path, description=str(spec["description"]).strip(), unit=unit, values=tuple(entries)
+        path=path,
+        description=descriptions["en"],
+        unit=unit,
+        values=tuple(entries),
+        title=title,
+        descriptions=descriptions,
     )
 
 

@@ -2,8 +2,9 @@
 
 A scenario file (``scenarios/*.yaml``)::
 
-    name: bidragstak
-    description: What the scenario is.
+    name: bidragstak                   # the key in outputs
+    title: {sv: Bidragstak, en: Benefit cap}      # the display name
+    description: {sv: Vad scenariot är., en: What the scenario is.}
     base: baseline                     # scenario(s) whose changes apply first, or none
     switches:                          # structural rules turned on from a date
       bidragstak.modernised_riksnorm: 2027-01-01
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.assumptions import Assumptions, default_assumptions
+from sim.bilingual import Texts, parse_text, pick
 from sim.errors import SimInputError
 from sim.params import DatedValue, ParameterTree, Table, closest_hint, default_law, is_number
 from sim.projection import LAST_YEAR, project_law
@@ -61,11 +63,26 @@ class Change:
     #: ``set`` to this assumption's value (the scenario's own, a sweep's draw included)
     #: instead of ``value``: a law change whose size is not known (``assumption: PATH``).
     assumption: str | None = None
+    #: ``source`` in ``sv`` and ``en`` (``source`` is the English text).
+    sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            object.__setattr__(self, "sources", {"sv": self.source, "en": self.source})
+
+    def source_text(self, lang: str = "sv") -> str:
+        """The source in ``lang``."""
+        return pick(self.sources, lang)
 
 
 @dataclasses.dataclass(frozen=True)
-class Scenario:
-    """A validated scenario, its base resolved (``changes`` include the base's first)."""
+class Scenario(Texts):
+    """A validated scenario, its base resolved (``changes`` include the base's first).
+
+    ``name`` is the file's name (the key in outputs); ``title`` and ``descriptions`` map
+    ``sv`` and ``en`` to the display name and the long text; ``description`` is the English
+    text; ``label(lang)`` and ``text(lang)`` pick one language.
+    """
 
     name: str
     description: str
@@ -73,6 +90,16 @@ class Scenario:
     assumption_set: str
     assumption_values: Mapping[str, float]
     source_file: str
+    title: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.descriptions:
+            object.__setattr__(
+                self, "descriptions", {"sv": self.description, "en": self.description}
+            )
+        if not self.title:
+            object.__setattr__(self, "title", {"sv": self.name, "en": self.name})
 
     def law(self, year: int, *, law: ParameterTree | None = None) -> ParameterTree:
         """The law of this scenario, projected to the end of ``year`` with this scenario's
@@ -171,9 +198,19 @@ def _from_mapping(
             raise SimInputError(
                 f"{file}:{data.line_of(key)}: unknown key {key!r}{closest_hint(str(key), _TOP_KEYS)}"
             )
-    for key in ("name", "description"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise SimInputError(f"{file}:{data.start_line}: '{key}' must be a non-empty text")
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise SimInputError(f"{file}:{data.start_line}: 'name' must be a non-empty text")
+    if "description" not in data:
+        raise SimInputError(f"{file}:{data.start_line}: 'description' must be a non-empty text")
+    title = parse_text(
+        data.get("title"),
+        where=f"{file}:{data.line_of('title')}",
+        field="title",
+        fallback=data["name"].strip(),
+    )
+    descriptions = parse_text(
+        data["description"], where=f"{file}:{data.line_of('description')}", field="description"
+    )
     changes: list[Change] = []
     base = data.get("base")
     assumption_set = "central"
@@ -199,11 +236,13 @@ def _from_mapping(
         assumption_values.update(values)
     return Scenario(
         name=data["name"].strip(),
-        description=" ".join(data["description"].split()),
+        description=descriptions["en"],
         changes=tuple(changes),
         assumption_set=assumption_set,
         assumption_values=assumption_values,
         source_file=file,
+        title=title,
+        descriptions=descriptions,
     )
 
 
@@ -248,6 +287,7 @@ def _switches(data: LineDict, file: str, law: ParameterTree) -> list[Change]:
                 "proposal",
                 f"switch in {data['name']}",
                 where,
+                sources={"sv": f"brytare i {data['name']}", "en": f"switch in {data['name']}"},
             )
         )
     return result
@@ -311,11 +351,25 @@ def _changes(data: LineDict, file: str, law: ParameterTree) -> list[Change]:
                 raise SimInputError(
                     f"{at}: {path} {start}: status must be one of {sorted(STATUSES)}, not {status!r}"
                 )
-            source = spec.get("source")
-            if not isinstance(source, str) or not source.strip():
+            if spec.get("source") is None:
                 raise SimInputError(f"{at}: {path} {start}: every change needs a source")
+            sources = parse_text(
+                spec["source"],
+                where=f"{file}:{spec.line_of('source')}: {path} {start}",
+                field="source",
+            )
             result.append(
-                Change(path, start, operation, float(value), status, source.strip(), at, assumption)
+                Change(
+                    path,
+                    start,
+                    operation,
+                    float(value),
+                    status,
+                    sources["en"],
+                    at,
+                    assumption,
+                    sources=sources,
+                )
             )
     return result
 

@@ -9,7 +9,7 @@ Three parts, each behind a switch in sim/params/bidragstak.yaml:
    change is modelled by component, each a named assumption in
    sim/assumptions/bidragstak.yaml: the single adult's personal cost, the cohabiting
    adults', the children's and the common household cost (:func:`modernised_norm_factors`),
-   calibrated jointly to the government's typfall (``tools/calibrate_bidragstak.py``,
+   calibrated jointly to the government's typfall (``sim/bidragstak_calibration.py``,
    docs/reforms.md §2.1.1).
 2. *Fourth-child rule*: the personal cost of the fourth and later children is reduced by
    75 % (couples) or 40 % (single parents), phased in during 2027
