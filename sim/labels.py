@@ -194,6 +194,14 @@ def entries() -> Iterator[tuple[str, str, Mapping[str, str]]]:
             yield f"groups.{kind}", str(key), entry
     for name, entry in _scenario_titles().items():
         yield "scenarios", name, entry
+    from sim.assumptions import default_assumptions
+    from sim.params import default_law
+
+    for parameter in default_law():
+        yield "parameters", parameter.path, parameter.title
+    for concept, group in default_assumptions().items.items():
+        for name, item in group.items():
+            yield "assumptions", f"{concept}.{name}", item.title
 
 
 def english_only_labels() -> frozenset[str]:

@@ -128,7 +128,7 @@ def test_the_loaded_objects_carry_both_languages_derived_concepts_included():
     assert load_scenario("bidragstak").label("sv") == "Bidragstak"
     assert (
         law.parameter("riksnorm_modernised.adult_single").label("sv")
-        == "Modernerad riksnorm, ensamstående vuxen"
+        == "Moderniserad riksnorm, ensamstående vuxen"
     )
     assert all(len(parameter.label("sv")) <= 60 for parameter in law)
 
