@@ -268,7 +268,7 @@ class HouseholdCalculation:
     def to_text(self) -> str:
         """The calculation as text, step by step, with the source of each amount."""
         lines = [
-            f"Försörjningsstöd {month_text(self.date)}, {scenario_text(self.scenario)}",
+            f"Försörjningsstöd {month_text(self.date)}: {scenario_text(self.scenario)}",
             f"Hushåll: {household_text(self.spec)}",
             "",
         ]
