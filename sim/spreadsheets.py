@@ -195,7 +195,12 @@ def _column_title(column: tuple[Any, str], lang: str, grid_path: str | None) -> 
     name = labels.scenario(run, lang)
     if grid_value is None:
         return name
-    what = grid_path or labels.text(lang, "gridvärde", "grid value")
+    what = labels.text(lang, "gridvärde", "grid value")
+    if grid_path:
+        try:  # the assumption's title once its YAML file has one
+            what = labels.law_title(grid_path, lang)
+        except KeyError:
+            what = grid_path
     return f"{name} ({what} = {grid_value:g})"
 
 

@@ -496,6 +496,15 @@ def test_grid_sweep_end_to_end_on_the_committed_population(tmp_path, capsys):
         assert (out / name).is_file(), name
     for name in ("grid_fan.png", "grid_fan.svg"):
         assert (out / "charts" / name).stat().st_size > 0
+    import openpyxl
+
+    summary = openpyxl.load_workbook(out / "results.xlsx")["Sammanfattning"]
+    header = [c.value for c in summary[5]]
+    # One column per grid value (the band columns beside each), the grid value named.
+    assert [h for h in header[2:] if "lägre" not in h and "övre" not in h] == [
+        "Nuvarande regler (uprating.price_change_scale = 1)",
+        "Nuvarande regler (uprating.price_change_scale = 1.5)",
+    ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["grid"] == {"path": "uprating.price_change_scale", "values": [1.0, 1.5]}
     assert [r["assumption_values"] for r in manifest["replications"]] == [
