@@ -42,7 +42,12 @@ def household(
     preschool_lunch: Annotated[
         bool, typer.Option(help="Children aged 1-6 eat lunch in förskola (riksnorm 'utan lunch').")
     ] = False,
-    housing_cost: Annotated[float, typer.Option(help="Rent or avgift, SEK/month.")] = 0.0,
+    housing_cost: Annotated[
+        float,
+        typer.Option(
+            help="Rent or avgift asked for, SEK/month; counted up to the skälig boendekostnad."
+        ),
+    ] = 0.0,
     earnings: Annotated[
         str, typer.Option(help="Gross earnings per adult, SEK/month, comma list.")
     ] = "",
@@ -78,7 +83,14 @@ def household(
     jobbpremie_eligible: Annotated[
         bool, typer.Option(help="The adults had FS every month July-December 2025.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print JSON: household, units, baseline (and reform, change, effects with "
+            "a --scenario), each side with amounts, steps, sources; see docs/outputs.md.",
+        ),
+    ] = False,
     axis: Annotated[
         str | None,
         typer.Option(

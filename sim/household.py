@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import numbers
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from sim import validate
+from sim import labels, validate
 from sim.assumptions import default_assumptions
 from sim.engine import MonthResult, compute
 from sim.entities import (
@@ -191,12 +192,27 @@ class HouseholdSpec:
 
 @dataclasses.dataclass(frozen=True)
 class Step:
-    """One line of the calculation: what, how much, and where the amount comes from."""
+    """One line of the calculation: what, how much, where the amount comes from (source
+    keys of :attr:`HouseholdCalculation.sources`) and a note when a rule limits it."""
 
     key: str
     label: str
     amount: float
     sources: tuple[str, ...] = ()
+    note: str = ""
+
+
+#: The unit of every amount of a calculation (:meth:`HouseholdCalculation.to_dict`,
+#: ``units``); an amount not listed is SEK/month.
+AMOUNT_UNITS = {
+    "aktivitetskrav_covered_adults": "persons",
+    "aktivitetskrav_hours_week": "hours/week",
+}
+
+
+def amount_unit(key: str) -> str:
+    """The unit of the amount ``key``: ``SEK/month`` unless :data:`AMOUNT_UNITS` says else."""
+    return AMOUNT_UNITS.get(key, "SEK/month")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -213,46 +229,57 @@ class HouseholdCalculation:
     def __getitem__(self, key: str) -> float:
         return self.amounts[key]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for ``--json``: every amount, the steps, the sources and the inputs."""
+    def step(self, key: str) -> Step | None:
+        """The step ``key`` if it is shown, else None."""
+        return next((s for s in self.steps if s.key == key), None)
+
+    def part(self) -> dict[str, Any]:
+        """This scenario's part of the JSON document: ``scenario``, ``amounts`` (every
+        amount, rounded to öre), ``steps`` and ``sources`` (only those of the steps shown)."""
         return {
-            "date": self.date.strftime("%Y-%m"),
             "scenario": self.scenario,
-            **{key: round(value, 2) for key, value in self.amounts.items()},
+            "amounts": {key: round(value, 2) for key, value in self.amounts.items()},
             "steps": [
                 {
                     "key": s.key,
                     "label": s.label,
                     "amount": round(s.amount, 2),
                     "sources": list(s.sources),
+                    "note": s.note or None,
                 }
                 for s in self.steps
             ],
             "sources": {key: dict(value) for key, value in self.sources.items()},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``sim household --json`` (docs/outputs.md): ``date``,
+        ``household`` (the inputs, defaults filled in), ``units`` (of every amount) and the
+        calculation under ``baseline`` (current law) or, for any other scenario, ``reform``
+        -- the same shape as :meth:`HouseholdComparison.to_dict` without the other side."""
+        role = "baseline" if self.scenario == "baseline" else "reform"
+        return {
+            "date": self.date.strftime("%Y-%m"),
             "household": _spec_dict(self.spec),
+            "units": {key: amount_unit(key) for key in self.amounts},
+            role: self.part(),
         }
 
     def to_text(self) -> str:
         """The calculation as text, step by step, with the source of each amount."""
-        spec = self.spec
-        children = ", ".join(str(a) for a in spec.child_ages) or "inga"
         lines = [
-            f"Försörjningsstöd {self.date:%Y-%m} ({self.scenario})",
-            f"Hushåll: {spec.adults} vuxen/vuxna (ålder {', '.join(map(str, spec.adult_ages))}), "
-            f"barn: {children}",
+            f"Försörjningsstöd {month_text(self.date)}: {scenario_text(self.scenario)}",
+            f"Hushåll: {household_text(self.spec)}",
             "",
         ]
-        width = max(len(step.label) for step in self.steps)
+        width = min(max(len(step.label) for step in self.steps), 60)
         for step in self.steps:
-            amount = f"{step.amount:,.0f}".replace(",", " ")
-            lines.append(f"  {step.label:<{width}}  {amount:>10} kr")
+            lines.append(f"  {step.label:<{width}}  {_kr(step.amount):>10} kr")
             for source in step.sources:
-                entry = self.sources[source]
-                lines.append(f"  {'':<{width}}    [{entry['reference']}; {entry['evidence']}]")
-        lines.append("")
-        lines.append("Källor (URL):")
-        for key, entry in self.sources.items():
-            lines.append(f"  {key}: {entry['url']}")
+                lines.append(f"  {'':<{width}}    [{source_text(self.sources[source])}]")
+            if step.note:
+                lines.append(f"  {'':<{width}}    {step.note}")
+        lines += ["", *sources_text(self.sources)]
         return "\n".join(lines)
 
 
@@ -263,6 +290,174 @@ def _spec_dict(spec: HouseholdSpec) -> dict[str, Any]:
     data["child_ages"] = list(spec.child_ages)
     data["earnings"] = list(spec.earnings)
     return data
+
+
+# ---------------------------------------------------------------- the words of the text
+
+#: The names of the rules and parameters the household text cites, until the parameter
+#: files carry their own titles (issue 20): :func:`rule_title` asks
+#: :func:`sim.labels.law_title` first and falls back to these.
+_RULE_TITLES: dict[str, tuple[str, str]] = {
+    "riksnorm.adult_single": ("riksnorm, ensamstående vuxen", "riksnorm, single adult"),
+    "riksnorm.adults_cohabiting": ("riksnorm, sammanboende vuxna", "riksnorm, cohabiting adults"),
+    "riksnorm.personal_cost_child": ("riksnorm, barn efter ålder", "riksnorm, children by age"),
+    "riksnorm.common_cost": (
+        "riksnorm, gemensamma hushållskostnader",
+        "riksnorm, common household costs",
+    ),
+    "inkomstskatt.kommunal_rate": ("kommunalskatt", "municipal income tax"),
+    "barnbidrag.amount_per_child": ("barnbidrag", "child allowance"),
+    "barnbidrag.flerbarnstillagg": ("flerbarnstillägg", "large-family supplement"),
+    "underhallsstod.amount": ("underhållsstöd", "maintenance support"),
+    "bostadsbidrag.housing_cost_cap": (
+        "bostadsbidrag, högsta boendekostnad",
+        "housing allowance, highest housing cost",
+    ),
+    "bostadsbidrag.sarskilt_bidrag": (
+        "bostadsbidrag, särskilt bidrag för barn",
+        "housing allowance, special grant for children",
+    ),
+    "bostadsbidrag.reduction_rate": (
+        "bostadsbidrag, minskning efter inkomst",
+        "housing allowance, income reduction",
+    ),
+    "bostadsbidrag.tillaggsbidrag_share": (
+        "tillfälligt tilläggsbidrag",
+        "temporary supplementary allowance",
+    ),
+    "jobbstimulans.disregarded_share": ("jobbstimulans", "jobbstimulans (earnings disregard)"),
+    "barns_inkomster.exempt_prisbasbelopp": (
+        "barns inkomster upp till ett prisbasbelopp",
+        "children's earnings up to one price base amount",
+    ),
+    "prisbasbelopp.prisbasbelopp": ("prisbasbelopp", "price base amount"),
+    "bidragstak.sou_cap_share": (
+        "tak enligt SOU 2025:15 modell A, andel",
+        "cap of SOU 2025:15 model A, share",
+    ),
+    "bidragstak.sou_cap_reference_wage": (
+        "tak enligt SOU 2025:15 modell A, referenslön",
+        "cap of SOU 2025:15 model A, reference wage",
+    ),
+    "bidragstak.sou_cap": ("tak enligt SOU 2025:15 modell A", "cap of SOU 2025:15 model A"),
+    "bidragstak.modernised_riksnorm": (
+        "bidragstak del 1: moderniserad riksnorm",
+        "benefit cap part 1: modernised riksnorm",
+    ),
+    "bidragstak.fourth_child_rule": (
+        "bidragstak del 2: lägre norm från fjärde barnet",
+        "benefit cap part 2: lower norm from the fourth child",
+    ),
+    "bidragstak.fourth_child_reduction_couple": (
+        "fjärde barnet, minskning för sammanboende",
+        "fourth child, reduction for couples",
+    ),
+    "bidragstak.fourth_child_reduction_single": (
+        "fjärde barnet, minskning för ensamstående",
+        "fourth child, reduction for single parents",
+    ),
+    "bidragstak.fourth_child_phase": (
+        "fjärde barnet, infasning 2027",
+        "fourth child, phase-in 2027",
+    ),
+    "bidragstak.no_topups": (
+        "bidragstak del 3: inget utöver riksnormen",
+        "benefit cap part 3: nothing above the norm",
+    ),
+    "jobbpremie.in_force": ("jobbpremie", "jobbpremie (job premium)"),
+    "jobbpremie.rate": ("jobbpremie, andel av lönen", "jobbpremie, share of the wage"),
+    "jobbpremie.max_sek_month": ("jobbpremie, högsta belopp", "jobbpremie, maximum"),
+    "aktivitetskrav.in_force": ("aktivitetskrav", "activity requirement"),
+    "aktivitetskrav.required_months": (
+        "aktivitetskrav, månader med stöd innan det gäller",
+        "activity requirement, months of support before it applies",
+    ),
+    "aktivitetskrav.state_funding_sek_year": (
+        "aktivitetskrav, statens ersättning för aktiviteter",
+        "activity requirement, state funding of activities",
+    ),
+    "aktivitetskrav.childcare_state_funding_sek_year": (
+        "aktivitetskrav, statens ersättning för barnomsorg",
+        "activity requirement, state funding of childcare",
+    ),
+    "assumption.housing_limit": (
+        "skälig boendekostnad (antagande)",
+        "reasonable housing cost (assumption)",
+    ),
+    "assumption.hushallsel": ("hushållsel (antagande)", "household electricity (assumption)"),
+    "assumption.hemforsakring": ("hemförsäkring (antagande)", "home insurance (assumption)"),
+}
+
+#: The evidence codes of the law files in words.
+_EVIDENCE = {
+    "law": ("lag", "law"),
+    "government": ("regeringen", "government"),
+    "agency": ("myndighet", "agency"),
+    "secondary": ("sekundär källa", "secondary source"),
+    "derived": ("härlett", "derived"),
+    "assumption": ("antagande", "assumption"),
+}
+
+
+def rule_title(path: str, lang: str = "sv") -> str:
+    """A rule or parameter (``bidragstak.modernised_riksnorm``) in words: its title in its
+    YAML file (:func:`sim.labels.law_title`) where it has one, else :data:`_RULE_TITLES`;
+    a path of a user's own scenario that neither knows is shown as it is."""
+    try:
+        return labels.law_title(path, lang)
+    except KeyError:
+        pass
+    if path in _RULE_TITLES:
+        sv, en = _RULE_TITLES[path]
+        return labels.text(lang, sv, en)
+    return path
+
+
+def month_text(when: dt.date, lang: str = "sv") -> str:
+    """``mars 2026`` (``March 2026``)."""
+    return f"{labels.group_value('månad', str(when.month), lang)} {when.year}"
+
+
+def scenario_text(name: str, lang: str = "sv") -> str:
+    """A scenario in words (its title: ``Nuvarande regler``, ``Bidragstak``)."""
+    return labels.scenario(name, lang)
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def household_text(spec: HouseholdSpec) -> str:
+    """``2 vuxna (38 och 40 år), 5 barn (3, 6, 9, 12 och 15 år)``, ``1 vuxen (35 år), inga barn``."""
+    adults = "1 vuxen" if spec.adults == 1 else f"{spec.adults} vuxna"
+    text = f"{adults} ({_and([str(a) for a in spec.adult_ages])} år)"
+    if not spec.child_ages:
+        return f"{text}, inga barn"
+    text += f", {len(spec.child_ages)} barn ({_and([str(a) for a in spec.child_ages])} år)"
+    if spec.preschool_lunch and any(a in PRESCHOOL_AGES for a in spec.child_ages):
+        text += ", barnen 1-6 år äter lunch i förskolan"
+    return text
+
+
+def source_text(entry: Mapping[str, str]) -> str:
+    """One source as a step cites it: ``SFS 2025:1046 (...); lag``."""
+    sv, _ = _EVIDENCE.get(entry.get("evidence", ""), (entry.get("evidence", ""), ""))
+    return f"{entry['reference']}; {sv}"
+
+
+def sources_text(sources: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """The sources' addresses, each with the rules that cite it in words."""
+    by_url: dict[str, list[str]] = {}
+    for key, entry in sources.items():
+        titles = by_url.setdefault(entry.get("url") or "–", [])
+        title = rule_title(key)
+        if title not in titles:
+            titles.append(title)
+    lines = ["Källor:"]
+    for url, titles in by_url.items():
+        lines.append(f"  {'; '.join(titles)}:")
+        lines.append(f"    {url}")
+    return lines
 
 
 def parse_month(text: str | dt.date) -> dt.date:
@@ -302,7 +497,10 @@ def compare(
     baseline = load_scenario("baseline")
     spec = spec.checked()
     base_result = _run(spec, when, baseline, baseline.law(when.year))
-    reform_result = _run(spec, when, reform, reform.law(when.year))
+    reform_law = reform.law(when.year)
+    reform_result = _run(spec, when, reform, reform_law)
+    reform_params = reform_law.resolve(when)
+    base_params = baseline.law(when.year).resolve(when)
     steps = []
     previous = base_result
     own = [c for c in reform.changes if c not in baseline.changes]
@@ -320,6 +518,9 @@ def compare(
                 path=path,
                 forsorjningsstod=result["forsorjningsstod"] - previous["forsorjningsstod"],
                 total_support=result["total_support"] - previous["total_support"],
+                source=_rule_source(path, reform_params, base_params),
+                hours_week=result["aktivitetskrav_hours_week"]
+                - previous["aktivitetskrav_hours_week"],
             )
         )
         previous = result
@@ -328,11 +529,25 @@ def compare(
 
 @dataclasses.dataclass(frozen=True)
 class RuleEffect:
-    """The change one reform parameter makes, given the ones before it (SEK/month)."""
+    """The change one reform parameter makes, given the ones before it (SEK/month), and
+    the source of the parameter's value in the reform."""
 
     path: str
     forsorjningsstod: float
     total_support: float
+    source: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: The change of the hours of activity a week the aktivitetskrav asks of the adults.
+    hours_week: float = 0.0
+
+    @property
+    def has_effect(self) -> bool:
+        """Whether it changed this household's FS or total support by at least 0.50 kr, or
+        the hours of activity asked of it."""
+        return (
+            abs(self.forsorjningsstod) >= 0.5
+            or abs(self.total_support) >= 0.5
+            or abs(self.hours_week) >= 0.05
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -350,56 +565,115 @@ class HouseholdComparison:
             for key in self.reform.amounts
         }
 
+    @property
+    def sources(self) -> dict[str, Mapping[str, str]]:
+        """The sources of the steps shown under either scenario and of the reform's rules
+        that changed something for this household."""
+        sources = {**self.baseline.sources, **self.reform.sources}
+        for effect in self.effects:
+            if effect.has_effect and effect.source:
+                sources.setdefault(effect.path, effect.source)
+        return sources
+
     def to_dict(self) -> dict[str, Any]:
-        """The reform's keys at the top, plus ``baseline``, ``reform``, ``change``, ``effects``."""
-        reform = self.reform.to_dict()
+        """The JSON document (docs/outputs.md): ``date``, ``household``, ``units``, then
+        ``baseline`` and ``reform`` in the same shape, ``change`` (reform − baseline of
+        every amount, of the rounded values) and ``effects`` (each rule in turn)."""
+        base, reform = self.baseline.part(), self.reform.part()
         return {
-            **reform,
-            "baseline": {k: v for k, v in self.baseline.to_dict().items() if k != "household"},
-            "reform": {k: v for k, v in reform.items() if k != "household"},
-            "change": {key: round(value, 2) for key, value in self.change.items()},
+            "date": self.reform.date.strftime("%Y-%m"),
+            "household": _spec_dict(self.reform.spec),
+            "units": {key: amount_unit(key) for key in self.reform.amounts},
+            "baseline": base,
+            "reform": reform,
+            "change": {
+                key: round(reform["amounts"][key] - base["amounts"][key], 2)
+                for key in reform["amounts"]
+            },
             "effects": [
                 {
                     "rule": effect.path,
+                    "title": rule_title(effect.path),
                     "forsorjningsstod": round(effect.forsorjningsstod, 2),
                     "total_support": round(effect.total_support, 2),
+                    "aktivitetskrav_hours_week": round(effect.hours_week, 2),
                 }
                 for effect in self.effects
             ],
         }
 
     def to_text(self) -> str:
-        """Baseline and reform side by side, then the effect of each rule."""
+        """Baseline and reform side by side, then the effect of each rule, then the sources."""
         base, reform = self.baseline, self.reform
+        steps = _merged_steps(base.steps, reform.steps)
+        total = "Totalt stöd (FS, barnbidrag, bostadsbidrag, underhållsstöd, jobbpremie)"
+        width = min(max(len(total), *(len(s.label) for s in steps)), 72)
         lines = [
-            f"{reform.scenario} jämfört med baseline, {reform.date:%Y-%m} (kronor per månad)",
+            f"{scenario_text(reform.scenario)} jämfört med {scenario_text('baseline').lower()}, "
+            f"{month_text(reform.date)} (kronor per månad)",
+            f"Hushåll: {household_text(reform.spec)}",
             "",
-            f"  {'':<44}{'baseline':>11}{reform.scenario[:11]:>12}{'skillnad':>11}",
+            f"  {'':<{width}}{'nuvarande':>11}{'reform':>11}{'skillnad':>11}",
         ]
-        for step in reform.steps:
-            before = base.amounts.get(step.key, 0.0)
-            after = reform.amounts[step.key]
+        for step in steps:
             sign = -1 if step.key == "jobbstimulans_disregard" else 1
+            before = sign * base.amounts.get(step.key, 0.0)
+            after = sign * reform.amounts[step.key]
             lines.append(
-                f"  {step.label[:44]:<44}{_kr(sign * before):>11}{_kr(sign * after):>12}"
-                f"{_kr(sign * (after - before)):>11}"
+                f"  {step.label:<{width}}{_kr(before):>11}{_kr(after):>11}"
+                f"{_kr(after - before, signed=True):>11}"
             )
+            notes = dict.fromkeys(
+                s.note for s in (base.step(step.key), reform.step(step.key)) if s and s.note
+            )
+            lines += [f"  {'':<4}{note}" for note in notes]
         lines.append(
-            f"  {'Totalt stöd (FS, barnbidrag, bostadsbidrag, underhållsstöd, jobbpremie)':<44}"
-            f"{_kr(base['total_support']):>11}{_kr(reform['total_support']):>12}"
-            f"{_kr(reform['total_support'] - base['total_support']):>11}"
+            f"  {total:<{width}}{_kr(base['total_support']):>11}{_kr(reform['total_support']):>11}"
+            f"{_kr(reform['total_support'] - base['total_support'], signed=True):>11}"
         )
+        shown = [e for e in self.effects if e.has_effect]
+        idle = [e for e in self.effects if not e.has_effect]
         lines += ["", "Vilken regel ändrade vad (i tur och ordning):"]
-        for effect in self.effects:
-            lines.append(
-                f"  {effect.path:<44} FS {_kr(effect.forsorjningsstod):>8}   "
-                f"totalt stöd {_kr(effect.total_support):>8}"
+        rule_width = max((len(rule_title(e.path)) for e in shown), default=0)
+        for effect in shown:
+            line = (
+                f"  {rule_title(effect.path):<{rule_width}}"
+                f"  FS {_kr(effect.forsorjningsstod, signed=True):>8}"
+                f"   totalt stöd {_kr(effect.total_support, signed=True):>8}"
             )
+            if abs(effect.hours_week) >= 0.05:
+                hours = f"{effect.hours_week:+.0f}".replace("-", "−")
+                line += f"   aktivitet {hours} timmar per vecka"
+            lines.append(line)
+        if not shown:
+            lines.append("  ingen: reformen ändrar inget för detta hushåll")
+        if idle:
+            names = "; ".join(rule_title(e.path) for e in idle)
+            lines += textwrap.wrap(
+                f"Utan verkan för detta hushåll: {names}.",
+                width=100,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
+        lines += ["", *sources_text(self.sources)]
         return "\n".join(lines)
 
 
-def _kr(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ")
+def _merged_steps(first: Sequence[Step], second: Sequence[Step]) -> list[Step]:
+    """The steps of either calculation in the order of the law (:data:`STEP_KEYS`), a
+    step shown under one scenario only (a top-up the reform removes) included."""
+    steps = {s.key: s for s in first}
+    steps.update({s.key: s for s in second})
+    return sorted(steps.values(), key=lambda s: STEP_KEYS.index(s.key))
+
+
+def _kr(value: float, *, signed: bool = False) -> str:
+    """Whole kronor, space as thousands separator, the minus sign U+2212: ``−1 434``."""
+    rounded = round(value)
+    text = f"{abs(rounded):,.0f}".replace(",", " ")
+    if rounded < 0:
+        return "−" + text
+    return ("+" + text) if signed and rounded > 0 else text
 
 
 def _run(
@@ -514,33 +788,11 @@ def _calculation(
     def one(values: np.ndarray) -> float:
         return float(values[0])
 
-    sources: dict[str, dict[str, str]] = {}
-
     def cite(*paths: str) -> tuple[str, ...]:
-        for path in paths:
-            if path not in sources:
-                entry = params.source(path)
-                sources[path] = {
-                    "reference": entry.reference,
-                    "url": entry.url,
-                    "evidence": entry.evidence,
-                    **({"note": entry.note} if entry.note else {}),
-                }
+        """Source keys of a step; resolved only for the steps shown (below)."""
         return paths
 
-    assumption_sources = {
-        "assumption.housing_limit": "skaliga_kostnader.housing_limit",
-        "assumption.hushallsel": "skaliga_kostnader.hushallsel",
-        "assumption.hemforsakring": "skaliga_kostnader.hemforsakring",
-    }
-
     def cite_assumption(key: str) -> tuple[str, ...]:
-        item = default_assumptions().assumption(assumption_sources[key])
-        sources[key] = {
-            "reference": f"antagande, sim/assumptions/{item.path.replace('.', '.yaml: ', 1)}",
-            "url": item.url,
-            "evidence": "assumption",
-        }
         return (key,)
 
     barnbidrag_total = one(r.barnbidrag) + one(r.flerbarnstillagg)
@@ -584,6 +836,11 @@ def _calculation(
     }
     child_sources = ("riksnorm.personal_cost_child",) if spec.child_ages else ()
     adult_source = "riksnorm.adults_cohabiting" if spec.adults == 2 else "riksnorm.adult_single"
+    has_children = bool(spec.child_ages)
+    # The income tax is cited where a taxed income is shown: earnings first.
+    taxed = amounts["income_tax"] > 0 and "inkomstskatt" in params.sections
+    tax_on_earnings = taxed and amounts["net_earnings"] > 0
+    tax_source = ("inkomstskatt.kommunal_rate",)
     steps = [
         Step(
             "riksnorm_personal_adults",
@@ -605,12 +862,7 @@ def _calculation(
         ),
         Step("riksnorm", "= Riksnorm", amounts["riksnorm"]),
         Step("norm_topup", "Utöver normen (särskilda skäl)", amounts["norm_topup"]),
-        Step(
-            "housing_counted",
-            "Boendekostnad (skälig, högst gränsen)",
-            amounts["housing_counted"],
-            cite_assumption("assumption.housing_limit"),
-        ),
+        *_housing_steps(amounts, cite_assumption),
         Step(
             "hushallsel",
             "Hushållsel",
@@ -634,14 +886,20 @@ def _calculation(
             "net_earnings",
             "Lön efter skatt, vuxna",
             amounts["net_earnings"],
-            cite("inkomstskatt.kommunal_rate") if "inkomstskatt" in params.sections else (),
+            tax_source if tax_on_earnings else (),
         ),
-        Step("net_other_income", "Andra inkomster efter skatt, vuxna", amounts["net_other_income"]),
+        Step(
+            "net_other_income",
+            "Andra inkomster efter skatt, vuxna",
+            amounts["net_other_income"],
+            tax_source if taxed and not tax_on_earnings else (),
+        ),
         Step(
             "barnbidrag",
             "Barnbidrag inkl. flerbarnstillägg",
             amounts["barnbidrag"],
-            cite("barnbidrag.amount_per_child", "barnbidrag.flerbarnstillagg"),
+            cite("barnbidrag.amount_per_child")
+            + (cite("barnbidrag.flerbarnstillagg") if amounts["flerbarnstillagg"] else ()),
         ),
         Step(
             "underhallsstod",
@@ -703,7 +961,16 @@ def _calculation(
             cite("aktivitetskrav.required_months"),
         ),
     ]
-    steps = [s for s in steps if not (s.key in _OPTIONAL_STEPS and s.amount == 0)]
+    # A step is shown when it applies to this household: the optional ones only when not
+    # zero, the benefits for children only with children; only the shown steps' sources
+    # are listed.
+    steps = [
+        s
+        for s in steps
+        if not (s.key in _OPTIONAL_STEPS and s.amount == 0)
+        and not (s.key in _CHILD_STEPS and not has_children and s.amount == 0)
+    ]
+    sources = {key: _source_entry(key, params) for step in steps for key in step.sources}
     return HouseholdCalculation(
         date=when,
         scenario=scenario,
@@ -713,6 +980,112 @@ def _calculation(
         sources=sources,
     )
 
+
+def _housing_steps(amounts: Mapping[str, float], cite_assumption: Any) -> list[Step]:
+    """The housing cost asked for, the reasonable level (skälig boendekostnad) and what is
+    counted, with a note when the level binds; one line when there is no housing cost."""
+    cost, limit, counted = (
+        amounts["housing_cost"],
+        amounts["housing_limit"],
+        amounts["housing_counted"],
+    )
+    if cost <= 0:
+        return [Step("housing_counted", "Boendekostnad", counted)]
+    note = ""
+    if cost - counted >= 0.5:
+        note = (
+            f"Obs: boendekostnaden är {_kr(cost - counted)} kr över den skäliga "
+            f"boendekostnaden; bara {_kr(counted)} kr räknas."
+        )
+    return [
+        Step("housing_cost", "Boendekostnad enligt ansökan (hyra eller avgift)", cost),
+        Step(
+            "housing_limit",
+            "Skälig boendekostnad för hushållet (gräns)",
+            limit,
+            cite_assumption("assumption.housing_limit"),
+        ),
+        Step("housing_counted", "Boendekostnad som räknas (högst gränsen)", counted, note=note),
+    ]
+
+
+#: The model assumptions a step may cite, by source key.
+_ASSUMPTION_SOURCES = {
+    "assumption.housing_limit": "skaliga_kostnader.housing_limit",
+    "assumption.hushallsel": "skaliga_kostnader.hushallsel",
+    "assumption.hemforsakring": "skaliga_kostnader.hemforsakring",
+}
+
+
+def _rule_source(path: str, params: Params, base: Params) -> dict[str, str]:
+    """The source of a reform parameter's value in force (none if it has no dated entry).
+
+    A switch or a change the scenario file states without an address (its entry's URL
+    names the scenario file) is cited by the law file's own entry for the parameter (the
+    proposition or lagrådsremiss that the switch puts in force), with the scenario's
+    reference kept where it is more than the word "switch"."""
+    try:
+        entry = _source_entry(path, params)
+    except (KeyError, SimInputError, AttributeError):
+        return {}
+    if entry["url"].startswith("http") and " " not in entry["url"]:
+        return entry
+    try:
+        law = _source_entry(path, base)
+    except (KeyError, SimInputError, AttributeError):
+        return entry
+    reference = law["reference"] if entry["reference"].startswith("switch") else entry["reference"]
+    return {**entry, "reference": reference, "url": law["url"]}
+
+
+def _source_entry(key: str, params: Params) -> dict[str, str]:
+    """The source of a step's amount: a law parameter's dated entry or a model assumption."""
+    if key in _ASSUMPTION_SOURCES:
+        item = default_assumptions().assumption(_ASSUMPTION_SOURCES[key])
+        return {
+            "reference": f"antagande i modellen, sim/assumptions/{item.path.split('.')[0]}.yaml",
+            "url": item.url,
+            "evidence": "assumption",
+        }
+    entry = params.source(key)
+    return {
+        "reference": entry.reference,
+        "url": entry.url,
+        "evidence": entry.evidence,
+        **({"note": entry.note} if entry.note else {}),
+    }
+
+
+#: Every step's key in the order of the calculation (the comparison's order).
+STEP_KEYS = (
+    "riksnorm_personal_adults",
+    "riksnorm_personal_children",
+    "riksnorm_common",
+    "riksnorm",
+    "norm_topup",
+    "housing_cost",
+    "housing_limit",
+    "housing_counted",
+    "hushallsel",
+    "hemforsakring",
+    "arbetsresor",
+    "fack_akassa",
+    "reasonable_costs",
+    "net_earnings",
+    "net_other_income",
+    "barnbidrag",
+    "underhallsstod",
+    "bostadsbidrag",
+    "tillaggsbidrag",
+    "jobbstimulans_disregard",
+    "counted_child_earnings",
+    "counted_income",
+    "sou_cap_reduction",
+    "forsorjningsstod",
+    "jobbpremie",
+    "disposable_income",
+    "aktivitetskrav_hours_week",
+)
 
 #: Steps left out of the printed walk when they are zero.
 _OPTIONAL_STEPS = {
@@ -728,6 +1101,8 @@ _OPTIONAL_STEPS = {
     "jobbstimulans_disregard",
     "counted_child_earnings",
 }
+#: Benefits for children: left out when zero in a household without children.
+_CHILD_STEPS = {"barnbidrag", "bostadsbidrag"}
 
 
 def parse_ages(text: str | None, *, what: str) -> tuple[int, ...]:

@@ -31,6 +31,7 @@ from sim.results import results_table
 from sim.safe_write import output_folder, pause_point
 from sim.scenarios import Scenario, load_scenario
 from sim.simulate import ScenarioYear, norm_topups, run_years
+from sim.spreadsheets import context_of
 
 if TYPE_CHECKING:
     from sim.kommun_profile import KommunProfile
@@ -283,8 +284,9 @@ def write_results(
 ) -> Path:
     """Write the output folder ``out`` (every file is described in docs/outputs.md).
 
-    ``results.parquet``, ``results.csv``, ``results.xlsx`` (the tidy table of
-    :func:`sim.results.results_table`; the workbook has a second sheet of metric definitions),
+    ``results.parquet``, ``results.csv`` (the tidy table of :func:`sim.results.results_table`),
+    ``results.xlsx`` and ``results_excel.csv`` (the same for Excel, in ``lang``: a summary
+    sheet, the long table and the definitions; :mod:`sim.spreadsheets`),
     ``manifest.json``, ``population.json`` (the population's manifest, summary and
     calibration report), ``summary.md``, ``report.html`` and ``charts/*.png|svg``.
 
@@ -312,9 +314,19 @@ def write_results(
         table.write_parquet(tmp / "results.parquet")
         pause_point("writing")
         table.write_csv(tmp / "results.csv", float_precision=6)
-        created = result_date(result)
-        _write_xlsx(table, tmp / "results.xlsx", created=created)
         population = population_record(population_path)
+        _write_spreadsheets(
+            table,
+            tmp,
+            created=result_date(result),
+            lang=lang,
+            context=context_of(
+                year=result.year,
+                population=_population_name(population_path, result),
+                seed=result.seed,
+                version=__version__,
+            ),
+        )
         population_manifest = (population or {}).get("manifest", {})
         manifest = {
             "version": __version__,
@@ -367,6 +379,7 @@ RESULT_FILES = (
     "results.parquet",
     "results.csv",
     "results.xlsx",
+    "results_excel.csv",
     "differences.parquet",
     "differences.csv",
 )
@@ -418,28 +431,39 @@ def result_date(result: RunResult) -> dt.datetime:
     return dt.datetime(result.year, 1, 1)
 
 
-def _write_xlsx(table: pl.DataFrame, path: Path, *, created: dt.datetime) -> None:
-    """The tidy table (sheet ``results``) and the metric definitions (sheet ``metrics``);
-    the workbook's creation date is ``created`` (xlsxwriter would write the clock's)."""
-    from sim import labels
+def _write_spreadsheets(
+    table: pl.DataFrame,
+    folder: Path,
+    *,
+    created: dt.datetime,
+    lang: str,
+    context: Mapping[str, object],
+    differences: pl.DataFrame | None = None,
+) -> None:
+    """``results.xlsx`` (summary, long table, definitions; :mod:`sim.spreadsheets`) and
+    ``results_excel.csv`` (for Swedish Excel) in ``lang``; the workbook's creation date is
+    ``created`` (xlsxwriter would write the clock's)."""
+    from sim.spreadsheets import EXCEL_CSV, write_excel_csv, write_workbook
 
-    definitions = pl.DataFrame(
-        [
-            {
-                "metric": metric,
-                "unit": labels.metric_unit(metric),
-                "label_sv": labels.metric(metric, "sv"),
-                "label_en": labels.metric(metric, "en"),
-            }
-            for metric in labels.metric_keys()
-        ]
+    write_workbook(
+        folder / "results.xlsx",
+        table,
+        created=created,
+        lang=lang,
+        context=context,
+        differences=differences,
     )
-    import xlsxwriter
+    write_excel_csv(folder / EXCEL_CSV, table, lang=lang)
 
-    with xlsxwriter.Workbook(path) as workbook:
-        workbook.set_properties({"created": created})
-        table.write_excel(workbook, worksheet="results", autofit=True, float_precision=6)
-        definitions.write_excel(workbook, worksheet="metrics", autofit=True)
+
+def _population_name(population_path: Path | None, result: RunResult) -> str | None:
+    """The population as the workbook's title names it: its folder, and the kommun."""
+    name = population_path.name if population_path is not None else None
+    if result.profile is not None:
+        kommun = result.profile.namn
+        if kommun:
+            return f"{name}, {kommun}" if name else str(kommun)
+    return name
 
 
 def _sha256(path: Path) -> str | None:

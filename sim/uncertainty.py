@@ -36,7 +36,8 @@ half-written file never counts). :func:`summarise` takes, for every ``(scenario,
 group)``, the median into ``value`` and the 10th and 90th percentiles into ``low`` and
 ``high`` (linear interpolation between order statistics, numpy's default; NaN values, such as
 a share of an empty group, are left out). :func:`run_sweep` does all of it and writes
-``results.parquet``, ``results.csv`` and ``manifest.json``; with ``resume`` it skips the
+``results.parquet``, ``results.csv``, ``results.xlsx``, ``results_excel.csv`` (the last two
+for Excel, :mod:`sim.spreadsheets`) and ``manifest.json``; with ``resume`` it skips the
 replications already on disk.
 
 Execution: in-process by default; ``workers=N`` starts a local Dask cluster (processes, one
@@ -53,6 +54,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import datetime as dt
 import json
 import math
 import os
@@ -531,8 +533,8 @@ def run_sweep(
     Execution is in-process unless ``workers`` (a local Dask cluster of that many processes),
     ``scheduler`` (the address of a running one) or ``client`` (a ``dask.distributed.Client``)
     is given. Every replication's table is written to ``out/replications/`` as soon as it
-    arrives; the summary, ``results.parquet``/``.csv``, ``differences.parquet``/``.csv`` and
-    ``manifest.json`` at the end. With ``report`` (the default) the report of the sweep
+    arrives; the summary, ``results.parquet``/``.csv``, ``differences.parquet``/``.csv``,
+    ``results.xlsx``, ``results_excel.csv`` and ``manifest.json`` at the end. With ``report`` (the default) the report of the sweep
     follows in ``lang``: ``summary.md``, ``report.html`` and ``charts/``, with the bands in
     the tables and the whisker charts (:func:`sim.report.write_report_files`); a grid sweep
     gets the fan chart of its grid instead (:func:`sim.charts.grid_fan`).
@@ -648,11 +650,48 @@ def run_sweep(
         change = differences(tables, grid=spec.grid is not None)
         _write_atomic(out / "differences.parquet", lambda p: change.write_parquet(p))
         _write_atomic(out / "differences.csv", lambda p: change.write_csv(p, float_precision=6))
+        _write_spreadsheets(out, table, change, spec, manifest, lang=lang)
         manifest["results_sha256"] = results_digests(out)  # checked by `sim report --from`
         _write_json(out / "manifest.json", manifest)
         if report:
             _write_report(out, table, change, manifest, lang=lang, grid=spec.grid is not None)
         return SweepResult(out, table, len(pending), len(done), seconds)
+
+
+def _write_spreadsheets(
+    out: Path,
+    table: pl.DataFrame,
+    change: pl.DataFrame,
+    spec: SweepSpec,
+    manifest: Mapping[str, Any],
+    *,
+    lang: str,
+) -> None:
+    """``results.xlsx`` (summary with the bands, long table, definitions, the effects) and
+    ``results_excel.csv`` in ``lang`` (:mod:`sim.spreadsheets`), dated 1 January of the
+    simulated year so that a rerun gives the same bytes."""
+    from sim.spreadsheets import EXCEL_CSV, context_of, write_excel_csv, write_workbook
+
+    context = context_of(
+        year=spec.year,
+        population=manifest.get("population_name"),
+        seed=spec.seed,
+        version=__version__,
+        n_replications=spec.n_replications,
+        grid_path=spec.grid[0] if spec.grid else None,
+    )
+    _write_atomic(
+        out / "results.xlsx",
+        lambda p: write_workbook(
+            p,
+            table,
+            created=dt.datetime(spec.year, 1, 1),
+            lang=lang,
+            context=context,
+            differences=change,
+        ),
+    )
+    _write_atomic(out / EXCEL_CSV, lambda p: write_excel_csv(p, table, lang=lang))
 
 
 def _built_name(n_households: int, lang: str) -> str:

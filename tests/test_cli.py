@@ -39,6 +39,8 @@ def test_household_json_has_the_documented_keys():
     )
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
+    assert set(data) == {"date", "household", "units", "baseline"}
+    amounts = data["baseline"]["amounts"]
     for key in (
         "riksnorm",
         "reasonable_costs",
@@ -49,11 +51,10 @@ def test_household_json_has_the_documented_keys():
         "underhallsstod",
         "forsorjningsstod",
         "disposable_income",
-        "sources",
     ):
-        assert key in data, key
-    assert data["riksnorm"] == 3940 + 3060 + 1410
-    assert all("url" in source for source in data["sources"].values())
+        assert key in amounts and data["units"][key] == "SEK/month", key
+    assert amounts["riksnorm"] == 3940 + 3060 + 1410
+    assert all("url" in source for source in data["baseline"]["sources"].values())
 
 
 def test_other_income_for_the_second_adult():
@@ -68,7 +69,7 @@ def test_other_income_for_the_second_adult():
         "--json",
     )
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout)["gross_income"] == 9000
+    assert json.loads(run.stdout)["baseline"]["amounts"]["gross_income"] == 9000
 
 
 @pytest.mark.parametrize(

@@ -350,11 +350,22 @@ def test_report_from_checks_the_results_digest(tmp_path, capsys, first_run):
     folder = tmp_path / "out"
     shutil.copytree(first_run[0], folder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert set(manifest["results_sha256"]) == {"results.parquet", "results.csv", "results.xlsx"}
+    assert set(manifest["results_sha256"]) == {
+        "results.parquet",
+        "results.csv",
+        "results.xlsx",
+        "results_excel.csv",
+    }
     rebuilt = sim("report", "--from", str(folder), "--force", "--lang", "en")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert leftovers(folder) == []
-    for name in ("results.parquet", "results.csv", "results.xlsx", "manifest.json"):
+    for name in (
+        "results.parquet",
+        "results.csv",
+        "results.xlsx",
+        "results_excel.csv",
+        "manifest.json",
+    ):
         assert tree(folder)[name] == tree(first_run[0])[name]
     assert 'lang="en"' in (folder / "report.html").read_text()
     # Altered as a user would: a value changed, the file still readable.
@@ -364,6 +375,7 @@ def test_report_from_checks_the_results_digest(tmp_path, capsys, first_run):
             pl.read_parquet(p).with_columns(pl.col("value") * 1.01).write_parquet(p)
         ),
         "results.xlsx": lambda p: p.write_bytes(p.read_bytes() + b"\0"),
+        "results_excel.csv": lambda p: p.write_bytes(p.read_bytes().replace(b";", b",", 1)),
     }
     for name, alter in alterations.items():
         path = folder / name

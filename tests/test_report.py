@@ -27,6 +27,7 @@ def test_every_file_of_the_output_folder(folder):
         "results.parquet",
         "results.csv",
         "results.xlsx",
+        "results_excel.csv",
         "summary.md",
         "report.html",
         "manifest.json",
@@ -47,9 +48,10 @@ def test_csv_and_xlsx_hold_the_parquet_table(folder):
     with zipfile.ZipFile(folder / "results.xlsx") as workbook:
         names = workbook.namelist()
         book = workbook.read("xl/workbook.xml").decode()
-        sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
-    assert 'name="results"' in book and 'name="metrics"' in book
-    assert "xl/worksheets/sheet2.xml" in names
+        sheet = workbook.read("xl/worksheets/sheet2.xml").decode()
+    # The summary first, then the whole long table, then the definitions (tests/test_spreadsheets.py).
+    assert 'name="Sammanfattning"' in book and 'name="Alla resultat"' in book
+    assert "xl/worksheets/sheet3.xml" in names
     assert sheet.count("<row ") == table.height + 1  # header + rows
 
 

@@ -237,6 +237,42 @@ def test_sweep_writes_bands_and_manifest(in_process, spec):
     assert set(change["scenario"]) == {"bidragstak", "bidragstak/statisk"}
 
 
+def test_sweep_spreadsheets_carry_the_bands(in_process):
+    """The sweep's workbook: the summary with lower/upper columns per run equal to the
+    table's low/high, the effects sheet, and the Excel CSV beside results.csv."""
+    import openpyxl
+
+    from sim import labels
+    from sim.spreadsheets import EXCEL_CSV, read_excel_csv
+
+    out = in_process.out
+    table = pl.read_parquet(out / "results.parquet")
+    book = openpyxl.load_workbook(out / "results.xlsx")
+    assert book.sheetnames == ["Sammanfattning", "Alla resultat", "Definitioner", "Effekter"]
+    summary = book["Sammanfattning"]
+    assert "3 replikeringar" in summary["A2"].value
+    header = [c.value for c in summary[5]]
+    name = labels.scenario("bidragstak", "sv")
+    assert header[header.index(name) + 1 : header.index(name) + 3] == [
+        f"{name}: lägre",
+        f"{name}: övre",
+    ]
+    row = next(
+        r for r in summary.iter_rows(min_row=6) if r[0].value == labels.metric("poverty_rate")
+    )
+    cells = [c.value for c in row[header.index(name) : header.index(name) + 3]]
+    want = table.filter(
+        (pl.col("scenario") == "bidragstak")
+        & (pl.col("metric") == "poverty_rate")
+        & (pl.col("group") == "all")
+    )
+    assert cells == pytest.approx([want["value"][0], want["low"][0], want["high"][0]])
+    assert book["Effekter"].max_row == pl.read_parquet(out / "differences.parquet").height + 1
+    assert read_excel_csv(out / EXCEL_CSV).height == table.height
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {"results.xlsx", EXCEL_CSV} <= set(manifest["results_sha256"])
+
+
 def test_bad_input_writes_nothing(spec, tmp_path):
     for bad in (
         dataclasses.replace(spec, n_replications=0),
@@ -460,6 +496,15 @@ def test_grid_sweep_end_to_end_on_the_committed_population(tmp_path, capsys):
         assert (out / name).is_file(), name
     for name in ("grid_fan.png", "grid_fan.svg"):
         assert (out / "charts" / name).stat().st_size > 0
+    import openpyxl
+
+    summary = openpyxl.load_workbook(out / "results.xlsx")["Sammanfattning"]
+    header = [c.value for c in summary[5]]
+    # One column per grid value (the band columns beside each), the grid value named.
+    assert [h for h in header[2:] if "lägre" not in h and "övre" not in h] == [
+        "Nuvarande regler (uprating.price_change_scale = 1)",
+        "Nuvarande regler (uprating.price_change_scale = 1.5)",
+    ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["grid"] == {"path": "uprating.price_change_scale", "values": [1.0, 1.5]}
     assert [r["assumption_values"] for r in manifest["replications"]] == [
