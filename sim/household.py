@@ -294,92 +294,10 @@ def _spec_dict(spec: HouseholdSpec) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the words of the text
 
-#: The names of the rules and parameters the household text cites, until the parameter
-#: files carry their own titles (issue 20): :func:`rule_title` asks
-#: :func:`sim.labels.law_title` first and falls back to these.
+#: The names of the calculator's own assumption steps (``assumption.<step>``), which are not
+#: paths of a parameter or assumption file; every other rule is named by its file's title
+#: (:func:`sim.labels.law_title`).
 _RULE_TITLES: dict[str, tuple[str, str]] = {
-    "riksnorm.adult_single": ("riksnorm, ensamstående vuxen", "riksnorm, single adult"),
-    "riksnorm.adults_cohabiting": ("riksnorm, sammanboende vuxna", "riksnorm, cohabiting adults"),
-    "riksnorm.personal_cost_child": ("riksnorm, barn efter ålder", "riksnorm, children by age"),
-    "riksnorm.common_cost": (
-        "riksnorm, gemensamma hushållskostnader",
-        "riksnorm, common household costs",
-    ),
-    "inkomstskatt.kommunal_rate": ("kommunalskatt", "municipal income tax"),
-    "barnbidrag.amount_per_child": ("barnbidrag", "child allowance"),
-    "barnbidrag.flerbarnstillagg": ("flerbarnstillägg", "large-family supplement"),
-    "underhallsstod.amount": ("underhållsstöd", "maintenance support"),
-    "bostadsbidrag.housing_cost_cap": (
-        "bostadsbidrag, högsta boendekostnad",
-        "housing allowance, highest housing cost",
-    ),
-    "bostadsbidrag.sarskilt_bidrag": (
-        "bostadsbidrag, särskilt bidrag för barn",
-        "housing allowance, special grant for children",
-    ),
-    "bostadsbidrag.reduction_rate": (
-        "bostadsbidrag, minskning efter inkomst",
-        "housing allowance, income reduction",
-    ),
-    "bostadsbidrag.tillaggsbidrag_share": (
-        "tillfälligt tilläggsbidrag",
-        "temporary supplementary allowance",
-    ),
-    "jobbstimulans.disregarded_share": ("jobbstimulans", "jobbstimulans (earnings disregard)"),
-    "barns_inkomster.exempt_prisbasbelopp": (
-        "barns inkomster upp till ett prisbasbelopp",
-        "children's earnings up to one price base amount",
-    ),
-    "prisbasbelopp.prisbasbelopp": ("prisbasbelopp", "price base amount"),
-    "bidragstak.sou_cap_share": (
-        "tak enligt SOU 2025:15 modell A, andel",
-        "cap of SOU 2025:15 model A, share",
-    ),
-    "bidragstak.sou_cap_reference_wage": (
-        "tak enligt SOU 2025:15 modell A, referenslön",
-        "cap of SOU 2025:15 model A, reference wage",
-    ),
-    "bidragstak.sou_cap": ("tak enligt SOU 2025:15 modell A", "cap of SOU 2025:15 model A"),
-    "bidragstak.modernised_riksnorm": (
-        "bidragstak del 1: moderniserad riksnorm",
-        "benefit cap part 1: modernised riksnorm",
-    ),
-    "bidragstak.fourth_child_rule": (
-        "bidragstak del 2: lägre norm från fjärde barnet",
-        "benefit cap part 2: lower norm from the fourth child",
-    ),
-    "bidragstak.fourth_child_reduction_couple": (
-        "fjärde barnet, minskning för sammanboende",
-        "fourth child, reduction for couples",
-    ),
-    "bidragstak.fourth_child_reduction_single": (
-        "fjärde barnet, minskning för ensamstående",
-        "fourth child, reduction for single parents",
-    ),
-    "bidragstak.fourth_child_phase": (
-        "fjärde barnet, infasning 2027",
-        "fourth child, phase-in 2027",
-    ),
-    "bidragstak.no_topups": (
-        "bidragstak del 3: inget utöver riksnormen",
-        "benefit cap part 3: nothing above the norm",
-    ),
-    "jobbpremie.in_force": ("jobbpremie", "jobbpremie (job premium)"),
-    "jobbpremie.rate": ("jobbpremie, andel av lönen", "jobbpremie, share of the wage"),
-    "jobbpremie.max_sek_month": ("jobbpremie, högsta belopp", "jobbpremie, maximum"),
-    "aktivitetskrav.in_force": ("aktivitetskrav", "activity requirement"),
-    "aktivitetskrav.required_months": (
-        "aktivitetskrav, månader med stöd innan det gäller",
-        "activity requirement, months of support before it applies",
-    ),
-    "aktivitetskrav.state_funding_sek_year": (
-        "aktivitetskrav, statens ersättning för aktiviteter",
-        "activity requirement, state funding of activities",
-    ),
-    "aktivitetskrav.childcare_state_funding_sek_year": (
-        "aktivitetskrav, statens ersättning för barnomsorg",
-        "activity requirement, state funding of childcare",
-    ),
     "assumption.housing_limit": (
         "skälig boendekostnad (antagande)",
         "reasonable housing cost (assumption)",
@@ -401,7 +319,7 @@ _EVIDENCE = {
 
 def rule_title(path: str, lang: str = "sv") -> str:
     """A rule or parameter (``bidragstak.modernised_riksnorm``) in words: its title in its
-    YAML file (:func:`sim.labels.law_title`) where it has one, else :data:`_RULE_TITLES`;
+    YAML file (:func:`sim.labels.law_title`), or one of :data:`_RULE_TITLES`;
     a path of a user's own scenario that neither knows is shown as it is."""
     try:
         return labels.law_title(path, lang)
