@@ -26,6 +26,7 @@ import functools
 import hashlib
 import json
 import math
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -61,6 +62,9 @@ HEADLINE = (
 PUBLIC_COST_CHANGE = "public_cost_change_sek_year"
 #: Files of the output folder written by the report (``sim report`` replaces these).
 REPORT_FILES = ("summary.md", "report.html", "charts")
+#: The report printed to PDF (``python -m sim.report_pdf``): made from ``report.html``, so
+#: ``sim report`` removes a stale one.
+PDF_FILE = "report.pdf"
 #: The population's calibration, copied into the output folder at run time.
 POPULATION_FILE = "population.json"
 #: A sweep's effects against the baseline, taken within replications (sim/uncertainty.py).
@@ -437,6 +441,8 @@ class Table:
     numeric: bool = True
     css: str = ""
     caption: str = ""
+    #: Columns whose cells never break (dates, numbers in a text table).
+    nowrap: tuple[int, ...] = ()
 
 
 def _block(kind: str, **fields: Any) -> dict[str, Any]:
@@ -624,8 +630,13 @@ def numeric_table_html(header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
 
 
 def _link(url: str) -> Markup | str:
-    """A URL as a link showing its shortened self (text, escaped, when it is no URL)."""
+    """A URL as a link showing its shortened self; a text with a URL in it, with that URL
+    as a link; any other text as it is (escaped)."""
     if not url or not url.startswith(("http://", "https://")):
+        inside = re.search(r"https?://\S+", url or "")
+        if inside:  # a source named in words with its URL: the URL as a link
+            before, _, after = url.partition(inside.group(0))
+            return Markup("{}{}{}").format(before, _link(inside.group(0)), after)
         return url or ""
     return Markup('<a href="{}">{}</a>').format(url, _short(url))
 
@@ -731,8 +742,8 @@ def _name_cell(title: str | None, path: str) -> Markup:
 
 
 class _Sources:
-    """Every source the report cites, once (by its URL, else its text), in the order first
-    cited, with the names of what cites it."""
+    """Every source the report cites, once (by its URL, else its text, and whether it is
+    cited as a secondary source), in the order first cited, with what cites it."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -743,10 +754,12 @@ class _Sources:
         url = url if url and url.startswith(("http://", "https://")) else ""
         if not text and not url:
             return
+        # A primary page cited for a value that was taken from a secondary one is listed
+        # twice: once as it is, once marked.
         item = self.items.setdefault(
-            url or text, {"texts": [], "url": url, "url_text": _short(url, 90), "secondary": False}
+            f"{secondary}:{url or text}",
+            {"texts": [], "url": url, "url_text": _short(url, 90), "secondary": secondary},
         )
-        item["secondary"] |= secondary
         if text and text not in item["texts"]:
             item["texts"].append(text)
 
@@ -912,6 +925,18 @@ def _evidence_text(item: Any, lang: str) -> str:
     return item.evidence
 
 
+def _is_secondary(parameter: Any, entry: Any) -> bool:
+    """Whether a law value rests on a secondary source: its ``evidence`` is ``secondary``,
+    or it is projected (``derived``) from an earlier value of the parameter with the same
+    URL that is."""
+    if entry.evidence == "secondary":
+        return True
+    return entry.evidence == "derived" and any(
+        e.evidence == "secondary" and e.url == entry.url and e.start < entry.start
+        for e in parameter.values
+    )
+
+
 def _titled_path(path: str, lang: str) -> str:
     try:
         return labels.law_title(path, lang)
@@ -979,6 +1004,7 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
                     rows,
                     numeric=False,
                     css="text",
+                    nowrap=(1,),
                 ),
             )
         )
@@ -986,9 +1012,6 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
     rows = []
     # The modernised table is current law's until it is published: listed only then.
     published = any(v.value == 1.0 for v in law.parameter("riksnorm_modernised.published").values)
-    # A source is secondary by what it is, whatever the year: a value projected from a
-    # secondary source's figure (evidence ``derived``) cites a secondary source too.
-    secondary_urls = {e.url for p in law for e in p.values if e.evidence == "secondary" and e.url}
     for parameter in law:
         if parameter.path.startswith("riksnorm_modernised.") and not published:
             continue
@@ -999,11 +1022,7 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
             and (i + 1 == len(parameter.values) or parameter.values[i + 1].start > start)
         ]
         for entry in used:
-            sources.add(
-                entry.reference,
-                entry.url,
-                secondary=entry.evidence == "secondary" or entry.url in secondary_urls,
-            )
+            sources.add(entry.reference, entry.url, secondary=_is_secondary(parameter, entry))
             rows.append(
                 [
                     _name_cell(_titled(parameter, lang), parameter.path),
@@ -1039,6 +1058,7 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
                 rows,
                 numeric=False,
                 css="text wide-table",
+                nowrap=(3, 4),
             ),
         )
     )
@@ -1096,8 +1116,13 @@ def _calibration_section(
         )
     ]
     rows = []
+    cited: dict[str, list[str]] = {}  # URL -> what the targets say of it besides the URL
     for t in targets:
-        sources.add(_target_name(t.get("id", ""), lang), t.get("source", ""))
+        source = str(t.get("source") or "")
+        url = re.search(r"https?://\S+", source)
+        if url:
+            rest = " ".join(source.replace(url.group(0), "").split()).removesuffix(" via")
+            cited.setdefault(url.group(0), []).append(rest)
         rows.append(
             [
                 _target_name(t.get("id", ""), lang),
@@ -1114,6 +1139,10 @@ def _calibration_section(
                 _link(t.get("source", "")),
             ]
         )
+    for url, texts in cited.items():
+        what = next((t for t in texts if t), "")
+        count = _t(lang, f"{len(texts)} kalibreringsmål", f"{len(texts)} calibration targets")
+        sources.add(f"{what} ({count})" if what else count.capitalize(), url)
     blocks.append(
         _block(
             "details",
@@ -1412,7 +1441,7 @@ def write_report_files(
     files = {
         p.name: p.stat().st_size
         for p in sorted(folder.iterdir())
-        if p.is_file() and p.name not in ("report.html", "manifest.json")
+        if p.is_file() and p.name not in ("report.html", "manifest.json", PDF_FILE)
     }
     (folder / "report.html").write_text(
         report_html(
@@ -1521,7 +1550,7 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
     # The whole folder is rebuilt beside (hard links to the unchanged files) and swapped in:
     # a kill leaves the old folder or the new one, never a mix of old and new charts.
     with output_folder(folder, force=True, what="--from", seed_from=folder) as writer:
-        for name in REPORT_FILES:
+        for name in (*REPORT_FILES, PDF_FILE):
             stale = writer.tmp / name
             if stale.is_dir():
                 shutil.rmtree(stale)

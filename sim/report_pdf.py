@@ -185,6 +185,18 @@ def pdf_words(pdf_path: str | Path) -> tuple[tuple[float, float], list[Word]]:
     return size, words
 
 
+def pdf_text(pdf_path: str | Path) -> str:
+    """The text of ``pdf_path`` in the order it is drawn (``pdftotext -raw``: a table cell's
+    lines stay together, not interleaved with the next cell's as in reading order)."""
+    done = subprocess.run(
+        [_poppler("pdftotext"), "-raw", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
 def pdf_pages(pdf_path: str | Path) -> int:
     """The number of pages of ``pdf_path`` (``pdfinfo``)."""
     done = subprocess.run(
@@ -194,10 +206,14 @@ def pdf_pages(pdf_path: str | Path) -> int:
 
 
 def table_cells(page: str) -> list[str]:
-    """The text of every number cell (``<td class="num">``) of every table of a report, the
-    cells a cut-off column loses first."""
-    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', page, re.S)
-    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in cells]
+    """The text of every cell (``<td>``) of every table of a report, as the reader sees it
+    (tags removed, entities resolved, white space collapsed)."""
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in cells]
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 def check_pdf(
@@ -205,7 +221,8 @@ def check_pdf(
 ) -> PrintCheck:
     """Whether the printed report fits its pages: every word lies inside the content box of
     an A4 page (the ``@page`` margins of :data:`PAGE_MARGINS_MM`, with ``tolerance_pt``), and
-    every one of ``cells`` (:func:`table_cells` of the HTML) is found in the PDF's text. A
+    every one of ``cells`` (:func:`table_cells` of the HTML) is found in the PDF's text
+    (white space ignored). A
     table wider than the page is caught either way: Chromium clips it at the content edge
     (its cells go missing) or lets it spill into the margin (its words lie outside)."""
     size, words = pdf_words(pdf_path)
@@ -216,10 +233,11 @@ def check_pdf(
     outside = tuple(
         w for w in words if w.x_min < x_lo or w.x_max > x_hi or w.y_min < y_lo or w.y_max > y_hi
     )
-    text = " ".join(w.text for w in words)
-    # A cell's words are consecutive in the text stream; a cell broken over two lines is
-    # still consecutive words.
-    missing = tuple(dict.fromkeys(c for c in cells if c and c != "–" and c not in text))
+    # Chromium draws a table cell by cell, so a cell's words are consecutive in the text
+    # stream, also where the cell wraps (a line may break inside a long word, a URL or a
+    # path: the comparison ignores white space).
+    text = _squeezed(pdf_text(pdf_path))
+    missing = tuple(dict.fromkeys(c for c in cells if _squeezed(c) not in text))
     return PrintCheck(pdf_pages(pdf_path), size, outside, missing)
 
 
