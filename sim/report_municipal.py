@@ -289,4 +289,4 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> Table | None:
         "with ekonomiskt bistånd behind the county's figures; below 30 the sampling noise is "
         "large (row low_precision in the results table).",
     )
-    return Table(header, body, css="wide-table", caption=caption)
+    return Table(header, body, css="wide-table keep", caption=caption)
