@@ -58,3 +58,9 @@ population-full: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# The report of `make run` printed to A4 by headless Chromium (out/2027/report.pdf), with the
+# check that no table is cut off (needs chromium and poppler-utils; docs/outputs.md).
+.PHONY: report-pdf
+report-pdf: $(STAMP)
+	$(BIN)/python -m sim.report_pdf out/2027 --check

@@ -20,17 +20,21 @@ from ``results.parquet`` and ``manifest.json`` alone, without recomputation.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
-import html
 import json
 import math
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 import polars as pl
+from markupsafe import Markup
 
 from sim import labels
 from sim.errors import SimInputError
@@ -58,6 +62,9 @@ HEADLINE = (
 PUBLIC_COST_CHANGE = "public_cost_change_sek_year"
 #: Files of the output folder written by the report (``sim report`` replaces these).
 REPORT_FILES = ("summary.md", "report.html", "charts")
+#: The report printed to PDF (``python -m sim.report_pdf``): made from ``report.html``, so
+#: ``sim report`` removes a stale one.
+PDF_FILE = "report.pdf"
 #: The population's calibration, copied into the output folder at run time.
 POPULATION_FILE = "population.json"
 #: A sweep's effects against the baseline, taken within replications (sim/uncertainty.py).
@@ -345,12 +352,19 @@ def summary_markdown(
 
     With bands (a sweep) every value carries its 10th–90th percentile in brackets, and the
     effects against the baseline (``differences``) follow in a second table."""
-    header, rows = headline(table, lang, differences)
     year = manifest.get("year", "")
-    lines = [
-        _t(lang, f"# Huvudresultat {year}", f"# Headline results {year}"),
-        "",
-        _t(
+    from sim.report_government import government_markdown
+    from sim.report_municipal import municipal_markdown
+
+    parts = [
+        government_markdown(table, manifest, lang),
+        municipal_markdown(table, manifest, lang).rstrip("\n"),
+    ]
+    effects = has_bands(differences)
+    return render_template(
+        "summary.md.j2",
+        heading=_t(lang, f"Huvudresultat {year}", f"Headline results {year}"),
+        meta=_t(
             lang,
             f"sim {manifest.get('version', '')}, population {_population_name(manifest)} "
             f"(seed {manifest.get('seed', '')}). (statisk) = utan beteendeeffekter. "
@@ -359,46 +373,24 @@ def summary_markdown(
             f"(seed {manifest.get('seed', '')}). (static) = no behavioural response. "
             "Money in SEK million a year; counts rounded to the nearest hundred.",
         ),
-        "",
-        *_markdown_table(header, rows),
-    ]
-    if has_bands(table):
-        lines += ["", band_note(manifest, lang)]
-    if has_bands(differences):
-        lines += [
-            "",
-            _t(lang, "## Effekt mot nuvarande regler", "## Effect against current rules"),
-            "",
-            _t(
-                lang,
-                "Skillnad reform − nuvarande regler inom varje replikering (differences.csv); "
-                "fattigdom i procentenheter (p.e.).",
-                "Difference reform − current rules within each replication (differences.csv); "
-                "poverty in percentage points (pp).",
-            ),
-            "",
-            *_markdown_table(*effects_table(differences, lang)),
-        ]
-    from sim.report_government import government_markdown
-
-    government = government_markdown(table, manifest, lang)
-    if government:
-        lines += ["", government]
-    from sim.report_municipal import municipal_markdown
-
-    municipal = municipal_markdown(table, manifest, lang)
-    if municipal:
-        lines += ["", municipal]
-    lines += [
-        "",
-        _t(
+        headline=Table(*headline(table, lang, differences)),
+        band_note=band_note(manifest, lang) if has_bands(table) else "",
+        effects=Table(*effects_table(differences, lang)) if effects else None,
+        effects_heading=_t(lang, "Effekt mot nuvarande regler", "Effect against current rules"),
+        effects_note=_t(
+            lang,
+            "Skillnad reform − nuvarande regler inom varje replikering (differences.csv); "
+            "fattigdom i procentenheter (p.e.).",
+            "Difference reform − current rules within each replication (differences.csv); "
+            "poverty in percentage points (pp).",
+        ),
+        parts=[p for p in parts if p],
+        closing=_t(
             lang,
             "Alla mått, grupper och definitioner: results.csv / results.xlsx och report.html.",
             "Every metric, group and definition: results.csv / results.xlsx and report.html.",
         ),
-        "",
-    ]
-    return "\n".join(lines)
+    )
 
 
 def _population_name(manifest: Mapping[str, Any]) -> str:
@@ -406,19 +398,63 @@ def _population_name(manifest: Mapping[str, Any]) -> str:
 
 
 # ------------------------------------------------------------------------- report.html
+#
+# Python builds plain data (a section: its anchor, title, template and blocks; a table: its
+# header, rows and caption), the jinja2 templates of ``sim/templates/`` render it with
+# autoescape on: a text is always escaped, only a ``Markup`` (a link built here) is not.
 
-_CSS = """
-body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;max-width:1100px;margin:2em auto;
-padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc}
-.meta{color:#555}table{border-collapse:collapse;margin:1em 0;font-size:.9em}
-th,td{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}
-td.num,th.num{text-align:right;white-space:nowrap}figure{margin:1.5em 0}
-figure img{width:100%;height:auto;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
-pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:.8em}
-details{margin:1em 0}summary{cursor:pointer;font-weight:bold}.warn{color:#a00}
-.wide{overflow-x:auto}
-"""
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The templates of ``sim/templates/`` (read once), autoescaping every value."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("sim", "templates"),
+        # HTML is escaped; summary.md is Markdown (its texts are the same plain strings).
+        autoescape=lambda name: name is None or not name.endswith(".md.j2"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render the template ``sim/templates/<name>`` with ``context``."""
+    return _environment().get_template(name).render(**context)
+
+
+def render_section(section: Mapping[str, Any]) -> str:
+    """One section of the report alone (its heading and ``sections/<template>``)."""
+    return render_template("section.html.j2", s=section)
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """A table as the templates draw it: ``header`` (texts) and ``rows`` of cells (a text,
+    escaped, or a :class:`markupsafe.Markup` link). ``numeric``: the columns after the first
+    are numbers (right-aligned, never broken in print). ``css``: the table's classes
+    (``wide-table``: many columns, a smaller font in print; ``banded``: numbers with bands,
+    which may break between value and band in print)."""
+
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    numeric: bool = True
+    css: str = ""
+    caption: str = ""
+    #: Columns whose cells never break (dates, numbers in a text table).
+    nowrap: tuple[int, ...] = ()
+
+
+def _block(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"kind": kind, **fields}
+
+
+def _p(text: str, css: str = "") -> dict[str, Any]:
+    return _block("p", text=text, css=css)
+
+
+def _section(anchor: str, title: str, template: str = "blocks.html.j2", **data: Any) -> dict:
+    return {"id": anchor, "title": title, "template": template, **data}
 
 
 def report_html(
@@ -429,133 +465,131 @@ def report_html(
     lang: str = "sv",
     population: Mapping[str, Any] | None = None,
     differences: pl.DataFrame | None = None,
+    files: Mapping[str, int] | None = None,
 ) -> str:
-    """The self-contained report: every image is embedded (base64 PNG), no external file is
-    loaded; the only links are to the legal and evidence sources.
+    """The self-contained report: every image is embedded (``charts`` maps a chart's name to
+    its SVG or PNG file), no external file is loaded; the only links are to the legal and
+    evidence sources. ``files`` (name -> bytes) are the output folder's files the manifest
+    section lists.
 
     A sweep's report (``table`` with bands, ``differences`` its effects) shows every headline
     value with its band, a section on the uncertainty with the effects table, and the
     whisker charts of :data:`sim.charts.BAND_CHARTS` first among the charts."""
     from sim.charts import BAND_CHARTS, CHARTS
+    from sim.report_government import government_section
+    from sim.report_municipal import municipal_section
 
-    e = html.escape
     year = manifest.get("year", "")
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{e(_t(lang, 'Försörjningsstöd och reformerna', 'Försörjningsstöd and the reforms'))} {year}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{e(_t(lang, f'Försörjningsstöd {year}: reformerna jämförda', f'Försörjningsstöd {year}: the reforms compared'))}</h1>",
-        f'<p class="meta">sim {e(str(manifest.get("version", "")))} '
-        f"({e(str(manifest.get('git_revision') or '')[:12])}), population "
-        f"{e(_population_name(manifest))}, seed {e(str(manifest.get('seed', '')))}.</p>",
-        # The run's date is in manifest.json only: the report is the same bytes every run.
-        _profile_banner(manifest, lang),
-        _contents(lang, uncertainty=has_bands(table), government=_has_government(table)),
-        f'<h2 id="huvudresultat">{e(_t(lang, "Huvudresultat", "Headline results"))}</h2>',
-        _headline_html(table, lang, differences),
-        f"<p>{e(_t(lang, '(statisk) = samma reform utan beteendeeffekter. Belopp i miljoner kronor per år; antal avrundade till närmaste hundratal. Osäkerhetsintervall visas där replikeringar körts (kolumnerna low/high i results.csv).', '(static) = the same reform without behavioural response. Money in SEK million a year; counts rounded to the nearest hundred. Uncertainty bands are shown where replications were run (columns low/high of results.csv).'))}</p>",
+    sources = _Sources(lang)
+    sections = [
+        _section(
+            "huvudresultat",
+            _t(lang, "Huvudresultat", "Headline results"),
+            "headline.html.j2",
+            table=_headline_table(table, lang, differences),
+            note=_t(
+                lang,
+                "(statisk) = samma reform utan beteendeeffekter. Belopp i miljoner kronor per "
+                "år; antal avrundade till närmaste hundratal. Osäkerhetsintervall visas där "
+                "replikeringar körts (kolumnerna low/high i results.csv).",
+                "(static) = the same reform without behavioural response. Money in SEK "
+                "million a year; counts rounded to the nearest hundred. Uncertainty bands are "
+                "shown where replications were run (columns low/high of results.csv).",
+            ),
+        )
     ]
     if has_bands(table):
-        parts.append(_uncertainty_html(manifest, lang, differences))
-    from sim.report_government import government_html
-
-    parts.append(government_html(table, manifest, lang))
-    parts.append(f'<h2 id="diagram">{e(_t(lang, "Diagram", "Charts"))}</h2>')
-    for name in [*BAND_CHARTS, *CHARTS]:
-        if name not in charts:
-            continue
-        parts.append(figure_html(name, charts[name], _CAPTIONS[name][0 if lang == "sv" else 1]))
-    from sim.report_municipal import municipal_html
-
-    parts.append(municipal_html(table, manifest, charts, lang))
-    parts += [
-        f'<h2 id="metod">{e(_t(lang, "Metod", "Method"))}</h2>',
-        *(f"<p>{e(p)}</p>" for p in _METHOD[lang]),
-        f'<h2 id="antaganden">{e(_t(lang, "Antaganden", "Assumptions"))}</h2>',
-        _assumptions_html(manifest, lang),
-        f'<h2 id="kallor">{e(_t(lang, "Lagstiftning och källor", "Law and sources"))}</h2>',
-        _law_html(manifest, lang),
-        f'<h2 id="kalibrering">{e(_t(lang, "Befolkningens kalibrering", "Calibration of the population"))}</h2>',
-        _calibration_html(population, lang),
-        f'<h2 id="manifest">{e(_t(lang, "Manifest", "Manifest"))}</h2>',
-        f"<pre>{html.escape(json.dumps(manifest, indent=2, ensure_ascii=False), quote=False)}</pre>",
-        "</body></html>",
-        "",
+        sections.append(_uncertainty_section(manifest, lang, differences))
+    government = government_section(table, manifest, lang)
+    if government:
+        sections.append(government)
+        for text, url, secondary in government["sources"]:
+            sources.add(text, url, secondary=secondary)
+    figures = [
+        _figure(name, charts[name], _CAPTIONS[name][0 if lang == "sv" else 1])
+        for name in [*BAND_CHARTS, *CHARTS]
+        if name in charts
     ]
-    return "\n".join(parts)
+    sections.append(
+        _section("diagram", _t(lang, "Diagram", "Charts"), "charts.html.j2", figures=figures)
+    )
+    sections.append(municipal_section(table, manifest, charts, lang))
+    sections.append(
+        _section("metod", _t(lang, "Metod", "Method"), "method.html.j2", paragraphs=_METHOD[lang])
+    )
+    sections.append(_assumptions_section(manifest, lang, sources))
+    sections.append(_law_section(manifest, lang, sources))
+    sections.append(_calibration_section(population, lang, sources))
+    sections.append(_sources_section(sources, lang))
+    sections.append(_manifest_section(manifest, lang, files or {}))
+    contents = [(s["id"], s.get("short", s["title"])) for s in sections]
+    return render_template(
+        "report.html.j2",
+        lang=lang,
+        title=_t(lang, "Försörjningsstöd och reformerna", "Försörjningsstöd and the reforms")
+        + f" {year}",
+        heading=_t(
+            lang,
+            f"Försörjningsstöd {year}: reformerna jämförda",
+            f"Försörjningsstöd {year}: the reforms compared",
+        ),
+        # The run's date is in manifest.json and the manifest section only.
+        meta=f"sim {manifest.get('version', '')} ({str(manifest.get('git_revision') or '')[:12]}), "
+        f"population {_population_name(manifest)}, seed {manifest.get('seed', '')}.",
+        banner=_profile_banner(manifest, lang),
+        contents=contents,
+        sections=sections,
+    )
 
 
-def _profile_banner(manifest: Mapping[str, Any], lang: str) -> str:
+def _profile_banner(manifest: Mapping[str, Any], lang: str) -> Markup | str:
     """For a municipality's profile: whose results these are (and that a made-up example
     is made up)."""
     profile = manifest.get("kommun_profile")
     if not profile:
         return ""
-    name = html.escape(str(profile.get("namn", "")))
-    text = _t(
-        lang,
-        f"Resultaten gäller kommunprofilen <strong>{name}</strong>: befolkningen är omviktad "
-        "till kommunens egna uppgifter (docs/municipal.md).",
-        f"The results are for the municipal profile <strong>{name}</strong>: the population "
-        "is re-weighted to the municipality's own figures (docs/municipal.md).",
-    )
-    if profile.get("exempel"):
-        text += _t(
+    name = Markup("<strong>{}</strong>").format(str(profile.get("namn", "")))
+    text = Markup(
+        _t(
             lang,
-            " <strong>Påhittad exempelkommun</strong> — inte en verklig kommun.",
-            " <strong>A made-up example municipality</strong> — not a real one.",
+            "Resultaten gäller kommunprofilen {name}: befolkningen är omviktad till kommunens "
+            "egna uppgifter (docs/municipal.md).",
+            "The results are for the municipal profile {name}: the population is re-weighted "
+            "to the municipality's own figures (docs/municipal.md).",
         )
-    return f'<p class="warn">{text}</p>'
+    ).format(name=name)
+    if profile.get("exempel"):
+        text += Markup(
+            _t(
+                lang,
+                " <strong>Påhittad exempelkommun</strong> — inte en verklig kommun.",
+                " <strong>A made-up example municipality</strong> — not a real one.",
+            )
+        )
+    return text
 
 
-def _has_government(table: pl.DataFrame) -> bool:
-    from sim.report_government import has_comparison
-
-    return has_comparison(table)
-
-
-def _contents(lang: str, *, uncertainty: bool = False, government: bool = False) -> str:
-    items = [
-        ("huvudresultat", _t(lang, "Huvudresultat", "Headline results")),
-        *([("osakerhet", _t(lang, "Osäkerhet", "Uncertainty"))] if uncertainty else []),
-        *(
-            [
-                (
-                    "regeringen",
-                    _t(lang, "Jämförelse med regeringen", "Comparison with the government"),
-                )
-            ]
-            if government
-            else []
-        ),
-        ("diagram", _t(lang, "Diagram", "Charts")),
-        ("kommuner", _t(lang, "Att genomföra aktivitetskravet", "Delivering the requirement")),
-        ("metod", _t(lang, "Metod", "Method")),
-        ("antaganden", _t(lang, "Antaganden", "Assumptions")),
-        ("kallor", _t(lang, "Lagstiftning och källor", "Law and sources")),
-        ("kalibrering", _t(lang, "Befolkningens kalibrering", "Calibration of the population")),
-        ("manifest", "Manifest"),
-    ]
-    links = " · ".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in items)
-    return f"<p>{links}</p>"
+def _headline_table(
+    table: pl.DataFrame, lang: str, differences: pl.DataFrame | None = None
+) -> Table:
+    header, rows = headline(table, lang, differences)
+    return Table(header, rows, css="banded" if has_bands(table) else "")
 
 
-def _uncertainty_html(
+def _uncertainty_section(
     manifest: Mapping[str, Any], lang: str, differences: pl.DataFrame | None
-) -> str:
+) -> dict[str, Any]:
     """The uncertainty section of a sweep's report: what varied and the effects table."""
-    e = html.escape
-    parts = [
-        f'<h2 id="osakerhet">{e(_t(lang, "Osäkerhet", "Uncertainty"))}</h2>',
-        f"<p>{e(band_note(manifest, lang))} "
-        + e(_t(lang, f"Frö {manifest.get('seed', '')}.", f"Seed {manifest.get('seed', '')}."))
-        + "</p>",
+    blocks = [
+        _p(
+            band_note(manifest, lang)
+            + " "
+            + _t(lang, f"Frö {manifest.get('seed', '')}.", f"Seed {manifest.get('seed', '')}.")
+        )
     ]
     if has_bands(differences):
-        parts.append(
-            "<p>"
-            + e(
+        blocks.append(
+            _p(
                 _t(
                     lang,
                     "Reformernas effekt mot nuvarande regler, tagen inom varje replikering (samma "
@@ -568,61 +602,43 @@ def _uncertainty_html(
                     "percentage points (pp), money in SEK million a year (differences.csv).",
                 )
             )
-            + "</p>"
         )
         header, rows = effects_table(differences, lang)
-        parts.append(numeric_table_html(header, rows))
-    return "".join(parts)
+        blocks.append(_block("table", table=Table(header, rows, css="banded")))
+    return _section("osakerhet", _t(lang, "Osäkerhet", "Uncertainty"), blocks=blocks)
 
 
-def _headline_html(table: pl.DataFrame, lang: str, differences: pl.DataFrame | None = None) -> str:
-    return numeric_table_html(*headline(table, lang, differences))
+def _figure(name: str, image: str | Path, caption: str) -> dict[str, str]:
+    """A chart for the templates: its file embedded as a data URI (SVG or PNG)."""
+    path = Path(image)
+    kind = "svg+xml" if path.suffix == ".svg" else "png"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return {"name": name, "caption": caption, "src": f"data:image/{kind};base64,{data}"}
 
 
-def figure_html(name: str, png: str | Path, caption: str) -> str:
-    """A chart embedded as base64 PNG, captioned with its file names."""
-    e = html.escape
-    data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
+def figure_html(name: str, image: str | Path, caption: str) -> str:
+    """A chart embedded as a data URI (SVG or PNG by its file), captioned with its files."""
     return (
-        f'<figure id="chart-{name}"><img alt="{e(caption)}" '
-        f'src="data:image/png;base64,{data}"><figcaption>{e(caption)} '
-        f"(charts/{name}.png, charts/{name}.svg)</figcaption></figure>"
+        _environment().get_template("macros.html.j2").module.figure(_figure(name, image, caption))
     )
 
 
 def numeric_table_html(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A table with a label column and right-aligned number columns (scrolls when wide)."""
-    e = html.escape
-    out = ['<div class="wide"><table><thead><tr>']
-    out.append(f"<th>{e(header[0])}</th>")
-    out += [f'<th class="num">{e(h)}</th>' for h in header[1:]]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append(
-            "<tr>"
-            + f"<td>{e(row[0])}</td>"
-            + "".join(f'<td class="num">{e(c)}</td>' for c in row[1:])
-            + "</tr>"
-        )
-    out.append("</tbody></table></div>")
-    return "".join(out)
+    """A table with a label column and right-aligned number columns (scrolls when wide on
+    screen; fits the page in print)."""
+    return str(_environment().get_template("macros.html.j2").module.table(Table(header, rows)))
 
 
-def _table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *, raw: int = -1) -> str:
-    """A table of escaped cells; column ``raw`` holds ready HTML (a link)."""
-    e = html.escape
-    out = ["<table><thead><tr>", *(f"<th>{e(h)}</th>" for h in header), "</tr></thead><tbody>"]
-    for row in rows:
-        cells = [c if i == raw else e(str(c)) for i, c in enumerate(row)]
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def _link(url: str) -> str:
+def _link(url: str) -> Markup | str:
+    """A URL as a link showing its shortened self; a text with a URL in it, with that URL
+    as a link; any other text as it is (escaped)."""
     if not url or not url.startswith(("http://", "https://")):
-        return html.escape(url or "")
-    return f'<a href="{html.escape(url)}">{html.escape(_short(url))}</a>'
+        inside = re.search(r"https?://\S+", url or "")
+        if inside:  # a source named in words with its URL: the URL as a link
+            before, _, after = url.partition(inside.group(0))
+            return Markup("{}{}{}").format(before, _link(inside.group(0)), after)
+        return url or ""
+    return Markup('<a href="{}">{}</a>').format(url, _short(url))
 
 
 def _short(url: str, width: int = 60) -> str:
@@ -630,9 +646,9 @@ def _short(url: str, width: int = 60) -> str:
 
 
 def _plain(value: Any, lang: str) -> str:
-    from sim.params import Table
+    from sim.params import Table as LawTable
 
-    if isinstance(value, Table):
+    if isinstance(value, LawTable):
         return _t(lang, "tabell", "table")
     if isinstance(value, float | int):
         if float(value).is_integer():
@@ -641,134 +657,361 @@ def _plain(value: Any, lang: str) -> str:
     return str(value)
 
 
-def _assumptions_html(manifest: Mapping[str, Any], lang: str) -> str:
+# ------------------------------------------------------- the words of law and assumptions
+
+#: How sure a value is (``evidence`` of a law parameter), in words.
+EVIDENCE_WORDS = {
+    "law": ("lag", "law"),
+    "government": ("regeringen", "government"),
+    "agency": ("myndighet", "agency"),
+    "secondary": ("sekundär källa", "secondary source"),
+    "derived": ("härledd", "derived"),
+}
+#: What a scenario's change is (``status``), in words.
+STATUS_WORDS = {
+    "law": ("lag", "law"),
+    "proposal": ("förslag", "proposal"),
+    "assumption": ("antagande", "assumption"),
+}
+#: A scenario change's operation, in words.
+OPERATION_WORDS = {"set": ("sätts till", "set to"), "scale": ("skalas med", "scaled by")}
+#: The behaviour assumption sets, in words.
+SET_WORDS = {
+    "none": ("inga (statisk)", "none (static)"),
+    "low": ("låg", "low"),
+    "central": ("central", "central"),
+    "high": ("hög", "high"),
+}
+#: The mark of a secondary source in the source list.
+SECONDARY_MARK = ("(sekundär källa)", "(secondary source)")
+
+
+def _word(words: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
+    pair = words.get(key)
+    return _t(lang, *pair) if pair else key
+
+
+def _unit_words(unit: str, lang: str) -> str:
+    try:
+        return labels.unit(unit, lang)
+    except KeyError:
+        return unit
+
+
+def _titled(item: Any, lang: str) -> str | None:
+    """The title of a parameter, assumption or scenario in ``lang`` from its YAML file
+    (``title: {sv, en}``), or ``None`` when it has none (before the files carry titles)."""
+    title = getattr(item, "title", None)
+    if isinstance(title, Mapping) and title.get(lang):
+        return str(title[lang])
+    path = getattr(item, "path", None)
+    if path:
+        try:
+            return labels.law_title(path, lang)
+        except KeyError:
+            return None
+    return None
+
+
+def _described(item: Any, lang: str) -> str:
+    """The description of a parameter, assumption, concept or scenario in ``lang``: its
+    ``descriptions[lang]`` where the YAML file has one, else its ``description`` (one
+    language, the file's)."""
+    descriptions = getattr(item, "descriptions", None)
+    if isinstance(descriptions, Mapping) and descriptions.get(lang):
+        return " ".join(str(descriptions[lang]).split())
+    return " ".join(str(getattr(item, "description", "") or "").split())
+
+
+def _evidence_kind(item: Any) -> str:
+    """The kind of an item's source (``law``, ..., ``secondary``): a parameter's
+    ``evidence``; an assumption's ``evidence_kind`` (or ``evidence`` when that is a kind)."""
+    for name in ("evidence_kind", "evidence"):
+        value = getattr(item, name, None)
+        if isinstance(value, str) and value in EVIDENCE_WORDS:
+            return value
+    return ""
+
+
+def _name_cell(title: str | None, path: str) -> Markup:
+    """A parameter or assumption: its title, with its path in the YAML files below it (the
+    file's own name, to find it there); the path alone where there is no title yet."""
+    if title:
+        return Markup('{}<br><code class="path">{}</code>').format(title, path)
+    return Markup('<code class="path">{}</code>').format(path)
+
+
+class _Sources:
+    """Every source the report cites, once (by its URL, else its text, and whether it is
+    cited as a secondary source), in the order first cited, with what cites it."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def add(self, text: Any, url: str = "", *, secondary: bool = False) -> None:
+        text = " ".join(str(text or "").split())
+        url = url if url and url.startswith(("http://", "https://")) else ""
+        if not text and not url:
+            return
+        # A primary page cited for a value that was taken from a secondary one is listed
+        # twice: once as it is, once marked.
+        item = self.items.setdefault(
+            f"{secondary}:{url or text}",
+            {"texts": [], "url": url, "url_text": _short(url, 90), "secondary": secondary},
+        )
+        if text and text not in item["texts"]:
+            item["texts"].append(text)
+
+    def listed(self) -> list[dict[str, Any]]:
+        """The sources for the template: ``text`` (what cites it, at most three names),
+        ``url``, ``url_text``, ``secondary``."""
+        out = []
+        for item in self.items.values():
+            texts = item["texts"] or [item["url_text"]]
+            more = len(texts) - 3
+            text = "; ".join(texts[:3]) + (
+                _t(self.lang, f" m.fl. ({more} till)", f" and {more} more") if more > 0 else ""
+            )
+            out.append({**item, "text": text})
+        return out
+
+
+def _sources_section(sources: _Sources, lang: str) -> dict[str, Any]:
+    items = sources.listed()
+    n_secondary = sum(1 for s in items if s["secondary"])
+    return _section(
+        "kallforteckning",
+        _t(lang, "Källförteckning", "List of sources"),
+        "sources.html.j2",
+        intro=_t(
+            lang,
+            f"Varje källa som rapporten hänvisar till: lagrum och förarbeten för reglerna, "
+            f"underlag för antagandena, kalibreringens och jämförelsens källor. {n_secondary} "
+            f"av {len(items)} är sekundära källor (nyhetsartiklar, sammanställningar) och "
+            f"märkta så; de bör ersättas med primärkällan innan siffran används i ett "
+            f"remissvar.",
+            f"Every source the report cites: the law and preparatory works of the rules, the "
+            f"evidence for the assumptions, the sources of the calibration and of the "
+            f"comparison. {n_secondary} of {len(items)} are secondary sources (news articles, "
+            f"compilations) and marked as such; replace them by the primary source before "
+            f"using the figure in a remiss answer.",
+        ),
+        sources=items,
+        secondary_mark=_t(lang, *SECONDARY_MARK),
+    )
+
+
+def _assumptions_section(
+    manifest: Mapping[str, Any], lang: str, sources: _Sources
+) -> dict[str, Any]:
     from sim.assumptions import default_assumptions
 
-    e = html.escape
-    out = []
     sets = manifest.get("assumption_sets") or {
         s["name"]: s.get("assumption_set", "") for s in manifest.get("scenarios", [])
     }
     overrides = manifest.get("assumption_overrides") or {}
     rows = [
         [
-            name,
-            chosen,
-            ", ".join(f"{k} = {v}" for k, v in (overrides.get(name) or {}).items()) or "–",
+            labels.scenario(name, lang),
+            _word(SET_WORDS, chosen, lang),
+            ", ".join(
+                f"{_titled_path(k, lang)} = {_plain(v, lang)}"
+                for k, v in (overrides.get(name) or {}).items()
+            )
+            or "–",
         ]
         for name, chosen in sets.items()
     ]
-    out.append(
-        f"<p>{e(_t(lang, 'Varje reform körs med sin beteendeuppsättning och statiskt (none). Uppsättningen low/central/high väljer för varje antagande nedan värdet low, value eller high; scenariots egna värden gäller i alla uppsättningar.', 'Each reform is run with its behaviour assumption set and statically (none). The set low/central/high takes, for each assumption below, its low, central or high value; a scenario’s own values hold in every set.'))}</p>"
-    )
-    out.append(
-        _table_html(
-            [
-                _t(lang, "Scenario", "Scenario"),
-                _t(lang, "Antagandeuppsättning", "Assumption set"),
-                _t(lang, "Scenariots egna värden", "Scenario overrides"),
-            ],
-            rows,
-        )
-    )
+    blocks = [
+        _p(
+            _t(
+                lang,
+                "Varje reform körs med sin beteendeuppsättning och statiskt (inga). "
+                "Uppsättningen låg/central/hög väljer för varje antagande nedan dess låga, "
+                "centrala eller höga värde; scenariots egna värden gäller i alla uppsättningar.",
+                "Each reform is run with its behaviour assumption set and statically (none). "
+                "The set low/central/high takes, for each assumption below, its low, central "
+                "or high value; a scenario’s own values hold in every set.",
+            )
+        ),
+        _block(
+            "table",
+            table=Table(
+                [
+                    _t(lang, "Scenario", "Scenario"),
+                    _t(lang, "Antagandeuppsättning", "Assumption set"),
+                    _t(lang, "Scenariots egna värden", "Scenario overrides"),
+                ],
+                rows,
+                numeric=False,
+            ),
+        ),
+    ]
     items = []
-    for concept, group in default_assumptions().items.items():
-        for name, item in group.items():
+    english_evidence = False
+    for _concept, group in default_assumptions().items.items():
+        for _name, item in group.items():
+            evidence = _evidence_text(item, lang)
+            english_evidence |= lang == "sv" and evidence is item.evidence
+            kind = _evidence_kind(item)
+            sources.add(_titled(item, lang) or item.path, item.url, secondary=kind == "secondary")
             items.append(
                 [
-                    f"{concept}.{name}",
-                    item.description,
-                    item.unit,
+                    _name_cell(_titled(item, lang), item.path),
+                    _described(item, lang),
+                    _unit_words(item.unit, lang),
                     _plain(item.value, lang),
                     _plain(item.low, lang) if item.low is not None else "–",
                     _plain(item.high, lang) if item.high is not None else "–",
-                    item.evidence,
+                    " ".join(str(evidence or "").split()),
                     _link(item.url),
                 ]
             )
-    out.append(
-        f"<details open><summary>{e(_t(lang, 'Alla antaganden med intervall (sim/assumptions/*.yaml)', 'Every assumption with its range (sim/assumptions/*.yaml)'))}</summary>"
-    )
-    out.append(
-        _table_html(
-            [
-                _t(lang, "Antagande", "Assumption"),
-                _t(lang, "Beskrivning", "Description"),
-                _t(lang, "Enhet", "Unit"),
-                _t(lang, "Centralt", "Central"),
-                "Low",
-                "High",
-                _t(lang, "Underlag", "Evidence"),
-                _t(lang, "Källa", "Source"),
-            ],
-            items,
-            raw=7,
+    if english_evidence:
+        blocks.append(
+            _p(
+                "Beskrivningar och underlag som ännu inte är översatta i "
+                "sim/assumptions/*.yaml visas på engelska."
+            )
+        )
+    blocks.append(
+        _block(
+            "details",
+            open=True,
+            summary=_t(
+                lang,
+                "Alla antaganden med intervall (sim/assumptions/*.yaml)",
+                "Every assumption with its range (sim/assumptions/*.yaml)",
+            ),
+            table=Table(
+                [
+                    _t(lang, "Antagande", "Assumption"),
+                    _t(lang, "Beskrivning", "Description"),
+                    _t(lang, "Enhet", "Unit"),
+                    _t(lang, "Centralt", "Central"),
+                    _t(lang, "Lågt", "Low"),
+                    _t(lang, "Högt", "High"),
+                    _t(lang, "Underlag", "Evidence"),
+                    _t(lang, "Källa", "Source"),
+                ],
+                items,
+                numeric=False,
+                css="text wide-table",
+            ),
         )
     )
-    out.append("</details>")
     digest = manifest.get("assumptions_digest")
     if digest and digest != assumptions_digest():
-        out.append(
-            f'<p class="warn">{e(_t(lang, "Obs: antagandefilerna har ändrats sedan körningen; tabellen visar dagens filer.", "Note: the assumption files have changed since the run; the table shows the current files."))}</p>'
+        blocks.append(
+            _p(
+                _t(
+                    lang,
+                    "Obs: antagandefilerna har ändrats sedan körningen; tabellen visar dagens filer.",
+                    "Note: the assumption files have changed since the run; the table shows the current files.",
+                ),
+                "warn",
+            )
         )
-    return "".join(out)
+    return _section("antaganden", _t(lang, "Antaganden", "Assumptions"), blocks=blocks)
 
 
-def _law_html(manifest: Mapping[str, Any], lang: str) -> str:
+def _evidence_text(item: Any, lang: str) -> str:
+    """An assumption's evidence in ``lang`` (``evidences[lang]`` when the file has it, else
+    ``evidence``, the file's one language)."""
+    evidences = getattr(item, "evidences", None)
+    if isinstance(evidences, Mapping) and evidences.get(lang):
+        return str(evidences[lang])
+    return item.evidence
+
+
+def _is_secondary(parameter: Any, entry: Any) -> bool:
+    """Whether a law value rests on a secondary source: its ``evidence`` is ``secondary``,
+    or it is projected (``derived``) from an earlier value of the parameter with the same
+    URL that is."""
+    if entry.evidence == "secondary":
+        return True
+    return entry.evidence == "derived" and any(
+        e.evidence == "secondary" and e.url == entry.url and e.start < entry.start
+        for e in parameter.values
+    )
+
+
+def _titled_path(path: str, lang: str) -> str:
+    try:
+        return labels.law_title(path, lang)
+    except KeyError:
+        return path
+
+
+def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> dict[str, Any]:
     from sim.scenarios import load_scenario
 
-    e = html.escape
     year = int(manifest.get("year", 2027))
-    out = []
+    blocks: list[dict[str, Any]] = []
+    title = _t(lang, "Lagstiftning och källor", "Law and sources")
     scenarios = []
     for entry in manifest.get("scenarios", []):
         try:
             scenarios.append(load_scenario(entry["name"]))
         except SimInputError as error:
-            out.append(f'<p class="warn">{e(str(error))}</p>')
+            blocks.append(_p(str(error), "warn"))
     if not scenarios:
-        return "".join(out)
+        return _section("kallor", title, blocks=blocks)
     digests = manifest.get("law_digest") or {}
     baseline = next((s for s in scenarios if s.name == "baseline"), scenarios[0])
+    law = baseline.law(year)
     for scenario in scenarios:
         if scenario is baseline:
             continue
         own = [c for c in scenario.changes if c not in baseline.changes]
-        rows = [
-            [
-                c.path,
-                c.start.isoformat(),
-                c.operation,
-                _plain(c.value, lang)
-                + (
-                    f" ({_t(lang, 'antagandet', 'the assumption')} {c.assumption})"
-                    if c.assumption
-                    else ""
-                ),
-                c.status,
-                c.source,
-            ]
-            for c in own
-        ]
-        out.append(f"<h3>{e(scenario.name)}: {e(scenario.description.strip())}</h3>")
-        out.append(
-            _table_html(
+        rows = []
+        for c in own:
+            value = _plain(c.value, lang)
+            if c.assumption:
+                value += f" ({_t(lang, 'antagandet', 'the assumption')} {_titled_path(c.assumption, lang)})"
+            try:
+                parameter = law.parameter(c.path)
+            except (KeyError, SimInputError):
+                parameter = None
+            rows.append(
                 [
-                    _t(lang, "Parameter", "Parameter"),
-                    _t(lang, "Från", "From"),
-                    _t(lang, "Ändring", "Change"),
-                    _t(lang, "Värde", "Value"),
-                    "Status",
-                    _t(lang, "Källa", "Source"),
-                ],
-                rows,
+                    _name_cell(_titled(parameter, lang) if parameter else None, c.path),
+                    c.start.isoformat(),
+                    _word(OPERATION_WORDS, c.operation, lang),
+                    value,
+                    _word(STATUS_WORDS, c.status, lang),
+                    c.source,
+                ]
+            )
+        blocks.append(
+            _block(
+                "h3", text=f"{labels.scenario(scenario.name, lang)}: {_described(scenario, lang)}"
             )
         )
-    law = baseline.law(year)
+        blocks.append(
+            _block(
+                "table",
+                table=Table(
+                    [
+                        _t(lang, "Parameter", "Parameter"),
+                        _t(lang, "Från", "From"),
+                        _t(lang, "Ändring", "Change"),
+                        _t(lang, "Värde", "Value"),
+                        "Status",
+                        _t(lang, "Källa", "Source"),
+                    ],
+                    rows,
+                    numeric=False,
+                    css="text",
+                    nowrap=(1,),
+                ),
+            )
+        )
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     rows = []
     # The modernised table is current law's until it is published: listed only then.
-    published = any(e.value == 1.0 for e in law.parameter("riksnorm_modernised.published").values)
+    published = any(v.value == 1.0 for v in law.parameter("riksnorm_modernised.published").values)
     for parameter in law:
         if parameter.path.startswith("riksnorm_modernised.") and not published:
             continue
@@ -779,119 +1022,293 @@ def _law_html(manifest: Mapping[str, Any], lang: str) -> str:
             and (i + 1 == len(parameter.values) or parameter.values[i + 1].start > start)
         ]
         for entry in used:
+            sources.add(entry.reference, entry.url, secondary=_is_secondary(parameter, entry))
             rows.append(
                 [
-                    parameter.path,
-                    parameter.description,
-                    parameter.unit,
+                    _name_cell(_titled(parameter, lang), parameter.path),
+                    _described(parameter, lang),
+                    _unit_words(parameter.unit, lang),
                     entry.start.isoformat(),
                     _plain(entry.value, lang),
                     entry.reference,
-                    entry.evidence,
+                    _word(EVIDENCE_WORDS, entry.evidence, lang),
                     _link(entry.url),
                 ]
             )
-    out.append(
-        f"<details><summary>{e(_t(lang, f'Gällande rätt (nuvarande regler) under {year}: varje värde med sin källa', f'Current law in {year}: every value with its source'))}</summary>"
-    )
-    out.append(
-        _table_html(
-            [
-                _t(lang, "Parameter", "Parameter"),
-                _t(lang, "Beskrivning", "Description"),
-                _t(lang, "Enhet", "Unit"),
-                _t(lang, "Från", "From"),
-                _t(lang, "Värde", "Value"),
-                _t(lang, "Referens", "Reference"),
-                _t(lang, "Underlag", "Evidence"),
-                "URL",
-            ],
-            rows,
-            raw=7,
+    blocks.append(
+        _block(
+            "details",
+            open=False,
+            summary=_t(
+                lang,
+                f"Gällande rätt (nuvarande regler) under {year}: varje värde med sin källa",
+                f"Current law in {year}: every value with its source",
+            ),
+            table=Table(
+                [
+                    _t(lang, "Parameter", "Parameter"),
+                    _t(lang, "Beskrivning", "Description"),
+                    _t(lang, "Enhet", "Unit"),
+                    _t(lang, "Från", "From"),
+                    _t(lang, "Värde", "Value"),
+                    _t(lang, "Referens", "Reference"),
+                    _t(lang, "Underlag", "Evidence"),
+                    "URL",
+                ],
+                rows,
+                numeric=False,
+                css="text wide-table",
+                nowrap=(3, 4),
+            ),
         )
     )
-    out.append("</details>")
     changed = [
         s.name for s in scenarios if s.name in digests and digests[s.name] != s.law(year).digest()
     ]
     if changed:
-        out.append(
-            f'<p class="warn">{e(_t(lang, "Obs: parameterfilerna har ändrats sedan körningen för: ", "Note: the parameter files have changed since the run for: "))}{e(", ".join(changed))}</p>'
+        blocks.append(
+            _p(
+                _t(
+                    lang,
+                    "Obs: parameterfilerna har ändrats sedan körningen för: ",
+                    "Note: the parameter files have changed since the run for: ",
+                )
+                + ", ".join(labels.scenario(n, lang) for n in changed),
+                "warn",
+            )
         )
-    return "".join(out)
+    return _section("kallor", title, blocks=blocks)
 
 
-def _calibration_html(population: Mapping[str, Any] | None, lang: str) -> str:
-    e = html.escape
+def _calibration_section(
+    population: Mapping[str, Any] | None, lang: str, sources: _Sources
+) -> dict[str, Any]:
+    title = _t(lang, "Befolkningens kalibrering", "Calibration of the population")
     if not population or not population.get("calibration"):
-        return f"<p>{e(_t(lang, 'Ingen kalibreringsrapport för befolkningen.', 'No calibration report for the population.'))}</p>"
+        return _section(
+            "kalibrering",
+            title,
+            blocks=[
+                _p(
+                    _t(
+                        lang,
+                        "Ingen kalibreringsrapport för befolkningen.",
+                        "No calibration report for the population.",
+                    )
+                )
+            ],
+        )
     calibration = population["calibration"]
     weights = calibration.get("weights", {})
     targets = calibration.get("targets", [])
     met = sum(1 for t in targets if t.get("met"))
     design = format_number(weights.get("design_effect", math.nan), decimals=2, lang=lang)
     bounds = weights.get("bounds", "")
-    text = _t(
-        lang,
-        f"{met} av {len(targets)} mål uppfyllda inom sin tolerans. Designeffekt {design}, "
-        f"viktkvoter inom {bounds}.",
-        f"{met} of {len(targets)} targets met within their tolerance. Design effect {design}, "
-        f"weight ratios within {bounds}.",
-    )
-    out = [f"<p>{e(text)}</p>"]
-    rows = [
-        [
-            t.get("id", ""),
-            t.get("use", ""),
-            format_number(
-                t.get("target", math.nan), decimals=_decimals(t.get("target")), lang=lang
-            ),
-            format_number(
-                t.get("achieved", math.nan), decimals=_decimals(t.get("target")), lang=lang
-            ),
-            format_number(100 * (t.get("error") or 0.0), decimals=2, lang=lang, signed=True)
-            + (" %" if t.get("error_kind") == "relative" else " p.e."),
-            _t(lang, "ja", "yes") if t.get("met") else _t(lang, "nej", "no"),
-            _link(t.get("source", "")),
-        ]
-        for t in targets
-    ]
-    out.append(
-        f"<details><summary>{e(_t(lang, 'Alla kalibreringsmål', 'Every calibration target'))}</summary>"
-    )
-    out.append(
-        _table_html(
-            [
-                _t(lang, "Mål", "Target"),
-                _t(lang, "Användning", "Use"),
-                _t(lang, "Målvärde", "Target value"),
-                _t(lang, "Uppnått", "Achieved"),
-                _t(lang, "Fel", "Error"),
-                _t(lang, "Uppfyllt", "Met"),
-                _t(lang, "Källa", "Source"),
-            ],
-            rows,
-            raw=6,
-        )
-    )
-    out.append("</details>")
-    summary = population.get("summary") or {}
-    if summary:
-        keys = [k for k, v in summary.items() if isinstance(v, int | float)]
-        out.append(
-            f"<details><summary>{e(_t(lang, 'Befolkningens sammanfattning (dataåret)', 'Summary of the population (data year)'))}</summary>"
-        )
-        out.append(
-            _table_html(
-                [_t(lang, "Mått", "Measure"), _t(lang, "Värde", "Value")],
-                [
-                    [k, format_number(summary[k], decimals=_decimals(summary[k]), lang=lang)]
-                    for k in keys
-                ],
+    blocks = [
+        _p(
+            _t(
+                lang,
+                f"{met} av {len(targets)} mål uppfyllda inom sin tolerans. Designeffekt {design}, "
+                f"viktkvoter inom {bounds}.",
+                f"{met} of {len(targets)} targets met within their tolerance. Design effect "
+                f"{design}, weight ratios within {bounds}.",
             )
         )
-        out.append("</details>")
-    return "".join(out)
+    ]
+    rows = []
+    cited: dict[str, list[str]] = {}  # URL -> what the targets say of it besides the URL
+    for t in targets:
+        source = str(t.get("source") or "")
+        url = re.search(r"https?://\S+", source)
+        if url:
+            rest = " ".join(source.replace(url.group(0), "").split()).removesuffix(" via")
+            cited.setdefault(url.group(0), []).append(rest)
+        rows.append(
+            [
+                _target_name(t.get("id", ""), lang),
+                _word(_USE_WORDS, t.get("use", ""), lang),
+                format_number(
+                    t.get("target", math.nan), decimals=_decimals(t.get("target")), lang=lang
+                ),
+                format_number(
+                    t.get("achieved", math.nan), decimals=_decimals(t.get("target")), lang=lang
+                ),
+                format_number(100 * (t.get("error") or 0.0), decimals=2, lang=lang, signed=True)
+                + (" %" if t.get("error_kind") == "relative" else " p.e."),
+                _t(lang, "ja", "yes") if t.get("met") else _t(lang, "nej", "no"),
+                _link(t.get("source", "")),
+            ]
+        )
+    for url, texts in cited.items():
+        what = next((t for t in texts if t), "")
+        count = _t(lang, f"{len(texts)} kalibreringsmål", f"{len(texts)} calibration targets")
+        sources.add(f"{what} ({count})" if what else count.capitalize(), url)
+    blocks.append(
+        _block(
+            "details",
+            open=False,
+            summary=_t(lang, "Alla kalibreringsmål", "Every calibration target"),
+            table=Table(
+                [
+                    _t(lang, "Mål", "Target"),
+                    _t(lang, "Användning", "Use"),
+                    _t(lang, "Målvärde", "Target value"),
+                    _t(lang, "Uppnått", "Achieved"),
+                    _t(lang, "Fel", "Error"),
+                    _t(lang, "Uppfyllt", "Met"),
+                    _t(lang, "Källa", "Source"),
+                ],
+                rows,
+                numeric=False,
+                css="text",
+            ),
+        )
+    )
+    summary = population.get("summary") or {}
+    keys = [k for k, v in summary.items() if isinstance(v, int | float) and k != "year"]
+    if keys:
+        blocks.append(
+            _block(
+                "details",
+                open=False,
+                summary=_t(
+                    lang,
+                    "Befolkningens sammanfattning (dataåret)",
+                    "Summary of the population (data year)",
+                ),
+                table=Table(
+                    [_t(lang, "Mått", "Measure"), _t(lang, "Värde", "Value")],
+                    [
+                        [
+                            _target_name(k, lang),
+                            format_number(summary[k], decimals=_decimals(summary[k]), lang=lang),
+                        ]
+                        for k in keys
+                    ],
+                ),
+            )
+        )
+    return _section("kalibrering", title, blocks=blocks)
+
+
+#: How a calibration target is used, in words.
+_USE_WORDS = {
+    "margin": ("kalibreringsmarginal", "calibration margin"),
+    "check": ("kontroll", "check"),
+    "none": ("visas bara", "shown only"),
+}
+#: The population's own counts (summary.json, calibration targets) that are no metric.
+_POPULATION_WORDS = {
+    "households": ("Hushåll", "Households"),
+    "dwellings": ("Bostäder", "Dwellings"),
+    "persons": ("Personer", "Persons"),
+    "children": ("Barn (0–17)", "Children (0–17)"),
+}
+
+
+def _target_name(key: str, lang: str) -> Markup | str:
+    """A calibration target or summary count in words where the catalogue or this module
+    names it, else its key (as in the calibration report)."""
+    if key in labels.metric_keys():
+        return labels.metric(key, lang)
+    if key in _POPULATION_WORDS:
+        return _t(lang, *_POPULATION_WORDS[key])
+    return key
+
+
+def _short_hash(digest: Any) -> str:
+    return str(digest or "")[:12]
+
+
+def _size(n: int, lang: str) -> str:
+    if n >= 1_000_000:
+        return format_number(n / 1e6, decimals=1, lang=lang) + " MB"
+    if n >= 1000:
+        return format_number(n / 1e3, decimals=0, lang=lang) + " kB"
+    return format_number(n, lang=lang) + " B"
+
+
+def _manifest_section(
+    manifest: Mapping[str, Any], lang: str, files: Mapping[str, int]
+) -> dict[str, Any]:
+    """How the results were made, as a short table; the whole record is ``manifest.json``."""
+    sets = manifest.get("assumption_sets") or {}
+    scenarios = "; ".join(
+        f"{labels.scenario(s['name'], lang)} ({s.get('file', '')}, "
+        f"{_word(SET_WORDS, sets.get(s['name'], s.get('assumption_set', '')), lang)})"
+        for s in manifest.get("scenarios", [])
+    )
+    profile = manifest.get("kommun_profile") or {}
+    facts = [
+        (_t(lang, "Version", "Version"), f"sim {manifest.get('version', '')}"),
+        (_t(lang, "Git-commit", "Git commit"), _short_hash(manifest.get("git_revision")) or "–"),
+        (_t(lang, "Skapad", "Created"), str(manifest.get("created", "–"))),
+        (
+            _t(lang, "Befolkning", "Population"),
+            f"{_population_name(manifest)} ({_t(lang, 'dataår', 'data year')} "
+            f"{manifest.get('population_year', '–')}, seed {manifest.get('population_seed', '–')}, "
+            f"manifest {_short_hash(manifest.get('population_manifest_sha256')) or '–'})",
+        ),
+        (_t(lang, "Frö", "Seed"), str(manifest.get("seed", ""))),
+        (_t(lang, "År", "Year"), str(manifest.get("year", ""))),
+        (_t(lang, "Scenarier (antagandeuppsättning)", "Scenarios (assumption set)"), scenarios),
+    ]
+    if manifest.get("n_replications"):
+        facts.append((_t(lang, "Replikeringar", "Replications"), str(manifest["n_replications"])))
+    if profile:
+        facts.append((_t(lang, "Kommunprofil", "Municipal profile"), str(profile.get("namn", ""))))
+    facts.append(
+        (
+            _t(lang, "Antagandefilerna", "Assumption files"),
+            "SHA-256 " + (_short_hash(manifest.get("assumptions_digest")) or "–"),
+        )
+    )
+    for name, digest in (manifest.get("law_digest") or {}).items():
+        facts.append(
+            (
+                _t(
+                    lang,
+                    f"Lagen i {labels.scenario(name, lang)}",
+                    f"Law of {labels.scenario(name, lang)}",
+                ),
+                "SHA-256 " + _short_hash(digest),
+            )
+        )
+    command = manifest.get("command")
+    if command:
+        facts.append((_t(lang, "Kommando", "Command"), " ".join(str(c) for c in command)))
+    recorded = manifest.get("results_sha256") or {}
+    file_rows = [
+        [
+            name,
+            _size(files[name], lang) if name in files else "–",
+            _short_hash(recorded.get(name)) or "–",
+        ]
+        for name in sorted(set(files) | set(recorded))
+    ]
+    return _section(
+        "manifest",
+        _t(lang, "Manifest", "Manifest"),
+        "manifest.html.j2",
+        facts=Table(
+            [_t(lang, "Uppgift", "Item"), _t(lang, "Värde", "Value")],
+            facts,
+            numeric=False,
+            css="text manifest",
+        ),
+        files=Table(
+            [_t(lang, "Fil", "File"), _t(lang, "Storlek", "Size"), "SHA-256"],
+            file_rows,
+            numeric=False,
+            css="manifest",
+        ),
+        note=_t(
+            lang,
+            "Hela uppgiften, med alla hashsummor i full längd (SHA-256, här de första 12 "
+            "tecknen): ",
+            "The whole record, with every hash in full (SHA-256, here its first 12 characters): ",
+        ),
+    )
 
 
 def _decimals(value: Any) -> int:
@@ -1018,10 +1435,23 @@ def write_report_files(
     charts = render_all(table, folder / "charts", lang=lang, context=context)
     charts.update(render_bands(table, differences, folder / "charts", lang=lang, context=context))
     (folder / "summary.md").write_text(summary_markdown(table, manifest, lang, differences))
-    pngs = {name: png for name, (png, _svg) in charts.items()}
+    # The charts are embedded as SVG: vector graphics print sharp and keep the report small
+    # (about a tenth of the 1920 × 1080 PNGs, which stay in charts/ for slides).
+    svgs = {name: svg for name, (_png, svg) in charts.items()}
+    files = {
+        p.name: p.stat().st_size
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name not in ("report.html", "manifest.json", PDF_FILE)
+    }
     (folder / "report.html").write_text(
         report_html(
-            table, manifest, pngs, lang=lang, population=population, differences=differences
+            table,
+            manifest,
+            svgs,
+            lang=lang,
+            population=population,
+            differences=differences,
+            files=files,
         )
     )
 
@@ -1120,7 +1550,7 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
     # The whole folder is rebuilt beside (hard links to the unchanged files) and swapped in:
     # a kill leaves the old folder or the new one, never a mix of old and new charts.
     with output_folder(folder, force=True, what="--from", seed_from=folder) as writer:
-        for name in REPORT_FILES:
+        for name in (*REPORT_FILES, PDF_FILE):
             stale = writer.tmp / name
             if stale.is_dir():
                 shutil.rmtree(stale)

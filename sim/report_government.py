@@ -6,12 +6,12 @@ the counts beside the government's; what differs, by how much, and why
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
+from sim import labels
 from sim.government_comparison import (
     BUDGET_SOURCE,
     BUDGET_URL,
@@ -21,33 +21,21 @@ from sim.government_comparison import (
     PERSONS_URL,
     WHOLE_GROUP,
 )
-from sim.report import _markdown_table, _t, format_number, numeric_table_html
+from sim.report import (
+    SECONDARY_MARK,
+    Table,
+    _markdown_table,
+    _t,
+    format_number,
+    render_section,
+)
 
 ANCHOR = "regeringen"
 
-_PART_LABELS = {
-    PART_GROUPS["bidragstak_del1_riksnorm"]: (
-        "Del 1: moderniserad riksnorm",
-        "Part 1: modernised riksnorm",
-    ),
-    PART_GROUPS["bidragstak_del2_fjarde_barnet"]: ("Del 2: fjärde barnet", "Part 2: fourth child"),
-    PART_GROUPS["bidragstak_del3_tak"]: (
-        "Del 3: riksnormen som tak",
-        "Part 3: the norm as a ceiling",
-    ),
-    INTERACTION_GROUP: ("Samspel mellan delarna", "Interaction of the parts"),
-    WHOLE_GROUP: ("Hela bidragstaket", "The whole bidragstak"),
-}
-_READING_LABELS = {
-    "läsning:A": (
-        "Läsning A: budgetraden avser alla tre delar",
-        "Reading A: the budget line prices all three parts",
-    ),
-    "läsning:B": (
-        "Läsning B: del 2 och 3 (normens nivå följer riksnormsbeslutet)",
-        "Reading B: parts 2 and 3 (the norm's level follows the riksnorm decision)",
-    ),
-}
+#: The rows of the saving table: the parts, their interaction, the whole (labels.group).
+_PARTS = (*PART_GROUPS.values(), INTERACTION_GROUP, WHOLE_GROUP)
+#: The readings of the budget line (labels.group).
+_READINGS = ("läsning:A", "läsning:B")
 _COUNTS = (
     ("households_lower_fs", "Hushåll med lägre försörjningsstöd", "Households with lower FS"),
     ("persons_lower_fs", "Personer i dem", "Persons in them"),
@@ -106,12 +94,10 @@ def comparison_tables(
     ]
     whole = v[("static_saving_sek_year", WHOLE_GROUP)][0]
     saving_rows = []
-    for group, labels in _PART_LABELS.items():
+    for group in _PARTS:
         value, low, high = v[("static_saving_sek_year", group)]
         share = format_number(100 * value / whole, lang=lang) + " %" if whole else "–"
-        saving_rows.append(
-            [labels[0 if lang == "sv" else 1], _with_band(value, low, high, lang), share]
-        )
+        saving_rows.append([labels.group(group, lang), _with_band(value, low, high, lang), share])
     reading_header = [
         _t(lang, "Läsning av budgetraden", "Reading of the budget line"),
         _t(lang, "Modellen, mkr", "Model, SEK m"),
@@ -120,13 +106,13 @@ def comparison_tables(
     ]
     reading_rows = []
     ratios = {}
-    for group, labels in _READING_LABELS.items():
+    for group in _READINGS:
         value, low, high = v[("static_saving_reading_sek_year", group)]
         ratio = value / government if government else None
         ratios[group] = ratio
         reading_rows.append(
             [
-                labels[0 if lang == "sv" else 1],
+                labels.group(group, lang),
                 _with_band(value, low, high, lang),
                 _mkr(government, lang),
                 "–" if ratio is None else format_number(ratio, decimals=1, lang=lang),
@@ -190,8 +176,8 @@ def comparison_tables(
                 f"hittades), och barnen i hushåll med bistånd ligger omkring 30 % över "
                 f"Socialstyrelsens antal: kalibreringen mot utbetalt försörjningsstöd viktar upp "
                 f"de stora familjerna, eftersom modellens stöd per ensamstående är för lågt "
-                f"(docs/population.md §2); vilka barn regeln når är en läsning "
-                f"(bidragstak.fourth_child_order: typfallen väljer de dyraste barnen, "
+                f"(docs/population.md §2); vilka barn regeln når är en läsning av förslaget "
+                f"(i vilken ordning barnen räknas: typfallen väljer de dyraste barnen, "
                 f"födelseordningen når de billigaste och ger mindre); infasningen under 2027 är "
                 f"ett antagande; och raden kan vara räknad med beteende (fler i arbete) eller "
                 f"med en annan kontrafaktisk norm. Modellens siffror här är statiska.",
@@ -206,8 +192,9 @@ def comparison_tables(
                 f"Socialstyrelsen's count: the calibration to FS paid weights up the large "
                 f"families, because the model's support per single adult is too low "
                 f"(docs/population.md §2); which children the rule reaches is a "
-                f"reading (bidragstak.fourth_child_order: the typfall choose the most expensive "
-                f"children, birth order reaches the cheapest and gives less); the phase-in "
+                f"reading of the proposal (the order in which the children are counted: the typfall "
+                f"choose the most expensive children, birth order reaches the cheapest and gives "
+                f"less); the phase-in "
                 f"during 2027 is an assumption; and the line may include behaviour (more in "
                 f"work) or another counterfactual norm. The model's figures here are static.",
             )
@@ -246,34 +233,40 @@ def comparison_tables(
     return tables, paragraphs
 
 
-def government_html(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str) -> str:
-    """The section of ``report.html`` (empty without a bidragstak run)."""
+#: The section's sources: (text, URL, secondary). The persons' figure is a news report of
+#: the lagrådsremiss, not the remiss itself: a secondary source.
+SOURCES = ((BUDGET_SOURCE, BUDGET_URL, False), (PERSONS_SOURCE, PERSONS_URL, True))
+
+
+def government_section(
+    table: pl.DataFrame, manifest: Mapping[str, Any], lang: str
+) -> dict[str, Any] | None:
+    """The section of ``report.html`` as data for ``sections/government.html.j2`` (``None``
+    without a bidragstak run)."""
     if not has_comparison(table):
-        return ""
-    e = html.escape
+        return None
     tables, paragraphs = comparison_tables(table, manifest, lang)
-    parts = [
-        f'<h2 id="{ANCHOR}">'
-        + e(
-            _t(
-                lang,
-                "Jämförelse med regeringens beräkningar",
-                "Comparison with the government's figures",
-            )
-        )
-        + "</h2>",
-        f"<p>{e(paragraphs[0])}</p>",
-    ]
-    for header, rows in tables:
-        parts.append(numeric_table_html(header, rows))
-    parts += [f"<p>{e(p)}</p>" for p in paragraphs[1:]]
-    parts.append(
-        "<p>"
-        + e(_t(lang, "Källor: ", "Sources: "))
-        + f'<a href="{e(BUDGET_URL)}">{e(BUDGET_SOURCE)}</a>; '
-        + f'<a href="{e(PERSONS_URL)}">{e(PERSONS_SOURCE)}</a>.</p>'
-    )
-    return "\n".join(parts)
+    return {
+        "id": ANCHOR,
+        "title": _t(
+            lang,
+            "Jämförelse med regeringens beräkningar",
+            "Comparison with the government's figures",
+        ),
+        "short": _t(lang, "Jämförelse med regeringen", "Comparison with the government"),
+        "template": "government.html.j2",
+        "tables": [Table(header, rows) for header, rows in tables],
+        "paragraphs": paragraphs,
+        "sources_label": _t(lang, "Källor: ", "Sources: "),
+        "sources": SOURCES,
+        "secondary_mark": _t(lang, *SECONDARY_MARK),
+    }
+
+
+def government_html(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str) -> str:
+    """The section alone as HTML (empty without a bidragstak run)."""
+    section = government_section(table, manifest, lang)
+    return render_section(section) if section else ""
 
 
 def government_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: str) -> str:
@@ -296,6 +289,7 @@ def government_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: 
         lines += ["", paragraph]
     lines += [
         "",
-        f"{_t(lang, 'Källor', 'Sources')}: {BUDGET_SOURCE} ({BUDGET_URL}); {PERSONS_SOURCE} ({PERSONS_URL}).",
+        f"{_t(lang, 'Källor', 'Sources')}: {BUDGET_SOURCE} ({BUDGET_URL}); {PERSONS_SOURCE} "
+        f"({PERSONS_URL}) {_t(lang, *SECONDARY_MARK)}.",
     ]
     return "\n".join(lines)

@@ -11,21 +11,22 @@ is the same table for ``summary.md``.
 from __future__ import annotations
 
 import dataclasses
-import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from sim import labels
 from sim.charts_municipal import delivering_runs
 from sim.report import (
+    Table,
+    _figure,
     _t,
-    figure_html,
     format_number,
     format_value,
     metric_label,
-    numeric_table_html,
+    render_section,
 )
 
 #: Section anchor in report.html.
@@ -84,6 +85,8 @@ def _value(table: pl.DataFrame, run: str, metric: str, group: str = "all") -> fl
 def _cell(metric: str, value: float | None, lang: str) -> str:
     if value is None:
         return "–"
+    if metric == "sampled_recipient_households":  # households in the sample: whole
+        return format_number(value, lang=lang)
     if metric.endswith("_year") and "_sek_" not in metric:  # counts and hours in a year
         return format_number(value, lang=lang)
     if metric in ("casework_fte", "caseworkers_available", "caseload_equivalent_per_caseworker"):
@@ -193,66 +196,63 @@ def municipal_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: s
     return "\n".join(lines)
 
 
+def municipal_section(
+    table: pl.DataFrame, manifest: Mapping[str, Any], charts: Mapping[str, Path], lang: str
+) -> dict[str, Any]:
+    """The section of ``report.html`` as data for ``sections/municipal.html.j2``."""
+    header, rows = delivery_table(table, lang)
+    section: dict[str, Any] = {
+        "id": ANCHOR,
+        "title": _t(
+            lang,
+            "Kommunernas uppdrag: Att genomföra aktivitetskravet",
+            "The municipalities' task: Delivering the activity requirement",
+        ),
+        "short": _t(lang, "Att genomföra aktivitetskravet", "Delivering the requirement"),
+        "template": "municipal.html.j2",
+        "profile": _profile_text(manifest, lang),
+        "table": None,
+        "empty": _t(lang, "Ingen körning med aktivitetskrav.", "No run with the requirement."),
+    }
+    if len(header) < 2:
+        return section
+    section["table"] = Table(header, rows)
+    section["note"] = _t(
+        lang,
+        "Platser: heltidsplatser (krävda timmar / 40 timmar i veckan), medel per månad. "
+        "Barn som behöver förskola/fritidshem: barn 1-5 och 6-12 i hushåll där en vuxen "
+        "omfattas och ingen vuxen är hemma; förskoletimmar utöver de 15 i veckan som "
+        "skollagen 8 kap. 6 § ger barn till arbetssökande. Handläggning: individuell "
+        "plan, uppföljning och sanktionsbeslut. Alla antaganden med intervall: "
+        "sim/assumptions/aktivitetskrav.yaml och docs/municipal.md.",
+        "Places: full-time places (required hours / 40 hours a week), monthly mean. "
+        "Children needing förskola/fritidshem: children 1-5 and 6-12 in households where "
+        "an adult is covered and no adult is at home; förskola hours beyond the 15 a "
+        "week skollagen 8 kap. 6 § gives children of job seekers. Casework: individual "
+        "plan, follow-up and sanction decisions. Every assumption with its range: "
+        "sim/assumptions/aktivitetskrav.yaml and docs/municipal.md.",
+    )
+    section["figures"] = [
+        _figure(name, charts[name], sv if lang == "sv" else en)
+        for name, (sv, en) in CAPTIONS.items()
+        if name in charts
+    ]
+    section["lan"] = _lan_table(table, delivering_runs(table)[0], lang)
+    return section
+
+
 def municipal_html(
     table: pl.DataFrame, manifest: Mapping[str, Any], charts: Mapping[str, Path], lang: str
 ) -> str:
-    """The section of ``report.html``."""
-    e = html.escape
-    parts = [
-        f'<h2 id="{ANCHOR}">'
-        + e(
-            _t(
-                lang,
-                "Kommunernas uppdrag: Att genomföra aktivitetskravet",
-                "The municipalities' task: Delivering the activity requirement",
-            )
-        )
-        + "</h2>",
-        f"<p>{e(_profile_text(manifest, lang))}</p>",
-    ]
-    header, rows = delivery_table(table, lang)
-    if len(header) < 2:
-        parts.append(
-            "<p>"
-            + e(_t(lang, "Ingen körning med aktivitetskrav.", "No run with the requirement."))
-            + "</p>"
-        )
-        return "\n".join(parts)
-    parts.append(numeric_table_html(header, rows))
-    parts.append(
-        "<p>"
-        + e(
-            _t(
-                lang,
-                "Platser: heltidsplatser (krävda timmar / 40 timmar i veckan), medel per månad. "
-                "Barn som behöver förskola/fritidshem: barn 1-5 och 6-12 i hushåll där en vuxen "
-                "omfattas och ingen vuxen är hemma; förskoletimmar utöver de 15 i veckan som "
-                "skollagen 8 kap. 6 § ger barn till arbetssökande. Handläggning: individuell "
-                "plan, uppföljning och sanktionsbeslut. Alla antaganden med intervall: "
-                "sim/assumptions/aktivitetskrav.yaml och docs/municipal.md.",
-                "Places: full-time places (required hours / 40 hours a week), monthly mean. "
-                "Children needing förskola/fritidshem: children 1-5 and 6-12 in households where "
-                "an adult is covered and no adult is at home; förskola hours beyond the 15 a "
-                "week skollagen 8 kap. 6 § gives children of job seekers. Casework: individual "
-                "plan, follow-up and sanction decisions. Every assumption with its range: "
-                "sim/assumptions/aktivitetskrav.yaml and docs/municipal.md.",
-            )
-        )
-        + "</p>"
-    )
-    for name, (sv, en) in CAPTIONS.items():
-        if name not in charts:
-            continue
-        parts.append(figure_html(name, charts[name], sv if lang == "sv" else en))
-    parts.append(_lan_table(table, delivering_runs(table)[0], lang))
-    return "\n".join(parts)
+    """The section alone as HTML."""
+    return render_section(municipal_section(table, manifest, charts, lang))
 
 
-def _lan_table(table: pl.DataFrame, run: str, lang: str) -> str:
+def _lan_table(table: pl.DataFrame, run: str, lang: str) -> Table | None:
     """Per län: persons covered, places, cost, funding and gap of ``run``."""
     rows = table.filter((pl.col("scenario") == run) & pl.col("group").str.starts_with("län:"))
     if not rows.height:
-        return ""
+        return None
     metrics = (
         "aktivitetskrav_covered_month",
         "activity_places_month",
@@ -268,7 +268,7 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> str:
         gap = _value(table, run, "delivery_funding_gap_sek_year", group) or 0
         body.append(
             [
-                group.partition(":")[2],
+                labels.group(group, lang),
                 *(_cell(m, _value(table, run, m, group), lang) for m in metrics),
                 format_number(gap / people if people else 0, lang=lang),
             ]
@@ -276,7 +276,7 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> str:
     from sim.charts import scenario_name
 
     header = [
-        _t(lang, "Län", "County"),
+        labels.group_kind("län", lang),
         *(metric_label(m, lang) for m in metrics),
         _t(lang, "Gap, kr per invånare", "Gap, SEK per inhabitant"),
     ]
@@ -289,4 +289,4 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> str:
         "with ekonomiskt bistånd behind the county's figures; below 30 the sampling noise is "
         "large (row low_precision in the results table).",
     )
-    return f"<p>{html.escape(caption)}</p>" + numeric_table_html(header, body)
+    return Table(header, body, css="wide-table keep", caption=caption)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -116,11 +117,20 @@ def test_report_is_self_contained(folder):
     page = (folder / "report.html").read_text()
     sources = re.findall(r'\ssrc="([^"]*)"', page)
     assert len(sources) == len(all_charts())
-    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    # The charts are embedded as SVG (vector, a tenth of the PNGs' bytes), and an embedded
+    # SVG loads nothing either.
+    assert all(s.startswith("data:image/svg+xml;base64,") for s in sources)
+    for source in sources:
+        svg = base64.b64decode(source.partition(",")[2]).decode()
+        assert "<svg" in svg and "<script" not in svg and "url(http" not in svg
+        assert not re.search(r'href="(?!#)', svg), "an SVG refers to another file"
     assert "<link" not in page and "<script" not in page and "url(" not in page
     assert "@import" not in page
-    for href in re.findall(r'href="([^"]*)"', page):
-        assert href.startswith(("#", "https://", "http://")), href
+    # The one local link is to the folder's own manifest.json (a link, not a load).
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert hrefs.count("manifest.json") == 1
+    for href in hrefs:
+        assert href.startswith(("#", "https://", "http://")) or href == "manifest.json", href
     # Links are only to sources: inside the comparison with the government's figures (its
     # two sources) and the assumption, law and calibration sections.
     first_external = page.find('href="http')
@@ -133,12 +143,161 @@ def test_report_is_self_contained(folder):
 
 def test_report_has_method_assumptions_sources_calibration_manifest(folder):
     page = (folder / "report.html").read_text()
-    for anchor in ("metod", "antaganden", "kallor", "kalibrering", "manifest"):
+    for anchor in ("metod", "antaganden", "kallor", "kalibrering", "kallforteckning", "manifest"):
         assert f'id="{anchor}"' in page
     assert "bidragstak.norm_cut_children" in page  # an assumption with its range
     assert "riksnorm." in page and ("SoL" in page or "SFS" in page)  # law with references
     assert "mål uppfyllda inom sin tolerans" in page
-    assert '"law_digest"' in page
+
+
+def test_the_manifest_is_a_short_table_with_a_link_to_manifest_json(folder):
+    """What made the results, one fact a row (hashes shortened), the files with their sizes
+    and hashes, and a link to the whole record; no raw JSON."""
+    page = (folder / "report.html").read_text()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    section = page[page.index('id="manifest"') :]
+    assert "<pre" not in page and '"law_digest"' not in page and "{" not in section
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", section, re.S)
+    assert len(tables) == 2
+    facts = {
+        html.unescape(re.sub(r"<[^>]+>", "", cells[0])): html.unescape(cells[1])
+        for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row) for row in tables[0].split("<tr>"))
+        if len(cells) == 2
+    }
+    assert facts["Version"] == f"sim {manifest['version']}"
+    assert facts["Git-commit"] == manifest["git_revision"][:12]
+    assert facts["Skapad"] == manifest["created"]
+    assert facts["Frö"] == "1" and facts["År"] == "2027"
+    assert facts["Befolkning"].startswith("population-2024 (dataår 2024, seed 1, manifest ")
+    assert facts["Scenarier (antagandeuppsättning)"].startswith(
+        "Nuvarande regler (baseline.yaml, inga (statisk)); Bidragstak (bidragstak.yaml, central)"
+    )
+    for name, digest in manifest["law_digest"].items():
+        assert digest[:12] in section and digest not in section, name
+    for name, digest in manifest["results_sha256"].items():
+        row = next(r for r in tables[1].split("<tr>") if f"<td>{name}</td>" in r)
+        size = (folder / name).stat().st_size
+        assert digest[:12] in row and (" kB" in row or " MB" in row), (name, size)
+    assert '<a href="manifest.json">manifest.json</a>' in section
+
+
+def test_the_report_is_under_a_megabyte(folder):
+    """`make run`'s report, charts included, stays small enough to mail (it was 2.1 MB with
+    the charts as 1920 × 1080 PNG)."""
+    assert (folder / "report.html").stat().st_size < 1_000_000
+
+
+def _visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def test_swedish_government_comparison_has_no_code_names(folder):
+    """No group codes (``del:``, ``läsning:``) or parameter paths in the Swedish text of the
+    comparison with the government, in the report and the summary."""
+    page = (folder / "report.html").read_text()
+    section = _visible_text(page[page.index('id="regeringen"') : page.index('id="diagram"')])
+    summary = (folder / "summary.md").read_text()
+    summary = summary[summary.index("## Jämförelse") :]
+    summary = summary[: summary.index("\n## ", 5) if "\n## " in summary[5:] else None]
+    for text in (section, summary):
+        assert "Del 1: moderniserad riksnorm" in text and "Läsning B" in text
+        for code in ("del:", "läsning:", "fourth_child_order", "bidragstak."):
+            assert code not in text, code
+        assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)
+
+
+def test_swedish_report_names_scenarios_assumption_sets_and_evidence_in_swedish(folder):
+    page = (folder / "report.html").read_text()
+    law = _visible_text(page[page.index('id="kallor"') : page.index('id="kalibrering"')])
+    # Headings name the scenario by its title, not its file name.
+    assert "<h3>Bidragstak: " in page and "<h3>bidragstak:" not in page
+    for word in (">proposal<", ">assumption<", ">set<", ">scale<", ">secondary<", ">government<"):
+        assert word not in page, word
+    assert "sekundär källa" in law and "förslag" in law and "antagande" in law
+    assumptions = page[page.index('id="antaganden"') : page.index('id="kallor"')]
+    assert "<td>inga (statisk)</td>" in assumptions and "<th>Lågt</th>" in assumptions
+
+
+def test_the_source_list_marks_every_secondary_source(folder):
+    """Every law value in force in the year has its URL in the source list, marked
+    "(sekundär källa)" exactly when the value rests on a secondary source (``evidence:
+    secondary``, or ``derived`` from such a value of the same parameter and URL); and the
+    government comparison's news source is marked."""
+    from sim.government_comparison import BUDGET_URL, PERSONS_URL
+    from sim.scenarios import load_scenario
+
+    page = (folder / "report.html").read_text()
+    section = page[page.index('id="kallforteckning"') : page.index('id="manifest"')]
+    items = re.findall(r"<li>(.*?)</li>", section, re.S)
+    listed = set()
+    for item in items:
+        url = re.search(r'href="([^"]*)"', item)
+        if url:
+            listed.add((html.unescape(url.group(1)), "(sekundär källa)" in item))
+    law = load_scenario("baseline").law(2027)
+    cited = set()
+    for parameter in law:
+        if parameter.path.startswith("riksnorm_modernised."):
+            continue
+        values = parameter.values
+        for i, entry in enumerate(values):
+            if entry.start.isoformat() > "2027-12-31":
+                continue
+            if i + 1 < len(values) and values[i + 1].start.isoformat() <= "2027-01-01":
+                continue
+            secondary = entry.evidence == "secondary" or (
+                entry.evidence == "derived"
+                and any(
+                    e.evidence == "secondary" and e.url == entry.url and e.start < entry.start
+                    for e in values
+                )
+            )
+            cited.add((entry.url, secondary))
+    assert any(secondary for _, secondary in cited), "the law of 2027 rests on secondary sources"
+    assert cited <= listed, cited - listed
+    assert (PERSONS_URL, True) in listed and (BUDGET_URL, False) in listed
+    assert (BUDGET_URL, True) not in listed
+    marked = section.count("(sekundär källa)")
+    assert marked == sum(secondary for _, secondary in listed)
+    assert f"{marked} av {len(items)} är sekundära källor" in section
+
+
+def test_print_stylesheet_fits_a4(folder):
+    """The print rules are there (the PDF check, tests/test_report_pdf.py, measures them)."""
+    page = (folder / "report.html").read_text()
+    style = page[page.index("<style>") : page.index("</style>")]
+    print_rules = style[style.index("@media print") :]
+    assert "@page{size:A4;" in style
+    for rule in (
+        ".wide{overflow:visible}",
+        "thead{display:table-header-group}",
+        "tr,td,th{break-inside:avoid}",
+        "figure img{max-width:100%",
+        "h2{",
+    ):
+        assert rule in print_rules, rule
+
+
+def test_bilingual_fields_are_used_when_the_yaml_has_them():
+    """The report reads ``title``/``descriptions`` {sv, en} of a parameter, assumption or
+    scenario where its file has them and falls back to ``description`` (one language)
+    before."""
+    import types
+
+    from sim.report import _described, _titled
+
+    old = types.SimpleNamespace(description="Personal cost of a child", path="x.y")
+    new = types.SimpleNamespace(
+        description="Personal cost of a child",
+        descriptions={"sv": "Personlig kostnad för ett barn", "en": "Personal cost of a child"},
+        title={"sv": "Barnets kostnad", "en": "The child's cost"},
+        path="x.y",
+    )
+    assert _described(old, "sv") == "Personal cost of a child"
+    assert _described(new, "sv") == "Personlig kostnad för ett barn"
+    assert _described(new, "en") == "Personal cost of a child"
+    assert _titled(new, "sv") == "Barnets kostnad" and _titled(new, "en") == "The child's cost"
+    assert _titled(old, "sv") is None
 
 
 def test_formatting():
