@@ -734,10 +734,11 @@ def _evidence_kind(item: Any) -> str:
 
 
 def _name_cell(title: str | None, path: str) -> Markup:
-    """A parameter or assumption: its title, with its path in the YAML files below it (the
-    file's own name, to find it there); the path alone where there is no title yet."""
+    """A parameter or assumption by its title in words; its path in the YAML files (to find
+    it there) is the cell's tooltip, not its text. The path itself only where there is no
+    title (a user's own file)."""
     if title:
-        return Markup('{}<br><code class="path">{}</code>').format(title, path)
+        return Markup('<span title="{}">{}</span>').format(path, title)
     return Markup('<code class="path">{}</code>').format(path)
 
 
@@ -981,7 +982,7 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
                     _word(OPERATION_WORDS, c.operation, lang),
                     value,
                     _word(STATUS_WORDS, c.status, lang),
-                    c.source,
+                    c.source_text(lang),
                 ]
             )
         blocks.append(

@@ -284,9 +284,9 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> Table | None:
         lang,
         f"Per län, scenario {scenario_name(run, lang)}. Sista kolumnen: hushåll med "
         "ekonomiskt bistånd i urvalet bakom länets siffror; under 30 är osäkerheten stor "
-        "(raden low_precision i resultattabellen).",
+        f"(raden «{labels.metric('low_precision', 'sv')}» i resultattabellen).",
         f"By county, scenario {scenario_name(run, lang)}. Last column: sampled households "
         "with ekonomiskt bistånd behind the county's figures; below 30 the sampling noise is "
-        "large (row low_precision in the results table).",
+        f"large (row «{labels.metric('low_precision', 'en')}» in the results table).",
     )
     return Table(header, body, css="wide-table keep", caption=caption)

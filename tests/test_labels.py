@@ -3,9 +3,13 @@ languages, and every name an output shows comes from it."""
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
+
 import polars as pl
 import pytest
-from committed_output import run_folder
+from committed_output import english_folder, run_folder
 
 from sim import labels
 from sim.errors import SimInputError
@@ -49,3 +53,97 @@ def test_an_unknown_metric_or_language_is_refused():
         labels.metric("no_such_metric")
     with pytest.raises(SimInputError, match="unknown language"):
         labels.metric("fs_paid_sek_year", "de")
+
+
+# ------------------------------------------------------------- no leaks into the outputs
+
+#: Sections of the catalogue whose labels are words of one language. Parameter and
+#: assumption titles are not among them for the English check: Swedish legal nouns
+#: (grundavdrag, riktålder) are the English text's words too.
+_WORD_SECTIONS = ("metrics", "group_kinds", "groups", "variants", "units", "varied", "scenarios")
+
+
+def _foreign_labels(lang: str) -> set[str]:
+    """Labels of the other language that must not appear in an output in ``lang``: each
+    label of the other language that differs from its twin, less those that are words of
+    this language's own labels too (``Jobbpremie`` is in the English "Jobbpremie paid")."""
+    other = "en" if lang == "sv" else "sv"
+    entries = [
+        entry
+        for section, _, entry in labels.entries()
+        if section.partition(".")[0]
+        in (_WORD_SECTIONS if lang == "en" else section.partition(".")[0])
+    ]
+    own = " ".join(entry[lang] for entry in entries).lower()
+    return {
+        e[other]
+        for e in entries
+        if e[other] != e[lang] and len(e[other]) > 3 and e[other].lower() not in own
+    }
+
+
+def _internal_keys() -> set[str]:
+    """Metric keys, parameter paths and assumption paths: code names no reader should see
+    (a key that is one plain word, like ``households``, is a word, not a code)."""
+    from sim.assumptions import default_assumptions
+    from sim.params import default_law
+
+    keys = set(labels.metric_keys()) | set(default_law().paths())
+    keys |= {f"{c}.{n}" for c, g in default_assumptions().items.items() for n in g}
+    return {k for k in keys if "_" in k or "." in k}
+
+
+def _visible_text(text: str) -> str:
+    """The words of a text outside web addresses and quotations (a quotation keeps the
+    language it was said in)."""
+    text = re.sub(r"https?://\S+|\b[\w.-]+\.(se|com|org|eu)/\S*", " ", text)
+    return re.sub(r"[\"“”«»][^\"“”«»]{0,400}[\"“”«»]|(?<!\w)'[^']{0,400}'(?!\w)", " ", text)
+
+
+def _output_texts(folder: Path) -> dict[str, str]:
+    """The words a reader sees in an output folder: summary.md, the report's text (no
+    markup, styles or embedded images) and each chart's SVG text."""
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<svg\b.*?</svg>", " ", page, flags=re.S)  # the charts are checked below
+    page = re.sub(r'\b(src|href|title)="[^"]*"', " ", page)
+    texts = {
+        "summary.md": (folder / "summary.md").read_text(encoding="utf-8"),
+        "report.html": html.unescape(re.sub(r"<[^>]+>", " ", page)),
+    }
+    for svg in sorted((folder / "charts").glob("*.svg")):
+        words = re.findall(r">([^<]+)<", svg.read_text(encoding="utf-8"))
+        texts[f"charts/{svg.name}"] = html.unescape(" ".join(words))
+    return {name: _visible_text(text) for name, text in texts.items()}
+
+
+def _leaks(texts: dict[str, str], lang: str) -> dict[str, list[str]]:
+    keys, foreign = _internal_keys(), _foreign_labels(lang)
+    found = {}
+    for name, text in texts.items():
+        hits = [k for k in keys if re.search(rf"(?<![\w.]){re.escape(k)}(?![\w])", text)]
+        hits += [w for w in foreign if re.search(rf"(?<![\w/-]){re.escape(w)}(?![\w/-])", text)]
+        if hits:
+            found[name] = sorted(hits)
+    return found
+
+
+def test_swedish_outputs_have_no_english_label_and_no_internal_key():
+    texts = _output_texts(run_folder())
+    assert len([n for n in texts if n.startswith("charts/")]) >= 5
+    assert _leaks(texts, "sv") == {}
+
+
+def test_english_outputs_have_no_swedish_label_and_no_internal_key():
+    assert _leaks(_output_texts(english_folder()), "en") == {}
+
+
+def test_the_leak_check_can_fail():
+    """The check finds a metric key, a parameter path and a label of the other language
+    planted in a copy of each output (so that a green result means something)."""
+    planted = {"summary.md": "fs_paid_sek_year och bidragstak.no_topups, Combined"}
+    assert _leaks(planted, "sv") == {
+        "summary.md": ["Combined", "bidragstak.no_topups", "fs_paid_sek_year"]
+    }
+    planted = {"summary.md": "The change for ensamstående kvinna med barn"}
+    assert _leaks(planted, "en") == {"summary.md": ["ensamstående kvinna med barn"]}
