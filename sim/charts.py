@@ -262,6 +262,11 @@ def _number(value: float, decimals: int = 0, lang: str = "sv", signed: bool = Fa
     return format_number(value, decimals=decimals, lang=lang, signed=signed).replace(" ", "\u00a0")
 
 
+def _kronor(amount: str, lang: str) -> str:
+    """An amount with its currency: ``8 204 kr`` (sv), ``SEK 8,204`` (en)."""
+    return _t(lang, f"{amount} kr", f"SEK {amount}")
+
+
 def _pp_decimals(changes: Sequence[float]) -> int:
     """Decimals of a change in percentage points: two while every change is below one
     point (tenths would write +0,14 and +0,06 both as +0,1), else one."""
@@ -1270,7 +1275,7 @@ def typfall_waterfall(
         ax.text(
             x[i],
             max(level, level + change) + before * 0.015,
-            f"{_number(change, 0, lang, signed=True)} kr",
+            _kronor(_number(change, 0, lang, signed=True), lang),
             ha="center",
             va="bottom",
             fontsize=VALUE_SIZE,
@@ -1282,7 +1287,7 @@ def typfall_waterfall(
         ax.text(
             xi,
             value + before * 0.015,
-            f"{_number(value, 0, lang)} kr",
+            _kronor(_number(value, 0, lang), lang),
             ha="center",
             va="bottom",
             fontsize=VALUE_SIZE,
