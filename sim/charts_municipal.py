@@ -181,7 +181,9 @@ def delivery_gap_by_lan(
     return fig
 
 
-def funding_finding(table: pl.DataFrame, lang: str = "sv") -> str:
+def funding_finding(
+    table: pl.DataFrame, lang: str = "sv", *, one_municipality: bool = False
+) -> str:
     """The finding of :func:`delivery_cost_vs_funding`: how much more (or less) delivering
     the aktivitetskrav costs than the state pays, for the first run with it
     (``delivery_cost_sek_year`` − ``delivery_state_funding_sek_year``, group ``all``)."""
@@ -197,19 +199,32 @@ def funding_finding(table: pl.DataFrame, lang: str = "sv") -> str:
         _value(table, run, "delivery_cost_sek_year")
         - _value(table, run, "delivery_state_funding_sek_year")
     ) / 1e6
-    amount = _number(abs(gap), 0, lang)
+    amount = _number(abs(gap), _mkr_decimals(abs(gap)), lang)
     who = scenario_name(run, lang)
+    sv_whom, en_whom = (
+        ("kommunen", "the municipality")
+        if one_municipality
+        else (
+            "kommunerna",
+            "the municipalities",
+        )
+    )
     if gap >= 0:
         return _t(
             lang,
-            f"{who}: ofinansierat för kommunerna {amount}\u00a0mkr per år",
-            f"{who}: SEK\u00a0{amount} m a year unfunded for the municipalities",
+            f"{who}: ofinansierat för {sv_whom} {amount}\u00a0mkr per år",
+            f"{who}: SEK\u00a0{amount} m a year unfunded for {en_whom}",
         )
     return _t(
         lang,
-        f"{who}: staten ersätter {amount}\u00a0mkr per år mer än det kostar kommunerna",
-        f"{who}: the state pays SEK\u00a0{amount} m a year more than it costs the municipalities",
+        f"{who}: staten ersätter {amount}\u00a0mkr per år mer än det kostar {sv_whom}",
+        f"{who}: the state pays SEK\u00a0{amount} m a year more than it costs {en_whom}",
     )
+
+
+def _mkr_decimals(top: float) -> int:
+    """Decimals of million kronor: one below 100 mkr (a municipality's sums), else none."""
+    return 1 if top < 100 else 0
 
 
 @_styled
@@ -219,14 +234,17 @@ def delivery_cost_vs_funding(
     """Per run with the aktivitetskrav: cost by part (stacked) beside the state funding,
     million kronor a year (group ``all``: the country, or the profile's municipality)."""
     runs = delivering_runs(table)
+    one = bool(context and context.area)
     fig, (ax,) = _figure(
-        funding_finding(table, lang),
+        funding_finding(table, lang, one_municipality=one),
         _t(
             lang,
             "Kostnad för att genomföra aktivitetskravet och statens ersättning, miljoner kronor per år. Vänster "
-            "stapel: kommunernas kostnad per del; höger: statens ersättning (aktiviteter och förskola/fritidshem).",
+            f"stapel: {'kommunens' if one else 'kommunernas'} kostnad per del; höger: statens ersättning "
+            "(aktiviteter och förskola/fritidshem).",
             "Cost of delivering the activity requirement and the state funding, SEK million a year. Left bar: "
-            "the municipalities' cost by part; right: the state funding (activities and förskola/fritidshem).",
+            f"{'the municipality' if one else 'the municipalities'}' cost by part; right: the state funding "
+            "(activities and förskola/fritidshem).",
         ),
         context,
         lang,
@@ -256,13 +274,14 @@ def delivery_cost_vs_funding(
     funding = np.array([_value(table, r, "delivery_state_funding_sek_year") for r in runs]) / 1e6
     ax.bar(x + width / 2, funding, width, color=FUNDING_COLOUR)
     top = max(bottom.max(), funding.max(), 1.0)
+    decimals = _mkr_decimals(top)
     for start, values, part in segments:
         for xi, low, value in zip(x, start, values, strict=True):
-            if value >= top * 0.08:  # the part's number inside it, where it fits
+            if value >= top * 0.1:  # the part's number inside it, where it fits
                 ax.text(
                     xi - width / 2,
                     low + value / 2,
-                    _number(value, 0, lang),
+                    _number(value, decimals, lang),
                     ha="center",
                     va="center",
                     fontsize=VALUE_SIZE - 1,
@@ -273,7 +292,7 @@ def delivery_cost_vs_funding(
             ax.text(
                 at,
                 value + top * 0.015,
-                _number(value, 0, lang),
+                _number(value, decimals, lang),
                 ha="center",
                 fontsize=VALUE_SIZE,
                 fontweight="bold",
@@ -281,8 +300,10 @@ def delivery_cost_vs_funding(
         shortfall = cost - paid
         gap = _t(
             lang,
-            f"{'Ofinansierat' if shortfall >= 0 else 'Överskott'}: {_number(abs(shortfall), 0, lang)}\u00a0mkr",
-            f"{'Unfunded' if shortfall >= 0 else 'Surplus'}: SEK\u00a0{_number(abs(shortfall), 0, lang)}\u00a0m",
+            f"{'Ofinansierat' if shortfall >= 0 else 'Överskott'}: "
+            f"{_number(abs(shortfall), decimals, lang)}\u00a0mkr",
+            f"{'Unfunded' if shortfall >= 0 else 'Surplus'}: "
+            f"SEK\u00a0{_number(abs(shortfall), decimals, lang)}\u00a0m",
         )
         ax.text(xi, top * 1.14, gap, ha="center", fontsize=VALUE_SIZE + 0.5, fontweight="bold")
     ax.set_xticks(x, [scenario_name(r, lang) for r in runs])
