@@ -262,6 +262,13 @@ def _number(value: float, decimals: int = 0, lang: str = "sv", signed: bool = Fa
     return format_number(value, decimals=decimals, lang=lang, signed=signed).replace(" ", "\u00a0")
 
 
+def _round_count(value: float) -> float:
+    """A count of households as a title says it: to hundreds from 10 000, to tens from
+    1 000, else whole (a municipality's 137 is not "100")."""
+    size = abs(value)
+    return round(value, -2 if size >= 10_000 else -1 if size >= 1_000 else 0)
+
+
 def _kronor(amount: str, lang: str) -> str:
     """An amount with its currency: ``8 204 kr`` (sv), ``SEK 8,204`` (en)."""
     return _t(lang, f"{amount} kr", f"SEK {amount}")
@@ -589,10 +596,10 @@ def child_poverty(
     elif _has_bands(table):
         note = _t(
             lang,
-            "Förändringen visas utan osäkerhetsintervall här; intervallen finns i diagrammet "
-            "Reformernas effekt mot nuvarande regler.",
-            "The change is shown without its band here; the bands are in the chart "
-            "Effect of the reforms against current rules.",
+            "Förändringen (skillnaden mellan medianerna) visas utan osäkerhetsintervall här; "
+            "intervallen finns i diagrammet över reformernas effekt med osäkerhetsintervall.",
+            "The change (the difference of the medians) is shown without its band here; the bands "
+            "are in the chart of the reforms' effect with uncertainty.",
         )
     else:
         note = _t(
@@ -889,14 +896,14 @@ def bands_finding(table: pl.DataFrame, lang: str = "sv") -> str:
     group = "förändring:stor förlust"
     counts = {r: _value(table, r, "households_change_band", group) for r in _reforms(table)}
     found = _largest(counts)
-    if found is None or round(found[1], -2) == 0:
+    if found is None or _round_count(found[1]) == 0:
         return _t(
             lang,
             "Vinnare och förlorare: ingen reform ger stora förluster",
             "Winners and losers: no reform brings large losses",
         )
     run, count = found
-    amount = _number(round(count, -2), 0, lang)
+    amount = _number(_round_count(count), 0, lang)
     return _t(
         lang,
         f"{scenario_name(run, lang)}: {amount} hushåll förlorar mer än 1\u00a0000\u00a0kr i månaden",
@@ -1032,14 +1039,14 @@ def caseload_finding(table: pl.DataFrame, lang: str = "sv") -> str:
         {r: _value(table, r, "fs_households_month", last) - base for r in _reforms(table)}
     )
     month = group_label(last, lang)
-    if found is None or round(found[1], -2) == 0:
+    if found is None or _round_count(found[1]) == 0:
         return _t(
             lang,
             f"Hushåll med försörjningsstöd: ingen reform ändrar antalet i {month}",
             f"Households with FS: no reform changes their number in {month}",
         )
     run, change = found
-    amount = _number(round(abs(change), -2), 0, lang)
+    amount = _number(_round_count(abs(change)), 0, lang)
     more_sv, more_en = ("fler", "more") if change > 0 else ("färre", "fewer")
     return _t(
         lang,
@@ -1507,8 +1514,8 @@ def banded_finding(table: pl.DataFrame, lang: str = "sv", *, effect: bool) -> st
     base = _number(100 * _value(table, "baseline", metric), 1, lang)
     return _t(
         lang,
-        f"{scenario_name(run, lang)}: barnfattigdom {level}\u00a0%{interval} mot {base}\u00a0% i dag",
-        f"{scenario_name(run, lang)}: child poverty {level}\u00a0%{interval} against {base}\u00a0% today",
+        f"{scenario_name(run, lang)}: barnfattigdom {level}\u00a0%{interval} mot {base}\u00a0% med nuvarande regler",
+        f"{scenario_name(run, lang)}: child poverty {level}\u00a0%{interval} against {base}\u00a0% under current rules",
     )
 
 

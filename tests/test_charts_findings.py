@@ -107,13 +107,15 @@ def candidates(name: str) -> tuple[float, ...]:
 
 def quotes_the_table(title: str, name: str, lang: str) -> bool:
     """Whether a number of ``title`` is a value of the chart's metrics, rounded as written
-    (to its decimals, or a round hundred: counts of households are written so)."""
+    (to its decimals, or to tens or hundreds: counts of households are written so)."""
     for number, decimals in parse_numbers(title, lang):
         for c in candidates(name):
             if abs(round(c, decimals) - number) < 1e-9:
                 return True
-            if decimals == 0 and number % 100 == 0 and number and abs(round(c, -2) - number) < 1e-9:
-                return True
+            for digits in (-1, -2):
+                rounded = decimals == 0 and number and number % 10**-digits == 0
+                if rounded and abs(round(c, digits) - number) < 1e-9:
+                    return True
     return False
 
 
