@@ -811,7 +811,7 @@ def household_finding(table: pl.DataFrame, lang: str = "sv") -> str:
     if round(value) < 0:
         return _t(
             lang,
-            f"{scenario_name(run, lang)}: {who} förlorar mest, {amount}\u00a0kr i månaden",
+            f"{scenario_name(run, lang)}: {who} förlorar mest, {amount}\u00a0kr\u00a0i\u00a0månaden",
             f"{scenario_name(run, lang)}: {who} lose most, SEK\u00a0{amount} a month",
         )
     (run, group), value = max(finite.items(), key=lambda kv: kv[1])
