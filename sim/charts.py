@@ -40,17 +40,26 @@ if TYPE_CHECKING:
 FIGSIZE = (9.6, 5.4)
 PNG_DPI = 200
 
+#: Font sizes in points at the figure's size. The PNG is 1920 × 1080 at 200 dpi, so a point
+#: is 2.78 pixels: a footnote of 11 pt is 31 px tall (a capital about 22 px), as large as
+#: 11 pt text on a 9.6-inch-wide page and readable when the slide fills a 1080p projector.
+TITLE_SIZE = 16
+SUBTITLE_SIZE = 12
+FOOTER_SIZE = 11
+TICK_SIZE = 12
+VALUE_SIZE = 11.5
+
 #: The house style (rcParams applied while a chart is drawn and saved).
 STYLE: dict[str, Any] = {
     # A fixed salt for the ids in SVG files (matplotlib draws them at random otherwise):
     # two identical runs give identical bytes.
     "svg.hashsalt": "sim",
     "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 11,
+    "font.size": 12,
+    "axes.titlesize": 13,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
-    "axes.labelsize": 10,
+    "axes.labelsize": 12,
     "axes.labelcolor": "#333333",
     "axes.edgecolor": "#888888",
     "axes.spines.top": False,
@@ -61,8 +70,10 @@ STYLE: dict[str, Any] = {
     "grid.linewidth": 0.8,
     "xtick.color": "#333333",
     "ytick.color": "#333333",
+    "xtick.labelsize": TICK_SIZE,
+    "ytick.labelsize": TICK_SIZE,
     "legend.frameon": False,
-    "legend.fontsize": 9,
+    "legend.fontsize": 12,
     "svg.fonttype": "none",
     "axes.unicode_minus": True,
 }
@@ -90,6 +101,19 @@ RULE_LABELS = {
     "bidragstak.fourth_child_phase": ("Infasning 4:e barnet", "Phase-in, 4th child"),
     "aktivitetskrav.in_force": ("Aktivitetskrav", "Activity requirement"),
     "aktivitetskrav.state_funding_sek_year": ("Statsbidrag aktiviteter", "State activity funding"),
+    "aktivitetskrav.childcare_state_funding_sek_year": (
+        "Statsbidrag förskola och fritidshem",
+        "State funding, förskola and fritidshem",
+    ),
+    "bidragstak.sou_cap": ("Tak 80 % av lön (SOU 2025:15)", "Cap at 80 % of a wage (SOU 2025:15)"),
+    "bidragstak.fourth_child_reduction_couple": (
+        "Minskning 4:e barnet, par",
+        "Reduction, 4th child, couple",
+    ),
+    "bidragstak.fourth_child_reduction_single": (
+        "Minskning 4:e barnet, ensamstående",
+        "Reduction, 4th child, single parent",
+    ),
     "jobbpremie.in_force": ("Jobbpremie", "Job premium"),
 }
 
@@ -114,7 +138,9 @@ class ChartContext:
     """What the source line names: code version, population, seed, year, assumption sets.
 
     ``assumption_sets`` maps each scenario name to the behaviour assumption set its
-    behavioural run used (the ``/statisk`` runs use ``none``).
+    behavioural run used (the ``/statisk`` runs use ``none``). ``population_year`` is the
+    year the population was calibrated to (its official statistics), ``area`` the
+    municipality a profile re-weighted it to.
     """
 
     version: str = ""
@@ -124,6 +150,8 @@ class ChartContext:
     assumption_sets: Mapping[str, str] = dataclasses.field(default_factory=dict)
     replications: int | None = None
     varied: tuple[str, ...] = ()
+    population_year: int | None = None
+    area: str = ""
 
     @classmethod
     def from_manifest(cls, manifest: Mapping[str, Any]) -> ChartContext:
@@ -131,9 +159,8 @@ class ChartContext:
         population = (
             manifest.get("population_name") or Path(str(manifest.get("population") or "")).name
         )
-        profile = manifest.get("kommun_profile")
-        if profile:
-            population = f"{population} → {profile.get('namn', '')}"
+        profile = manifest.get("kommun_profile") or {}
+        year = manifest.get("population_year")
         return cls(
             version=str(manifest.get("version", "")),
             population=population,
@@ -144,6 +171,8 @@ class ChartContext:
             },
             replications=manifest.get("n_replications"),
             varied=tuple(manifest.get("vary") or ()),
+            population_year=int(year) if year is not None else None,
+            area=str(profile.get("namn", "") or ""),
         )
 
 
@@ -226,34 +255,117 @@ def _has_bands(table: pl.DataFrame) -> bool:
 
 
 def _number(value: float, decimals: int = 0, lang: str = "sv", signed: bool = False) -> str:
+    """A number in the house format (:func:`sim.report.format_number`) with a no-break space
+    between the thousands, so a wrapped title never splits ``7 159`` over two lines."""
     from sim.report import format_number
 
-    return format_number(value, decimals=decimals, lang=lang, signed=signed)
+    return format_number(value, decimals=decimals, lang=lang, signed=signed).replace(" ", "\u00a0")
+
+
+def _round_count(value: float) -> float:
+    """A count of households as a title says it: to hundreds from 10 000, to tens from
+    1 000, else whole (a municipality's 137 is not "100")."""
+    size = abs(value)
+    return round(value, -2 if size >= 10_000 else -1 if size >= 1_000 else 0)
+
+
+def _kronor(amount: str, lang: str) -> str:
+    """An amount with its currency: ``8 204 kr`` (sv), ``SEK 8,204`` (en)."""
+    return _t(lang, f"{amount} kr", f"SEK {amount}")
+
+
+def _pp_decimals(changes: Sequence[float]) -> int:
+    """Decimals of a change in percentage points: two while every change is below one
+    point (tenths would write +0,14 and +0,06 both as +0,1), else one."""
+    finite = [abs(c) for c in changes if np.isfinite(c)]
+    return 2 if not finite or max(finite) < 1.0 else 1
+
+
+def _reforms(table: pl.DataFrame) -> list[str]:
+    """The behavioural runs of the reforms (no baseline, no static runs), in table order."""
+    return _runs(table, baseline=False, static=False)
+
+
+def _largest(values: Mapping[str, float]) -> tuple[str, float] | None:
+    """The key with the largest absolute finite value (the first of equals), or None."""
+    finite = [(k, v) for k, v in values.items() if np.isfinite(v)]
+    if not finite:
+        return None
+    return max(finite, key=lambda kv: abs(kv[1]))
+
+
+#: The behaviour assumption sets shipped in ``sim/assumptions/`` as the source line says them.
+ASSUMPTION_SETS = {
+    "none": ("inga", "none"),
+    "low": ("låg", "low"),
+    "central": ("central", "central"),
+    "high": ("hög", "high"),
+}
+
+#: Left margin of the header and footer, as a fraction of the figure's width.
+MARGIN_X = 0.012
+
+
+def _wrap(text: str, size: float, *, bold: bool = False, width: float = 0.975) -> str:
+    """``text`` wrapped to ``width`` of the figure at ``size`` points (DejaVu Sans is about
+    0.50 em a character in Swedish prose, 0.61 in bold; measured on the charts, with a
+    margin); each line of ``text`` separately."""
+    chars = int(width * FIGSIZE[0] * 72 / (size * (0.62 if bold else 0.53)))
+    return "\n".join(
+        textwrap.fill(line, chars, break_on_hyphens=False) for line in text.split("\n")
+    )
+
+
+def source_text(context: ChartContext | None, lang: str) -> str:
+    """The source in words: who computed what on which population, calibrated to which
+    official statistics (never a file name or a path)::
+
+        Källa: egna beräkningar med sim 0.1.0 på syntetisk befolkning (2024, frö 1), år 2027;
+        Socialstyrelsen (ekonomiskt bistånd 2024); SCB (befolkning, hushåll, ekonomisk standard).
+    """
+    ctx = context or ChartContext(version=_version())
+    version = ctx.version or _version()
+    year = ctx.population_year
+    if year is None and ctx.population[-4:].isdigit():
+        year = int(ctx.population[-4:])
+    inside = [str(year)] if year else []
+    if ctx.seed is not None:
+        inside.append(_t(lang, f"frö {ctx.seed}", f"seed {ctx.seed}"))
+    if ctx.replications:
+        inside.append(
+            _t(lang, f"{ctx.replications} replikeringar", f"{ctx.replications} replications")
+        )
+    population = _t(lang, "syntetisk befolkning", "a synthetic population")
+    if inside:
+        population += f" ({', '.join(inside)})"
+    if ctx.area:
+        population += _t(lang, f" omviktad till {ctx.area}", f" re-weighted to {ctx.area}")
+    bistand = f" {year}" if year else ""
+    return _t(
+        lang,
+        f"Källa: egna beräkningar med sim {version} på {population}, år {ctx.year}; "
+        f"Socialstyrelsen (ekonomiskt bistånd{bistand}); SCB (befolkning, hushåll, ekonomisk standard).",
+        f"Source: own calculations with sim {version} on {population}, year {ctx.year}; "
+        f"Socialstyrelsen (social assistance{bistand}); Statistics Sweden (population, "
+        "households, economic standard).",
+    )
 
 
 def _source_lines(context: ChartContext | None, lang: str, extra: str = "") -> str:
     ctx = context or ChartContext(version=_version())
-    population = ctx.population or _t(lang, "okänd", "unknown")
-    seed = f", seed {ctx.seed}" if ctx.seed is not None else ""
-    if ctx.replications:
-        seed += _t(
-            lang, f", {ctx.replications} replikeringar", f", {ctx.replications} replications"
-        )
-    source = _t(
-        lang,
-        f"Källa: sim {ctx.version or _version()}, egna beräkningar; syntetisk population {population}{seed}; år {ctx.year}.",
-        f"Source: sim {ctx.version or _version()}, own calculations; synthetic population {population}{seed}; year {ctx.year}.",
-    )
-    sets = {}
+    sets: dict[str, list[str]] = {}
     for name, chosen in ctx.assumption_sets.items():
         if name != "baseline":
             sets.setdefault(chosen, []).append(scenario_name(name, lang))
     if sets:
-        parts = "; ".join(f"{', '.join(names)}: {chosen}" for chosen, names in sets.items())
+        parts = "; ".join(
+            f"{_t(lang, *ASSUMPTION_SETS.get(chosen, (chosen, chosen)))} ({', '.join(names)})"
+            for chosen, names in sets.items()
+        )
         assumptions = _t(
             lang,
-            f"Antagandeuppsättning för beteende: {parts}; (statisk) = inga beteendeeffekter.",
-            f"Behaviour assumption set: {parts}; (static) = no behavioural response.",
+            f"Beteende: antagandeuppsättning {parts}; statisk = utan beteendeeffekter.",
+            f"Behaviour: assumption set {parts}; static = no behavioural response.",
         )
     else:
         assumptions = _t(
@@ -261,10 +373,10 @@ def _source_lines(context: ChartContext | None, lang: str, extra: str = "") -> s
             "Antagandeuppsättning: se rapportens manifest.",
             "Assumption set: see the report's manifest.",
         )
-    lines = [source, assumptions]
+    lines = [f"{source_text(ctx, lang)} {assumptions}"]
     if extra:
         lines.append(extra)
-    return "\n".join(textwrap.fill(line, 175) for line in lines)
+    return _wrap("\n".join(lines), FOOTER_SIZE)
 
 
 def _figure(
@@ -278,24 +390,65 @@ def _figure(
     width_ratios: Sequence[float] | None = None,
     legend_rows: int = 0,
     nrows: int = 1,
+    footer: str | None = None,
+    sharey: bool = False,
 ) -> tuple[Figure, list[Axes]]:
     """A 16:9 figure with header (title, subtitle, room for a legend) and footer (source,
-    assumptions); the axes fill the space between them (constrained layout)."""
+    assumptions, ``note``); the axes fill the space between them (constrained layout).
+
+    The header and footer are measured, not guessed: each block is placed below the one
+    above it by its drawn height, so a title or a footnote of two lines moves the plot
+    instead of running into it. The title, subtitle and footer carry the SVG ids
+    ``sim-title``, ``sim-subtitle`` and ``sim-source`` (tests read them). ``footer``
+    replaces the source line of a results table (the household charts have their own)."""
     from sim.figure import SimFigure
 
     fig = SimFigure(figsize=FIGSIZE, layout="constrained")
-    footer = _source_lines(context, lang, note)
-    n_footer = footer.count("\n") + 1
-    subtitle = textwrap.fill(subtitle, 118)
-    n_sub = subtitle.count("\n") + 1
-    top = 1 - (0.095 + 0.036 * n_sub) - 0.045 * legend_rows
-    bottom = 0.03 + 0.027 * n_footer
+    renderer = fig.canvas.get_renderer()
+
+    def height(artist) -> float:
+        return artist.get_window_extent(renderer).height / fig.bbox.height
+
+    y = 0.978
+    heading = fig.text(
+        MARGIN_X,
+        y,
+        _wrap(title, TITLE_SIZE, bold=True),
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        va="top",
+        ha="left",
+        gid="sim-title",
+    )
+    y -= height(heading) + 0.016
+    sub = fig.text(
+        MARGIN_X,
+        y,
+        _wrap(subtitle, SUBTITLE_SIZE),
+        fontsize=SUBTITLE_SIZE,
+        color="#444444",
+        va="top",
+        ha="left",
+        gid="sim-subtitle",
+    )
+    top = y - height(sub) - 0.018 - 0.052 * legend_rows
+    text = footer if footer is not None else _source_lines(context, lang, note)
+    foot = fig.text(
+        MARGIN_X,
+        0.012,
+        text,
+        fontsize=FOOTER_SIZE,
+        color="#555555",
+        va="bottom",
+        ha="left",
+        linespacing=1.25,
+        gid="sim-source",
+    )
+    bottom = 0.012 + height(foot) + 0.018
     fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, top - bottom), w_pad=0.08, h_pad=0.05)
     fig.sim_plot_top = top
-    fig.text(0.012, 0.975, title, fontsize=15, fontweight="bold", va="top", ha="left")
-    fig.text(0.012, 0.91, subtitle, fontsize=10, color="#444444", va="top", ha="left")
-    fig.text(0.012, 0.012, footer, fontsize=7.5, color="#555555", va="bottom", ha="left")
-    axes = fig.subplots(nrows, ncols, squeeze=False, width_ratios=width_ratios)
+    fig.sim_plot_bottom = bottom
+    axes = fig.subplots(nrows, ncols, squeeze=False, width_ratios=width_ratios, sharey=sharey)
     return fig, list(axes.ravel())
 
 
@@ -307,7 +460,7 @@ def _legend_top(fig: Figure, handles: list, labels: list[str], ncols: int) -> No
         loc="lower right",
         bbox_to_anchor=(0.99, fig.sim_plot_top + 0.005),
         ncols=ncols,
-        fontsize=9,
+        fontsize=12,
         handlelength=1.4,
         columnspacing=1.2,
     )
@@ -340,49 +493,224 @@ def _styled(function: Callable[..., Figure]) -> Callable[..., Figure]:
     return wrapper
 
 
+#: The two panels of :func:`child_poverty`: metric, (sv, en) panel title, (sv, en) noun of
+#: the title's finding.
+POVERTY_PANELS = (
+    (
+        "child_poverty_rate",
+        ("Barnfattigdom (barn 0–17 år)", "Child poverty (children 0–17)"),
+        ("barnfattigdomen", "child poverty"),
+    ),
+    (
+        "poverty_rate",
+        ("Fattigdom (alla personer)", "Poverty (all persons)"),
+        ("fattigdomen", "poverty"),
+    ),
+)
+
+
+def _change_rows(
+    table: pl.DataFrame,
+    differences: pl.DataFrame | None,
+    runs: Sequence[str],
+    metric: str,
+) -> list[tuple[str, float, tuple[float, float] | None]]:
+    """Per run: the change against the baseline in percentage points and its band.
+
+    With a sweep's ``differences`` (scenario − baseline within each replication) the
+    change is its median and the band its 10th–90th percentile; without it the change is
+    the difference of the two runs' values and there is no band (the difference of two
+    level bands would overstate the band of the change)."""
+    rows = []
+    base = _value(table, "baseline", metric)
+    for run in runs:
+        band = None
+        if differences is not None and differences.height:
+            change = 100 * _value(differences, run, metric)
+            found = _band(differences, run, metric)
+            if found is not None:
+                band = (100 * found[0], 100 * found[1])
+        else:
+            change = 100 * (_value(table, run, metric) - base)
+        rows.append((run, change, band))
+    return rows
+
+
+def poverty_finding(
+    table: pl.DataFrame,
+    lang: str = "sv",
+    *,
+    differences: pl.DataFrame | None = None,
+    metric: str = "child_poverty_rate",
+) -> str:
+    """The finding of :func:`child_poverty` as its title: the reform (with behaviour) that
+    changes ``metric`` most, and by how much, in percentage points.
+
+    ``Bidragstak: barnfattigdomen ökar med 0,14 procentenheter``"""
+    noun = next(n for m, _, n in POVERTY_PANELS if m == metric)
+    rows = _change_rows(table, differences, _reforms(table), metric)
+    decimals = _pp_decimals([c for _, c, _ in rows])
+    found = _largest({run: change for run, change, _ in rows})
+    sv_noun, en_noun = noun
+    if found is None or round(found[1], decimals) == 0:
+        return _t(
+            lang,
+            f"Ingen reform ändrar {sv_noun} med {_number(10**-decimals, decimals, lang)} procentenheter eller mer",
+            f"No reform changes {en_noun} by {_number(10**-decimals, decimals, lang)} percentage points or more",
+        )
+    run, change = found
+    amount = _number(abs(change), decimals, lang)
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: {sv_noun} {'ökar' if change > 0 else 'minskar'} med {amount} procentenheter",
+        f"{scenario_name(run, lang)}: {en_noun} {'rises' if change > 0 else 'falls'} by {amount} percentage points",
+    )
+
+
 @_styled
 def child_poverty(
-    table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
+    table: pl.DataFrame,
+    *,
+    lang: str = "sv",
+    context: ChartContext | None = None,
+    differences: pl.DataFrame | None = None,
 ) -> Figure:
-    """Child poverty (``child_poverty_rate``, group ``all``) per run, with the change
-    against the baseline in percentage points."""
-    runs = _runs(table)
-    values = [100 * _value(table, r, "child_poverty_rate") for r in runs]
-    base = values[0] if runs and runs[0] == "baseline" else float("nan")
-    fig, (ax,) = _figure(
-        _t(lang, "Barnfattigdom per scenario", "Child poverty by scenario"),
+    """The change in child poverty and in poverty against the baseline, in percentage
+    points (``child_poverty_rate`` and ``poverty_rate``, group ``all``): one point per
+    reform run (hollow: static), a zero line and the value beside each point.
+
+    With a sweep's ``differences`` (:func:`sim.uncertainty.differences`) the point is the
+    median change and a line its 10th–90th percentile over the replications; a single run
+    has points without bands and says so in the footnote. The title is the finding
+    (:func:`poverty_finding`); the baseline's levels are in the panel titles."""
+    runs = _runs(table, baseline=False)
+    banded = differences is not None and _has_bands(differences)
+    if banded:
+        note = _t(
+            lang,
+            f"Linje: 10:e–90:e percentilen av förändringen {_replications_text(context, lang)}, "
+            "tagen inom varje replikering (samma befolkning i reform och nuvarande regler).",
+            f"Line: 10th–90th percentile of the change {_replications_text(context, lang)}, "
+            "taken within each replication (the same population under the reform and current rules).",
+        )
+    elif _has_bands(table):
+        note = _t(
+            lang,
+            "Förändringen (skillnaden mellan medianerna) visas utan osäkerhetsintervall här; "
+            "intervallen finns i diagrammet över reformernas effekt med osäkerhetsintervall.",
+            "The change (the difference of the medians) is shown without its band here; the bands "
+            "are in the chart of the reforms' effect with uncertainty.",
+        )
+    else:
+        note = _t(
+            lang,
+            "Punkterna är en körning utan osäkerhetsintervall (kör sim sweep).",
+            "The points are one run without uncertainty bands (run sim sweep).",
+        )
+    fig, axes = _figure(
+        poverty_finding(table, lang, differences=differences if banded else None),
         _t(
             lang,
-            "Andel barn 0–17 år (%) i hushåll med disponibel inkomst per konsumtionsenhet under 60 % av medianen (årsinkomst). "
-            "Förändring mot nuvarande regler i procentenheter (p.e.).",
-            "Share of children 0–17 (%) in households with disposable income per consumption unit below 60 % of the median (annual). "
-            "Change against current rules in percentage points (pp).",
+            "Förändring mot nuvarande regler i procentenheter (p.e.) av andelen i hushåll med disponibel "
+            "inkomst per konsumtionsenhet under 60 % av medianen (årsinkomst). Ofylld punkt: statisk beräkning.",
+            "Change against current rules in percentage points (pp) of the share in households with disposable "
+            "income per consumption unit below 60 % of the median (annual). Hollow dot: static run.",
         ),
         context,
         lang,
-        note=_band_note(table, lang),
+        ncols=2,
+        note=note,
     )
+    rows_by_panel = [
+        _change_rows(table, differences if banded else None, runs, metric)
+        for metric, _, _ in POVERTY_PANELS
+    ]
+    decimals = _pp_decimals([c for rows in rows_by_panel for _, c, _ in rows])
+    unit = _t(lang, "p.e.", "pp")
     y = np.arange(len(runs))[::-1]
-    colours = [_colour(r, runs) for r in runs]
-    bars = ax.barh(y, values, color=colours, height=0.62)
-    for bar, run in zip(bars, runs, strict=True):
-        if _is_static(run):
-            bar.set_alpha(0.45)
-            bar.set_hatch("//")
-    _error_bars(ax, table, runs, "child_poverty_rate", y, horizontal=True, scale=100)
-    top = max(values) if values else 1.0
-    for yi, value, run in zip(y, values, runs, strict=True):
-        text = f"{_number(value, 1, lang)} %"
-        if run != "baseline" and np.isfinite(base):
-            unit = _t(lang, "p.e.", "pp")
-            text += f"  ({_number(value - base, 1, lang, signed=True)} {unit})"
-        ax.text(value + top * 0.01, yi, text, va="center", ha="left", fontsize=9.5)
-    ax.set_yticks(y, [scenario_name(r, lang) for r in runs])
-    ax.set_xlim(0, top * 1.3)
-    ax.set_xlabel(_t(lang, "Procent av alla barn 0–17 år", "Per cent of all children 0–17"))
-    _thousands_axis(ax, "x", lang)
-    ax.grid(axis="x")
+    # One scale for both panels, so a point's distance from zero compares across them.
+    spread = [
+        x
+        for rows in rows_by_panel
+        for _, change, band in rows
+        for x in ((change,) + (band or ()))
+        if np.isfinite(x)
+    ]
+    left, right = min(spread + [0.0]), max(spread + [0.0])
+    span = (right - left) or 1.0
+    for i, (ax, rows, (metric, panel, _)) in enumerate(
+        zip(axes, rows_by_panel, POVERTY_PANELS, strict=True)
+    ):
+        ends = []
+        for yi, (run, change, band) in zip(y, rows, strict=True):
+            if not np.isfinite(change):
+                continue
+            low, high = band if band else (change, change)
+            colour = _colour(run, runs)
+            ax.errorbar(
+                change,
+                yi,
+                xerr=[[max(change - low, 0.0)], [max(high - change, 0.0)]] if band else None,
+                fmt="o",
+                color=colour,
+                markersize=9,
+                capsize=5,
+                elinewidth=2.4,
+                markerfacecolor="white" if _is_static(run) else colour,
+                markeredgewidth=2,
+            )
+            ends.append((yi, min(low, change), max(high, change), change))
+        ax.axvline(0, color="#444444", linewidth=1.0)
+        for yi, _low, high, change in ends:
+            ax.text(
+                max(high, 0.0) + span * 0.04,
+                yi,
+                f"{_number(change, decimals, lang, signed=True)} {unit}",
+                va="center",
+                ha="left",
+                fontsize=VALUE_SIZE,
+            )
+        ax.set_xlim(left - span * 0.08, right + span * 0.55)
+        ax.set_ylim(-0.6, len(runs) - 0.4)
+        base = 100 * _value(table, "baseline", metric)
+        level = _t(lang, "nuvarande regler", "current rules") + f": {_number(base, 1, lang)} %"
+        ax.set_title(f"{_t(lang, *panel)}\n{level}", fontsize=13, linespacing=1.3)
+        ax.set_xlabel(_t(lang, "Procentenheter", "Percentage points"))
+        _thousands_axis(ax, "x", lang, decimals=decimals if span < 0.5 else 1, nbins=4)
+        ax.grid(axis="x")
+        ax.set_yticks(y, [scenario_name(r, lang) for r in runs] if i == 0 else [])
     return fig
+
+
+def _money_change(value: float, lang: str, unit: tuple[str, str]) -> str:
+    """``ökar med 1 234 mkr per år`` / ``rises by SEK 1,234 m a year`` (value in the unit)."""
+    amount = _number(abs(value), 0, lang)
+    sv_unit, en_unit = unit
+    if value >= 0:
+        return _t(lang, f"ökar med {amount} {sv_unit}", f"rises by {en_unit.format(amount)}")
+    return _t(lang, f"minskar med {amount} {sv_unit}", f"falls by {en_unit.format(amount)}")
+
+
+def cost_finding(table: pl.DataFrame, lang: str = "sv") -> str:
+    """The finding of :func:`fs_cost`: the reform (with behaviour) that changes the public
+    cost most, and by how much a year (``public_cost_sek_year`` against the baseline)."""
+    base = _value(table, "baseline", "public_cost_sek_year")
+    changes = {r: (_value(table, r, "public_cost_sek_year") - base) / 1e6 for r in _reforms(table)}
+    found = _largest(changes)
+    if found is None:
+        total = _number(base / 1e6, 0, lang)
+        return _t(
+            lang,
+            f"Den offentliga kostnaden: {total} mkr per år",
+            f"The public cost: SEK {total} m a year",
+        )
+    run, change = found
+    text = _money_change(change, lang, ("mkr per år", "SEK {} m a year"))
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: den offentliga kostnaden {text}",
+        f"{scenario_name(run, lang)}: the public cost {text}",
+    )
 
 
 @_styled
@@ -391,18 +719,20 @@ def fs_cost(
 ) -> Figure:
     """Public cost per run split municipality/state, million kronor a year:
     ``municipal_cost_sek_year`` (FS paid + delivering the aktivitetskrav − state funding)
-    and ``state_cost_sek_year`` (jobbpremie + state funding of the aktivitetskrav)."""
+    and ``state_cost_sek_year`` (jobbpremie + state funding of the aktivitetskrav). Over each
+    bar its total and its change against the baseline; inside, each part where it is tall
+    enough to hold its number. The title is the finding (:func:`cost_finding`)."""
     runs = _runs(table)
     municipal = np.array([_value(table, r, "municipal_cost_sek_year") for r in runs]) / 1e6
     state = np.array([_value(table, r, "state_cost_sek_year") for r in runs]) / 1e6
     fig, (ax,) = _figure(
-        _t(lang, "Offentlig kostnad per scenario", "Public cost by scenario"),
+        cost_finding(table, lang),
         _t(
             lang,
-            "Miljoner kronor per år. Kommunerna: utbetalt försörjningsstöd + aktivitetskravet "
-            "(aktiviteter, barnomsorg, handläggning) − statsbidrag. Staten: jobbpremie + statsbidrag.",
-            "SEK million a year. Municipalities: försörjningsstöd paid + the activity requirement "
-            "(activities, childcare, casework) − state funding. State: jobbpremie + state funding.",
+            "Miljoner kronor per år; över stapeln totalt och (förändring mot nuvarande regler). Kommunerna: "
+            "försörjningsstöd + aktivitetskravet − statsbidrag; staten: jobbpremie + statsbidrag.",
+            "SEK million a year; above each bar the total and (change against current rules). Municipalities: "
+            "försörjningsstöd + the activity requirement − state funding; state: jobbpremie + state funding.",
         ),
         context,
         lang,
@@ -410,39 +740,88 @@ def fs_cost(
         note=_band_note(table, lang),
     )
     x = np.arange(len(runs))
-    ax.bar(
-        x,
-        municipal,
-        color=MUNICIPAL_COLOUR,
-        width=0.62,
-    )
-    ax.bar(
-        x,
-        state,
-        bottom=municipal,
-        color=STATE_COLOUR,
-        width=0.62,
-    )
+    ax.bar(x, municipal, color=MUNICIPAL_COLOUR, width=0.66)
+    ax.bar(x, state, bottom=municipal, color=STATE_COLOUR, width=0.66)
     total = municipal + state
-    for xi, value in zip(x, total, strict=True):
+    top = float(np.nanmax(total)) if len(total) else 1.0
+    base = total[0] if runs and runs[0] == "baseline" else float("nan")
+    for xi, run, value, own, paid in zip(x, runs, total, municipal, state, strict=True):
+        text = _number(value, 0, lang)
+        if run != "baseline" and np.isfinite(base):
+            text += f"\n({_number(value - base, 0, lang, signed=True)})"
         ax.text(
             xi,
-            value + total.max() * 0.015,
-            f"{_number(value, 0, lang)}",
+            value + top * 0.015,
+            text,
             ha="center",
             va="bottom",
-            fontsize=9,
+            fontsize=VALUE_SIZE,
+            linespacing=1.15,
         )
+        for start, height in ((0.0, own), (own, paid)):
+            if height >= top * 0.09:
+                ax.text(
+                    xi,
+                    start + height / 2,
+                    _number(height, 0, lang),
+                    ha="center",
+                    va="center",
+                    fontsize=10.5,
+                    color="white",
+                )
     _error_bars(ax, table, runs, "public_cost_sek_year", x, horizontal=False, scale=1e-6)
-    ax.set_xticks(x, [scenario_name(r, lang, newline=True) for r in runs])
-    ax.set_ylim(0, total.max() * 1.12 if len(total) else 1)
+    ax.set_xticks(x, [scenario_name(r, lang, newline=True) for r in runs], fontsize=11)
+    ax.set_ylim(0, top * 1.2 if len(total) else 1)
     ax.set_ylabel(_t(lang, "Miljoner kronor per år", "SEK million a year"))
-    _thousands_axis(ax, "y", lang)
+    _thousands_axis(ax, "y", lang, nbins=5)
     ax.grid(axis="y")
     handles = [_patch(MUNICIPAL_COLOUR), _patch(STATE_COLOUR)]
-    labels = [_t(lang, "Kommuner", "Municipalities"), _t(lang, "Staten", "State")]
-    _legend_top(fig, handles, labels, ncols=2)
+    names = [_t(lang, "Kommuner", "Municipalities"), _t(lang, "Staten", "State")]
+    _legend_top(fig, handles, names, ncols=2)
     return fig
+
+
+def _with_households(group: str, lang: str) -> str:
+    """A group of households as a title names it: ``hushåll med 4 barn eller fler``."""
+    kind, _, value = group.partition(":")
+    if kind == "antal_barn":
+        if value == "0":
+            return _t(lang, "hushåll utan barn", "households without children")
+        return _t(lang, "hushåll med ", "households with ") + group_label(group, lang)
+    return group_label(group, lang)
+
+
+def household_finding(table: pl.DataFrame, lang: str = "sv") -> str:
+    """The finding of :func:`change_by_household`: the largest mean loss (or, without any
+    loss, the largest gain) of a household type or number of children, and under which
+    reform (``mean_change_recipients_sek_month``)."""
+    metric = "mean_change_recipients_sek_month"
+    cells = {
+        (run, group): _value(table, run, metric, group)
+        for run in _reforms(table)
+        for prefix in ("hushållstyp:", "antal_barn:")
+        for group in _groups(table, metric, prefix)
+    }
+    finite = {k: v for k, v in cells.items() if np.isfinite(v)}
+    if not finite:
+        return _t(lang, "Förändring per hushåll och månad", "Change per household and month")
+    (run, group), value = min(finite.items(), key=lambda kv: kv[1])
+    who = _with_households(group, lang)
+    amount = _number(abs(value), 0, lang)
+    if round(value) < 0:
+        return _t(
+            lang,
+            f"{scenario_name(run, lang)}: {who} förlorar mest, {amount}\u00a0kr\u00a0i\u00a0månaden",
+            f"{scenario_name(run, lang)}: {who} lose most, SEK\u00a0{amount} a month",
+        )
+    (run, group), value = max(finite.items(), key=lambda kv: kv[1])
+    return _t(
+        lang,
+        f"Ingen grupp förlorar i genomsnitt; mest vinner {_with_households(group, lang)} "
+        f"med {scenario_name(run, lang)}, {_number(value, 0, lang)} kr i månaden",
+        f"No group loses on average; {_with_households(group, lang)} gain most with "
+        f"{scenario_name(run, lang)}, SEK {_number(value, 0, lang)} a month",
+    )
 
 
 @_styled
@@ -450,42 +829,86 @@ def change_by_household(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
 ) -> Figure:
     """Mean change of disposable income per month among households with FS in the baseline
-    (``mean_change_recipients_sek_month``), by household type and by number of children."""
-    runs = _runs(table, baseline=False, static=False)
+    (``mean_change_recipients_sek_month``), by household type and by number of children:
+    one panel per reform (with behaviour) on one scale, each bar with its value. The title
+    is the finding (:func:`household_finding`)."""
+    runs = _reforms(table)
+    metric = "mean_change_recipients_sek_month"
+    types = _groups(table, metric, "hushållstyp:")
+    children = _groups(table, metric, "antal_barn:")
+    groups = types + children
     fig, axes = _figure(
+        household_finding(table, lang),
         _t(
             lang,
-            "Genomsnittlig förändring per hushåll och månad",
-            "Average change per household and month",
-        ),
-        _t(
-            lang,
-            "Kronor per månad, disponibel inkomst jämfört med nuvarande regler; medel över hushåll med "
-            "försörjningsstöd under nuvarande regler (mean_change_recipients_sek_month).",
-            "SEK per month, disposable income against current rules; mean over households with "
-            "försörjningsstöd under current rules (mean_change_recipients_sek_month).",
+            "Genomsnittlig förändring av disponibel inkomst mot nuvarande regler, kronor per hushåll och månad, "
+            "bland hushåll med försörjningsstöd under nuvarande regler; efter hushållstyp och antal barn.",
+            "Mean change of disposable income against current rules, SEK per household and month, among "
+            "households with försörjningsstöd under current rules; by household type and number of children.",
         ),
         context,
         lang,
-        legend_rows=1,
-        ncols=2,
-        width_ratios=(1.25, 1.0),
+        ncols=max(len(runs), 1),
     )
-    metric = "mean_change_recipients_sek_month"
-    panels = (
-        ("hushållstyp:", _t(lang, "Efter hushållstyp", "By household type")),
-        ("antal_barn:", _t(lang, "Efter antal barn", "By number of children")),
+    # The two kinds of group one under the other, a gap between them.
+    y = -np.array(
+        [i for i in range(len(types))] + [len(types) + 0.6 + i for i in range(len(children))]
     )
-    for ax, (prefix, title) in zip(axes, panels, strict=True):
-        groups = _groups(table, metric, prefix)
-        _grouped_barh(ax, table, runs, metric, groups, lang)
-        ax.set_title(title)
+    values = np.array([[_value(table, r, metric, g) for g in groups] for r in runs]).reshape(
+        len(runs), len(groups)
+    )
+    finite = values[np.isfinite(values)]
+    low = min(float(finite.min()), 0.0) if finite.size else -1.0
+    high = max(float(finite.max()), 0.0) if finite.size else 1.0
+    span = (high - low) or 1.0
+    for i, (ax, run) in enumerate(zip(axes, runs, strict=False)):
+        colour = _colour(run, runs)
+        ax.barh(y, values[i], height=0.72, color=colour)
+        for yi, value in zip(y, values[i], strict=True):
+            if not np.isfinite(value):
+                continue
+            ax.text(
+                value + (span * 0.02 if value >= 0 else -span * 0.02),
+                yi,
+                _number(value, 0, lang),
+                ha="left" if value >= 0 else "right",
+                va="center",
+                fontsize=VALUE_SIZE - 0.5,
+            )
+        ax.axvline(0, color="#444444", linewidth=0.8)
+        if types and children:
+            ax.axhline(-(len(types) - 0.2), color="#bbbbbb", linewidth=0.8)
+        ax.set_xlim(low - (span * 0.62 if low < 0 else span * 0.05), high + span * 0.5)
+        ax.set_ylim(y.min() - 0.6, 0.6)
+        ax.set_title(scenario_name(run, lang), color=colour)
+        ax.set_yticks(y, [group_label(g, lang) for g in groups] if i == 0 else [])
         ax.set_xlabel(_t(lang, "Kronor per månad", "SEK per month"))
-        if prefix == "antal_barn:":
-            ax.set_ylabel(_t(lang, "Antal barn", "Number of children"))
-    handles = [_patch(_colour(r, runs)) for r in runs]
-    _legend_top(fig, handles, [scenario_name(r, lang) for r in runs], ncols=len(runs))
+        _thousands_axis(ax, "x", lang, nbins=3)
+        ax.grid(axis="x")
+    if not runs:
+        axes[0].set_axis_off()
     return fig
+
+
+def bands_finding(table: pl.DataFrame, lang: str = "sv") -> str:
+    """The finding of :func:`change_bands`: the reform (with behaviour) under which most
+    households lose more than 1 000 kr a month (``households_change_band``)."""
+    group = "förändring:stor förlust"
+    counts = {r: _value(table, r, "households_change_band", group) for r in _reforms(table)}
+    found = _largest(counts)
+    if found is None or _round_count(found[1]) == 0:
+        return _t(
+            lang,
+            "Vinnare och förlorare: ingen reform ger stora förluster",
+            "Winners and losers: no reform brings large losses",
+        )
+    run, count = found
+    amount = _number(_round_count(count), 0, lang)
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: {amount} hushåll förlorar mer än 1\u00a0000\u00a0kr i månaden",
+        f"{scenario_name(run, lang)}: {amount} households lose more than SEK\u00a01,000 a month",
+    )
 
 
 @_styled
@@ -497,13 +920,13 @@ def change_bands(
     runs = _runs(table, baseline=False)
     bands = _groups(table, "households_change_band", "förändring:")
     fig, (ax,) = _figure(
-        _t(lang, "Vinnare och förlorare", "Winners and losers"),
+        bands_finding(table, lang),
         _t(
             lang,
             "Tusental hushåll med försörjningsstöd under nuvarande regler eller reformen, efter förändring av disponibel "
-            "inkomst per månad: stor förlust mer än 1\u00a0000\u00a0kr, liten förlust 100–1\u00a0000\u00a0kr, oförändrad ±100\u00a0kr.",
+            "inkomst per månad: stor förlust över 1\u00a0000\u00a0kr, liten 100–1\u00a0000\u00a0kr, oförändrad ±100\u00a0kr.",
             "Thousands of households with försörjningsstöd under current rules or the reform, by change of disposable "
-            "income per month: large loss more than SEK\u00a01,000, small loss SEK\u00a0100–1,000, unchanged ±100.",
+            "income per month: large loss over SEK\u00a01,000, small SEK\u00a0100–1,000, unchanged ±100.",
         ),
         context,
         lang,
@@ -529,7 +952,7 @@ def change_bands(
                     _number(width, 0, lang),
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=VALUE_SIZE - 0.5,
                     color="white" if dark else "#222222",
                 )
         left += counts[:, j]
@@ -543,6 +966,28 @@ def change_bands(
     return fig
 
 
+def decile_finding(table: pl.DataFrame, lang: str = "sv") -> str:
+    """The finding of :func:`change_by_decile`: the decile and reform with the largest mean
+    loss per household (``mean_change_sek_month``)."""
+    metric = "mean_change_sek_month"
+    cells = {
+        (r, g): _value(table, r, metric, g)
+        for r in _reforms(table)
+        for g in _groups(table, metric, "decil:")
+    }
+    finite = {k: v for k, v in cells.items() if np.isfinite(v)}
+    if not finite or round(min(finite.values())) >= 0:
+        return _t(lang, "Förändring efter inkomstdecil", "Change by income decile")
+    (run, group), value = min(finite.items(), key=lambda kv: kv[1])
+    decile = group.partition(":")[2]
+    amount = _number(abs(value), 0, lang)
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: decil {decile} förlorar mest, {amount}\u00a0kr per hushåll och månad",
+        f"{scenario_name(run, lang)}: decile {decile} loses most, SEK\u00a0{amount} per household a month",
+    )
+
+
 @_styled
 def change_by_decile(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
@@ -553,12 +998,12 @@ def change_by_decile(
     metric = "mean_change_sek_month"
     groups = _groups(table, metric, "decil:")
     fig, (ax,) = _figure(
-        _t(lang, "Förändring efter inkomstdecil", "Change by income decile"),
+        decile_finding(table, lang),
         _t(
             lang,
-            "Kronor per hushåll och månad, medel över alla hushåll i decilen (mean_change_sek_month). Decil av "
+            "Kronor per hushåll och månad, medel över alla hushåll i decilen. Decil av "
             "ekonomisk standard (disponibel inkomst per konsumtionsenhet) under nuvarande regler; 1 = lägst.",
-            "SEK per household and month, mean over all households in the decile (mean_change_sek_month). Decile "
+            "SEK per household and month, mean over all households in the decile. Decile "
             "of economic standard (disposable income per consumption unit) under current rules; 1 = lowest.",
         ),
         context,
@@ -581,6 +1026,35 @@ def change_by_decile(
     return fig
 
 
+def caseload_finding(table: pl.DataFrame, lang: str = "sv") -> str:
+    """The finding of :func:`monthly_caseload`: the reform (with behaviour) that changes the
+    number of households with FS most in December, against the baseline
+    (``fs_households_month``, group ``månad:12`` or the last month of the table)."""
+    months = _groups(table, "fs_households_month", "månad:")
+    if not months:
+        return _t(lang, "Hushåll med försörjningsstöd", "Households with FS")
+    last = months[-1]
+    base = _value(table, "baseline", "fs_households_month", last)
+    found = _largest(
+        {r: _value(table, r, "fs_households_month", last) - base for r in _reforms(table)}
+    )
+    month = group_label(last, lang)
+    if found is None or _round_count(found[1]) == 0:
+        return _t(
+            lang,
+            f"Hushåll med försörjningsstöd: ingen reform ändrar antalet i {month}",
+            f"Households with FS: no reform changes their number in {month}",
+        )
+    run, change = found
+    amount = _number(_round_count(abs(change)), 0, lang)
+    more_sv, more_en = ("fler", "more") if change > 0 else ("färre", "fewer")
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: {amount} {more_sv} hushåll med försörjningsstöd i {month}",
+        f"{scenario_name(run, lang)}: {amount} {more_en} households with FS in {month}",
+    )
+
+
 @_styled
 def monthly_caseload(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
@@ -589,15 +1063,13 @@ def monthly_caseload(
     runs = _runs(table)
     groups = _groups(table, "fs_households_month", "månad:")
     fig, (ax,) = _figure(
+        caseload_finding(table, lang),
         _t(
             lang,
-            "Hushåll med försörjningsstöd månad för månad",
-            "Households with FS month by month",
-        ),
-        _t(
-            lang,
-            "Tusental hushåll med utbetalt försörjningsstöd i månaden. Streckat: statisk beräkning (utan beteendeeffekter).",
-            "Thousand households with försörjningsstöd paid in the month. Dashed: static (no behavioural response).",
+            "Tusental hushåll med utbetalt försörjningsstöd i månaden; vid linjens slut värdet i årets sista månad. "
+            "Streckat: statisk beräkning (utan beteendeeffekter). Axeln börjar inte på noll.",
+            "Thousand households with försörjningsstöd paid in the month; at each line's end the value of the "
+            "year's last month. Dashed: static (no behavioural response). The axis does not start at zero.",
         ),
         context,
         lang,
@@ -605,8 +1077,11 @@ def monthly_caseload(
     )
     x = np.arange(1, len(groups) + 1)
     handles, labels = [], []
+    ends = []
     for run in runs:
         values = np.array([_value(table, run, "fs_households_month", g) for g in groups]) / 1e3
+        if len(values) and not _is_static(run):
+            ends.append((values[-1], _number(values[-1], 1, lang), _colour(run, runs)))
         (line,) = ax.plot(
             x,
             values,
@@ -622,7 +1097,8 @@ def monthly_caseload(
         x, [MONTHS[lang if lang in MONTHS else "sv"][int(g.partition(":")[2]) - 1] for g in groups]
     )
     ax.set_ylabel(_t(lang, "Tusental hushåll", "Thousand households"))
-    ax.set_ylim(bottom=0)
+    _fit_y(ax)
+    _end_labels(ax, x[-1] if len(x) else 0, ends)
     _thousands_axis(ax, "y", lang)
     ax.grid(axis="y")
     # Column-major legend: the baseline alone, then each reform above its static run.
@@ -633,6 +1109,28 @@ def monthly_caseload(
         labels.insert(1, "")
     _legend_top(fig, handles, labels, ncols=(len(handles) + 1) // 2)
     return fig
+
+
+def loss_finding(table: pl.DataFrame, lang: str = "sv") -> str:
+    """The finding of :func:`loss_per_child`: the reform (with behaviour) with the largest
+    median loss per child (``loss_per_child_sek_month``, ``percentil:50``; the mean without
+    the percentiles)."""
+    metric = "loss_per_child_sek_month"
+    medians = {r: _value(table, r, metric, "percentil:50") for r in _reforms(table)}
+    word_sv, word_en = "i median", "median"
+    if not any(np.isfinite(v) for v in medians.values()):
+        medians = {r: _value(table, r, metric) for r in _reforms(table)}
+        word_sv, word_en = "i genomsnitt", "mean"
+    found = _largest(medians)
+    if found is None:
+        return _t(lang, "Förlust per barn", "Loss per child")
+    run, value = found
+    amount = _number(value, 0, lang)
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: förlusten per barn är {word_sv} {amount}\u00a0kr i månaden",
+        f"{scenario_name(run, lang)}: the {word_en} loss per child is SEK\u00a0{amount} a month",
+    )
 
 
 @_styled
@@ -650,7 +1148,7 @@ def loss_per_child(
     runs = _runs(table, baseline=False)
     metric = "loss_per_child_sek_month"
     fig, (ax,) = _figure(
-        _t(lang, "Förlust per barn", "Loss per child"),
+        loss_finding(table, lang),
         _t(
             lang,
             "Kronor per barn och månad bland barn i hushåll som förlorar mer än 0,50 kr; hushållets förlust av disponibel "
@@ -663,6 +1161,7 @@ def loss_per_child(
     )
     y = np.arange(len(runs))[::-1]
     top = 0.0
+    ends = []
     for yi, run in zip(y, runs, strict=True):
         colour = _colour(run, runs)
         p = {q: _value(table, run, metric, f"percentil:{q}") for q in (10, 25, 50, 75, 90)}
@@ -673,11 +1172,28 @@ def loss_per_child(
             ax.barh(yi, p[75] - p[25], left=p[25], height=0.5, color=colour, alpha=alpha)
             ax.plot([p[50], p[50]], [yi - 0.25, yi + 0.25], color="black", linewidth=2)
             top = max(top, p[90])
+            ends.append((yi, max(p[90], mean if np.isfinite(mean) else 0.0), p[50], "median"))
+        elif np.isfinite(mean):
+            ends.append((yi, mean, mean, "mean"))
         if np.isfinite(mean):
-            ax.plot(mean, yi, marker="D", color="white", markeredgecolor="black", markersize=6)
+            ax.plot(mean, yi, marker="D", color="white", markeredgecolor="black", markersize=7)
             top = max(top, mean)
+    # The median (the mean without percentiles) beside each row, the number a text quotes.
+    for yi, end, value, kind in ends:
+        word = _t(lang, "median", "median") if kind == "median" else _t(lang, "medel", "mean")
+        amount = _t(
+            lang, f"{_number(value, 0, lang)}\u00a0kr", f"SEK\u00a0{_number(value, 0, lang)}"
+        )
+        ax.text(
+            end + top * 0.015,
+            yi,
+            f"{word} {amount}",
+            va="center",
+            ha="left",
+            fontsize=VALUE_SIZE - 0.5,
+        )
     ax.set_yticks(y, [scenario_name(r, lang) for r in runs])
-    ax.set_xlim(0, top * 1.08 if top > 0 else 1)
+    ax.set_xlim(0, top * 1.3 if top > 0 else 1)
     ax.set_xlabel(_t(lang, "Kronor per barn och månad", "SEK per child and month"))
     _thousands_axis(ax, "x", lang)
     ax.grid(axis="x")
@@ -713,8 +1229,12 @@ def typfall_waterfall(
     idle = [e.path for e in comparison.effects if abs(e.total_support) < 0.5]
 
     def rule(path: str) -> str:
-        sv, en = RULE_LABELS.get(path, (path, path))
-        return _t(lang, sv, en)
+        if path in RULE_LABELS:
+            return _t(lang, *RULE_LABELS[path])
+        try:
+            return labels.law_title(path, lang)
+        except KeyError:
+            return path  # a user's parameter without a title in its file
 
     note = ""
     if idle:
@@ -723,29 +1243,35 @@ def typfall_waterfall(
             + ", ".join(rule(p).lower() if lang == "sv" else rule(p) for p in idle)
             + "."
         )
+    change = after - before
+    amount = _number(abs(change), 0, lang)
     fig, (ax,) = _figure(
         _t(
             lang,
-            f"Typfallet: sammanboende med fem barn, {scenario_name(scenario, lang).lower()}",
-            f"The typical case: couple with five children, {scenario_name(scenario, lang).lower()}",
+            f"{scenario_name(scenario, lang)}: sammanboende med fem barn får {amount}\u00a0kr "
+            f"{'mindre' if change < 0 else 'mer'} i månaden",
+            f"{scenario_name(scenario, lang)}: a couple with five children gets SEK\u00a0{amount} "
+            f"{'less' if change < 0 else 'more'} a month",
         ),
         _t(
             lang,
-            f"Totalt stöd, kronor per månad, september {year}: försörjningsstöd + barnbidrag + bostadsbidrag. "
-            "Vuxna 38 och 40 år utan inkomst, barn 3, 6, 9, 12 och 15 år, hyra 16\u00a0180\u00a0kr (regeringens typfall, docs/reforms.md §2.1.1).",
-            f"Total support, SEK per month, September {year}: försörjningsstöd + child benefit + housing allowance. "
-            "Adults 38 and 40 without income, children 3, 6, 9, 12 and 15, rent SEK 16,180 (the government's typical case, docs/reforms.md §2.1.1).",
+            f"Typfallet. Totalt stöd, kronor per månad, september {year}: försörjningsstöd + barnbidrag + bostadsbidrag. "
+            "Vuxna 38 och 40 år utan inkomst, barn 3, 6, 9, 12 och 15 år, hyra 16\u00a0180\u00a0kr "
+            "(regeringens typfall, återgivet av TT i september 2025).",
+            f"The typical case. Total support, SEK per month, September {year}: försörjningsstöd + child benefit + "
+            "housing allowance. Adults 38 and 40 without income, children 3, 6, 9, 12 and 15, rent SEK 16,180 "
+            "(the government's typical case, as reported by TT in September 2025).",
         ),
         context,
         lang,
         note=note,
     )
-    labels = (
+    names = (
         [scenario_name("baseline", lang)]
         + [rule(e.path) for e in steps]
         + [scenario_name(scenario, lang)]
     )
-    x = np.arange(len(labels))
+    x = np.arange(len(names))
     ax.bar(x[0], before, color=COLOURS["baseline"], width=0.6)
     level = before
     for i, effect in enumerate(steps, start=1):
@@ -756,10 +1282,10 @@ def typfall_waterfall(
         ax.text(
             x[i],
             max(level, level + change) + before * 0.015,
-            f"{_number(change, 0, lang, signed=True)} kr",
+            _kronor(_number(change, 0, lang, signed=True), lang),
             ha="center",
             va="bottom",
-            fontsize=10,
+            fontsize=VALUE_SIZE,
         )
         level += change
     ax.plot([x[-2] + 0.3, x[-1] - 0.3], [level, level], color="#888888", linewidth=0.8)
@@ -768,13 +1294,13 @@ def typfall_waterfall(
         ax.text(
             xi,
             value + before * 0.015,
-            f"{_number(value, 0, lang)} kr",
+            _kronor(_number(value, 0, lang), lang),
             ha="center",
             va="bottom",
-            fontsize=10,
+            fontsize=VALUE_SIZE,
             fontweight="bold",
         )
-    ax.set_xticks(x, labels)
+    ax.set_xticks(x, [textwrap.fill(n, 16, break_long_words=False) for n in names], fontsize=11)
     ax.set_ylim(0, before * 1.12)
     ax.set_ylabel(_t(lang, "Kronor per månad", "SEK per month"))
     _thousands_axis(ax, "y", lang)
@@ -881,9 +1407,9 @@ def _whiskers(
             _number(value, decimals, lang, signed=signed),
             va="center",
             ha="left",
-            fontsize=8.5,
+            fontsize=VALUE_SIZE - 1,
         )
-    ax.set_xlim(left - span * 0.06, right + span * 0.42)
+    ax.set_xlim(left - span * 0.06, right + span * 0.5)
     ax.set_ylim(-0.6, len(runs) - 0.4)
     ticks = 2 if span < 0.6 else 1 if span < 6 else 0
     _thousands_axis(ax, "x", lang, decimals=ticks, nbins=4)
@@ -907,9 +1433,9 @@ def _band_figure(
         if effect and scale == 100.0:
             decimals += 1  # effects on poverty are tenths of a percentage point
         _whiskers(ax, table, runs, metric, scale, decimals, lang, signed=effect)
-        ax.set_title(_t(lang, *(effect_title if effect else level_title)), fontsize=10)
+        ax.set_title(_t(lang, *(effect_title if effect else level_title)), fontsize=12.5)
         if i % 2 == 0:
-            ax.set_yticks(y, [scenario_name(r, lang) for r in runs])
+            ax.set_yticks(y, [scenario_name(r, lang) for r in runs], fontsize=10.5)
         else:
             ax.set_yticks(y, [])
     return fig
@@ -937,6 +1463,71 @@ def _replications_text(context: ChartContext | None, lang: str) -> str:
     return text
 
 
+def banded_finding(table: pl.DataFrame, lang: str = "sv", *, effect: bool) -> str:
+    """The finding of the whisker charts: the reform (with behaviour) whose median child
+    poverty differs most from the baseline's, with its 10th–90th percentile. ``effect``:
+    ``table`` is a differences table (the change itself, :func:`effect_bands`); else a
+    sweep's summary (levels, :func:`headline_bands`)."""
+    metric = "child_poverty_rate"
+    runs = _reforms(table)
+    if effect:
+        changes = {r: 100 * _value(table, r, metric) for r in runs}
+    else:
+        base = _value(table, "baseline", metric)
+        changes = {r: 100 * (_value(table, r, metric) - base) for r in runs}
+    found = _largest(changes)
+    if found is None:
+        return _t(
+            lang, "Huvudresultat med osäkerhetsintervall", "Headline results with uncertainty"
+        )
+    run, change = found
+    band = _band(table, run, metric)
+    if effect:
+        decimals = _pp_decimals(list(changes.values()))
+        amount = _number(abs(change), decimals, lang)
+        interval = ""
+        if band:
+            low, high = 100 * band[0], 100 * band[1]
+            if low * high > 0:  # one sign: the interval as magnitudes
+                ends = sorted((abs(low), abs(high)))
+                interval = (
+                    f" ({_number(ends[0], decimals, lang)}–{_number(ends[1], decimals, lang)})"
+                )
+            else:
+                interval = (
+                    f" ({_number(low, decimals, lang, signed=True)} {_t(lang, 'till', 'to')} "
+                    f"{_number(high, decimals, lang, signed=True)})"
+                )
+        return _t(
+            lang,
+            f"{scenario_name(run, lang)}: barnfattigdomen {'ökar' if change > 0 else 'minskar'} med "
+            f"{amount} procentenheter{interval}",
+            f"{scenario_name(run, lang)}: child poverty {'rises' if change > 0 else 'falls'} by "
+            f"{amount} percentage points{interval}",
+        )
+    level = _number(100 * _value(table, run, metric), 1, lang)
+    interval = (
+        f" ({_number(100 * band[0], 1, lang)}–{_number(100 * band[1], 1, lang)}\u00a0%)"
+        if band
+        else ""
+    )
+    base = _number(100 * _value(table, "baseline", metric), 1, lang)
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: barnfattigdom {level}\u00a0%{interval} mot {base}\u00a0% med nuvarande regler",
+        f"{scenario_name(run, lang)}: child poverty {level}\u00a0%{interval} against {base}\u00a0% under current rules",
+    )
+
+
+def assumption_title(path: str, lang: str = "sv") -> str:
+    """An assumption's or a parameter's title from its YAML file (:func:`sim.labels.law_title`);
+    its path only while the file has no title (a user's own, or before the titles land)."""
+    try:
+        return labels.law_title(path, lang)
+    except KeyError:
+        return path
+
+
 @_styled
 def headline_bands(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
@@ -949,7 +1540,7 @@ def headline_bands(
     return _band_figure(
         table,
         runs,
-        _t(lang, "Huvudresultat med osäkerhetsintervall", "Headline results with uncertainty"),
+        banded_finding(table, lang, effect=False),
         _t(
             lang,
             f"Punkt: median, linje: 10:e–90:e percentilen {_replications_text(context, lang)}. "
@@ -977,11 +1568,7 @@ def effect_bands(
     return _band_figure(
         differences,
         runs,
-        _t(
-            lang,
-            "Reformernas effekt mot nuvarande regler, med osäkerhetsintervall",
-            "Effect of the reforms against current rules, with uncertainty",
-        ),
+        banded_finding(differences, lang, effect=True),
         _t(
             lang,
             "Skillnad reform − nuvarande regler inom varje replikering (samma befolkning och antaganden). "
@@ -1013,11 +1600,15 @@ def grid_fan(
     (scenario − baseline within each replication). Static runs are left out for legibility
     (they are in the table)."""
     runs = _runs(table, baseline=not effect, static=False)
+    name = assumption_title(path, lang)
     title = _t(
         lang,
-        f"{'Reformernas effekt' if effect else 'Huvudresultat'} efter antagandet {path}",
-        f"{'Effect of the reforms' if effect else 'Headline results'} by the assumption {path}",
+        f"{'Reformernas effekt' if effect else 'Huvudresultat'} efter antagandet {name}",
+        f"{'Effect of the reforms' if effect else 'Headline results'} by the assumption {name}",
     )
+    found = _grid_finding(table, runs, effect=effect, lang=lang)
+    if found:
+        title = found + _t(lang, f", beroende på {name}", f", depending on {name}")
     subtitle = _t(
         lang,
         "Linje: median, fält: 10:e–90:e percentilen av replikeringarna vid varje värde"
@@ -1052,7 +1643,7 @@ def grid_fan(
             ax.plot(x, rows["value"].to_numpy() * scale, color=colour, marker="o", markersize=4)
         if effect:
             ax.axhline(0, color="#444444", linewidth=0.8)
-        ax.set_title(_t(lang, *(effect_title if effect else level_title)), fontsize=10)
+        ax.set_title(_t(lang, *(effect_title if effect else level_title)), fontsize=12.5)
         ax.set_xticks(
             grid_values, [_number(v, _grid_decimals(grid_values), lang) for v in grid_values]
         )
@@ -1062,6 +1653,40 @@ def grid_fan(
     handles = [_patch(_colour(r, runs)) for r in runs]
     _legend_top(fig, handles, [scenario_name(r, lang) for r in runs], ncols=len(runs))
     return fig
+
+
+def _grid_finding(table: pl.DataFrame, runs: Sequence[str], *, effect: bool, lang: str) -> str:
+    """What a grid sweep shows for child poverty: the range of the median over the grid's
+    values, for the reform whose range is widest (``Kombinerad: barnfattigdomen 22,9–23,4 %``).
+    Empty without reforms."""
+    metric = "child_poverty_rate"
+    spans = {}
+    for run in runs:
+        if run == "baseline":
+            continue
+        values = table.filter(
+            (pl.col("scenario") == run) & (pl.col("metric") == metric) & (pl.col("group") == "all")
+        )["value"].to_numpy()
+        values = values[np.isfinite(values)] * 100
+        if values.size:
+            spans[run] = (float(values.min()), float(values.max()))
+    if not spans:
+        return ""
+    run, (low, high) = max(spans.items(), key=lambda kv: kv[1][1] - kv[1][0])
+    if effect:
+        decimals = _pp_decimals([low, high])
+        return _t(
+            lang,
+            f"{scenario_name(run, lang)}: barnfattigdomen ändras med {_number(low, decimals, lang, signed=True)} "
+            f"till {_number(high, decimals, lang, signed=True)} p.e.",
+            f"{scenario_name(run, lang)}: child poverty changes by {_number(low, decimals, lang, signed=True)} "
+            f"to {_number(high, decimals, lang, signed=True)} pp",
+        )
+    return _t(
+        lang,
+        f"{scenario_name(run, lang)}: barnfattigdom {_number(low, 1, lang)}–{_number(high, 1, lang)}\u00a0%",
+        f"{scenario_name(run, lang)}: child poverty {_number(low, 1, lang)}–{_number(high, 1, lang)}\u00a0%",
+    )
 
 
 def _grid_decimals(values: Sequence[float]) -> int:
@@ -1107,6 +1732,36 @@ def render_bands(
 # ------------------------------------------------------------------------------ helpers
 
 
+def _fit_y(ax: Axes, *, include: Sequence[float] = ()) -> None:
+    """A line chart's y range fitted to its lines (and ``include``) with a margin, instead
+    of from zero: the change between the lines is what the chart shows."""
+    ys = [y for line in ax.get_lines() for y in np.asarray(line.get_ydata(), float)]
+    ys = [y for y in list(ys) + list(include) if np.isfinite(y)]
+    if not ys:
+        return
+    low, high = min(ys), max(ys)
+    pad = (high - low) * 0.12 or max(abs(high), 1.0) * 0.05
+    ax.set_ylim(max(low - pad, 0.0) if low >= 0 else low - pad, high + pad)
+    ax.set_xlim(right=ax.get_xlim()[1] + 0.9)
+
+
+def _end_labels(ax: Axes, x: float, ends: Sequence[tuple[float, str, str]]) -> None:
+    """Each ``(y, text, colour)`` written right of ``x``, moved apart vertically so no two
+    labels touch (at least one label height between them, in data units)."""
+    if not ends:
+        return
+    bottom, top = ax.get_ylim()
+    axes_px = ax.get_window_extent().height or 1.0
+    fig_px = ax.figure.bbox.height
+    # A label of VALUE_SIZE points in data units (1.3 line heights apart).
+    gap = (top - bottom) * (VALUE_SIZE * 1.3 / 72 * ax.figure.dpi) / max(axes_px, fig_px * 0.3)
+    placed: list[float] = []
+    for y, text, colour in sorted(ends, key=lambda e: e[0]):
+        at = max(y, placed[-1] + gap) if placed else y
+        placed.append(at)
+        ax.text(x + 0.15, at, text, color=colour, fontsize=VALUE_SIZE, va="center", ha="left")
+
+
 def _patch(colour: str):
     from matplotlib.patches import Patch
 
@@ -1150,27 +1805,6 @@ def _error_bars(
             ax.errorbar(pos, value, yerr=err, color="black", capsize=3, linewidth=1)
 
 
-def _grouped_barh(
-    ax: Axes,
-    table: pl.DataFrame,
-    runs: Sequence[str],
-    metric: str,
-    groups: Sequence[str],
-    lang: str,
-) -> None:
-    y = np.arange(len(groups))[::-1]
-    height = 0.8 / max(len(runs), 1)
-    for i, run in enumerate(runs):
-        values = [_value(table, run, metric, g) for g in groups]
-        ax.barh(y + 0.4 - height * (i + 0.5), values, height=height, color=_colour(run, runs))
-    ax.axvline(0, color="#444444", linewidth=0.8)
-    ax.set_yticks(y, [group_label(g, lang) for g in groups])
-    ax.use_sticky_edges = False
-    ax.margins(x=0.04)
-    _thousands_axis(ax, "x", lang, nbins=5)
-    ax.grid(axis="x")
-
-
 def save_chart(fig: Figure, folder: str | Path, name: str) -> tuple[Path, Path]:
     """Write ``<name>.png`` (200 dpi, 1920 × 1080) and ``<name>.svg`` into ``folder``."""
     import matplotlib
@@ -1201,8 +1835,12 @@ def render(
     *,
     lang: str = "sv",
     context: ChartContext | None = None,
+    differences: pl.DataFrame | None = None,
 ) -> Figure:
-    """Draw chart ``name`` of :data:`CHARTS` in the house style."""
+    """Draw chart ``name`` of :data:`CHARTS` in the house style. A sweep's ``differences``
+    go to the charts that draw the band of a change (:func:`child_poverty`)."""
+    import inspect
+
     import matplotlib
 
     charts = all_charts()
@@ -1210,8 +1848,11 @@ def render(
         from sim.errors import SimInputError
 
         raise SimInputError(f"unknown chart {name!r}; charts: {', '.join(charts)}")
+    extra = {}
+    if differences is not None and "differences" in inspect.signature(charts[name]).parameters:
+        extra["differences"] = differences
     with matplotlib.rc_context(STYLE):
-        return charts[name](table, lang=lang, context=context)
+        return charts[name](table, lang=lang, context=context, **extra)
 
 
 def render_all(
@@ -1220,10 +1861,11 @@ def render_all(
     *,
     lang: str = "sv",
     context: ChartContext | None = None,
+    differences: pl.DataFrame | None = None,
 ) -> dict[str, tuple[Path, Path]]:
     """Draw every chart and write its PNG and SVG into ``folder``; name -> (png, svg)."""
     written = {}
     for name in all_charts():
-        fig = render(name, table, lang=lang, context=context)
+        fig = render(name, table, lang=lang, context=context, differences=differences)
         written[name] = save_chart(fig, folder, name)
     return written

@@ -13,12 +13,21 @@ notebook cell's value is shown by Jupyter.
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from sim.charts import FIGSIZE, _colour, _number, _styled, _t, _thousands_axis, scenario_name
+from sim.charts import (
+    FOOTER_SIZE,
+    _colour,
+    _figure,
+    _number,
+    _styled,
+    _t,
+    _thousands_axis,
+    _wrap,
+    scenario_name,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -50,7 +59,7 @@ def _footer(frame: pl.DataFrame, lang: str) -> str:
     jobbstimulans = int(frame["months_on_fs"][0]) >= 6
     text = _t(
         lang,
-        f"Källa: sim {__version__}, egna beräkningar (hushållsberäkningen, sim household). "
+        f"Källa: egna beräkningar med sim {__version__} (hushållsberäkningen). "
         f"{frame['month'][0]}; {int(frame['months_on_fs'][0])} månader med försörjningsstöd före månaden "
         + (
             "(jobbstimulans: 25 % av nettolönen räknas inte, SoL 12 kap. 8 §). "
@@ -59,7 +68,7 @@ def _footer(frame: pl.DataFrame, lang: str) -> str:
         )
         + "Disponibel inkomst = nettoinkomster + barnbidrag + underhållsstöd + bostadsbidrag "
         "+ försörjningsstöd + jobbpremie. Beteende och aktivitetskravets sanktioner ingår inte.",
-        f"Source: sim {__version__}, own calculations (the household calculator, sim household). "
+        f"Source: own calculations with sim {__version__} (the household calculator). "
         f"{frame['month'][0]}; {int(frame['months_on_fs'][0])} months on FS before the month "
         + (
             "(jobbstimulans: 25% of net earnings not counted, SoL 12:8). "
@@ -69,23 +78,16 @@ def _footer(frame: pl.DataFrame, lang: str) -> str:
         + "Disposable income = net incomes + child benefit + maintenance support + housing "
         "allowance + FS + job premium. Behaviour and activity-requirement sanctions not included.",
     )
-    return textwrap.fill(text, 170)
+    return _wrap(text, FOOTER_SIZE)
 
 
 def _frame_figure(title: str, subtitle: str, footer: str, ncols: int):
-    from sim.figure import SimFigure
-
-    fig = SimFigure(figsize=FIGSIZE, layout="constrained")
-    n_footer = footer.count("\n") + 1
-    subtitle = textwrap.fill(subtitle, 118)
-    top = 1 - (0.095 + 0.036 * (subtitle.count("\n") + 1)) - 0.05
-    bottom = 0.03 + 0.027 * n_footer
-    fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, top - bottom), w_pad=0.08, h_pad=0.05)
-    fig.text(0.012, 0.975, title, fontsize=15, fontweight="bold", va="top", ha="left")
-    fig.text(0.012, 0.91, subtitle, fontsize=10, color="#444444", va="top", ha="left")
-    fig.text(0.012, 0.012, footer, fontsize=7.5, color="#555555", va="bottom", ha="left")
-    axes = fig.subplots(1, ncols, squeeze=False, sharey=True)
-    return fig, list(axes.ravel()), top
+    """The house frame of :func:`sim.charts._figure` (measured header and footer, 11 pt
+    footnotes) with a legend row and panels that share their y axis."""
+    fig, axes = _figure(
+        title, subtitle, None, "sv", ncols=ncols, legend_rows=1, footer=footer, sharey=True
+    )
+    return fig, axes, fig.sim_plot_top
 
 
 @_styled
@@ -143,7 +145,7 @@ def work_pays(frame: pl.DataFrame, *, lang: str = "sv", household: str = "") -> 
         loc="lower right",
         bbox_to_anchor=(0.99, top + 0.005),
         ncols=min(len(labels), 8),
-        fontsize=8.5,
+        fontsize=10,
         handlelength=1.2,
         columnspacing=1.0,
     )
@@ -224,17 +226,17 @@ def population_ptr(
     )
     from sim import __version__
 
-    footer = textwrap.fill(
+    footer = _wrap(
         _t(
             lang,
-            f"Källa: sim {__version__}, egna beräkningar (sim work-incentives), statiskt: hushåll med "
+            f"Källa: egna beräkningar med sim {__version__} på befolkningen, statiskt: hushåll med "
             "försörjningsstöd i månaden där en vuxen utan arbete tar jobbet; PTR = 1 − (disponibel "
             "inkomst i arbete − utan arbete) / bruttolön. Jobbpremien antas sökbar. Inga beteendeeffekter.",
-            f"Source: sim {__version__}, own calculations (sim work-incentives), static: households on FS "
+            f"Source: own calculations with sim {__version__} on the population, static: households on FS "
             "in the month where an adult out of work takes the job; PTR = 1 − (disposable income in "
             "work − out of work) / gross wage. Job premium assumed claimable. No behaviour.",
         ),
-        170,
+        FOOTER_SIZE,
     )
     fig, axes, top = _frame_figure(title, subtitle, footer, wages.height)
     y = np.arange(len(groups))

@@ -75,7 +75,8 @@ def test_one_plot_method_per_chart(results):
     # IPython's rich display protocol: a chart returned as a cell's value is drawn.
     assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
     english = results.plot.child_poverty(lang="en")
-    assert "Child poverty by scenario" in [t.get_text() for t in english.texts]
+    title = next(t.get_text() for t in english.texts if t.get_gid() == "sim-title")
+    assert "child poverty" in title and "percentage points" in title
 
 
 def test_report_writes_the_output_folder(results, tmp_path):

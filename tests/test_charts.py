@@ -15,34 +15,53 @@ from matplotlib.text import Text
 from sim import charts
 from sim.results import LOSS_PERCENTILES
 
+#: A part of each chart's title, which states the chart's finding (the numbers are checked
+#: against the results table in tests/test_charts_findings.py).
 TITLES = {
-    "child_poverty": ("Barnfattigdom per scenario", "Child poverty by scenario"),
-    "fs_cost": ("Offentlig kostnad per scenario", "Public cost by scenario"),
-    "change_by_household": (
-        "Genomsnittlig förändring per hushåll och månad",
-        "Average change per household and month",
+    "child_poverty": ("barnfattigdomen ökar med", "child poverty rises by"),
+    "fs_cost": ("den offentliga kostnaden", "the public cost"),
+    "change_by_household": ("förlorar mest", "lose most"),
+    "change_bands": (
+        "hushåll förlorar mer än 1 000 kr i månaden",
+        "households lose more than SEK 1,000",
     ),
-    "change_bands": ("Vinnare och förlorare", "Winners and losers"),
-    "change_by_decile": ("Förändring efter inkomstdecil", "Change by income decile"),
+    "change_by_decile": ("förlorar mest", "loses most"),
     "monthly_caseload": (
-        "Hushåll med försörjningsstöd månad för månad",
-        "Households with FS month by month",
+        "hushåll med försörjningsstöd i december",
+        "households with FS in December",
     ),
-    "typfall_waterfall": ("Typfallet: sammanboende med fem barn", "The typical case: couple"),
-    "loss_per_child": ("Förlust per barn", "Loss per child"),
+    "typfall_waterfall": ("sammanboende med fem barn får", "a couple with five children gets"),
+    "loss_per_child": ("förlusten per barn är i median", "the median loss per child is"),
     "delivery_cost_vs_funding": (
-        "Kostnad för att genomföra aktivitetskravet och statens ersättning",
-        "Cost of delivering the activity requirement and the state funding",
+        "ofinansierat för kommunerna",
+        "unfunded for the municipalities",
     ),
-    "delivery_gap_by_lan": (
-        "Finansieringsgap för aktivitetskravet per län",
-        "Funding gap of the activity requirement by county",
-    ),
+    "delivery_gap_by_lan": ("störst ofinansierad kostnad", "the largest unfunded cost"),
     "activity_places_by_month": (
-        "Aktivitetsplatser som behövs, månad för månad",
-        "Activity places needed by month",
+        "heltidsplatser i aktivitet",
+        "full-time activity places",
     ),
 }
+
+
+def svg_blocks(svg_text: str) -> dict[str, str]:
+    """The title, subtitle and source of a chart's SVG (ids ``sim-title``, ``sim-subtitle``,
+    ``sim-source``), their wrapped lines joined by spaces, no-break spaces as spaces; and
+    ``all``: every text of the SVG the same way."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg_text)
+    ns = "{http://www.w3.org/2000/svg}"
+
+    def text_of(element) -> str:
+        lines = ["".join(t.itertext()) for t in element.iter(f"{ns}text")]
+        return " ".join(lines).replace("\u00a0", " ")
+
+    blocks = {"all": text_of(root)}
+    for group in root.iter(f"{ns}g"):
+        if group.get("id", "").startswith("sim-"):
+            blocks[group.get("id").removeprefix("sim-")] = text_of(group)
+    return blocks
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +109,24 @@ def test_chart_files_exist_with_labels_in_the_language(rendered, name, lang):
     assert len(data) > 20_000
     text = svg.read_text(encoding="utf-8")
     assert len(text) > 5_000
+    blocks = svg_blocks(text)
     sv_title, en_title = TITLES[name]
     if lang == "sv":
-        assert sv_title in text
-        assert "Källa: sim" in text and "population-2024" in text
-        assert "Antagandeuppsättning" in text
+        assert sv_title in blocks["title"]
+        assert blocks["source"].startswith("Källa: egna beräkningar med sim ")
+        assert "på syntetisk befolkning (2024, frö 1), år 2027" in blocks["source"]
+        assert "Socialstyrelsen (ekonomiskt bistånd 2024); SCB (" in blocks["source"]
+        assert "antagandeuppsättning central" in blocks["source"]
         assert "Source:" not in text
     else:
-        assert en_title in text
-        assert "Source: sim" in text and "assumption set" in text
+        assert en_title in blocks["title"]
+        assert blocks["source"].startswith("Source: own calculations with sim ")
+        assert "on a synthetic population (2024, seed 1), year 2027" in blocks["source"]
+        assert "Socialstyrelsen (social assistance 2024); Statistics Sweden (" in blocks["source"]
+        assert "assumption set central" in blocks["source"]
         assert "Källa" not in text
+    # The source is in words: no file name or path of the population.
+    assert "population-2024" not in text and "data/synthetic" not in text
 
 
 def drawn_text(fig) -> list[tuple[str, object]]:
@@ -158,25 +185,64 @@ def test_charts_leave_global_matplotlib_state_alone(table):
     assert dict(matplotlib.rcParams) == before
 
 
-def test_uncertainty_bands_are_drawn_when_the_table_has_them(table):
+def test_uncertainty_bands_are_drawn_when_the_table_has_them(table, effects):
+    """The change in child poverty and poverty: points without bands for a single run (and
+    the footnote says so); with a sweep's differences each point is the median change and
+    its line runs from the 10th to the 90th percentile of the change."""
     from matplotlib.container import ErrorbarContainer
 
     without = charts.child_poverty(table)
-    assert not any(isinstance(c, ErrorbarContainer) for c in without.axes[0].containers)
-    banded = table.with_columns(
-        low=pl.when(pl.col("metric") == "child_poverty_rate").then(pl.col("value") - 0.01),
-        high=pl.when(pl.col("metric") == "child_poverty_rate").then(pl.col("value") + 0.01),
+    for ax in without.axes:
+        bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+        assert bars and all(not c.has_xerr for c in bars)
+    assert "utan osäkerhetsintervall (kör sim sweep)" in " ".join(
+        t.get_text() for t in without.texts
     )
-    fig = charts.child_poverty(banded)
-    assert any(isinstance(c, ErrorbarContainer) for c in fig.axes[0].containers)
+    fig = charts.child_poverty(table, differences=effects)
+    runs = charts._runs(table, baseline=False)
+    for ax, (metric, *_rest) in zip(fig.axes, charts.POVERTY_PANELS, strict=True):
+        bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+        assert len(bars) == len(runs)
+        for bar, run in zip(bars, runs, strict=True):
+            row = effects.filter(
+                (pl.col("scenario") == run)
+                & (pl.col("metric") == metric)
+                & (pl.col("group") == "all")
+            ).row(0, named=True)
+            (x0, _), (x1, _) = bar.lines[2][0].get_segments()[0]
+            assert (x0, x1) == pytest.approx((100 * row["low"], 100 * row["high"]))
+            assert bar.lines[0].get_xdata()[0] == pytest.approx(100 * row["value"])
+
+
+def test_child_poverty_shows_the_change_not_the_level(table):
+    """The points sit at the change against the baseline in percentage points (so +0,14 and
+    +0,11 are told apart), beside a zero line; the title names the largest change."""
+    fig = charts.child_poverty(table)
+    texts = [t for t, _ in drawn_text(fig)]
+    base = table.filter(
+        (pl.col("scenario") == "baseline")
+        & (pl.col("metric") == "child_poverty_rate")
+        & (pl.col("group") == "all")
+    )["value"][0]
+    for run in charts._runs(table, baseline=False):
+        value = table.filter(
+            (pl.col("scenario") == run)
+            & (pl.col("metric") == "child_poverty_rate")
+            & (pl.col("group") == "all")
+        )["value"][0]
+        label = charts._number(100 * (value - base), 2, "sv", signed=True) + " p.e."
+        assert label in texts, (run, label)
+    assert any(line.get_xdata()[0] == 0 for line in fig.axes[0].get_lines())
 
 
 def test_waterfall_is_the_documented_typfall(table):
     """docs/reforms.md §2.1.1: 46 500 kr today, 38 296 kr under the bidragstak."""
     fig = charts.typfall_waterfall(table, scenario="bidragstak")
-    texts = [t for t, _ in drawn_text(fig)]
+    texts = [t.replace("\u00a0", " ").replace("\n", " ") for t, _ in drawn_text(fig)]
     assert "46 500 kr" in texts
     assert "38 296 kr" in texts
+    title = next(t.get_text() for t in fig.texts if t.get_gid() == "sim-title")
+    assert "8\u00a0204\u00a0kr mindre i månaden" in title  # no-break spaces: never wrapped apart
     assert "Sänkt riksnorm" in texts and "Lägre norm från 4:e barnet" in texts
 
 
@@ -204,23 +270,14 @@ def test_scenario_names():
 
 # --- the uncertainty charts of a sweep ------------------------------------------------------
 
+GRID_PATH = "uprating.price_change_scale"
+
+#: Parts of the whisker and fan charts' titles (their findings).
 BAND_TITLES = {
-    "headline_bands": (
-        "Huvudresultat med osäkerhetsintervall",
-        "Headline results with uncertainty",
-    ),
-    "effect_bands": (
-        "Reformernas effekt mot nuvarande regler, med osäkerhetsintervall",
-        "Effect of the reforms against current rules, with uncertainty",
-    ),
-    "grid_fan": (
-        "Huvudresultat efter antagandet uprating.price_change_scale",
-        "Headline results by the assumption uprating.price_change_scale",
-    ),
-    "grid_fan_effects": (
-        "Reformernas effekt efter antagandet uprating.price_change_scale",
-        "Effect of the reforms by the assumption uprating.price_change_scale",
-    ),
+    "headline_bands": ("barnfattigdom", "child poverty"),
+    "effect_bands": ("barnfattigdomen ökar med", "child poverty rises by"),
+    "grid_fan": ("barnfattigdom", "child poverty"),
+    "grid_fan_effects": ("barnfattigdomen ändras med", "child poverty changes by"),
 }
 
 
@@ -264,7 +321,7 @@ def _on_grid(frame):
 def band_figures(banded, effects, context):
     """name -> function(lang) drawing that uncertainty chart."""
     sweep = dataclasses.replace(context, replications=200, varied=("population", "assumptions"))
-    path = "uprating.price_change_scale"
+    path = GRID_PATH
     return {
         "headline_bands": lambda lang: charts.headline_bands(banded, lang=lang, context=sweep),
         "effect_bands": lambda lang: charts.effect_bands(effects, lang=lang, context=sweep),
@@ -288,13 +345,21 @@ def test_uncertainty_charts_labels_files_and_no_overlaps(band_figures, name, lan
     data = png.read_bytes()
     assert struct.unpack(">II", data[16:24]) == (1920, 1080)
     text = svg.read_text(encoding="utf-8")
+    blocks = svg_blocks(text)
     sv_title, en_title = BAND_TITLES[name]
     if lang == "sv":
-        assert sv_title in text and "Källa: sim" in text and "200 replikeringar" in text
+        assert sv_title in blocks["title"]
+        assert blocks["source"].startswith("Källa: egna beräkningar med sim")
+        assert "200 replikeringar" in blocks["source"]
         assert "Source:" not in text
     else:
-        assert en_title in text and "Source: sim" in text and "200 replications" in text
+        assert en_title in blocks["title"]
+        assert blocks["source"].startswith("Source: own calculations with sim")
+        assert "200 replications" in blocks["source"]
         assert "Källa" not in text
+    if name.startswith("grid_fan"):
+        depends = _t(lang, ", beroende på ", ", depending on ")
+        assert depends + charts.assumption_title(GRID_PATH, lang) in blocks["title"]
     if name in ("headline_bands", "effect_bands"):
         assert _t(lang, "nytt befolkningsurval", "new population sample") in text
 
