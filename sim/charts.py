@@ -93,30 +93,6 @@ MUNICIPAL_COLOUR = "#0072B2"
 STATE_COLOUR = "#E69F00"
 BAND_COLOURS = ("#B2182B", "#EF8A62", "#D9D9D9", "#67A9CF", "#2166AC")
 
-#: Short labels of the reform parameters a scenario switches (the waterfall's steps).
-RULE_LABELS = {
-    "bidragstak.modernised_riksnorm": ("Sänkt riksnorm", "Lower riksnorm"),
-    "bidragstak.fourth_child_rule": ("Lägre norm från 4:e barnet", "Lower norm from 4th child"),
-    "bidragstak.no_topups": ("Inga tillägg utöver normen", "No top-ups above the norm"),
-    "bidragstak.fourth_child_phase": ("Infasning 4:e barnet", "Phase-in, 4th child"),
-    "aktivitetskrav.in_force": ("Aktivitetskrav", "Activity requirement"),
-    "aktivitetskrav.state_funding_sek_year": ("Statsbidrag aktiviteter", "State activity funding"),
-    "aktivitetskrav.childcare_state_funding_sek_year": (
-        "Statsbidrag förskola och fritidshem",
-        "State funding, förskola and fritidshem",
-    ),
-    "bidragstak.sou_cap": ("Tak 80 % av lön (SOU 2025:15)", "Cap at 80 % of a wage (SOU 2025:15)"),
-    "bidragstak.fourth_child_reduction_couple": (
-        "Minskning 4:e barnet, par",
-        "Reduction, 4th child, couple",
-    ),
-    "bidragstak.fourth_child_reduction_single": (
-        "Minskning 4:e barnet, ensamstående",
-        "Reduction, 4th child, single parent",
-    ),
-    "jobbpremie.in_force": ("Jobbpremie", "Job premium"),
-}
-
 MONTHS = {
     "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
@@ -1229,8 +1205,6 @@ def typfall_waterfall(
     idle = [e.path for e in comparison.effects if abs(e.total_support) < 0.5]
 
     def rule(path: str) -> str:
-        if path in RULE_LABELS:
-            return _t(lang, *RULE_LABELS[path])
         try:
             return labels.law_title(path, lang)
         except KeyError:

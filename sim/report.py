@@ -1325,7 +1325,10 @@ _CAPTIONS = {
         "Reformernas effekt mot nuvarande regler, tagen inom varje replikering, med osäkerhetsintervall.",
         "The reforms' effect against current rules, taken within each replication, with uncertainty.",
     ),
-    "child_poverty": ("Barnfattigdom per scenario.", "Child poverty by scenario."),
+    "child_poverty": (
+        "Förändringen av barnfattigdom och fattigdom mot nuvarande regler, per scenario.",
+        "The change in child poverty and poverty against current rules, by scenario.",
+    ),
     "fs_cost": (
         "Offentlig kostnad per scenario, kommuner och stat.",
         "Public cost by scenario, municipalities and state.",
@@ -1433,7 +1436,9 @@ def write_report_files(
     _t(lang, "", "")
     folder = Path(folder)
     context = ChartContext.from_manifest(manifest)
-    charts = render_all(table, folder / "charts", lang=lang, context=context)
+    charts = render_all(
+        table, folder / "charts", lang=lang, context=context, differences=differences
+    )
     charts.update(render_bands(table, differences, folder / "charts", lang=lang, context=context))
     (folder / "summary.md").write_text(summary_markdown(table, manifest, lang, differences))
     # The charts are embedded as SVG: vector graphics print sharp and keep the report small
