@@ -26,6 +26,10 @@ file without a title.
 'Skåne län'
 >>> unit("SEK/month")
 'kr per månad'
+>>> calibration_target("fs_households_month:01", "en")
+'Households with ekonomiskt bistånd, by month: January'
+>>> calibration_target("fs_hh_type_couple_children")
+'Andel av biståndshushållen (sökande 18–64 år): sammanboende med barn'
 """
 
 from __future__ import annotations
@@ -180,13 +184,59 @@ def law_title(path: str, lang: str = "sv") -> str:
     return str(title[lang])
 
 
+# ----------------------------------------------------------------- calibration targets
+
+
+def calibration_target(target_id: str, lang: str = "sv") -> str:
+    """A calibration target of the population in words: its family's label, then what
+    follows ``:`` in the id, in words (``fs_households_month:01`` -> ``Hushåll med
+    ekonomiskt bistånd, per månad: januari``).
+
+    The family is the id before ``:``. After it comes a month (``01``, a family ending in
+    ``_month``), a län's code (``_lan``; the län's name) or an SKR kommungrupp
+    (``_kommungrupp``; its code, ``SKR:s kommungrupp C9``). An id without ``:`` that is
+    not a family is a family, ``_`` and a household type of ``calibration_target_parts``
+    (``fs_hh_type_couple_children``). Any other id raises :class:`KeyError`."""
+    check_language(lang)
+    family, _, part = target_id.partition(":")
+    families = catalogue()["calibration_targets"]
+    if family in families:
+        name = _pick(families[family], lang)
+        return f"{name}: {_target_part(family, part, lang)}" if part else name
+    if not part:
+        parts = catalogue()["calibration_target_parts"]
+        for prefix in sorted(families, key=len, reverse=True):
+            rest = family.removeprefix(prefix + "_")
+            if rest != family and rest in parts:
+                return f"{_pick(families[prefix], lang)}: {_pick(parts[rest], lang)}"
+    raise KeyError(f"no calibration target {target_id!r} in sim/labels.yaml")
+
+
+def _target_part(family: str, part: str, lang: str) -> str:
+    """What follows ``:`` in a target id of ``family``, in words."""
+    kind = family.rpartition("_")[2]
+    months = catalogue()["groups"]["månad"]
+    if kind == "month" and part.isdigit() and str(int(part)) in months:
+        return _pick(months[str(int(part))], lang)
+    if kind == "lan":
+        from sim.population.geography import lan_table
+
+        names = {lan.code: lan.name for lan in lan_table()}
+        if part in names:
+            return names[part]
+    if kind == "kommungrupp" and part:
+        return f"{group_kind('skr_kommungrupp', lang)} {part}"
+    raise KeyError(f"no words for {part!r} of the calibration target family {family!r}")
+
+
 # ---------------------------------------------------------------------------- checking
 
 
 def entries() -> Iterator[tuple[str, str, Mapping[str, str]]]:
     """Every bilingual entry of the catalogue as ``(section, key, {sv, en})``."""
     data = catalogue()
-    for section in ("metrics", "group_kinds", "variants", "units", "varied"):
+    sections = ("metrics", "group_kinds", "variants", "units", "varied")
+    for section in (*sections, "calibration_targets", "calibration_target_parts"):
         for key, entry in data[section].items():
             yield section, str(key), entry
     for kind, values in data["groups"].items():

@@ -1126,7 +1126,7 @@ def _calibration_section(
             cited.setdefault(url.group(0), []).append(rest)
         rows.append(
             [
-                _target_name(t.get("id", ""), lang),
+                _target_name(t.get("id", ""), lang, t.get("year"), calibration.get("year")),
                 _word(_USE_WORDS, t.get("use", ""), lang),
                 format_number(
                     t.get("target", math.nan), decimals=_decimals(t.get("target")), lang=lang
@@ -1198,23 +1198,44 @@ _USE_WORDS = {
     "check": ("kontroll", "check"),
     "none": ("visas bara", "shown only"),
 }
-#: The population's own counts (summary.json, calibration targets) that are no metric.
+#: The population's own counts and measures (summary.json) that are no metric and no
+#: calibration target (:data:`_SUMMARY_TARGETS`).
 _POPULATION_WORDS = {
     "households": ("Hushåll", "Households"),
     "dwellings": ("Bostäder", "Dwellings"),
     "persons": ("Personer", "Persons"),
     "children": ("Barn (0–17)", "Children (0–17)"),
+    "fs_adults_foreign_born_share": (
+        "Andel utrikes födda bland vuxna i biståndshushåll",
+        "Share born abroad among adults in recipient households",
+    ),
+}
+
+#: The measures of summary.json that a calibration target of the same name measures.
+_SUMMARY_TARGETS = {
+    "low_economic_standard_rate": "scb_low_economic_standard",
+    "child_low_economic_standard_rate": "scb_child_low_economic_standard",
+    "median_economic_standard": "scb_median_economic_standard",
+    "gini_economic_standard": "scb_gini",
 }
 
 
-def _target_name(key: str, lang: str) -> Markup | str:
-    """A calibration target or summary count in words where the catalogue or this module
-    names it, else its key (as in the calibration report)."""
+def _target_name(key: str, lang: str, year: Any = None, data_year: Any = None) -> Markup | str:
+    """A calibration target or summary count in words: a metric's label, the population's
+    own words, or the target's name (:func:`sim.labels.calibration_target`), with the
+    target's ``year`` where it is not the population's ``data_year``; else its key."""
     if key in labels.metric_keys():
-        return labels.metric(key, lang)
-    if key in _POPULATION_WORDS:
-        return _t(lang, *_POPULATION_WORDS[key])
-    return key
+        name = labels.metric(key, lang)
+    elif key in _POPULATION_WORDS:
+        name = _t(lang, *_POPULATION_WORDS[key])
+    else:
+        try:
+            name = labels.calibration_target(_SUMMARY_TARGETS.get(key, key), lang)
+        except KeyError:
+            return key
+    if year is not None and year != data_year:
+        name += f", {year}"
+    return name
 
 
 def _short_hash(digest: Any) -> str:

@@ -4,6 +4,7 @@ languages, and every name an output shows comes from it."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -147,3 +148,58 @@ def test_the_leak_check_can_fail():
     }
     planted = {"summary.md": "The change for ensamstående kvinna med barn"}
     assert _leaks(planted, "en") == {"summary.md": ["ensamstående kvinna med barn"]}
+
+
+# ------------------------------------------------------------------ calibration targets
+
+_COMMITTED_POPULATION = Path(__file__).resolve().parent.parent / "data/synthetic/population-2024"
+
+
+def test_every_calibration_target_of_the_committed_population_is_named():
+    """Each of the committed population's targets has a name in words in both languages:
+    not its id, no code name (``_``), and no two targets named alike."""
+    report = json.loads((_COMMITTED_POPULATION / "calibration_report.json").read_text())
+    ids = sorted({t["id"] for t in report["targets"]})
+    assert len(report["targets"]) >= 177 and len(ids) > 100
+    for lang in labels.LANGUAGES:
+        names = {id_: labels.calibration_target(id_, lang) for id_ in ids}
+        bad = {i: n for i, n in names.items() if n == i or "_" in n or not n.strip()}
+        assert bad == {}, lang
+        assert len(set(names.values())) == len(ids), lang
+    assert all(
+        labels.calibration_target(i, "sv") != labels.calibration_target(i, "en") for i in ids
+    )
+
+
+def test_a_calibration_target_id_is_named_family_then_group():
+    assert labels.calibration_target("fs_households_month:01") == (
+        "Hushåll med ekonomiskt bistånd, per månad: januari"
+    )
+    assert labels.calibration_target("fs_households_month:12", "en").endswith(": December")
+    assert labels.calibration_target("scb_population_lan:12").endswith(": Skåne län")
+    assert labels.calibration_target("fs_households_mean_month_kommungrupp:C9", "en").endswith(
+        ": SKR municipality group C9"
+    )
+    assert labels.calibration_target("fs_takeup_single_woman_children", "en").endswith(
+        ": single woman with children"
+    )
+    for unknown in ("no_such_target", "fs_households_month:13", "scb_population_lan:99"):
+        with pytest.raises(KeyError):
+            labels.calibration_target(unknown)
+
+
+def test_the_report_names_targets_and_summary_measures_in_words():
+    from sim.report import _target_name
+
+    assert _target_name("fs_households", "sv", 2020, 2024) == (
+        "Hushåll med ekonomiskt bistånd under året, 2020"
+    )
+    assert _target_name("fs_households", "en", 2024, 2024) == (
+        "Households with ekonomiskt bistånd during the year"
+    )
+    assert _target_name("fs_paid_sek_year", "en") == labels.metric("fs_paid_sek_year", "en")
+    summary = json.loads((_COMMITTED_POPULATION / "summary.json").read_text())
+    for key, value in summary.items():
+        if isinstance(value, int | float) and key != "year":
+            for lang in labels.LANGUAGES:
+                assert "_" not in _target_name(key, lang), (key, lang)
