@@ -26,7 +26,7 @@ import html
 import json
 import math
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1025,18 +1025,26 @@ def write_report_files(
     lang: str = "sv",
     population: Mapping[str, Any] | None = None,
     differences: pl.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> None:
     """Write ``charts/``, ``summary.md`` and ``report.html`` into ``folder``.
 
     A sweep passes its ``differences`` (effects within replications); with bands the
-    whisker charts (:func:`sim.charts.render_bands`) are drawn as well."""
+    whisker charts (:func:`sim.charts.render_bands`) are drawn as well. ``progress``
+    (optional) is called before the charts and before the report."""
     from sim.charts import ChartContext, render_all, render_bands
+    from sim.progress import Step
+
+    if progress is not None:
+        progress(Step("charts"))
 
     _t(lang, "", "")
     folder = Path(folder)
     context = ChartContext.from_manifest(manifest)
     charts = render_all(table, folder / "charts", lang=lang, context=context)
     charts.update(render_bands(table, differences, folder / "charts", lang=lang, context=context))
+    if progress is not None:
+        progress(Step("report"))
     (folder / "summary.md").write_text(summary_markdown(table, manifest, lang, differences))
     pngs = {name: png for name, (png, _svg) in charts.items()}
     (folder / "report.html").write_text(
