@@ -57,30 +57,24 @@ def version_text() -> str:
 
 
 def _git_commit() -> str | None:
-    """The checked-out commit (short), read from ``.git`` beside the package without
-    running git; None outside a checkout."""
+    """The checked-out commit of the package's source (short), or None outside a git
+    checkout or without git."""
+    import subprocess
     from pathlib import Path
 
-    git = Path(__file__).resolve().parent.parent / ".git"
     try:
-        if git.is_file():  # a worktree: "gitdir: <path>"
-            git = Path(git.read_text().split(":", 1)[1].strip())
-        head = (git / "HEAD").read_text().strip()
-        if head.startswith("ref: "):
-            ref = head[5:]
-            path = git / ref
-            if not path.is_file():
-                common = git / "commondir"
-                root = (git / common.read_text().strip()) if common.is_file() else git
-                path = root / ref
-                if not path.is_file():
-                    packed = (root / "packed-refs").read_text().splitlines()
-                    line = next(x for x in packed if x.endswith(" " + ref))
-                    return line.split()[0][:7]
-            head = path.read_text().strip()
-        return head[:7] if len(head) >= 7 else None
-    except (OSError, StopIteration, IndexError):
+        done = subprocess.run(
+            ["git", "rev-parse", "--short=7", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
         return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
 
 
 @app.command()
