@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import time
 
-#: About how long compiling takes on a cold cache, seconds (a 2-core machine shared with
-#: other work: 45-70 s); shown in the stage's name, so a first run is not taken for hung.
+#: About how long compiling takes on a cold cache, seconds, shown in the stage's name so
+#: that a first run is not taken for hung (measured on this project's 2-core machine
+#: shared with other work: 61 s in a cold `sim run`, 75-110 s for `sim compile` under
+#: heavy load; 125 s to the first month before the kernels took read-only inputs).
 EXPECTED_SECONDS = 60
 
 #: Kernels every run compiles (the passes' inner loops), and those it compiles with

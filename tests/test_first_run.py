@@ -173,7 +173,8 @@ def test_sim_compile_names_the_stage_when_the_cache_is_cold(capsys, monkeypatch)
     monkeypatch.setattr(pc, "precompile", lambda: calls.append(1) or 0.0)
     code, out, err = cli(capsys, "compile")
     assert code == 0 and calls == [1]
-    assert "kompilerar modellen (endast första körningen, ca 60 s)" in err
+    expected = f"kompilerar modellen (endast första körningen, ca {pc.EXPECTED_SECONDS} s)"
+    assert expected in err
     monkeypatch.setattr(pc, "is_cold", lambda: False)
     code, out, err = cli(capsys, "compile", "--lang", "en")
     assert code == 0 and calls == [1] and "already compiled" in err
