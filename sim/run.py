@@ -478,18 +478,3 @@ def git_revision() -> str | None:
         return None
     return run.stdout.strip() or None
 
-
-def describe(table: pl.DataFrame) -> str:
-    """The headline metrics as a wide text summary, scenarios as columns (for the terminal)."""
-    headline = table.filter((pl.col("group") == "all") & pl.col("metric").is_in(list(METRICS)))
-    wide = headline.pivot(on="scenario", index="metric", values="value")
-    lines = []
-    columns = [c for c in wide.columns if c != "metric"]
-    lines.append(f"{'metric':<32}" + "".join(f"{c[:18]:>20}" for c in columns))
-    for row in wide.iter_rows(named=True):
-        cells = []
-        for c in columns:
-            v = row[c]
-            cells.append(f"{v:>20.3f}" if abs(v) < 10 else f"{v:>20,.0f}".replace(",", " "))
-        lines.append(f"{row['metric']:<32}" + "".join(cells))
-    return "\n".join(lines)
