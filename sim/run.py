@@ -477,4 +477,3 @@ def git_revision() -> str | None:
     if run.returncode != 0:
         return None
     return run.stdout.strip() or None
-
