@@ -293,9 +293,6 @@ def write_results(
 ) -> Path:
     """Write the output folder ``out`` (every file is described in docs/outputs.md).
 
-    ``progress`` (optional) is called at each stage: the table, the files, the charts, the
-    report (:class:`sim.progress.Step` ``table``, ``files``, ``charts``, ``report``).
-
     ``results.parquet``, ``results.csv``, ``results.xlsx`` (the tidy table of
     :func:`sim.results.results_table`; the workbook has a second sheet of metric definitions),
     ``manifest.json``, ``population.json`` (the population's manifest, summary and
@@ -307,6 +304,9 @@ def write_results(
     overlap the population folder, the profile or a scenario file given as a path.
     ``manifest.json`` records the SHA-256 of the result tables (``results_sha256``), which
     ``sim report --from`` checks.
+
+    ``progress`` (optional) is called at each stage: the table, the files, the charts, the
+    report (:class:`sim.progress.Step` ``table``, ``files``, ``charts``, ``report``).
     """
     from sim.report import (
         POPULATION_FILE,
