@@ -2,18 +2,37 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Two stamps: the runtime (what `make run` needs) and the dev tools on top (`make test`),
+# so that `make test` after `make run` installs only pytest, hypothesis, ruff and jupytext.
+STAMP     := $(VENV)/.installed-dev
+RUNTIME   := $(VENV)/.installed-runtime
+COMPILED  := $(VENV)/.compiled
+PIP       := $(BIN)/python -m pip install --quiet
 
-.PHONY: run test golden calibrate-bidragstak lint format bench bench-population bench-run population-small population-full clean
+.PHONY: run test compile golden calibrate-bidragstak lint format bench bench-population bench-run population-small population-full clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(RUNTIME): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "make: installing sim and its runtime dependencies into $(VENV) (numpy, numba, polars, matplotlib, ...; a few minutes the first time)"
+	$(PIP) -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
+	@echo "make: installing the dev tools into $(VENV) (pytest, hypothesis, ruff, jupytext)"
+	$(PIP) -e '.[dev]'
 	touch $(STAMP)
+
+# Compile the model's numba kernels into their cache once (about a minute), so that the
+# first `sim run` does not; redone when a kernel's source changes (`sim compile` checks).
+$(COMPILED): $(RUNTIME) $(wildcard sim/*.py sim/rules/*.py sim/population/*.py)
+	$(BIN)/sim compile
+	touch $(COMPILED)
+
+compile: $(COMPILED)
 
 # The main job: worked household examples, then the four main scenarios for 2027 on the
 # committed population, written to out/2027.
-run: $(STAMP)
+run: $(RUNTIME) $(COMPILED)
 	$(BIN)/sim examples
 	$(BIN)/sim run --scenarios baseline,bidragstak,aktivitetskrav,kombinerad --year 2027 --out out/2027 --force
 

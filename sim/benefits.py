@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
-from sim.household_chunks import Chunks, bounds_of
+from sim.household_chunks import Chunks, bounds_of, readonly
 from sim.params import whole_numbers
 from sim.rules import barnbidrag, bostadsbidrag, underhallsstod
 from sim.rules.households import household_sum
@@ -204,9 +204,12 @@ def benefits(
     households = (is_cohabiting, np.ascontiguousarray(housing_cost, dtype=np.float64))
     tables, scalars = _law_tables(barnbidrag_law, underhallsstod_law, bostadsbidrag_law)
     bounds = bounds_of(household_idx, chunks)
+    persons, households = readonly((persons, households))  # one compiled version
     if bounds.size > 2:
         ranges = np.linspace(0, n, min(bounds.size - 1, n) + 1).astype(np.int64)
-        out, status = _benefits_on_threads(bounds, ranges, persons, households, tables, scalars)
+        out, status = _benefits_on_threads(
+            *readonly((bounds, ranges)), persons, households, tables, scalars
+        )
     else:
         out, status = _benefits(persons, households, tables, scalars)
     if status == _OUTSIDE:

@@ -25,6 +25,58 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Microsimulation of Swedish försörjningsstöd, bidragstak and aktivitetskrav."""
+
+
+def version_text() -> str:
+    """``sim 0.1.0`` (the installed package's version), with the git commit where the code
+    is a git checkout (``sim 0.1.0 (git 507bfb0)``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("sim")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        from sim import __version__ as number
+    commit = _git_commit()
+    return f"sim {number}" + (f" (git {commit})" if commit else "")
+
+
+def _git_commit() -> str | None:
+    """The checked-out commit of the package's source (short), or None outside a git
+    checkout or without git."""
+    import subprocess
+    from pathlib import Path
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short=7", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
+
+
 @app.command()
 def household(
     date: Annotated[str, typer.Option(help="Month, YYYY-MM.")],
@@ -229,8 +281,15 @@ def run(
     """Run scenarios on a population and write the output folder: tables, charts, report."""
     from pathlib import Path
 
-    from sim.progress import StageProgress
-    from sim.run import DEFAULT_POPULATION, describe, read_population, run_scenarios, write_results
+    from sim.progress import RunProgress, Step
+    from sim.run import (
+        DEFAULT_POPULATION,
+        check_year,
+        read_population,
+        run_scenarios,
+        write_results,
+    )
+    from sim.run_summary import run_summary
     from sim.safe_write import check_target
     from sim.scenarios import load_scenario
     from sim.validate import check_lang, check_seed
@@ -246,9 +305,13 @@ def run(
     inputs = [population_path, kommun_profile]
     inputs += [s.source_file for s, name in zip(chosen, names, strict=True) if Path(name).exists()]
     check_target(out, force=force, inputs=inputs)
-    pop, population_seed = read_population(population_path)
-    profile = _profile(pop, kommun, kommun_profile)
-    with StageProgress("sim run") as progress:
+    # The first stage's line waits until the inputs are read: bad input is still one line.
+    with RunProgress(lang=lang, hold_first=True) as progress:
+        progress(Step("population"))
+        pop, population_seed = read_population(population_path)
+        profile = _profile(pop, kommun, kommun_profile)
+        check_year(pop, year)
+        _compile_if_cold(progress)
         result = run_scenarios(
             names,
             year=year,
@@ -257,9 +320,41 @@ def run(
             profile=profile,
             progress=progress,
         )
-        write_results(result, out, force=force, population_path=population_path, lang=lang)
-    typer.echo(describe(result.table()))
-    typer.echo(f"wrote {out}")
+        write_results(
+            result, out, force=force, population_path=population_path, lang=lang, progress=progress
+        )
+    typer.echo(run_summary(result.table(), year=year, out=out, lang=lang))
+
+
+def _compile_if_cold(progress) -> None:
+    """The stage "compiling the model" where numba's cache lacks a kernel (a first run)."""
+    from sim.precompile import EXPECTED_SECONDS, is_cold, precompile
+    from sim.progress import Step
+
+    if is_cold():
+        progress(Step("compile", seconds=EXPECTED_SECONDS))
+        precompile()
+
+
+@app.command("compile")
+def compile_(
+    lang: Annotated[str, typer.Option(help="Language of the progress line: sv or en.")] = "sv",
+) -> None:
+    """Compile the model's kernels into numba's cache, so that the first run does not
+    (`make run` does this once after installing: about a minute; then nothing to do)."""
+    from sim.precompile import is_cold
+    from sim.progress import RunProgress
+    from sim.validate import check_lang
+
+    check_lang(lang)
+    if not is_cold():
+        typer.echo(
+            "sim: modellen är redan kompilerad" if lang == "sv" else "sim: already compiled",
+            err=True,
+        )
+        return
+    with RunProgress(lang=lang) as progress:
+        _compile_if_cold(progress)
 
 
 def _profile(pop, kommun: str | None, kommun_profile: str | None):

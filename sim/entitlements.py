@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
-from sim.household_chunks import default_chunks
+from sim.household_chunks import default_chunks, readonly
 from sim.rules.bidragstak import topup_kept_factor
 
 
@@ -133,8 +133,9 @@ def entitlements(
         float(topup_kept_factor(p=bidragstak, a=bidragstak_assumptions)),
     )
     threads = min(default_chunks() if threads is None else threads, n)
+    arrays = readonly(arrays)  # one compiled version
     if threads > 1:
-        bounds = np.linspace(0, n, threads + 1).astype(np.int64)
+        bounds = readonly(np.linspace(0, n, threads + 1).astype(np.int64))
         return Entitlements(*_entitlements_on_threads(bounds, arrays, scalars))
     return Entitlements(*_entitlements(arrays, scalars))
 

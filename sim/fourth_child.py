@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
+from sim.household_chunks import readonly
 from sim.params import whole_numbers
 from sim.riksnorms import child_cost_tables
 from sim.rules import bidragstak, riksnorm
@@ -168,7 +169,8 @@ def fourth_child_rule(
         float(int(order)),
         float(child_factor),
     )
-    out, status = _fourth_child(persons, households, child_cost_tables(riksnorm_law), scalars)
+    tables = child_cost_tables(riksnorm_law)
+    out, status = _fourth_child(*readonly((persons, households, tables)), scalars)
     if status == _OUTSIDE:
         raise ValueError("a person's household_idx points outside the households")
     if status == _NOT_COVERED:

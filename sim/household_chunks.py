@@ -25,6 +25,31 @@ import numba
 import numpy as np
 
 
+def readonly(values: Any) -> Any:
+    """``values`` with every array in it (in tuples too) as a read-only view, the rest as is.
+
+    numba compiles a kernel once per type of its arguments, and a read-only array (polars'
+    columns, the cached law tables) is another type than a writable one of the same dtype:
+    the same kernel, called once with each, compiled twice (each a ``.N.nbc`` file of the
+    cache). The kernels' inputs always passed read-only, each kernel has one version: the
+    first run compiles half as much, and the numbers are the same (a view, no copy).
+
+    >>> a = np.zeros(2)
+    >>> b, (c, n) = readonly((a, (a, 3)))
+    >>> b.flags.writeable, c.flags.writeable, n, a.flags.writeable
+    (False, False, 3, True)
+    """
+    if isinstance(values, np.ndarray):
+        if not values.flags.writeable:
+            return values
+        view = values.view()
+        view.flags.writeable = False
+        return view
+    if type(values) is tuple:
+        return tuple(readonly(v) for v in values)
+    return values
+
+
 def chunk_bounds(household_idx: np.ndarray, n_chunks: int) -> np.ndarray:
     """Start and end rows of up to ``n_chunks`` chunks of about equal size, none splitting a
     household: ``bounds[c]:bounds[c + 1]`` is chunk ``c`` (int64, first 0, last the number
@@ -37,7 +62,7 @@ def chunk_bounds(household_idx: np.ndarray, n_chunks: int) -> np.ndarray:
     """
     if n_chunks < 1:
         raise ValueError(f"chunk_bounds: n_chunks must be at least 1, not {n_chunks}")
-    return _chunk_bounds(np.ascontiguousarray(household_idx), n_chunks)
+    return _chunk_bounds(readonly(np.ascontiguousarray(household_idx)), n_chunks)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -111,8 +136,9 @@ def run_in_chunks(
     again in ``serial``, on this thread, which raises the same error with its message.
     """
     bounds = bounds_of(household_idx, chunks)
+    arguments = readonly(arguments)
     if bounds.size > 2:
-        out, done = in_chunks(bounds, *arguments)
+        out, done = in_chunks(readonly(bounds), *arguments)
         if done.all():
             return out
     return serial(*arguments)

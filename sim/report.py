@@ -28,7 +28,7 @@ import json
 import math
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1447,12 +1447,18 @@ def write_report_files(
     lang: str = "sv",
     population: Mapping[str, Any] | None = None,
     differences: pl.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> None:
     """Write ``charts/``, ``summary.md`` and ``report.html`` into ``folder``.
 
     A sweep passes its ``differences`` (effects within replications); with bands the
-    whisker charts (:func:`sim.charts.render_bands`) are drawn as well."""
+    whisker charts (:func:`sim.charts.render_bands`) are drawn as well. ``progress``
+    (optional) is called before the charts and before the report."""
     from sim.charts import ChartContext, render_all, render_bands
+    from sim.progress import Step
+
+    if progress is not None:
+        progress(Step("charts"))
 
     _t(lang, "", "")
     folder = Path(folder)
@@ -1461,6 +1467,8 @@ def write_report_files(
         table, folder / "charts", lang=lang, context=context, differences=differences
     )
     charts.update(render_bands(table, differences, folder / "charts", lang=lang, context=context))
+    if progress is not None:
+        progress(Step("report"))
     (folder / "summary.md").write_text(summary_markdown(table, manifest, lang, differences))
     # The charts are embedded as SVG: vector graphics print sharp and keep the report small
     # (about a tenth of the 1920 × 1080 PNGs, which stay in charts/ for slides).

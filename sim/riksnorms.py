@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
-from sim.household_chunks import Chunks, bounds_of
+from sim.household_chunks import Chunks, bounds_of, readonly
 from sim.rules import riksnorm
 
 #: The largest household the compiled pass's table of common costs holds.
@@ -89,9 +89,12 @@ def riksnorms(
         raise ValueError("riksnorms: person arrays of different lengths")
     tables, scalars = _law_tables(p)
     bounds = bounds_of(household_idx, chunks)
+    persons, is_cohabiting = readonly((persons, is_cohabiting))  # one compiled version
     if bounds.size > 2:
         ranges = np.linspace(0, n, min(bounds.size - 1, n) + 1).astype(np.int64)
-        out, status = _riksnorms_on_threads(bounds, ranges, persons, is_cohabiting, tables, scalars)
+        out, status = _riksnorms_on_threads(
+            *readonly((bounds, ranges)), persons, is_cohabiting, tables, scalars
+        )
     else:
         out, status = _riksnorms(persons, is_cohabiting, tables, scalars)
     if status == _OUTSIDE:

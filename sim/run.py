@@ -26,6 +26,7 @@ from sim import __version__
 from sim.errors import SimInputError
 from sim.government_comparison import PART_SCENARIOS, comparison_rows, has_bidragstak
 from sim.population.generate import Population
+from sim.progress import Step
 from sim.projection import LAST_YEAR, project_population
 from sim.results import results_table
 from sim.safe_write import output_folder, pause_point
@@ -170,11 +171,7 @@ def run_scenarios(
         raise SimInputError(f"scenarios must be a list of names or files, not {names!r}")
     if not isinstance(population, Population):
         raise SimInputError(f"population must be a Population, not {type(population).__name__}")
-    if not population.year <= year <= LAST_YEAR:
-        raise SimInputError(
-            f"year {year} is outside {population.year}-{LAST_YEAR} "
-            f"(the population's data year to the last projected year)"
-        )
+    check_year(population, year)
     kommun_check = None
     if profile is not None:
         from sim.kommun_profile import reweight_to_profile
@@ -197,6 +194,8 @@ def run_scenarios(
             dataclasses.replace(s, assumption_values={**assumption_values, **s.assumption_values})
             for s in scenarios
         ]
+    if progress is not None:
+        progress(Step("prepare", year=year))
     # Project once for all runs (run_years returns a population already in its year as is),
     # with the baseline's assumptions: every run then starts from the same population.
     population = project_population(population, year, scenarios[0].assumptions())
@@ -246,6 +245,16 @@ def run_scenarios(
     )
 
 
+def check_year(population: Population, year: int) -> None:
+    """Refuse a ``year`` the population cannot run: before its data year or after the last
+    projected year (:data:`sim.projection.LAST_YEAR`)."""
+    if not population.year <= year <= LAST_YEAR:
+        raise SimInputError(
+            f"year {year} is outside {population.year}-{LAST_YEAR} "
+            f"(the population's data year to the last projected year)"
+        )
+
+
 def _static_label(scenario: Scenario) -> str:
     """The label of ``scenario``'s static run (:attr:`ScenarioYear.label`)."""
     return scenario.name if scenario.assumption_set == "none" else f"{scenario.name}/statisk"
@@ -281,6 +290,7 @@ def write_results(
     population_path: Path | None = None,
     command: Sequence[str] | None = None,
     lang: str = "sv",
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the output folder ``out`` (every file is described in docs/outputs.md).
 
@@ -296,6 +306,9 @@ def write_results(
     overlap the population folder, the profile or a scenario file given as a path.
     ``manifest.json`` records the SHA-256 of the result tables (``results_sha256``), which
     ``sim report --from`` checks.
+
+    ``progress`` (optional) is called at each stage: the table, the files, the charts, the
+    report (:class:`sim.progress.Step` ``table``, ``files``, ``charts``, ``report``).
     """
     from sim.report import (
         POPULATION_FILE,
@@ -310,7 +323,11 @@ def write_results(
     inputs = [population_path, *output_inputs(result)]
     with output_folder(out, force=force, inputs=inputs) as writer:
         tmp = writer.tmp
+        if progress is not None:
+            progress(Step("table"))
         table = result.table()
+        if progress is not None:
+            progress(Step("files"))
         table.write_parquet(tmp / "results.parquet")
         pause_point("writing")
         table.write_csv(tmp / "results.csv", float_precision=6)
@@ -370,7 +387,9 @@ def write_results(
             )
         if result.profile is not None and result.profile.source_file:
             shutil.copyfile(result.profile.source_file, tmp / "kommun_profile.yaml")
-        write_report_files(tmp, table, manifest, lang=lang, population=population)
+        write_report_files(
+            tmp, table, manifest, lang=lang, population=population, progress=progress
+        )
     return out
 
 
@@ -487,19 +506,3 @@ def git_revision() -> str | None:
     if run.returncode != 0:
         return None
     return run.stdout.strip() or None
-
-
-def describe(table: pl.DataFrame) -> str:
-    """The headline metrics as a wide text summary, scenarios as columns (for the terminal)."""
-    headline = table.filter((pl.col("group") == "all") & pl.col("metric").is_in(list(METRICS)))
-    wide = headline.pivot(on="scenario", index="metric", values="value")
-    lines = []
-    columns = [c for c in wide.columns if c != "metric"]
-    lines.append(f"{'metric':<32}" + "".join(f"{c[:18]:>20}" for c in columns))
-    for row in wide.iter_rows(named=True):
-        cells = []
-        for c in columns:
-            v = row[c]
-            cells.append(f"{v:>20.3f}" if abs(v) < 10 else f"{v:>20,.0f}".replace(",", " "))
-        lines.append(f"{row['metric']:<32}" + "".join(cells))
-    return "\n".join(lines)

@@ -49,6 +49,7 @@ from sim.population.receipt import (
     take_up_start,
     take_up_step,
 )
+from sim.progress import Step, month_label
 from sim.projection import project_population
 from sim.rules import aktivitetskrav, jobbpremie
 from sim.scenarios import Scenario
@@ -209,6 +210,7 @@ def run_years(
         else:
             groups.append((assumptions, [i]))
     years: list[ScenarioYear | None] = [None] * len(scenarios)
+    ticks = _MonthTicks(progress, year=year, runs=len(scenarios), total=len(groups) * len(MONTHS))
     for assumptions, members in groups:
         pop = project_population(population, year, assumptions)
         runs = [
@@ -217,7 +219,7 @@ def run_years(
             )
             for i in members
         ]
-        _run_months(pop, runs, assumptions, seed=seed, progress=progress)
+        _run_months(pop, runs, assumptions, seed=seed, ticks=ticks)
         for i, run in zip(members, runs, strict=True):
             years[i] = run.result()
     return years  # type: ignore[return-value]
@@ -229,7 +231,7 @@ def _run_months(
     assumptions: Assumptions,
     *,
     seed: int,
-    progress: Callable[[str], None] | None,
+    ticks: _MonthTicks,
 ) -> None:
     """The month loop of :func:`run_years` for runs on the same projected population."""
     n = pop.n_households
@@ -249,8 +251,32 @@ def _run_months(
         )
         for run, case, result in zip(runs, cases, results, strict=True):
             run.advance(month, case, _figures(result, case, assumptions), shared)
-        if progress is not None and month in (0, 6, 12):
-            progress(f"{', '.join(run.label for run in runs)}: month {month}")
+        ticks(month)
+
+
+class _MonthTicks:
+    """The progress of :func:`run_years`: a :class:`sim.progress.Step` ``months`` after
+    each month of each group of runs (``2027-03``, 9 of 18), nothing without ``progress``."""
+
+    def __init__(
+        self, progress: Callable[[str], None] | None, *, year: int, runs: int, total: int
+    ) -> None:
+        self.progress, self.year, self.runs, self.total = progress, year, runs, total
+        self.done = 0
+
+    def __call__(self, month: int) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(
+                Step(
+                    "months",
+                    label=month_label(self.year, month),
+                    done=self.done,
+                    total=self.total,
+                    year=self.year,
+                    runs=self.runs,
+                )
+            )
 
 
 class _SharedMonth:

@@ -35,6 +35,7 @@ import numba
 import numpy as np
 import polars as pl
 
+from sim.household_chunks import readonly
 from sim.population.generate import MONTHS, Population
 
 #: Monthly probability that a recipient who is still entitled keeps claiming.
@@ -172,7 +173,8 @@ def take_up_step(
     )
     if any(values.shape != entitlement.shape or values.ndim != 1 for values in arrays):
         raise ValueError("take_up_step: every array must have the households' length")
-    takes_up, propensity, assets, new_spell = _take_up_pass(*arrays)
+    # Read-only inputs: one compiled version (sim.household_chunks.readonly).
+    takes_up, propensity, assets, new_spell = _take_up_pass(*readonly(arrays))
     claims = (
         propensity[new_spell]
         < P_CLAIM_MAX * (1.0 - np.exp(-entitlement[new_spell] / CLAIM_SCALE_SEK)) * claim_factor
