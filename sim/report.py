@@ -115,7 +115,7 @@ def format_value(metric: str, value: float, *, lang: str = "sv", signed: bool = 
     unit = _unit(metric)
     if value is None or not math.isfinite(value):
         return "–"
-    number = _number_of(metric, value, lang=lang, signed=signed)
+    number = metric_number(metric, value, lang=lang, signed=signed)
     if unit == "SEK/year":
         return f"{number} mkr" if lang == "sv" else f"SEK {number}m"
     if unit == "SEK/month":
@@ -125,10 +125,11 @@ def format_value(metric: str, value: float, *, lang: str = "sv", signed: bool = 
     return number
 
 
-def _number_of(
+def metric_number(
     metric: str, value: float, *, lang: str, signed: bool = False, share_decimals: int = 1
 ) -> str:
-    """The number of :func:`format_value` without its unit."""
+    """The number of :func:`format_value` without its unit: money in mkr or kr, shares in
+    per cent, counts rounded to hundreds from 1 000 (a sample cannot say more)."""
     unit = _unit(metric)
     if value is None or not math.isfinite(value):
         return "–"
@@ -172,7 +173,7 @@ def format_band(
     if not (_finite(low) and _finite(high)) or low == high:
         return ""
     kw = {"lang": lang, "signed": signed, "share_decimals": share_decimals}
-    lo, hi = _number_of(metric, low, **kw), _number_of(metric, high, **kw)
+    lo, hi = metric_number(metric, low, **kw), metric_number(metric, high, **kw)
     plain = not signed and not lo.startswith(MINUS) and not hi.startswith(MINUS)
     return f"({lo}{'–' if plain else ' – '}{hi})"
 
@@ -221,7 +222,7 @@ def format_effect(
         return f"{text} {band}" if band and text != "–" else text
     if not _finite(value):
         return "–"
-    number = _number_of(metric, value, lang=lang, signed=True, share_decimals=2)
+    number = metric_number(metric, value, lang=lang, signed=True, share_decimals=2)
     text = f"{number} {_t(lang, 'p.e.', 'pp')}"
     band = format_band(metric, low, high, lang=lang, signed=True, share_decimals=2)
     return f"{text} {band}" if band else text

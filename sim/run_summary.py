@@ -14,6 +14,7 @@ import polars as pl
 
 from sim import labels
 from sim.report import format_number as number
+from sim.report import metric_number
 
 #: The metrics shown as a change against the baseline, in this order.
 CHANGES = (
@@ -53,17 +54,19 @@ def _t(key: str, lang: str) -> str:
     return labels.text(lang, *_TEXT[key])
 
 
-def _amount(metric_unit: str, value: float, *, lang: str, change: bool) -> str:
-    """A value with its unit: money in millions of kronor, counts as whole numbers,
-    shares as per cent (levels) or percentage points (changes)."""
-    if metric_unit == "share":
+def _amount(metric: str, value: float, *, lang: str, change: bool) -> str:
+    """A value with its unit, as the report rounds it (:func:`sim.report.metric_number`):
+    money in millions of kronor a year, counts rounded to hundreds, shares as per cent
+    (levels) or percentage points with two decimals (changes)."""
+    unit = labels.metric_unit(metric)
+    if unit == "share":
         if change:
-            return f"{number(100 * value, decimals=1, lang=lang, signed=True)} {_t('points', lang)}"
-        return f"{number(100 * value, decimals=1, lang=lang)} %"
-    units = _UNITS.get(metric_unit)
-    unit = "" if units is None else " " + (units[0] if lang == "sv" else units[1])
-    scale = 1e6 if metric_unit == "SEK/year" else 1.0
-    return f"{number(value / scale, lang=lang, signed=change)}{unit}"
+            points = metric_number(metric, value, lang=lang, signed=True, share_decimals=2)
+            return f"{points} {_t('points', lang)}"
+        return f"{metric_number(metric, value, lang=lang)} %"
+    units = _UNITS.get(unit)
+    shown = "" if units is None else " " + labels.text(lang, *units)
+    return f"{metric_number(metric, value, lang=lang, signed=change)}{shown}"
 
 
 def run_summary(table: pl.DataFrame, *, year: int, out: str | Path, lang: str = "sv") -> str:
@@ -84,31 +87,31 @@ def run_summary(table: pl.DataFrame, *, year: int, out: str | Path, lang: str = 
 
     named = set(labels.metric_keys())
 
-    def label(metric: str) -> tuple[str, str]:
-        return labels.metric_unit(metric), labels.metric(metric, lang)
+    def label(metric: str) -> str:
+        return labels.metric(metric, lang)
 
     lines = [_t("title", lang).format(year=year), ""]
     lines.append(labels.scenario(base_label, lang))
     for metric in CHANGES:
         if metric in base and metric in named:
-            unit, text = label(metric)
-            lines.append(f"  {text}: {_amount(unit, base[metric], lang=lang, change=False)}")
+            text = label(metric)
+            lines.append(f"  {text}: {_amount(metric, base[metric], lang=lang, change=False)}")
     for run_label in runs[1:]:
         own = values.get(run_label, {})
         lines += ["", labels.scenario(run_label, lang)]
         for metric in CHANGES:
             if metric not in own or metric not in base or metric not in named:
                 continue
-            unit, text = label(metric)
+            text = label(metric)
             change = own[metric] - base[metric]
-            shown = _amount(unit, change, lang=lang, change=True)
+            shown = _amount(metric, change, lang=lang, change=True)
             if metric == "fs_paid_sek_year" and base[metric]:
                 shown += f" ({number(100 * change / base[metric], decimals=1, lang=lang, signed=True)} %)"
             lines.append(f"  {text}: {shown}")
         for metric in LEVELS:
             if own.get(metric) and metric in named:
-                unit, text = label(metric)
-                lines.append(f"  {text}: {_amount(unit, own[metric], lang=lang, change=False)}")
+                text = label(metric)
+                lines.append(f"  {text}: {_amount(metric, own[metric], lang=lang, change=False)}")
     out = Path(out)
     lines += [
         "",

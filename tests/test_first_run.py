@@ -237,7 +237,8 @@ def test_summary_in_swedish_has_units_full_names_and_no_internal_names():
     assert "Utbetalt försörjningsstöd: −1 080 mkr/år (−9,1 %)" in text
     assert "Utbetalt försörjningsstöd: 11 937 mkr/år" in text
     assert "Hushåll med försörjningsstöd under året: 148 600 hushåll" in text  # whole
-    assert "Barnfattigdom (0-17, under 60 %): +0,2 procentenheter" in text
+    # Changes in percentage points with two decimals, as the charts show them.
+    assert "Barnfattigdom (0-17, under 60 %): +0,15 procentenheter" in text
     assert "Relativ fattigdom (under 60 % av medianen): 14,2 %" in text
     assert "Hushåll med lägre försörjningsstöd: 148 600 hushåll" in text
     assert "Personer med sanktion" not in text  # zero: not shown
@@ -252,7 +253,7 @@ def test_summary_in_english():
     assert "Benefit cap (static)" in text and "Current rules" in text
     # The house number format (sim.report.format_number): a real minus sign in both languages.
     assert "Försörjningsstöd paid: −1,080 SEK m/year (−9.1 %)" in text
-    assert "+0.2 percentage points" in text and "Report: " in text
+    assert "+0.15 percentage points" in text and "Report: " in text
 
 
 def test_sim_run_prints_progress_lines_and_the_summary(capsys, tmp_path, small_population_dir):
