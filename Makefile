@@ -83,3 +83,9 @@ clean:
 .PHONY: report-pdf
 report-pdf: $(STAMP)
 	$(BIN)/python -m sim.report_pdf out/2027 --check
+
+# Regenerate the generated documentation: docs/cli.md from the command line, and the
+# README's pictures in docs/img/ from a real run (needs chromium and poppler-utils).
+.PHONY: docs
+docs: $(RUNTIME) $(COMPILED)
+	$(BIN)/python docs/refresh.py

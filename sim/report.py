@@ -536,7 +536,10 @@ def report_html(
         ),
         # The run's date is in manifest.json and the manifest section only.
         meta=f"sim {manifest.get('version', '')} ({str(manifest.get('git_revision') or '')[:12]}), "
-        f"population {_population_name(manifest)}, seed {manifest.get('seed', '')}.",
+        + _t(lang, "befolkning", "population")
+        + f" {_population_name(manifest)}, "
+        + _t(lang, "frö", "seed")
+        + f" {manifest.get('seed', '')}.",
         banner=_profile_banner(manifest, lang),
         contents=contents,
         sections=sections,
@@ -1269,7 +1272,8 @@ def _manifest_section(
         (
             _t(lang, "Befolkning", "Population"),
             f"{_population_name(manifest)} ({_t(lang, 'dataår', 'data year')} "
-            f"{manifest.get('population_year', '–')}, seed {manifest.get('population_seed', '–')}, "
+            f"{manifest.get('population_year', '–')}, {_t(lang, 'frö', 'seed')} "
+            f"{manifest.get('population_seed', '–')}, "
             f"manifest {_short_hash(manifest.get('population_manifest_sha256')) or '–'})",
         ),
         (_t(lang, "Frö", "Seed"), str(manifest.get("seed", ""))),
