@@ -49,12 +49,12 @@ calibrate-bidragstak: $(STAMP)
 	$(BIN)/python -m sim.bidragstak_calibration
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks notebooks
-	$(BIN)/ruff format --check sim tests benchmarks notebooks
+	$(BIN)/ruff check sim tests benchmarks notebooks docs
+	$(BIN)/ruff format --check sim tests benchmarks notebooks docs
 
 format: $(STAMP)
-	$(BIN)/ruff format sim tests benchmarks notebooks
-	$(BIN)/ruff check --fix sim tests benchmarks notebooks
+	$(BIN)/ruff format sim tests benchmarks notebooks docs
+	$(BIN)/ruff check --fix sim tests benchmarks notebooks docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --households 1000000
