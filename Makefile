@@ -49,12 +49,12 @@ calibrate-bidragstak: $(STAMP)
 	$(BIN)/python -m sim.bidragstak_calibration
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks notebooks docs
-	$(BIN)/ruff format --check sim tests benchmarks notebooks docs
+	$(BIN)/ruff check sim tests benchmarks notebooks docs/refresh.py
+	$(BIN)/ruff format --check sim tests benchmarks notebooks docs/refresh.py
 
 format: $(STAMP)
-	$(BIN)/ruff format sim tests benchmarks notebooks docs
-	$(BIN)/ruff check --fix sim tests benchmarks notebooks docs
+	$(BIN)/ruff format sim tests benchmarks notebooks docs/refresh.py
+	$(BIN)/ruff check --fix sim tests benchmarks notebooks docs/refresh.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --households 1000000
