@@ -952,8 +952,18 @@ def _rule_source(path: str, params: Params, base: Params) -> dict[str, str]:
         law = _source_entry(path, base)
     except (KeyError, SimInputError, AttributeError):
         return entry
-    reference = law["reference"] if entry["reference"].startswith("switch") else entry["reference"]
+    # The scenario's English text says "switch ..." (its Swedish one "brytare ...").
+    switch = _english_reference(path, params).startswith("switch")
+    reference = law["reference"] if switch else entry["reference"]
     return {**entry, "reference": reference, "url": law["url"]}
+
+
+def _english_reference(path: str, params: Params) -> str:
+    """The English citation of the entry in force for ``path`` (empty if it has none)."""
+    try:
+        return params.source(path).reference
+    except (KeyError, SimInputError, AttributeError):
+        return ""
 
 
 def _source_entry(key: str, params: Params) -> dict[str, str]:
@@ -966,11 +976,13 @@ def _source_entry(key: str, params: Params) -> dict[str, str]:
             "evidence": "assumption",
         }
     entry = params.source(key)
+    # The calculator's text is Swedish: the Swedish citation and note (the English ones where
+    # the law file gives a single text).
     return {
-        "reference": entry.reference,
+        "reference": entry.reference_text("sv"),
         "url": entry.url,
         "evidence": entry.evidence,
-        **({"note": entry.note} if entry.note else {}),
+        **({"note": entry.note_text("sv")} if entry.note else {}),
     }
 
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.bilingual import Texts, parse_text
+from sim.bilingual import LANGUAGES, Texts, parse_text, pick
 from sim.errors import SimInputError
 from sim.yamlio import LineDict, load_yaml
 
@@ -208,7 +208,18 @@ Value = float | Table
 
 @dataclasses.dataclass(frozen=True)
 class DatedValue:
-    """One value of a parameter from ``start`` on, with its provenance."""
+    """One value of a parameter from ``start`` on, with its provenance.
+
+    ``references`` and ``notes`` map ``sv`` and ``en`` to the source's citation and the
+    note; ``reference`` and ``note`` are the English texts (as before they were bilingual),
+    and stand for both languages when an entry is built in code without the mappings.
+    ``reference_text(lang)`` and ``note_text(lang)`` pick one language.
+
+    >>> entry = DatedValue(dt.date(2026, 1, 1), 1.0, "No funding", "https://x.se", "law",
+    ...                    references={"sv": "Inget statsbidrag", "en": "No funding"})
+    >>> entry.reference_text("sv"), entry.reference_text("en"), entry.note_text("sv")
+    ('Inget statsbidrag', 'No funding', '')
+    """
 
     start: dt.date
     value: Value
@@ -216,6 +227,22 @@ class DatedValue:
     url: str
     evidence: str
     note: str = ""
+    references: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    notes: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.references:
+            object.__setattr__(self, "references", dict.fromkeys(LANGUAGES, self.reference))
+        if not self.notes:
+            object.__setattr__(self, "notes", dict.fromkeys(LANGUAGES, self.note))
+
+    def reference_text(self, lang: str = "sv") -> str:
+        """The source's citation in ``lang`` (``sv`` or ``en``)."""
+        return pick(self.references, lang)
+
+    def note_text(self, lang: str = "sv") -> str:
+        """The note in ``lang`` (empty when the entry has none)."""
+        return pick(self.notes, lang)
 
 
 def _fill_texts(item: Any, fallback_title: str) -> None:
@@ -347,7 +374,11 @@ class ParameterTree:
         return ParameterTree({**self._concepts, concept_name: new_concept})
 
     def digest(self) -> str:
-        """A SHA-256 of every value and source, for manifests."""
+        """A SHA-256 of every value and source, for manifests.
+
+        A source's citation counts in both languages: the Swedish one is added only where
+        it differs from the English, so a law whose references are plain strings hashes as
+        before they could be bilingual."""
         plain = {
             parameter.path: [
                 [
@@ -356,6 +387,11 @@ class ParameterTree:
                     entry.reference,
                     entry.url,
                     entry.evidence,
+                    *(
+                        [entry.references["sv"]]
+                        if entry.references["sv"] != entry.reference
+                        else []
+                    ),
                 ]
                 for entry in parameter.values
             ]
@@ -638,21 +674,28 @@ def _parse_entry(start: dt.date, entry: Any, *, file: str, where: str) -> DatedV
         raise SimInputError(
             f"{where}: evidence must be one of {sorted(EVIDENCE)}, not {evidence!r}"
         )
-    for field in ("reference", "url"):
-        if not isinstance(entry[field], str) or not entry[field].strip():
-            raise SimInputError(f"{where}: {field} must be a non-empty text")
+    if not isinstance(entry["url"], str) or not entry["url"].strip():
+        raise SimInputError(f"{where}: url must be a non-empty text")
     if not entry["url"].startswith(("https://", "http://")):
         raise SimInputError(f"{where}: url must start with https:// or http://")
-    note = str(entry.get("note") or "").strip()
-    if evidence == "derived" and not note:
+    references = parse_text(entry["reference"], where=where, field="reference")
+    note = entry.get("note")
+    notes = (
+        dict.fromkeys(LANGUAGES, "")
+        if note is None or (isinstance(note, str) and not note.strip())
+        else parse_text(note, where=where, field="note")
+    )
+    if evidence == "derived" and not notes["en"]:
         raise SimInputError(f"{where}: a derived value must say how in 'note'")
     return DatedValue(
         start=start,
         value=parse_value(entry["value"], where=where),
-        reference=entry["reference"].strip(),
+        reference=references["en"],
         url=entry["url"].strip(),
         evidence=evidence,
-        note=note,
+        note=notes["en"],
+        references=references,
+        notes=notes,
     )
 
 

@@ -96,6 +96,11 @@ def project_law(
                         start=dt.date(target, 1, 1),
                         value=_scaled(previous.value, factor, rounding),
                         reference=f"Projected from {previous.start.year} ({previous.reference})",
+                        references={
+                            "sv": f"Framskrivet från {previous.start.year} "
+                            f"({previous.reference_text('sv')})",
+                            "en": f"Projected from {previous.start.year} ({previous.reference})",
+                        },
                         url=previous.url,
                         evidence="derived",
                         note=(

@@ -1027,7 +1027,9 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
             and (i + 1 == len(parameter.values) or parameter.values[i + 1].start > start)
         ]
         for entry in used:
-            sources.add(entry.reference, entry.url, secondary=_is_secondary(parameter, entry))
+            sources.add(
+                entry.reference_text(lang), entry.url, secondary=_is_secondary(parameter, entry)
+            )
             rows.append(
                 [
                     _name_cell(_titled(parameter, lang), parameter.path),
@@ -1035,7 +1037,7 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
                     _unit_words(parameter.unit, lang),
                     entry.start.isoformat(),
                     _plain(entry.value, lang),
-                    entry.reference,
+                    entry.reference_text(lang),
                     _word(EVIDENCE_WORDS, entry.evidence, lang),
                     _link(entry.url),
                 ]

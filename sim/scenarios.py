@@ -443,7 +443,17 @@ def _apply(tree: ParameterTree, change: Change) -> ParameterTree:
     note = f"{change.operation} {change.value:g} from {change.start} by scenario ({change.where})"
     kept = [entry for entry in parameter.values if entry.start < change.start]
     if change.operation == "set":
-        new = [DatedValue(change.start, change.value, change.source, _url(change), evidence, note)]
+        new = [
+            DatedValue(
+                change.start,
+                change.value,
+                change.source,
+                _url(change),
+                evidence,
+                note,
+                references=change.sources,
+            )
+        ]
     else:
         at_start = parameter.entry_at(change.start)
         later = [entry for entry in parameter.values if entry.start > change.start]
@@ -455,6 +465,11 @@ def _apply(tree: ParameterTree, change: Change) -> ParameterTree:
                 entry.url,
                 evidence,
                 note,
+                references={
+                    "sv": f"{entry.reference_text('sv')}; skalat av scenariot: "
+                    f"{change.source_text('sv')}",
+                    "en": f"{entry.reference}; scaled by scenario: {change.source}",
+                },
             )
             for entry in [at_start, *later]
         ]

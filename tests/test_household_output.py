@@ -206,3 +206,20 @@ def test_the_rules_add_up_to_the_change():
     both = compare(spec, date="2027-09", scenario="bidragstak")
     assert both.change["total_support"] < -8000
     assert sum(e.total_support for e in both.effects) == pytest.approx(both.change["total_support"])
+
+
+def test_the_text_cites_the_swedish_reference_of_a_bilingual_source():
+    """The calculator's text is Swedish: a source whose law file gives a reference in both
+    languages is cited in Swedish (and a projected value says so in Swedish)."""
+    from sim.params import default_law
+
+    worker = HouseholdSpec(adults=1, housing_cost=5000, earnings=(9000,))
+    calc = calculate(worker, date="2026-03")
+    text = calc.to_text()
+    entry = default_law().parameter("inkomstskatt.kommunal_rate").entry_at(calc.date)
+    assert entry.references["sv"] != entry.references["en"]
+    assert f"[{entry.reference_text('sv')}; myndighet]" in text
+    assert entry.reference_text("en") not in text
+    assert calc.sources["inkomstskatt.kommunal_rate"]["reference"] == entry.reference_text("sv")
+    later = calculate(worker, date="2027-03").to_text()
+    assert "[Framskrivet från 2026 (SFS 2025:1046" in later and "Projected" not in later

@@ -175,3 +175,57 @@ def test_lookup_of_whole_numbers_is_the_bracket_lookup(bounds):
     x = np.random.default_rng(1).integers(-5, 40, 5_000)
     assert np.array_equal(table.lookup("amount", x), table.at("amount", table.bracket(x)))
     assert np.array_equal(table.lookup("amount", x), table.lookup("amount", x.astype(float) + 0.0))
+
+
+def _folder(tmp_path, name):
+    (tmp_path / name).mkdir()
+    return tmp_path / name
+
+
+def test_the_digest_counts_the_swedish_reference_but_not_a_plain_one_twice(tmp_path):
+    """A plain reference hashes as before references could be bilingual; a Swedish text
+    that differs from the English one is part of the digest."""
+    import hashlib
+    import json
+
+    plain = load_law(write(_folder(tmp_path, "plain"), GOOD))
+    old_style = {
+        parameter.path: [
+            [
+                entry.start.isoformat(),
+                entry.value.to_plain() if isinstance(entry.value, Table) else entry.value,
+                entry.reference,
+                entry.url,
+                entry.evidence,
+            ]
+            for entry in parameter.values
+        ]
+        for parameter in plain
+    }
+    assert (
+        plain.digest() == hashlib.sha256(json.dumps(old_style, sort_keys=True).encode()).hexdigest()
+    )
+    same = GOOD.replace(
+        "reference: SFS 2000:1 1 §", "reference: {sv: SFS 2000:1 1 §, en: SFS 2000:1 1 §}"
+    )
+    assert load_law(write(_folder(tmp_path, "same"), same)).digest() == plain.digest()
+    swedish = GOOD.replace(
+        "reference: SFS 2000:1 1 §", "reference: {sv: SFS 2000:1 1 § (lydelse), en: SFS 2000:1 1 §}"
+    )
+    other = GOOD.replace(
+        "reference: SFS 2000:1 1 §",
+        "reference: {sv: SFS 2000:1 1 § (ny lydelse), en: SFS 2000:1 1 §}",
+    )
+    digests = {
+        load_law(write(_folder(tmp_path, n), t)).digest()
+        for n, t in [("sv", swedish), ("other", other)]
+    }
+    assert len(digests) == 2 and plain.digest() not in digests
+
+
+def test_an_entry_built_in_code_has_its_texts_in_both_languages():
+    entry = DatedValue(dt.date(2026, 1, 1), 1.0, "SFS 2000:1", "https://example.org", "law")
+    assert entry.references == {"sv": "SFS 2000:1", "en": "SFS 2000:1"}
+    assert entry.reference_text("sv") == "SFS 2000:1" and entry.note_text("en") == ""
+    with pytest.raises(SimInputError, match="unknown language"):
+        entry.reference_text("de")

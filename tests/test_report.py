@@ -429,3 +429,33 @@ def test_the_comparison_with_the_government_holds_together(folder):
     page = (folder / "report.html").read_text()
     assert 'id="regeringen"' in page and "Läsning B" in page and "−170 mkr 2027" in page
     assert "## Jämförelse med regeringens beräkningar" in (folder / "summary.md").read_text()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_law_table_and_source_list_cite_each_reference_in_the_reports_language(lang):
+    """A current-law value whose reference is bilingual shows the text of the report's
+    language in the law table and the source list, never the other one."""
+    from sim.params import default_law
+    from sim.report import _law_section, _Sources
+
+    other = "en" if lang == "sv" else "sv"
+    sources = _Sources(lang)
+    section = _law_section({"year": 2026, "scenarios": [{"name": "baseline"}]}, lang, sources)
+    table = [b for b in section["blocks"] if b.get("table") is not None][-1]["table"]
+    cited = {str(row[5]) for row in table.rows}
+    listed = {text for item in sources.listed() for text in item["texts"]}
+    law = default_law()
+    bilingual = [
+        entry
+        for parameter in law
+        for entry in parameter.values
+        if entry.start.year <= 2026 and entry.references["sv"] != entry.references["en"]
+    ]
+    in_force = [e for e in bilingual if e.reference_text(lang) in cited]
+    assert len(in_force) >= 20
+    for entry in in_force:
+        assert entry.reference_text(lang) in listed
+    assert not {e.reference_text(other) for e in bilingual} & (cited | listed)
+    if lang == "sv":
+        assert "Gällande rätt; reformen gäller från 2027-01-01 (prop. 2025/26:201)" in cited
+        assert "SFB 2 kap. 10 a-c §§ (riktålder 67 år från 2026)" in cited

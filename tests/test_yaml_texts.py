@@ -7,6 +7,7 @@ points at a primary source, and every secondary one says why in its note.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -277,3 +278,109 @@ def test_the_calibration_writer_keeps_the_bilingual_file_and_round_trips(tmp_pat
     assert path.read_bytes() == before
     loaded = load_assumptions(folder)
     assert loaded.assumption("bidragstak.norm_cut_children").label("sv") == "Normsänkning, barn"
+
+
+# ------------------------------------------------------ references and notes in two languages
+
+#: English words that make a citation English (outside quotations and names of documents).
+ENGLISH_WORDS = {
+    "the", "from", "for", "as", "by", "of", "not", "and", "in", "no", "before", "current",
+    "amount", "amounts", "estimated", "reported", "wording", "unchanged", "only", "found",
+}  # fmt: skip
+#: Swedish words that make a citation Swedish.
+SWEDISH_WORDS = {
+    "enligt", "lydelse", "före", "från", "gällande", "avrundas", "förlängd", "pausad",
+    "uppskattade", "uppskattat", "inget", "ingen", "reformen", "undantag", "nedåt", "uppåt",
+}  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    """The words of a citation outside its quotations (a quotation keeps its language)."""
+    text = re.sub(r'"[^"]*"', " ", text)
+    return set(re.findall(r"[a-zåäöé]+", text.lower()))
+
+
+def _law_entries() -> list[tuple[str, dict]]:
+    """(where, the raw mapping) of every dated entry of every committed law file."""
+    entries = []
+    for path in sorted(law_dir().glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name, spec in data["parameters"].items():
+            for start, entry in spec["values"].items():
+                entries.append((f"{path.name}: {name} {start}", entry))
+    return entries
+
+
+def test_every_committed_bilingual_reference_has_both_languages_each_in_its_own():
+    bilingual = 0
+    for where, entry in _law_entries():
+        for field in ("reference", "note"):
+            texts = entry.get(field)
+            if isinstance(texts, dict):
+                bilingual += 1
+                _check_pair(texts, f"{where} {field}")
+                english, swedish = _words(texts["en"]), _words(texts["sv"])
+                assert not swedish & ENGLISH_WORDS, (where, field, swedish & ENGLISH_WORDS)
+                assert not english & SWEDISH_WORDS, (where, field, english & SWEDISH_WORDS)
+        # A citation that stays one text is names, numbers, §§ and dates only.
+        if isinstance(entry["reference"], str):
+            words = _words(entry["reference"])
+            assert not words & (ENGLISH_WORDS | SWEDISH_WORDS), (where, entry["reference"])
+    assert bilingual >= 70
+
+
+def test_a_loaded_entry_gives_its_reference_in_either_language():
+    law = load_law()
+    for parameter in law:
+        for entry in parameter.values:
+            assert set(entry.references) == set(LANGUAGES) == set(entry.notes)
+            assert entry.reference == entry.reference_text("en") == entry.references["en"]
+            assert entry.note == entry.note_text("en")
+    entry = law.parameter("aktivitetskrav.min_age").values[-1]
+    assert entry.reference_text("sv") == (
+        "prop. 2025/26:207 (undantag för den som är under 18 år), lagrådsremiss december 2025"
+    )
+    assert entry.reference == "prop. 2025/26:207 (exemption for under 18), lagrådsremiss Dec 2025"
+
+
+def test_a_reference_or_note_may_be_plain_or_bilingual_but_not_half(tmp_path):
+    path = tmp_path / "demo.yaml"
+
+    def write(entry: str) -> None:
+        path.write_text(
+            "description: {sv: En fil., en: A file.}\nvalid_until: 2026-12-31\nparameters:\n"
+            "  amount:\n    description: {sv: Ett belopp., en: An amount.}\n    unit: SEK\n"
+            f"    values:\n      2024-01-01:\n{entry}",
+            encoding="utf-8",
+        )
+
+    write(
+        "        value: 1\n        url: https://example.org\n        evidence: derived\n"
+        "        reference: {sv: Inget statsbidrag, en: No funding}\n"
+        "        note: {sv: Beräknat här., en: Computed here.}\n"
+    )
+    entry = load_concept(path).parameters["amount"].values[0]
+    assert entry.reference == "No funding" and entry.reference_text("sv") == "Inget statsbidrag"
+    assert entry.note == "Computed here." and entry.note_text("sv") == "Beräknat här."
+    write(
+        "        value: 1\n        url: https://example.org\n        evidence: law\n"
+        "        reference: SFS 2000:1 1 §\n"
+    )
+    entry = load_concept(path).parameters["amount"].values[0]
+    assert entry.references == {"sv": "SFS 2000:1 1 §", "en": "SFS 2000:1 1 §"}
+    assert entry.note == "" and entry.note_text("sv") == ""
+    write(
+        "        value: 1\n        url: https://example.org\n        evidence: law\n"
+        "        reference: {sv: Inget statsbidrag}\n"
+    )
+    with pytest.raises(SimInputError) as error:
+        load_concept(path)
+    text = str(error.value)
+    assert "\n" not in text and "reference needs a non-empty 'en' text" in text
+    assert text.startswith(f"{path}:8: demo.amount 2024-01-01"), text
+    write(
+        "        value: 1\n        url: https://example.org\n        evidence: derived\n"
+        "        reference: x\n        note: {sv: '', en: Computed.}\n"
+    )
+    with pytest.raises(SimInputError, match="note needs a non-empty 'sv' text"):
+        load_concept(path)
