@@ -278,9 +278,9 @@ def _title(context: Mapping[str, Any], lang: str) -> str:
 def _subtitle(context: Mapping[str, Any], lang: str) -> str:
     parts = []
     if context.get("population"):
-        parts.append(labels.text(lang, "Population: ", "Population: ") + str(context["population"]))
+        parts.append(labels.text(lang, "Befolkning: ", "Population: ") + str(context["population"]))
     if context.get("seed") is not None:
-        parts.append(f"seed {context['seed']}")
+        parts.append(labels.text(lang, "frö ", "seed ") + str(context["seed"]))
     if context.get("n_replications"):
         parts.append(
             labels.text(lang, "{n} replikeringar", "{n} replications").format(
