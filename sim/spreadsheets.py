@@ -197,11 +197,12 @@ def _column_title(column: tuple[Any, str], lang: str, grid_path: str | None) -> 
         return name
     what = labels.text(lang, "gridvärde", "grid value")
     if grid_path:
-        try:  # the assumption's title once its YAML file has one
+        try:  # the assumption's title (a user's own path without one: the path)
             what = labels.law_title(grid_path, lang)
         except KeyError:
             what = grid_path
-    return f"{name} ({what} = {grid_value:g})"
+    value = f"{grid_value:g}"
+    return f"{name} ({what} = {value.replace('.', ',') if lang == 'sv' else value})"
 
 
 # ------------------------------------------------------------------------------ the workbook

@@ -243,7 +243,8 @@ def test_waterfall_is_the_documented_typfall(table):
     assert "38 296 kr" in texts
     title = next(t.get_text() for t in fig.texts if t.get_gid() == "sim-title")
     assert "8\u00a0204\u00a0kr mindre i månaden" in title  # no-break spaces: never wrapped apart
-    assert "Sänkt riksnorm" in texts and "Lägre norm från 4:e barnet" in texts
+    # Each step is named by its parameter's title (sim/params/bidragstak.yaml).
+    assert "Moderniserad riksnorm" in texts and "Begränsning från fjärde barnet" in texts
 
 
 def test_loss_per_child_percentiles_are_ordered(table):

@@ -168,7 +168,7 @@ def test_the_manifest_is_a_short_table_with_a_link_to_manifest_json(folder):
     assert facts["Git-commit"] == manifest["git_revision"][:12]
     assert facts["Skapad"] == manifest["created"]
     assert facts["Frö"] == "1" and facts["År"] == "2027"
-    assert facts["Befolkning"].startswith("population-2024 (dataår 2024, seed 1, manifest ")
+    assert facts["Befolkning"].startswith("population-2024 (dataår 2024, frö 1, manifest ")
     assert facts["Scenarier (antagandeuppsättning)"].startswith(
         "Nuvarande regler (baseline.yaml, inga (statisk)); Bidragstak (bidragstak.yaml, central)"
     )

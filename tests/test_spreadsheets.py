@@ -60,7 +60,7 @@ def test_sheet_names_and_title(book, folder):
     assert str(manifest["year"]) in title and "resultat" in title
     subtitle = summary["A2"].value
     assert manifest["population_name"] in subtitle and manifest["version"] in subtitle
-    assert f"seed {manifest['seed']}" in subtitle
+    assert f"frö {manifest['seed']}" in subtitle
 
 
 def test_summary_header_is_swedish_with_one_column_per_run(book, table):

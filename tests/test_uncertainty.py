@@ -11,6 +11,7 @@ import html
 import json
 import logging
 import os
+import re
 
 import dask
 import numpy as np
@@ -443,7 +444,9 @@ def test_cli_sweep_and_its_errors(population_dir, tmp_path, capsys):
     assert (out / "results.parquet").is_file()
     assert "| Measure |" in (out / "summary.md").read_text()
     svg = (out / "charts" / "effect_bands.svg").read_text()
-    assert "Effect of the reforms against current rules, with uncertainty" in svg
+    # The title states the finding with its band, in English.
+    assert "Difference reform − current rules within each replication" in svg
+    assert re.search(r"(rises|falls) by [0-9.]+ percentage points \([0-9.−-]+–[0-9.−-]+\)", svg)
     for extra, expected in (
         ([], "exists; use --resume"),
         (["--resume", "--seed", "4"], "different sweep"),
@@ -502,8 +505,8 @@ def test_grid_sweep_end_to_end_on_the_committed_population(tmp_path, capsys):
     header = [c.value for c in summary[5]]
     # One column per grid value (the band columns beside each), the grid value named.
     assert [h for h in header[2:] if "lägre" not in h and "övre" not in h] == [
-        "Nuvarande regler (uprating.price_change_scale = 1)",
-        "Nuvarande regler (uprating.price_change_scale = 1.5)",
+        "Nuvarande regler (Skalfaktor för prisförändringen = 1)",
+        "Nuvarande regler (Skalfaktor för prisförändringen = 1,5)",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["grid"] == {"path": "uprating.price_change_scale", "values": [1.0, 1.5]}
