@@ -341,7 +341,12 @@ class ParameterTree:
     def resolve(self, when: dt.date) -> Params:
         """The law in force on ``when`` as frozen dataclasses of floats and tables."""
         first, last = self.valid_range()
-        if not first <= when <= last:
+        if when < first:
+            raise SimInputError(
+                f"date {when.isoformat()} is outside the parameters' range: the law starts "
+                f"{first.isoformat()}"
+            )
+        if when > last:
             raise SimInputError(
                 f"date {when.isoformat()} is outside the parameters' range "
                 f"{first.isoformat()} to {last.isoformat()}"
