@@ -3,7 +3,8 @@
 The words come from data, never from code names:
 
 * the metrics of the results table, their units, the table's groups and group kinds, the
-  run variants, the units and what a sweep varies: ``sim/labels.yaml``;
+  run variants, the units, what a sweep varies and the population's calibration targets:
+  ``sim/labels.yaml``;
 * a scenario's title: its file in ``scenarios/`` (``title: {sv: ..., en: ...}``);
 * a parameter's or an assumption's title: its file in ``sim/params/`` or
   ``sim/assumptions/`` (the same ``title`` mapping).
