@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sim.bilingual import Texts, parse_text, pick
+from sim.bilingual import Texts, parse_text, pick, title_and_descriptions
 from sim.errors import SimInputError
 from sim.params import UNITS, Table, closest_hint, is_number, parse_value
 from sim.yamlio import LineDict, load_yaml
@@ -189,22 +189,6 @@ def default_assumptions() -> Assumptions:
     return load_assumptions()
 
 
-def _texts(data: LineDict, where: str, fallback: str) -> tuple[dict[str, str], dict[str, str]]:
-    """``title`` and ``description`` in both languages (``where`` holds ``{line}``)."""
-    title = parse_text(
-        data.get("title"),
-        where=where.format(line=data.line_of("title")),
-        field="title",
-        fallback=fallback,
-    )
-    descriptions = parse_text(
-        data.get("description"),
-        where=where.format(line=data.line_of("description")),
-        field="description",
-    )
-    return title, descriptions
-
-
 def _load_file(path: Path) -> tuple[AssumptionConcept, dict[str, Assumption]]:
     file = str(path)
     data = load_yaml(path)
@@ -217,7 +201,9 @@ def _load_file(path: Path) -> tuple[AssumptionConcept, dict[str, Assumption]]:
             f"{file}: an assumption file has 'description' and 'assumptions' (and an "
             "optional 'title'), nothing else"
         )
-    title, descriptions = _texts(data, f"{file}:{{line}}: {path.stem}", path.stem)
+    title, descriptions = title_and_descriptions(
+        data, where=f"{file}:{{line}}: {path.stem}", fallback=path.stem
+    )
     concept = AssumptionConcept(
         name=path.stem, description=descriptions["en"], title=title, descriptions=descriptions
     )
@@ -261,8 +247,8 @@ def _load_file(path: Path) -> tuple[AssumptionConcept, dict[str, Assumption]]:
             where=f"{file}:{spec.line_of('evidence')}: {path.stem}.{name}",
             field="evidence",
         )
-        item_title, item_descriptions = _texts(
-            spec, f"{file}:{{line}}: {path.stem}.{name}", f"{path.stem}.{name}"
+        item_title, item_descriptions = title_and_descriptions(
+            spec, where=f"{file}:{{line}}: {path.stem}.{name}", fallback=f"{path.stem}.{name}"
         )
         result[name] = Assumption(
             path=f"{path.stem}.{name}",

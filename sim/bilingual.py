@@ -67,6 +67,26 @@ def parse_text(
     return texts
 
 
+def title_and_descriptions(
+    data: LineDict, *, where: str, fallback: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The ``title`` (``fallback`` where there is none) and ``description`` of a file,
+    parameter, assumption or scenario in both languages; ``where`` holds ``{line}``, filled
+    with each key's line for messages."""
+    title = parse_text(
+        data.get("title"),
+        where=where.format(line=data.line_of("title")),
+        field="title",
+        fallback=fallback,
+    )
+    descriptions = parse_text(
+        data.get("description"),
+        where=where.format(line=data.line_of("description")),
+        field="description",
+    )
+    return title, descriptions
+
+
 def pick(texts: Mapping[str, str], lang: str) -> str:
     """The text in ``lang`` (``sv`` or ``en``); an unknown language is an error.
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.bilingual import LANGUAGES, Texts, parse_text, pick
+from sim.bilingual import LANGUAGES, Texts, parse_text, pick, title_and_descriptions
 from sim.errors import SimInputError
 from sim.yamlio import LineDict, load_yaml
 
@@ -601,7 +601,9 @@ def load_concept(path: str | Path) -> Concept:
         )
         for name, spec in parameters_data.items()
     }
-    title, descriptions = _texts(data, where=f"{file}:{{line}}: {path.stem}", fallback=path.stem)
+    title, descriptions = title_and_descriptions(
+        data, where=f"{file}:{{line}}: {path.stem}", fallback=path.stem
+    )
     return Concept(
         name=path.stem,
         description=descriptions["en"],
@@ -611,23 +613,6 @@ def load_concept(path: str | Path) -> Concept:
         title=title,
         descriptions=descriptions,
     )
-
-
-def _texts(data: LineDict, *, where: str, fallback: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The ``title`` and ``description`` of a file, parameter, assumption or scenario in both
-    languages (``where`` holds ``{line}``, filled with each key's line)."""
-    title = parse_text(
-        data.get("title"),
-        where=where.format(line=data.line_of("title")),
-        field="title",
-        fallback=fallback,
-    )
-    descriptions = parse_text(
-        data.get("description"),
-        where=where.format(line=data.line_of("description")),
-        field="description",
-    )
-    return title, descriptions
 
 
 def _parse_parameter(path: str, spec: Any, *, file: str, line: int) -> Parameter:
@@ -659,7 +644,9 @@ def _parse_parameter(path: str, spec: Any, *, file: str, line: int) -> Parameter
         raise SimInputError(f"{file}:{line}: {path} is a switch: its values must be 0 or 1")
     if len({type(entry.value) for entry in entries}) > 1:
         raise SimInputError(f"{file}:{line}: {path} mixes numbers and tables across dates")
-    title, descriptions = _texts(spec, where=f"{file}:{{line}}: {path}", fallback=path)
+    title, descriptions = title_and_descriptions(
+        spec, where=f"{file}:{{line}}: {path}", fallback=path
+    )
     return Parameter(
         path=path,
         description=descriptions["en"],

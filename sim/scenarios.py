@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.assumptions import Assumptions, default_assumptions
-from sim.bilingual import Texts, parse_text, pick
+from sim.bilingual import Texts, parse_text, pick, title_and_descriptions
 from sim.errors import SimInputError
 from sim.params import DatedValue, ParameterTree, Table, closest_hint, default_law, is_number
 from sim.projection import LAST_YEAR, project_law
@@ -202,14 +202,8 @@ def _from_mapping(
         raise SimInputError(f"{file}:{data.start_line}: 'name' must be a non-empty text")
     if "description" not in data:
         raise SimInputError(f"{file}:{data.start_line}: 'description' must be a non-empty text")
-    title = parse_text(
-        data.get("title"),
-        where=f"{file}:{data.line_of('title')}",
-        field="title",
-        fallback=data["name"].strip(),
-    )
-    descriptions = parse_text(
-        data["description"], where=f"{file}:{data.line_of('description')}", field="description"
+    title, descriptions = title_and_descriptions(
+        data, where=f"{file}:{{line}}", fallback=data["name"].strip()
     )
     changes: list[Change] = []
     base = data.get("base")
