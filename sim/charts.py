@@ -270,14 +270,6 @@ def _largest(values: Mapping[str, float]) -> tuple[str, float] | None:
     return max(finite, key=lambda kv: abs(kv[1]))
 
 
-#: The behaviour assumption sets shipped in ``sim/assumptions/`` as the source line says them.
-ASSUMPTION_SETS = {
-    "none": ("inga", "none"),
-    "low": ("låg", "low"),
-    "central": ("central", "central"),
-    "high": ("hög", "high"),
-}
-
 #: Left margin of the header and footer, as a fraction of the figure's width.
 MARGIN_X = 0.012
 
@@ -335,7 +327,7 @@ def _source_lines(context: ChartContext | None, lang: str, extra: str = "") -> s
             sets.setdefault(chosen, []).append(scenario_name(name, lang))
     if sets:
         parts = "; ".join(
-            f"{_t(lang, *ASSUMPTION_SETS.get(chosen, (chosen, chosen)))} ({', '.join(names)})"
+            f"{labels.assumption_set(chosen, lang)} ({', '.join(names)})"
             for chosen, names in sets.items()
         )
         assumptions = _t(

@@ -306,16 +306,6 @@ _RULE_TITLES: dict[str, tuple[str, str]] = {
     "assumption.hemforsakring": ("hemförsäkring (antagande)", "home insurance (assumption)"),
 }
 
-#: The evidence codes of the law files in words.
-_EVIDENCE = {
-    "law": ("lag", "law"),
-    "government": ("regeringen", "government"),
-    "agency": ("myndighet", "agency"),
-    "secondary": ("sekundär källa", "secondary source"),
-    "derived": ("härlett", "derived"),
-    "assumption": ("antagande", "assumption"),
-}
-
 
 def rule_title(path: str, lang: str = "sv") -> str:
     """A rule or parameter (``bidragstak.modernised_riksnorm``) in words: its title in its
@@ -359,8 +349,7 @@ def household_text(spec: HouseholdSpec) -> str:
 
 def source_text(entry: Mapping[str, str]) -> str:
     """One source as a step cites it: ``SFS 2025:1046 (...); lag``."""
-    sv, _ = _EVIDENCE.get(entry.get("evidence", ""), (entry.get("evidence", ""), ""))
-    return f"{entry['reference']}; {sv}"
+    return f"{entry['reference']}; {labels.evidence(entry.get('evidence', ''))}"
 
 
 def sources_text(sources: Mapping[str, Mapping[str, str]]) -> list[str]:

@@ -129,6 +129,20 @@ def varied(key: str, lang: str = "sv") -> str:
     return _pick(catalogue()["varied"][key], lang)
 
 
+def evidence(code: str, lang: str = "sv") -> str:
+    """How sure a law value is, in words: ``evidence("secondary") == "sekundär källa"``; a
+    code the catalogue does not know (a user's own file) is shown as it is."""
+    words = catalogue()["evidence"]
+    return _pick(words[code], lang) if code in words else (check_language(lang) and code)
+
+
+def assumption_set(name: str, lang: str = "sv") -> str:
+    """A behaviour assumption set (``none``, ``low``, ``central``, ``high``) in words; a set
+    the catalogue does not know is shown by its name."""
+    words = catalogue()["assumption_sets"]
+    return _pick(words[name], lang) if name in words else (check_language(lang) and name)
+
+
 # --------------------------------------------------------------------------- scenarios
 
 

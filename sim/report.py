@@ -38,6 +38,7 @@ from markupsafe import Markup
 
 from sim import labels
 from sim.errors import SimInputError
+from sim.params import EVIDENCE
 from sim.safe_write import output_folder
 
 if TYPE_CHECKING:
@@ -663,14 +664,6 @@ def _plain(value: Any, lang: str) -> str:
 
 # ------------------------------------------------------- the words of law and assumptions
 
-#: How sure a value is (``evidence`` of a law parameter), in words.
-EVIDENCE_WORDS = {
-    "law": ("lag", "law"),
-    "government": ("regeringen", "government"),
-    "agency": ("myndighet", "agency"),
-    "secondary": ("sekundär källa", "secondary source"),
-    "derived": ("härledd", "derived"),
-}
 #: What a scenario's change is (``status``), in words.
 STATUS_WORDS = {
     "law": ("lag", "law"),
@@ -679,13 +672,6 @@ STATUS_WORDS = {
 }
 #: A scenario change's operation, in words.
 OPERATION_WORDS = {"set": ("sätts till", "set to"), "scale": ("skalas med", "scaled by")}
-#: The behaviour assumption sets, in words.
-SET_WORDS = {
-    "none": ("inga (statisk)", "none (static)"),
-    "low": ("låg", "low"),
-    "central": ("central", "central"),
-    "high": ("hög", "high"),
-}
 #: The mark of a secondary source in the source list.
 SECONDARY_MARK = ("(sekundär källa)", "(secondary source)")
 
@@ -693,6 +679,12 @@ SECONDARY_MARK = ("(sekundär källa)", "(secondary source)")
 def _word(words: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
     pair = words.get(key)
     return _t(lang, *pair) if pair else key
+
+
+def _set_words(name: str, lang: str) -> str:
+    """A behaviour assumption set in words; ``none`` says that it is the static run."""
+    words = labels.assumption_set(name, lang)
+    return f"{words} {_t(lang, '(statisk)', '(static)')}" if name == "none" else words
 
 
 def _unit_words(unit: str, lang: str) -> str:
@@ -732,7 +724,7 @@ def _evidence_kind(item: Any) -> str:
     ``evidence``; an assumption's ``evidence_kind`` (or ``evidence`` when that is a kind)."""
     for name in ("evidence_kind", "evidence"):
         value = getattr(item, name, None)
-        if isinstance(value, str) and value in EVIDENCE_WORDS:
+        if isinstance(value, str) and value in EVIDENCE:
             return value
     return ""
 
@@ -819,7 +811,7 @@ def _assumptions_section(
     rows = [
         [
             labels.scenario(name, lang),
-            _word(SET_WORDS, chosen, lang),
+            _set_words(chosen, lang),
             ", ".join(
                 f"{_titled_path(k, lang)} = {_plain(v, lang)}"
                 for k, v in (overrides.get(name) or {}).items()
@@ -1038,7 +1030,7 @@ def _law_section(manifest: Mapping[str, Any], lang: str, sources: _Sources) -> d
                     entry.start.isoformat(),
                     _plain(entry.value, lang),
                     entry.reference_text(lang),
-                    _word(EVIDENCE_WORDS, entry.evidence, lang),
+                    labels.evidence(entry.evidence, lang),
                     _link(entry.url),
                 ]
             )
@@ -1263,7 +1255,7 @@ def _manifest_section(
     sets = manifest.get("assumption_sets") or {}
     scenarios = "; ".join(
         f"{labels.scenario(s['name'], lang)} ({s.get('file', '')}, "
-        f"{_word(SET_WORDS, sets.get(s['name'], s.get('assumption_set', '')), lang)})"
+        f"{_set_words(sets.get(s['name'], s.get('assumption_set', '')), lang)})"
         for s in manifest.get("scenarios", [])
     )
     profile = manifest.get("kommun_profile") or {}

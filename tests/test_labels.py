@@ -203,3 +203,13 @@ def test_the_report_names_targets_and_summary_measures_in_words():
         if isinstance(value, int | float) and key != "year":
             for lang in labels.LANGUAGES:
                 assert "_" not in _target_name(key, lang), (key, lang)
+
+
+def test_every_evidence_code_and_assumption_set_has_words():
+    from sim.params import EVIDENCE
+    from sim.scenarios import ASSUMPTION_SETS
+
+    assert set(labels.catalogue()["evidence"]) == set(EVIDENCE)
+    assert set(labels.catalogue()["assumption_sets"]) == set(ASSUMPTION_SETS)
+    assert labels.evidence("secondary") == "sekundär källa"
+    assert labels.assumption_set("high", "en") == "high"
