@@ -34,11 +34,6 @@ LEVELS = (
     "jobbpremie_paid_sek_year",
 )
 
-_UNITS = {
-    "SEK/year": ("mkr/år", "SEK m/year"),
-    "households": ("hushåll", "households"),
-    "persons": ("personer", "persons"),
-}
 _TEXT = {
     "title": (
         "Huvudresultat {year}, förändring mot nuvarande regler (statisk = utan beteendeeffekter)",
@@ -64,8 +59,10 @@ def _amount(metric: str, value: float, *, lang: str, change: bool) -> str:
             points = metric_number(metric, value, lang=lang, signed=True, share_decimals=2)
             return f"{points} {_t('points', lang)}"
         return f"{metric_number(metric, value, lang=lang)} %"
-    units = _UNITS.get(unit)
-    shown = "" if units is None else " " + labels.text(lang, *units)
+    if unit == "SEK/year":  # in millions, as metric_number gives it
+        shown = " " + labels.text(lang, "mkr/år", "SEK m/year")
+    else:
+        shown = " " + labels.unit(unit, lang) if unit in ("households", "persons") else ""
     return f"{metric_number(metric, value, lang=lang, signed=change)}{shown}"
 
 
