@@ -7,11 +7,11 @@ BIN    := $(VENV)/bin
 STAMP     := $(VENV)/.installed-dev
 RUNTIME   := $(VENV)/.installed-runtime
 COMPILED  := $(VENV)/.compiled
-PIP       := $(BIN)/python -m pip install --quiet
+PIP       := $(BIN)/python -m pip install --quiet -c constraints.txt
 
 .PHONY: run test compile golden calibrate-bidragstak lint format bench bench-population bench-run population-small population-full clean
 
-$(RUNTIME): pyproject.toml
+$(RUNTIME): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "make: installing sim and its runtime dependencies into $(VENV) (numpy, numba, polars, matplotlib, ...; a few minutes the first time)"
 	$(PIP) -e .
