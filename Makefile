@@ -24,7 +24,7 @@ $(STAMP): $(RUNTIME)
 
 # Compile the model's numba kernels into their cache once (about a minute), so that the
 # first `sim run` does not; redone when a kernel's source changes (`sim compile` checks).
-$(COMPILED): $(RUNTIME) $(wildcard sim/*.py sim/rules/*.py sim/population/*.py)
+$(COMPILED): $(RUNTIME) $(wildcard sim/*.py sim/*/*.py)
 	$(BIN)/sim compile
 	touch $(COMPILED)
 
@@ -82,7 +82,7 @@ clean:
 # check that no table is cut off (needs chromium and poppler-utils; docs/outputs.md).
 .PHONY: report-pdf
 report-pdf: $(STAMP)
-	$(BIN)/python -m sim.report_pdf out/2027 --check
+	$(BIN)/python -m sim.outputs.report_pdf out/2027 --check
 
 # Regenerate the generated documentation: docs/cli.md from the command line, and the
 # README's pictures in docs/img/ from a real run (needs chromium and poppler-utils).

@@ -1,11 +1,11 @@
-"""Benchmark of a household axis (:func:`sim.axes.household_axis`): one engine call per law.
+"""Benchmark of a household axis (:func:`sim.calculator.axes.household_axis`): one engine call per law.
 
 The government's typfall couple with five children along ``earnings=0:49500:500`` (100
 points) under the baseline and kombinerad: 2 engine calls on 300 households each (the
 points, their EMTR steps and the out-of-work rows). Prints one JSON line: the first call
 (loading the law and numba's cached compiled code), the median of ``--repeat`` warm calls,
 the number of engine calls and households per call, and for comparison the household
-calculator (:func:`sim.household.calculate`) run once per point for one law.
+calculator (:func:`sim.calculator.household.calculate`) run once per point for one law.
 
     .venv/bin/python benchmarks/bench_axis.py
 """
@@ -24,8 +24,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    import sim.axes
-    from sim.household import HouseholdSpec, calculate
+    import sim.calculator.axes
+    from sim.calculator.household import HouseholdSpec, calculate
 
     spec = HouseholdSpec(
         adults=2,
@@ -37,17 +37,19 @@ def main() -> None:
         jobbpremie_eligible=True,
     )
     calls: list[int] = []
-    real = sim.axes.compute
+    real = sim.calculator.axes.compute
 
     def counting(persons, households, params, assumptions):
         calls.append(households.n)
         return real(persons, households, params, assumptions)
 
-    sim.axes.compute = counting
+    sim.calculator.axes.compute = counting
 
     def axis() -> float:
         start = time.perf_counter()
-        sim.axes.household_axis(spec, "earnings=0:49500:500", date="2027-09", scenario="kombinerad")
+        sim.calculator.axes.household_axis(
+            spec, "earnings=0:49500:500", date="2027-09", scenario="kombinerad"
+        )
         return time.perf_counter() - start
 
     first = axis()

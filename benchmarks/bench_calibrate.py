@@ -1,4 +1,4 @@
-"""Benchmark of :func:`sim.population.calibrate.calibrate` on a synthetic household file.
+"""Benchmark of :func:`sim.population.calibration.calibrate` on a synthetic household file.
 
 Builds a population of ``n`` households shaped like the one the model calibrates: about 3 %
 recipients of försörjningsstöd, oversampled (so recipients carry small base weights),
@@ -49,7 +49,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from sim.population.calibrate import CategoricalMargin, Margin, calibrate
+from sim.population.calibration import CategoricalMargin, Margin, calibrate
 
 T = TypeVar("T")
 

@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 
-from sim.engine import compute
-from sim.params import default_law
-from sim.random_inputs import random_month
+from sim.engine.pipeline import compute
+from sim.engine.random_inputs import random_month
+from sim.law.parameters import default_law
 
 
 def main() -> None:

@@ -18,12 +18,12 @@ import time
 
 import numpy as np
 
-from sim import engine
 from sim.bench import REFORM, YEAR
-from sim.memory import keep_freed_memory
-from sim.population.generate import generate
-from sim.projection import project_population
-from sim.scenarios import load_scenario
+from sim.common.memory import keep_freed_memory
+from sim.engine import pipeline as engine
+from sim.law.projection import project_population
+from sim.population.generator import generate
+from sim.scenarios.scenario import load_scenario
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from sim.population.build import calibrate_population
-from sim.population.generate import generate
+from sim.population.generator import generate
 from sim.population.receipt import simulate_receipt
 
 

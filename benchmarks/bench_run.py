@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from sim.law.projection import project_population
 from sim.population.build import build_population
-from sim.projection import project_population
-from sim.run import read_population
-from sim.scenarios import load_scenario
-from sim.simulate import norm_topups, run_year
+from sim.runs import read_population
+from sim.scenarios.scenario import load_scenario
+from sim.simulation.year import norm_topups, run_year
 
 MAIN = ("baseline", "bidragstak", "aktivitetskrav", "kombinerad")
 

@@ -25,7 +25,7 @@
 import polars as pl
 
 import sim
-from sim.kommun_profile import EXAMPLE_PROFILE
+from sim.municipal.profile import EXAMPLE_PROFILE
 
 national = sim.run(["aktivitetskrav"], year=2027)
 table = national.table()

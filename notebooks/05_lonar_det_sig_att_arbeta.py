@@ -19,7 +19,7 @@
 # wage the household keeps under current rules and under the combined reform
 # (`kombinerad`: bidragstak, aktivitetskrav and jobbpremie), September 2027.
 #
-# Two measures (definitions and sources: `sim/work_incentives.py`):
+# Two measures (definitions and sources: `sim/incentives/tax_rates.py`):
 #
 # - **PTR**, participation tax rate: the share of the gross wage of a job lost to tax and
 #   lower benefits when the person goes from no work to the job,
@@ -38,9 +38,9 @@
 import polars as pl
 
 import sim
-from sim.charts_work import population_ptr, work_incentive_rates, work_pays
-from sim.population_incentives import household_rates, summarise
-from sim.run import DEFAULT_POPULATION, read_population
+from sim.incentives.population import household_rates, summarise
+from sim.outputs.charts_work import population_ptr, work_incentive_rates, work_pays
+from sim.runs import DEFAULT_POPULATION, read_population
 
 DATE = "2027-09"
 TYPFALL = {
@@ -156,7 +156,7 @@ ptr.pivot(
 # without earnings: that adult takes a job at half-time (11 000 kr), the assumed entry wage
 # (18 000 kr) or full-time (22 000 kr), which ends the benefit of their former state. Static,
 # September 2027; the job taker is assumed to qualify for the jobbpremie. Method:
-# `sim/population_incentives.py`; the same table from the command line:
+# `sim/incentives/population.py`; the same table from the command line:
 # `sim work-incentives --out ptr.csv`.
 
 # %%

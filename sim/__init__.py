@@ -1,72 +1,38 @@
 """sim: an open microsimulation of Swedish försörjningsstöd and its reforms.
 
-``sim.run(...)``, ``sim.household(...)``, ``sim.household_axis(...)`` and
-``sim.work_incentives(...)`` are the Python API (:mod:`sim.api`; ``sim.Reform`` is
-:class:`sim.reform.Reform`), imported on first use so
-that ``import sim`` stays fast and does nothing else. Three names are also submodules
-(``sim/run.py``, ``sim/household.py``, ``sim/work_incentives.py``): ``from sim.run import
-...`` imports the module as usual, while the attribute ``sim.run`` is always the API
-function.
-"""
+``sim.run(...)``, ``sim.household(...)``, ``sim.household_axis(...)``,
+``sim.work_incentives(...)`` and ``sim.Results`` are the Python API (:mod:`sim.api`);
+``sim.Reform`` is :class:`sim.scenarios.reform.Reform`. They are imported on first use
+(PEP 562 ``__getattr__``), so that ``import sim`` stays fast and does nothing else. No
+module of the package bears one of these names, so each is always the function.
 
-import sys
-import types
+The parts are folders (``docs/architecture.md``): ``common`` (machinery), ``law`` (the
+parameters and what the law leaves unsaid), ``rules`` (each rule stated once), ``engine``
+(one month of the law), ``population``, ``scenarios``, ``simulation`` (a year, month by
+month), ``municipal``, ``metrics``, ``catalogue`` (the words), ``incentives``, ``calculator``
+(one household), ``uncertainty``, ``outputs``; the interfaces (:mod:`sim.api`,
+:mod:`sim.cli`, :mod:`sim.runs`) are at the top.
+"""
 
 __version__ = "0.1.0"
 
-_API = ("run", "household", "Results", "Reform", "household_axis", "work_incentives")
-
-
-class _Package(types.ModuleType):
-    """The package module: ``run`` and ``household`` resolve to the API functions even
-    after the submodules of the same name are imported (the import system then sets the
-    attribute to the submodule; that assignment is ignored here)."""
-
-    @property
-    def run(self):  # noqa: D401
-        from sim.api import run
-
-        return run
-
-    @run.setter
-    def run(self, _module):
-        pass
-
-    @property
-    def household(self):
-        from sim.api import household
-
-        return household
-
-    @household.setter
-    def household(self, _module):
-        pass
-
-    @property
-    def work_incentives(self):
-        from sim.api import work_incentives
-
-        return work_incentives
-
-    @work_incentives.setter
-    def work_incentives(self, _module):
-        pass
+_API = {
+    "run": "sim.api",
+    "household": "sim.api",
+    "household_axis": "sim.api",
+    "work_incentives": "sim.api",
+    "Results": "sim.api",
+    "Reform": "sim.scenarios.reform",
+}
 
 
 def __getattr__(name):
-    if name in ("Results", "household_axis"):
-        from sim import api
+    if name in _API:
+        import importlib
 
-        return getattr(api, name)
-    if name == "Reform":
-        from sim.reform import Reform
-
-        return Reform
+        return getattr(importlib.import_module(_API[name]), name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
 def __dir__():
     return sorted([*globals(), *_API])
-
-
-sys.modules[__name__].__class__ = _Package

@@ -29,14 +29,14 @@ if TYPE_CHECKING:
     import pandas
     from matplotlib.figure import Figure
 
-    from sim.household import HouseholdCalculation, HouseholdComparison
-    from sim.population.generate import Population
-    from sim.reform import Reform
-    from sim.run import RunResult
-    from sim.simulate import ScenarioYear
+    from sim.calculator.household import HouseholdCalculation, HouseholdComparison
+    from sim.population.tables import Population
+    from sim.runs import RunResult
+    from sim.scenarios.reform import Reform
+    from sim.simulation.year import ScenarioYear
 
 MAIN_SCENARIOS = ("baseline", "bidragstak", "aktivitetskrav", "kombinerad")
-#: The person-level results of a run (:class:`sim.simulate.ScenarioYear`).
+#: The person-level results of a run (:class:`sim.simulation.year.ScenarioYear`).
 PERSON_RESULTS = ("ever_covered", "ever_sanctioned", "moved_to_work")
 
 
@@ -45,8 +45,8 @@ class Results:
 
     ``table()`` is the tidy results table (``scenario, metric, group, value, low, high``)
     exactly as ``results.parquet`` of the output folder; ``plot.<chart>()`` draws a chart of
-    :data:`sim.charts.CHARTS`; ``report(path)`` writes the output folder; ``runs`` are the
-    :class:`sim.simulate.ScenarioYear` of each run (household x month arrays).
+    :data:`sim.outputs.charts.CHARTS`; ``report(path)`` writes the output folder; ``runs`` are the
+    :class:`sim.simulation.year.ScenarioYear` of each run (household x month arrays).
     """
 
     def __init__(self, result: RunResult, *, population_path: Path | None = None) -> None:
@@ -63,7 +63,7 @@ class Results:
         return self.result.year
 
     def table(self) -> pl.DataFrame:
-        """The tidy results table (:func:`sim.results.results_table`) with the group split
+        """The tidy results table (:func:`sim.metrics.results.results_table`) with the group split
         into its kind and its value: ``scenario, metric, group_kind, group, value, low,
         high`` (``group_kind`` e.g. ``hushållstyp``, ``län``, ``månad``; ``all`` for the
         whole population). ``results.parquet`` of the output folder holds the same rows with
@@ -98,7 +98,7 @@ class Results:
         ``ever_sanctioned``, ``moved_to_work``); with ``month``, also the person's
         household's amounts in that month.
         """
-        from sim.errors import SimInputError
+        from sim.common.errors import SimInputError
 
         run = self._run(scenario)
         if level not in ("household", "person"):
@@ -146,8 +146,8 @@ class Results:
         return frame
 
     def _run(self, label: str) -> ScenarioYear:
-        from sim.errors import SimInputError
-        from sim.params import closest_hint
+        from sim.common.errors import SimInputError
+        from sim.law.parameters import closest_hint
 
         labels = [run.label for run in self.runs]
         for run in self.runs:
@@ -169,7 +169,7 @@ class Results:
     def context(self):
         """What the charts' source line names (version, population, seed, assumption sets)."""
         from sim import __version__
-        from sim.charts import ChartContext
+        from sim.outputs.charts import ChartContext
 
         return ChartContext(
             version=__version__,
@@ -181,14 +181,14 @@ class Results:
 
     def report(self, path: str | Path, *, lang: str = "sv", force: bool = False) -> Path:
         """Write the output folder of ``sim run`` (tables, charts, report) to ``path``."""
-        from sim.run import write_results
+        from sim.runs import write_results
 
         command = [
             "sim.run(" + ", ".join(repr(s.name) for s in self.result.scenarios) + ")",
             f"year={self.result.year}",
             f"seed={self.result.seed}",
         ]
-        from sim.errors import SimInputError
+        from sim.common.errors import SimInputError
 
         try:
             return write_results(
@@ -208,61 +208,61 @@ class Results:
 
 
 class Plots:
-    """One method per chart of :data:`sim.charts.CHARTS`; each returns a Figure."""
+    """One method per chart of :data:`sim.outputs.charts.CHARTS`; each returns a Figure."""
 
     def __init__(self, results: Results) -> None:
         self._results = results
 
     def _draw(self, name: str, lang: str, **kwargs: Any) -> Figure:
-        from sim.charts import all_charts
+        from sim.outputs.charts import all_charts
 
         return all_charts()[name](
             self._results.file_table(), lang=lang, context=self._results.context(), **kwargs
         )
 
     def child_poverty(self, lang: str = "sv") -> Figure:
-        """Child poverty by scenario (:func:`sim.charts.child_poverty`)."""
+        """Child poverty by scenario (:func:`sim.outputs.charts.child_poverty`)."""
         return self._draw("child_poverty", lang)
 
     def fs_cost(self, lang: str = "sv") -> Figure:
-        """Public cost by scenario, municipalities and state (:func:`sim.charts.fs_cost`)."""
+        """Public cost by scenario, municipalities and state (:func:`sim.outputs.charts.fs_cost`)."""
         return self._draw("fs_cost", lang)
 
     def change_by_household(self, lang: str = "sv") -> Figure:
-        """Mean change by household type and children (:func:`sim.charts.change_by_household`)."""
+        """Mean change by household type and children (:func:`sim.outputs.charts.change_by_household`)."""
         return self._draw("change_by_household", lang)
 
     def change_bands(self, lang: str = "sv") -> Figure:
-        """Winners and losers in five bands (:func:`sim.charts.change_bands`)."""
+        """Winners and losers in five bands (:func:`sim.outputs.charts.change_bands`)."""
         return self._draw("change_bands", lang)
 
     def change_by_decile(self, lang: str = "sv") -> Figure:
-        """Mean change by income decile (:func:`sim.charts.change_by_decile`)."""
+        """Mean change by income decile (:func:`sim.outputs.charts.change_by_decile`)."""
         return self._draw("change_by_decile", lang)
 
     def monthly_caseload(self, lang: str = "sv") -> Figure:
-        """Households with FS month by month (:func:`sim.charts.monthly_caseload`)."""
+        """Households with FS month by month (:func:`sim.outputs.charts.monthly_caseload`)."""
         return self._draw("monthly_caseload", lang)
 
     def typfall_waterfall(self, lang: str = "sv", scenario: str = "kombinerad") -> Figure:
-        """The typfall household, part by part (:func:`sim.charts.typfall_waterfall`)."""
+        """The typfall household, part by part (:func:`sim.outputs.charts.typfall_waterfall`)."""
         return self._draw("typfall_waterfall", lang, scenario=scenario)
 
     def loss_per_child(self, lang: str = "sv") -> Figure:
-        """Distribution of the loss per child (:func:`sim.charts.loss_per_child`)."""
+        """Distribution of the loss per child (:func:`sim.outputs.charts.loss_per_child`)."""
         return self._draw("loss_per_child", lang)
 
     def delivery_cost_vs_funding(self, lang: str = "sv") -> Figure:
         """Cost of delivering the aktivitetskrav against the state funding
-        (:func:`sim.charts_municipal.delivery_cost_vs_funding`)."""
+        (:func:`sim.outputs.charts_municipal.delivery_cost_vs_funding`)."""
         return self._draw("delivery_cost_vs_funding", lang)
 
     def delivery_gap_by_lan(self, lang: str = "sv") -> Figure:
-        """Funding gap per inhabitant by län (:func:`sim.charts_municipal.delivery_gap_by_lan`)."""
+        """Funding gap per inhabitant by län (:func:`sim.outputs.charts_municipal.delivery_gap_by_lan`)."""
         return self._draw("delivery_gap_by_lan", lang)
 
     def activity_places_by_month(self, lang: str = "sv") -> Figure:
-        """Activity places needed by month (:func:`sim.charts_municipal.activity_places_by_month`)."""
+        """Activity places needed by month (:func:`sim.outputs.charts_municipal.activity_places_by_month`)."""
         return self._draw("activity_places_by_month", lang)
 
 
@@ -278,21 +278,21 @@ def run(
     """Run the baseline and ``scenarios`` for ``year`` and return the :class:`Results`.
 
     ``reform``: a reform as data, run beside the scenarios under its name (default
-    ``reform``): a :class:`sim.reform.Reform` or its spec, ``{law path: {date: value},
+    ``reform``): a :class:`sim.scenarios.reform.Reform` or its spec, ``{law path: {date: value},
     assumption path: number}``, validated like a scenario file, e.g.
     ``sim.run(["bidragstak"], reform={"bidragstak.fourth_child_reduction_couple":
     {"2027-01-01": 0.5}})`` (a plain spec changes the baseline; ``sim.Reform(spec,
     base="bidragstak")`` changes another scenario).
 
     ``population`` is a population folder (default: the committed
-    data/synthetic/population-2024) or a :class:`sim.population.generate.Population`
+    data/synthetic/population-2024) or a :class:`sim.population.tables.Population`
     (then ``seed`` is required). ``seed`` defaults to the population's own.
     ``kommun_profile``: a municipality's profile file (docs/municipal.md); the population
     is re-weighted to it before the scenarios run.
     """
-    from sim.errors import SimInputError
-    from sim.population.generate import Population
-    from sim.run import DEFAULT_POPULATION, read_population, run_scenarios
+    from sim.common.errors import SimInputError
+    from sim.population.tables import Population
+    from sim.runs import DEFAULT_POPULATION, read_population, run_scenarios
 
     if isinstance(scenarios, str | Path):
         scenarios = [scenarios]
@@ -310,12 +310,12 @@ def run(
         pop, population_seed = read_population(population_path)
     profile = None
     if kommun_profile is not None:
-        from sim.kommun_profile import load_profile, sweden_totals
+        from sim.municipal.profile import load_profile, sweden_totals
 
         profile = load_profile(kommun_profile, sweden=sweden_totals(pop))
     names = list(scenarios)
     if reform is not None:
-        from sim.reform import as_scenario
+        from sim.scenarios.reform import as_scenario
 
         names.append(as_scenario(reform))
     result = run_scenarios(
@@ -333,18 +333,18 @@ def household(
 ) -> HouseholdCalculation | HouseholdComparison:
     """One household's calculation (baseline) or comparison (another scenario).
 
-    The keyword arguments are the fields of :class:`sim.household.HouseholdSpec`
+    The keyword arguments are the fields of :class:`sim.calculator.household.HouseholdSpec`
     (``adults``, ``adult_ages``, ``child_ages``, ``housing_cost``, ...); lists are accepted
     for the tuples. ``.to_text()`` prints the steps with their sources, ``.to_dict()`` gives
     the same as ``sim household --json``.
     """
     import dataclasses
 
-    from sim.errors import SimInputError
-    from sim.household import HouseholdSpec, calculate, compare
-    from sim.params import closest_hint
-    from sim.scenarios import load_scenario
-    from sim.validate import parse_month
+    from sim.calculator.household import HouseholdSpec, calculate, compare
+    from sim.common.errors import SimInputError
+    from sim.common.validate import parse_month
+    from sim.law.parameters import closest_hint
+    from sim.scenarios.scenario import load_scenario
 
     fields = {f.name for f in dataclasses.fields(HouseholdSpec)}
     for name in spec:
@@ -376,15 +376,15 @@ def household_axis(
 ) -> pl.DataFrame:
     """The household at every point of ``axis`` (``"earnings=0:50000:500"``, ``earnings2``,
     ``hours`` with ``wage`` SEK/hour, ``housing_cost``) under the baseline and ``scenario``:
-    a polars frame with PTR and EMTR per point (:func:`sim.axes.household_axis`). The other
+    a polars frame with PTR and EMTR per point (:func:`sim.calculator.axes.household_axis`). The other
     keyword arguments are those of :func:`household`. Chart it with
-    :func:`sim.charts_work.work_pays`.
+    :func:`sim.outputs.charts_work.work_pays`.
 
     >>> import sim
     >>> sim.household_axis(date="2027-09", axis="earnings=0:50000:500",
     ...                    scenario="kombinerad", child_ages=(4, 8))  # doctest: +SKIP
     """
-    from sim.axes import household_axis as compute_axis
+    from sim.calculator.axes import household_axis as compute_axis
 
     return compute_axis(
         _household_spec(spec, "sim.household_axis"),
@@ -406,8 +406,8 @@ def work_incentives(
     **spec: Any,
 ) -> pl.DataFrame:
     """PTR and EMTR of ``adult`` taking a job at ``gross`` SEK/month, baseline and
-    ``scenario`` (:func:`sim.axes.work_incentives`); keyword arguments as :func:`household`."""
-    from sim.axes import work_incentives as compute_incentives
+    ``scenario`` (:func:`sim.calculator.axes.work_incentives`); keyword arguments as :func:`household`."""
+    from sim.calculator.axes import work_incentives as compute_incentives
 
     return compute_incentives(
         _household_spec(spec, "sim.work_incentives"),
@@ -420,13 +420,13 @@ def work_incentives(
 
 
 def _household_spec(spec: dict[str, Any], caller: str):
-    """A :class:`sim.household.HouseholdSpec` from keyword arguments (unknown names: an error
+    """A :class:`sim.calculator.household.HouseholdSpec` from keyword arguments (unknown names: an error
     with the closest field)."""
     import dataclasses
 
-    from sim.errors import SimInputError
-    from sim.household import HouseholdSpec
-    from sim.params import closest_hint
+    from sim.calculator.household import HouseholdSpec
+    from sim.common.errors import SimInputError
+    from sim.law.parameters import closest_hint
 
     fields = {f.name for f in dataclasses.fields(HouseholdSpec)}
     for name in spec:

@@ -28,7 +28,7 @@ those of the union of the parts: each stratum's population count over its sample
 all parts together.
 
 With ``months=12`` the compute part of each part is instead the full-year month loop
-(``sim.simulate.run_years``: six lead-in months and the twelve of 2027, with take-up, the
+(``sim.simulation.year.run_years``: six lead-in months and the twelve of 2027, with take-up, the
 aktivitetskrav, the jobbpremie and each scenario's behaviour) of the four main scenarios
 together (:data:`FULL_YEAR_SCENARIOS`, the issue's full-year goal); the metrics are on each
 household's annual disposable income and FS.
@@ -53,15 +53,16 @@ from typing import Any
 
 import numpy as np
 
-from sim import metrics as m
-from sim.engine import compute_laws
-from sim.entities import Households, Persons
-from sim.errors import SimInputError
-from sim.population.generate import DISADVANTAGE_BY_TYPE, Population, generate
-from sim.projection import project_population
-from sim.scenarios import load_scenario
-from sim.simulate import norm_topups, run_years
-from sim.validate import check_households, check_seed, check_workers
+from sim.common.errors import SimInputError
+from sim.common.validate import check_households, check_seed, check_workers
+from sim.engine.entities import Households, Persons
+from sim.engine.pipeline import compute_laws
+from sim.law.projection import project_population
+from sim.metrics import statistics as m
+from sim.population.generator import DISADVANTAGE_BY_TYPE, generate
+from sim.population.tables import Population
+from sim.scenarios.scenario import load_scenario
+from sim.simulation.year import norm_topups, run_years
 
 REFORM = "kombinerad"
 #: The scenarios of the full-year bench (``months=12``): the four main ones.
@@ -115,7 +116,7 @@ def bench(
     w_hh = data["weight"]
     fs_costs = [m.weighted_total(fs, w_hh) for fs in data["paid"]]
     # Household arrays weighted by persons (× children 0-17 for child poverty): the same
-    # shares of persons as person-level arrays (sim.metrics' conventions). They are written
+    # shares of persons as person-level arrays (sim.metrics.statistics' conventions). They are written
     # into arrays no longer needed (two laws' FS, then the household weights): a fresh
     # array of 50 MB costs tens of milliseconds of page faults.
     w_persons = np.multiply(w_hh, n_persons, out=data["paid"][0])
@@ -292,7 +293,7 @@ def _on_local_cluster(
     import dask
     import distributed  # noqa: F401 - its configuration first, then the change below
 
-    from sim.cluster import start_local_cluster
+    from sim.common.cluster import start_local_cluster
 
     # Each part stays on the worker that built it (no stealing: a part is 100-200 MB),
     # and no memory limit pauses or spills a worker.

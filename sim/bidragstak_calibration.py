@@ -14,7 +14,7 @@ children the fourth-child rule reaches (``bidragstak.fourth_child_order``). For 
 without income whose FS stays positive, the change of total support is the change of the
 norm, and that is linear in the cuts (the fourth-child rule takes 75 % of the *cut*
 children's cost, so its cut enters once): :func:`fit` measures the model's change at no cut
-and at a cut of each part alone (with the model itself, :func:`sim.household.compare`),
+and at a cut of each part alone (with the model itself, :func:`sim.calculator.household.compare`),
 then solves the weighted least squares of
 
 * each typfall's residual divided by :data:`TYPFALL_SD` (150 kr: the precision asked of the
@@ -32,7 +32,7 @@ typfall's unknown details (:data:`VARIANTS`: the other reported level 38 500, ot
 the children), widened to at least ±:data:`MIN_RELATIVE_RANGE` of the central value.
 
 Run ``python -m sim.bidragstak_calibration`` to print the fit (``make calibrate-bidragstak``)
-and ``--write`` to write the central values and ranges into sim/assumptions/bidragstak.yaml.
+and ``--write`` to write the central values and ranges into sim/law/assumptions/bidragstak.yaml.
 The typfall are then calibration pins in tests/cases/bidragstak.yaml (reproduced within
 ±150 kr), not independent tests.
 """
@@ -49,10 +49,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.assumptions import assumptions_dir
-from sim.household import HouseholdSpec, compare
+from sim.calculator.household import HouseholdSpec, compare
+from sim.law.assumptions import assumptions_dir
 from sim.rules.bidragstak import FourthChildOrder
-from sim.scenarios import Scenario, load_scenario
+from sim.scenarios.scenario import Scenario, load_scenario
 
 #: The month the typfall are computed in: the fourth-child rule in full (the phase-in of
 #: scenarios/bidragstak.yaml reaches 1.0 in July 2027), on the 2027 riksnorm projected.
@@ -291,7 +291,7 @@ def write(calibration: Calibration, path: Path | None = None) -> Path:
 def _set_numbers(text: str, name: str, numbers: dict[str, float]) -> str:
     block = re.search(rf"^  {name}:\n(?:    .*\n|\n)*", text, flags=re.MULTILINE)
     if block is None:
-        raise SystemExit(f"sim/assumptions/bidragstak.yaml has no assumption {name}")
+        raise SystemExit(f"sim/law/assumptions/bidragstak.yaml has no assumption {name}")
     body = block.group(0)
     for key, number in numbers.items():
         body, count = re.subn(rf"^    {key}: .*$", f"    {key}: {number}", body, flags=re.MULTILINE)

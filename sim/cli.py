@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 
 app = typer.Typer(
     name="sim",
@@ -171,7 +171,7 @@ def household(
     ] = False,
 ) -> None:
     """One household's försörjningsstöd, step by step, with the legal source of each amount."""
-    from sim.household import (
+    from sim.calculator.household import (
         HouseholdSpec,
         calculate,
         compare,
@@ -179,7 +179,7 @@ def household(
         parse_amounts,
         parse_named_amounts,
     )
-    from sim.scenarios import load_scenario
+    from sim.scenarios.scenario import load_scenario
 
     spec = HouseholdSpec(
         adults=adults,
@@ -202,7 +202,7 @@ def household(
     )
     chosen = load_scenario(scenario)
     if axis is not None or ptr_at is not None or axis_out or axis_chart or wage is not None:
-        from sim.axis_output import axis_command
+        from sim.outputs.axis_output import axis_command
 
         options = {"axis": axis, "wage": wage, "ptr_at": ptr_at, "emtr_step": emtr_step}
         typer.echo(
@@ -238,8 +238,8 @@ def population(
     force: Annotated[bool, typer.Option(help="Replace an existing folder.")] = False,
 ) -> None:
     """Generate and calibrate a synthetic population; write it with its calibration report."""
+    from sim.common.progress import StageProgress
     from sim.population.build import build_population
-    from sim.progress import StageProgress
 
     with StageProgress("sim population") as progress:
         result = build_population(
@@ -281,18 +281,18 @@ def run(
     """Run scenarios on a population and write the output folder: tables, charts, report."""
     from pathlib import Path
 
-    from sim.progress import RunProgress, Step
-    from sim.run import (
+    from sim.common.progress import RunProgress, Step
+    from sim.common.safe_write import check_target
+    from sim.common.validate import check_lang, check_seed
+    from sim.outputs.run_summary import run_summary
+    from sim.runs import (
         DEFAULT_POPULATION,
         check_year,
         read_population,
         run_scenarios,
         write_results,
     )
-    from sim.run_summary import run_summary
-    from sim.safe_write import check_target
-    from sim.scenarios import load_scenario
-    from sim.validate import check_lang, check_seed
+    from sim.scenarios.scenario import load_scenario
 
     check_lang(lang)
     if seed is not None:
@@ -328,8 +328,8 @@ def run(
 
 def _compile_if_cold(progress) -> None:
     """The stage "compiling the model" where numba's cache lacks a kernel (a first run)."""
+    from sim.common.progress import Step
     from sim.precompile import EXPECTED_SECONDS, is_cold, precompile
-    from sim.progress import Step
 
     if is_cold():
         progress(Step("compile", seconds=EXPECTED_SECONDS))
@@ -342,9 +342,9 @@ def compile_(
 ) -> None:
     """Compile the model's kernels into numba's cache, so that the first run does not
     (`make run` does this once after installing: about a minute; then nothing to do)."""
+    from sim.common.progress import RunProgress
+    from sim.common.validate import check_lang
     from sim.precompile import is_cold
-    from sim.progress import RunProgress
-    from sim.validate import check_lang
 
     check_lang(lang)
     if not is_cold():
@@ -362,16 +362,16 @@ def _profile(pop, kommun: str | None, kommun_profile: str | None):
     YAML's figures override the official ones); None for the whole country."""
     profile = None
     if kommun is not None:
-        from sim.kommun_official import official_profile
+        from sim.municipal.official import official_profile
 
         profile = official_profile(kommun)
     if kommun_profile is not None:
-        from sim.kommun_profile import load_profile, sweden_totals
+        from sim.municipal.profile import load_profile, sweden_totals
 
         own = load_profile(kommun_profile, sweden=sweden_totals(pop))
         if profile is None:
             return own
-        from sim.kommun_official import with_yaml
+        from sim.municipal.official import with_yaml
 
         profile = with_yaml(profile, own)
     return profile
@@ -385,7 +385,7 @@ def kommuner(
     monthly caseload 2024 (Socialstyrelsen)."""
     import json
 
-    from sim.kommun_official import kommuner_table
+    from sim.municipal.official import kommuner_table
 
     rows = kommuner_table()
     if json_:
@@ -413,7 +413,7 @@ def report(
     force: Annotated[bool, typer.Option(help="Replace the existing report and charts.")] = False,
 ) -> None:
     """Rebuild report.html, summary.md and charts/ of an output folder, without recomputing."""
-    from sim.report import rebuild_report
+    from sim.outputs.report import rebuild_report
 
     folder = rebuild_report(from_, lang=lang, force=force)
     typer.echo(f"wrote {folder}/report.html, summary.md and charts/")
@@ -502,13 +502,13 @@ def sweep(
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(name, "1")
 
-    from sim.progress import StageProgress
-    from sim.uncertainty import SweepSpec, headline, parse_grid, run_sweep
+    from sim.common.progress import StageProgress
+    from sim.uncertainty.sweeps import SweepSpec, headline, parse_grid, run_sweep
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors end in one line
     profile = None
     if kommun_profile is not None or kommun is not None:
-        from sim.run import DEFAULT_POPULATION, read_population
+        from sim.runs import DEFAULT_POPULATION, read_population
 
         national, _ = read_population(population or DEFAULT_POPULATION)
         profile = _profile(national, kommun, kommun_profile)
@@ -560,7 +560,7 @@ def work_incentives(
 ) -> None:
     """PTR and EMTR of the adults on FS taking a job (half-time, entry wage, full-time), by
     household type and number of children, with and without the jobbstimulans."""
-    from sim.population_incentives import write_summary
+    from sim.incentives.population import write_summary
 
     typer.echo(
         write_summary(
@@ -579,14 +579,14 @@ def work_incentives(
 @app.command()
 def examples() -> None:
     """Print the worked household examples (the main job of `make run` for now)."""
-    from sim.examples import print_examples
+    from sim.calculator.examples import print_examples
 
     print_examples()
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``sim`` command: one clear line and exit code 2 on bad input."""
-    from sim.memory import keep_freed_memory
+    from sim.common.memory import keep_freed_memory
 
     keep_freed_memory()
     try:

@@ -6,7 +6,7 @@ have: its first ``sim run`` would spend most of its time compiling, inside its f
 :func:`precompile` runs the four main scenarios (and the bidragstak's parts) for 2027 on the
 committed population, as ``make run`` does, and one household as the report's typfall
 chart does, which compiles every kernel a run uses and only those, in the versions a run
-uses (the kernels take their inputs read-only, :func:`sim.household_chunks.readonly`);
+uses (the kernels take their inputs read-only, :func:`sim.engine.chunks.readonly`);
 the numbers are thrown away. ``make run`` calls it once after installing, and
 ``sim run`` calls it as its named first stage when :func:`is_cold` says the cache lacks a
 kernel.
@@ -23,34 +23,34 @@ import time
 EXPECTED_SECONDS = 60
 
 #: Kernels every run compiles (the passes' inner loops), and those it compiles with
-#: several threads or with one (:func:`sim.household_chunks.default_chunks`): if one of
+#: several threads or with one (:func:`sim.engine.chunks.default_chunks`): if one of
 #: them has no compiled version in the cache for its present source, the cache is cold (a
 #: fresh clone, another NUMBA_CACHE_DIR, or a kernel's module edited since).
 _PROBES = (
-    ("sim.benefits", "_add_persons"),
-    ("sim.benefits", "_households"),
-    ("sim.riksnorms", "_add_persons"),
-    ("sim.riksnorms", "_households"),
-    ("sim.entitlements", "_households"),
-    ("sim.fourth_child", "_fourth_child"),
-    ("sim.net_incomes", "_add_persons"),
-    ("sim.gross_incomes", "_add_persons"),
-    ("sim.household_chunks", "_chunk_bounds"),
+    ("sim.engine.benefits_pass", "_add_persons"),
+    ("sim.engine.benefits_pass", "_households"),
+    ("sim.engine.riksnorm_pass", "_add_persons"),
+    ("sim.engine.riksnorm_pass", "_households"),
+    ("sim.engine.entitlement_pass", "_households"),
+    ("sim.engine.fourth_child_pass", "_fourth_child"),
+    ("sim.engine.net_income_pass", "_add_persons"),
+    ("sim.engine.gross_income_pass", "_add_persons"),
+    ("sim.engine.chunks", "_chunk_bounds"),
     ("sim.population.receipt", "_take_up_pass"),
 )
 _PROBES_THREADS = (
-    ("sim.benefits", "_benefits_on_threads"),
-    ("sim.riksnorms", "_riksnorms_on_threads"),
-    ("sim.entitlements", "_entitlements_on_threads"),
-    ("sim.net_incomes", "_net_incomes_in_chunks"),
-    ("sim.gross_incomes", "_gross_incomes_in_chunks"),
+    ("sim.engine.benefits_pass", "_benefits_on_threads"),
+    ("sim.engine.riksnorm_pass", "_riksnorms_on_threads"),
+    ("sim.engine.entitlement_pass", "_entitlements_on_threads"),
+    ("sim.engine.net_income_pass", "_net_incomes_in_chunks"),
+    ("sim.engine.gross_income_pass", "_gross_incomes_in_chunks"),
 )
 _PROBES_ONE_THREAD = (
-    ("sim.benefits", "_benefits"),
-    ("sim.riksnorms", "_riksnorms"),
-    ("sim.entitlements", "_entitlements"),
-    ("sim.net_incomes", "_net_incomes"),
-    ("sim.gross_incomes", "_gross_incomes"),
+    ("sim.engine.benefits_pass", "_benefits"),
+    ("sim.engine.riksnorm_pass", "_riksnorms"),
+    ("sim.engine.entitlement_pass", "_entitlements"),
+    ("sim.engine.net_income_pass", "_net_incomes"),
+    ("sim.engine.gross_income_pass", "_gross_incomes"),
 )
 
 #: The warm-up's year, and the dwellings of the population it generates where the
@@ -68,7 +68,7 @@ def is_cold() -> bool:
     """
     import importlib
 
-    from sim.household_chunks import default_chunks
+    from sim.engine.chunks import default_chunks
 
     probes = _PROBES + (_PROBES_THREADS if default_chunks() > 1 else _PROBES_ONE_THREAD)
     for module_name, kernel in probes:
@@ -83,7 +83,7 @@ def is_cold() -> bool:
 
 def precompile() -> float:
     """Compile (or load from the cache) every kernel of a ``sim run``; the seconds it took."""
-    from sim.run import DEFAULT_POPULATION, read_population, run_scenarios
+    from sim.runs import DEFAULT_POPULATION, read_population, run_scenarios
 
     start = time.perf_counter()
     if (DEFAULT_POPULATION / "manifest.json").is_file():
@@ -91,7 +91,7 @@ def precompile() -> float:
     else:  # an installed package without the repository's data/
         import numpy as np
 
-        from sim.population.generate import generate
+        from sim.population.generator import generate
         from sim.population.receipt import simulate_receipt
 
         gen_seq, receipt_seq = np.random.SeedSequence(1).spawn(2)
@@ -108,7 +108,7 @@ def precompile() -> float:
     )
     # One household, as the report's typfall chart computes it: the passes' one-thread
     # versions (a handful of persons is one chunk).
-    from sim.household import HouseholdSpec, compare
+    from sim.calculator.household import HouseholdSpec, compare
 
     spec = HouseholdSpec(adults=2, child_ages=(3, 6, 9, 12, 15), housing_cost=9000.0)
     compare(spec, date=f"{_WARMUP_YEAR}-09", scenario="kombinerad")

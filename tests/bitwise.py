@@ -1,6 +1,6 @@
 """Bit-for-bit comparison of a compiled pass's arrays with its numpy reference (a helper
-module, not a test file): the compiled passes of sim.entitlements, sim.benefits,
-sim.riksnorms and sim.fourth_child must give the reference's very numbers."""
+module, not a test file): the compiled passes of sim.engine.entitlement_pass, sim.engine.benefits_pass,
+sim.engine.riksnorm_pass and sim.engine.fourth_child_pass must give the reference's very numbers."""
 
 from __future__ import annotations
 

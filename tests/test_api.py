@@ -1,4 +1,4 @@
-"""The Python API: `import sim` is light; sim.run, Results, sim.household."""
+"""The Python API: `import sim` is light; sim.run, Results, sim.calculator.household."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from matplotlib.figure import Figure
 
 import sim
-from sim.charts import all_charts
-from sim.errors import SimInputError
-from sim.household import HouseholdCalculation, HouseholdComparison
+from sim.calculator.household import HouseholdCalculation, HouseholdComparison
+from sim.common.errors import SimInputError
+from sim.outputs.charts import all_charts
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def results():
 def test_import_sim_is_light():
     code = (
         "import sys, sim; "
-        "heavy = [m for m in ('numpy', 'polars', 'matplotlib', 'sim.api', 'sim.run') "
+        "heavy = [m for m in ('numpy', 'polars', 'matplotlib', 'sim.api', 'sim.runs') "
         "if m in sys.modules]; print(heavy)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -33,11 +33,12 @@ def test_import_sim_is_light():
 
 
 def test_api_names_survive_importing_the_submodules():
-    from sim.household import calculate  # noqa: F401
-    from sim.run import run_scenarios  # noqa: F401
+    from sim.calculator.household import calculate  # noqa: F401
+    from sim.runs import run_scenarios  # noqa: F401
 
-    assert callable(sim.run) and sim.run.__module__ == "sim.api"
-    assert sim.household.__module__ == "sim.api"
+    assert callable(sim.run) and sim.runs.__module__ == "sim.api"
+    assert sim.calculator.household.__module__ == "sim.api"
+    assert sim.incentives.tax_rates.__module__ == "sim.api"
     assert sim.Results.__module__ == "sim.api"
 
 
@@ -91,7 +92,7 @@ def test_report_writes_the_output_folder(results, tmp_path):
 def test_household_baseline_and_reform():
     calculation = sim.household(date="2026-03", adults=1, adult_ages=[30])
     assert isinstance(calculation, HouseholdCalculation)
-    assert calculation["riksnorm"] == 5220.0  # as the doctest of sim.household.calculate
+    assert calculation["riksnorm"] == 5220.0  # as the doctest of sim.calculator.household.calculate
     typfall = sim.household(
         date="2027-09",
         scenario="bidragstak",

@@ -1,4 +1,4 @@
-"""Household axes (sim.axes): every point is the household calculator's household, computed
+"""Household axes (sim.calculator.axes): every point is the household calculator's household, computed
 in one engine call per law."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-import sim.axes
-from sim.axes import COLUMNS, Axis, household_axis, parse_axis, work_incentives
-from sim.errors import SimInputError
-from sim.household import HouseholdSpec, calculate
+import sim.calculator.axes
+from sim.calculator.axes import COLUMNS, Axis, household_axis, parse_axis, work_incentives
+from sim.calculator.household import HouseholdSpec, calculate
+from sim.common.errors import SimInputError
 
 SINGLE_PARENT = HouseholdSpec(
     adults=1, adult_ages=(34,), child_ages=(4, 8), housing_cost=8000, months_on_fs=6
@@ -83,7 +83,7 @@ def test_every_point_is_the_household_calculator(spec, axis, date, scenario):
 
 def test_ptr_and_emtr_are_those_of_the_household_calculator():
     """PTR = 1 − (D(E) − D(0)) / E and EMTR = 1 − (D(E + 100) − D(E)) / 100, with D from
-    sim.household.calculate for the same household."""
+    sim.calculator.household.calculate for the same household."""
     frame = household_axis(SINGLE_PARENT, "earnings=10000:30000:10000", date="2026-03")
     for row in frame.iter_rows(named=True):
         e = row["value"]
@@ -120,13 +120,13 @@ def test_the_parts_add_up_to_the_disposable_income():
 
 def test_one_engine_call_per_law_on_every_point(monkeypatch):
     calls = []
-    real = sim.axes.compute
+    real = sim.calculator.axes.compute
 
     def counting(persons, households, params, assumptions):
         calls.append(households.n)
         return real(persons, households, params, assumptions)
 
-    monkeypatch.setattr(sim.axes, "compute", counting)
+    monkeypatch.setattr(sim.calculator.axes, "compute", counting)
     frame = household_axis(COUPLE, "earnings=0:49500:500", date="2027-09", scenario="kombinerad")
     assert frame.height == 200
     assert calls == [300, 300]  # 100 points, their EMTR steps and out of work; two laws
@@ -172,7 +172,7 @@ def test_earnings2_needs_two_adults():
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_work_pays_chart_has_a_panel_per_scenario(lang):
-    from sim.charts_work import work_incentive_rates, work_pays
+    from sim.outputs.charts_work import work_incentive_rates, work_pays
 
     frame = household_axis(COUPLE, "earnings=0:40000:10000", date="2027-09", scenario="kombinerad")
     fig = work_pays(frame, lang=lang, household="test")
@@ -190,7 +190,7 @@ def test_work_pays_chart_has_a_panel_per_scenario(lang):
 
 
 def test_chart_language_is_checked():
-    from sim.charts_work import work_pays
+    from sim.outputs.charts_work import work_pays
 
     frame = household_axis(HouseholdSpec(), "earnings=0:1000:500", date="2026-03")
     with pytest.raises(SimInputError, match="unknown language"):

@@ -30,7 +30,7 @@ def test_axis_prints_a_csv_table(capsys):
     assert code == 0, err
     frame = pl.read_csv(io.StringIO(out))
     assert frame["value"].to_list() == [0.0, 5000.0, 10000.0]
-    # The same numbers as the doctest of sim.axes.household_axis.
+    # The same numbers as the doctest of sim.calculator.axes.household_axis.
     assert frame["forsorjningsstod"].round(2).to_list() == [10720.0, 6070.0, 1786.47]
 
 

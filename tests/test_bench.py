@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import metrics as m
 from sim.bench import FULL_YEAR_SCENARIOS, PART_DWELLINGS, REFORM, YEAR, bench
-from sim.engine import compute
-from sim.population.generate import generate
-from sim.projection import project_population
-from sim.scenarios import load_scenario
-from sim.simulate import norm_topups, run_year
+from sim.engine.pipeline import compute
+from sim.law.projection import project_population
+from sim.metrics import statistics as m
+from sim.population.generator import generate
+from sim.scenarios.scenario import load_scenario
+from sim.simulation.year import norm_topups, run_year
 
 FIELDS = {
     "n_households",

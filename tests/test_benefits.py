@@ -1,4 +1,4 @@
-"""The compiled benefit step (sim.benefits.benefits) against the rules' numpy functions.
+"""The compiled benefit step (sim.engine.benefits_pass.benefits) against the rules' numpy functions.
 
 ``benefits_by_rules`` composes barnbidrag, underhållsstöd and bostadsbidrag from
 :mod:`sim.rules` as the engine did in numpy until session 8; the compiled pass must give
@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from bitwise import assert_bitwise_equal
 
-import sim.benefits
-from sim.benefits import MAX_CHILDREN_COMPILED, benefits, benefits_by_rules
-from sim.household_chunks import chunk_bounds
-from sim.scenarios import load_scenario
+import sim.engine.benefits_pass
+from sim.engine.benefits_pass import MAX_CHILDREN_COMPILED, benefits, benefits_by_rules
+from sim.engine.chunks import chunk_bounds
+from sim.scenarios.scenario import load_scenario
 
 #: Laws with the temporary tilläggsbidrag (2024, January-June 2025) and without it.
 LAWS = [
@@ -86,7 +86,7 @@ def compiled_only(monkeypatch):
     def fail(**_):
         raise AssertionError("benefits() took the numpy path")
 
-    monkeypatch.setattr(sim.benefits, "benefits_by_rules", fail)
+    monkeypatch.setattr(sim.engine.benefits_pass, "benefits_by_rules", fail)
 
 
 @pytest.mark.parametrize(("name", "when"), LAWS)
@@ -171,7 +171,7 @@ def test_inputs_beyond_the_compiled_tables_take_the_rules(uncovered, monkeypatch
     want = benefits_by_rules(**inputs, **sections)
     calls = []
     monkeypatch.setattr(
-        sim.benefits,
+        sim.engine.benefits_pass,
         "benefits_by_rules",
         lambda **kw: calls.append(1) or benefits_by_rules(**kw),
     )

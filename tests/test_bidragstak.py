@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.assumptions import default_assumptions
 from sim.bidragstak_calibration import TYPFALL, TYPFALL_SD, calibrate, model_change
-from sim.engine import compute
-from sim.params import law_dir, load_law
-from sim.random_inputs import random_month
+from sim.engine.pipeline import compute
+from sim.engine.random_inputs import random_month
+from sim.law.assumptions import default_assumptions
+from sim.law.parameters import law_dir, load_law
 from sim.rules import riksnorm
 from sim.rules.bidragstak import FourthChildOrder
-from sim.scenarios import load_scenario
+from sim.scenarios.scenario import load_scenario
 
 CUTS = (
     "norm_cut_single_adult",
@@ -179,7 +179,7 @@ def test_a_modernised_marker_without_its_tables_is_refused(tmp_path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     del data["parameters"]["adult_single"]["values"][dt.date(2027, 1, 1)]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    from sim.errors import SimInputError
+    from sim.common.errors import SimInputError
 
     with pytest.raises(SimInputError, match="adult_single needs a value from 2027-01-01"):
         load_law(folder)
@@ -196,7 +196,7 @@ def test_the_calibration_pins_reproduce_every_public_typfall_within_150_kr():
 
 
 def test_the_assumption_file_holds_the_calibrations_values():
-    """sim/assumptions/bidragstak.yaml holds what sim.bidragstak_calibration fits (rounded
+    """sim/law/assumptions/bidragstak.yaml holds what sim.bidragstak_calibration fits (rounded
     to 4 decimals): a change of the typfall or the model is followed by a new fit."""
     calibration = calibrate()
     a = default_assumptions()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.household import HouseholdSpec, calculate, compare
-from sim.scenarios import load_scenario
-from sim.yamlio import load_yaml
+from sim.calculator.household import HouseholdSpec, calculate, compare
+from sim.common.yamlio import load_yaml
+from sim.scenarios.scenario import load_scenario
 
 CASES_DIR = Path(__file__).parent / "cases"
 REQUIRED = {"name", "date", "household", "expected", "source", "url", "derivation"}

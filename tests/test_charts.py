@@ -12,8 +12,8 @@ import pytest
 from committed_output import english_folder, run_folder
 from matplotlib.text import Text
 
-from sim import charts
-from sim.results import LOSS_PERCENTILES
+from sim.metrics.results import LOSS_PERCENTILES
+from sim.outputs import charts
 
 #: A part of each chart's title, which states the chart's finding (the numbers are checked
 #: against the results table in tests/test_charts_findings.py).
@@ -243,7 +243,7 @@ def test_waterfall_is_the_documented_typfall(table):
     assert "38 296 kr" in texts
     title = next(t.get_text() for t in fig.texts if t.get_gid() == "sim-title")
     assert "8\u00a0204\u00a0kr mindre i månaden" in title  # no-break spaces: never wrapped apart
-    # Each step is named by its parameter's title (sim/params/bidragstak.yaml).
+    # Each step is named by its parameter's title (sim/law/params/bidragstak.yaml).
     assert "Moderniserad riksnorm" in texts and "Begränsning från fjärde barnet" in texts
 
 

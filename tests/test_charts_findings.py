@@ -5,7 +5,7 @@ rebuilt in English) are read back from their SVG files, where the text is kept a
 (``svg.fonttype: none``):
 
 * a Swedish chart has no metric key, no parameter or assumption path and no label of the
-  English catalogue (:func:`sim.labels.english_only_labels`); an English chart no label of
+  English catalogue (:func:`sim.catalogue.labels.english_only_labels`); an English chart no label of
   the Swedish one, and no key or path either;
 * each chart's title states its finding: it holds a number that the results table gives
   (a value, or a change against the baseline, in the chart's unit);
@@ -25,7 +25,8 @@ import pytest
 from committed_output import english_folder, run_folder
 from test_charts import svg_blocks
 
-from sim import charts, labels
+from sim.catalogue import labels
+from sim.outputs import charts
 
 #: The metrics whose numbers each chart's title may quote; ``"gap per inhabitant"`` and
 #: ``"typfall"`` are computed (the funding gap per inhabitant of a län; the typfall
@@ -78,7 +79,7 @@ def candidates(name: str) -> tuple[float, ...]:
     values: list[float] = []
     for metric in TITLE_METRICS[name]:
         if metric == "typfall":
-            from sim.household import HouseholdSpec, compare
+            from sim.calculator.household import HouseholdSpec, compare
 
             comparison = compare(
                 HouseholdSpec(**charts.TYPFALL), date="2027-09", scenario="kombinerad"
@@ -127,8 +128,8 @@ def chart_files(lang: str) -> list[Path]:
 @functools.cache
 def forbidden_keys() -> tuple[frozenset[str], frozenset[str]]:
     """Metric keys; parameter and assumption paths."""
-    from sim.assumptions import default_assumptions
-    from sim.params import default_law
+    from sim.law.assumptions import default_assumptions
+    from sim.law.parameters import default_law
 
     assumptions = default_assumptions()
     paths = set(default_law().paths()) | {

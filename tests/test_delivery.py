@@ -9,9 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from sim.delivery import WEEKS_PER_MONTH, delivery, funding_shares
-from sim.run import read_population, run_scenarios
-from sim.scenarios import load_scenario
+from sim.runs import read_population, run_scenarios
+from sim.scenarios.scenario import load_scenario
+from sim.simulation.delivery import WEEKS_PER_MONTH, delivery, funding_shares
 
 
 def _one_household_year(**arrays):
@@ -35,7 +35,7 @@ def _one_household_year(**arrays):
 def test_worked_example_single_parent_in_full_time_activity():
     """A single parent covered all year at 40 h a week with one child aged 3 and one aged 8,
     newly covered in January, one refusal in June. Expected values from the documented
-    formulas and the central assumptions (sim/assumptions/aktivitetskrav.yaml):
+    formulas and the central assumptions (sim/law/assumptions/aktivitetskrav.yaml):
 
     * places: 40 / 40 = 1 a month; activity cost 12 × 9 000 = 108 000 kr;
     * förskola: (40 + 5 travel − 15 guaranteed, skollagen 8 kap. 6 §) = 30 h a week,

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import compute, compute_cases
-from sim.entities import Households, Persons, select_households
-from sim.household import HouseholdSpec, calculate
-from sim.params import default_law
-from sim.random_inputs import random_month
-from sim.scenarios import load_scenario
+from sim.calculator.household import HouseholdSpec, calculate
+from sim.engine.entities import Households, Persons, select_households
+from sim.engine.pipeline import compute, compute_cases
+from sim.engine.random_inputs import random_month
+from sim.law.parameters import default_law
+from sim.scenarios.scenario import load_scenario
 
 MONTHS = st.sampled_from(["2024-03", "2025-03", "2025-11", "2026-03", "2026-12"])
 
@@ -107,7 +107,7 @@ def _laws_2027() -> list:
 @given(seed=st.integers(0, 2**32 - 1))
 def test_a_selection_of_households_gets_their_full_results(seed):
     """select_households + the engine = the engine's full results at the rows, bit for bit
-    (what sim.simulate relies on to recompute only the households with moves into work)."""
+    (what sim.simulation.year relies on to recompute only the households with moves into work)."""
     rng = np.random.default_rng(seed)
     persons, households = random_month(300, rng=rng)
     rows = np.flatnonzero(rng.random(households.n) < 0.2)
@@ -185,7 +185,7 @@ def test_the_bostadsbidrag_notch_is_real():
     earnings rise 394.13 kr, of which 98.53 kr are not counted, and the tax moves 19.61 kr
     onto the a-kassa: counted income falls by 394.13 - 98.53 - 19.61 - 200 - 80 = -4.01 kr.
     """
-    from sim.household import HouseholdSpec, calculate
+    from sim.calculator.household import HouseholdSpec, calculate
 
     spec = HouseholdSpec(
         adults=2,
@@ -207,7 +207,7 @@ def test_the_bostadsbidrag_notch_is_real():
 
 def test_the_tax_notch_is_real():
     """At the pension-fee threshold one krona more pay lowers net income and raises FS."""
-    from sim.household import HouseholdSpec, calculate
+    from sim.calculator.household import HouseholdSpec, calculate
 
     def fs(earnings):
         spec = HouseholdSpec(adults=1, adult_ages=(30,), housing_cost=5000, earnings=(earnings,))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.entities import households_from_columns, persons_from_columns, validate
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
+from sim.engine.entities import households_from_columns, persons_from_columns, validate
 
 
 def one(ages, children, *, cohabiting=False, **extra):

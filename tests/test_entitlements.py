@@ -1,4 +1,4 @@
-"""The compiled FS step (sim.entitlements) against the rules' numpy functions.
+"""The compiled FS step (sim.engine.entitlement_pass) against the rules' numpy functions.
 
 The engine computed the jobbstimulans, the counted income and försörjningsstöd as numpy
 expressions of :mod:`sim.rules` until session 7; :func:`numpy_entitlements` is that
@@ -13,14 +13,14 @@ import numpy as np
 import pytest
 from bitwise import assert_bitwise_equal
 
-from sim.assumptions import default_assumptions
-from sim.entitlements import COUNTED_AFTER_EARNINGS, Entitlements, entitlements
+from sim.engine.entitlement_pass import COUNTED_AFTER_EARNINGS, Entitlements, entitlements
+from sim.law.assumptions import default_assumptions
 from sim.rules import bidragstak, forsorjningsstod, jobbstimulans
-from sim.scenarios import load_scenario
+from sim.scenarios.scenario import load_scenario
 
 
 def numpy_entitlements(**inputs) -> Entitlements:
-    """The step as the engine computed it in numpy (sim/engine.py before session 7)."""
+    """The step as the engine computed it in numpy (sim/engine/pipeline.py before session 7)."""
     p = inputs["jobbstimulans"]
     applies = jobbstimulans.jobbstimulans_applies(
         months_on_fs=inputs["months_on_fs"],

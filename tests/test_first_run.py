@@ -18,10 +18,10 @@ import polars as pl
 import pytest
 
 from sim.cli import main
-from sim.household_chunks import readonly
-from sim.progress import RunProgress, Step, month_label
-from sim.results import METRIC_INFO
-from sim.run_summary import run_summary
+from sim.common.progress import RunProgress, Step, month_label
+from sim.engine.chunks import readonly
+from sim.metrics.results import METRIC_INFO
+from sim.outputs.run_summary import run_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,7 +122,7 @@ def test_progress_on_a_terminal_draws_bars_and_a_line_per_stage():
 
 
 def test_run_years_ticks_every_month_and_the_python_api_is_quiet(capsys):
-    from sim.run import DEFAULT_POPULATION, read_population, run_scenarios
+    from sim.runs import DEFAULT_POPULATION, read_population, run_scenarios
 
     population, seed = read_population(DEFAULT_POPULATION)
     steps: list[str] = []
@@ -148,10 +148,10 @@ def test_the_cache_is_cold_in_an_empty_cache_dir_and_warm_once_compiled(tmp_path
         import numpy as np
         import sim.precompile as pc
         cold = pc.is_cold()
-        pc._PROBES = (("sim.household_chunks", "_chunk_bounds"),)
+        pc._PROBES = (("sim.engine.chunks", "_chunk_bounds"),)
         pc._PROBES_THREADS = pc._PROBES_ONE_THREAD = ()
         before = pc.is_cold()
-        from sim.household_chunks import chunk_bounds
+        from sim.engine.chunks import chunk_bounds
         chunk_bounds(np.array([0, 0, 1]), 2)
         print(cold, before, pc.is_cold())
         """
@@ -183,7 +183,7 @@ def test_sim_compile_names_the_stage_when_the_cache_is_cold(capsys, monkeypatch)
 def test_the_kernels_compile_one_version_each():
     """The cause of most of the first run's compiling: read-only and writable arrays of
     the same dtype are two types to numba. The kernels' inputs are passed read-only."""
-    from sim.household_chunks import _chunk_bounds, chunk_bounds
+    from sim.engine.chunks import _chunk_bounds, chunk_bounds
 
     idx = np.array([0, 0, 1, 1, 2])
     frozen = idx.copy()
@@ -251,7 +251,7 @@ def test_summary_in_swedish_has_units_full_names_and_no_internal_names():
 def test_summary_in_english():
     text = run_summary(_table(), year=2027, out="out", lang="en")
     assert "Benefit cap (static)" in text and "Current rules" in text
-    # The house number format (sim.report.format_number): a real minus sign in both languages.
+    # The house number format (sim.outputs.report.format_number): a real minus sign in both languages.
     assert "Försörjningsstöd paid: −1,080 SEK m/year (−9.1 %)" in text
     assert "+0.15 percentage points" in text and "Report: " in text
 

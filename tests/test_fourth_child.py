@@ -1,4 +1,4 @@
-"""The compiled fourth-child rule (sim.fourth_child) against the rules' numpy functions.
+"""The compiled fourth-child rule (sim.engine.fourth_child_pass) against the rules' numpy functions.
 
 ``fourth_child_rule_by_rules`` ranks and sums as the engine did in numpy until session 8;
 the compiled pass must give every array bit for bit, and take the numpy path only for the
@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from bitwise import assert_bitwise_equal
 
-import sim.fourth_child
-from sim.fourth_child import fourth_child_rule, fourth_child_rule_by_rules
+import sim.engine.fourth_child_pass
+from sim.engine.fourth_child_pass import fourth_child_rule, fourth_child_rule_by_rules
 from sim.rules.bidragstak import FourthChildOrder
 from sim.rules.riksnorm import riksnorm
-from sim.scenarios import load_scenario
+from sim.scenarios.scenario import load_scenario
 
 
 def _law(name: str = "bidragstak", when: dt.date = dt.date(2027, 3, 1)):
@@ -66,7 +66,7 @@ def compiled_only(monkeypatch):
     def fail(**_):
         raise AssertionError("fourth_child_rule() took the numpy path")
 
-    monkeypatch.setattr(sim.fourth_child, "fourth_child_rule_by_rules", fail)
+    monkeypatch.setattr(sim.engine.fourth_child_pass, "fourth_child_rule_by_rules", fail)
 
 
 def _variant(name: str):
@@ -155,7 +155,7 @@ def test_persons_not_grouped_by_household_take_the_numpy_path(monkeypatch):
     want = fourth_child_rule_by_rules(**inputs)
     calls = []
     monkeypatch.setattr(
-        sim.fourth_child,
+        sim.engine.fourth_child_pass,
         "fourth_child_rule_by_rules",
         lambda **kw: calls.append(1) or fourth_child_rule_by_rules(**kw),
     )
@@ -172,7 +172,7 @@ def test_ages_beyond_the_tables_take_the_numpy_path(monkeypatch):
     want = fourth_child_rule_by_rules(**inputs)
     calls = []
     monkeypatch.setattr(
-        sim.fourth_child,
+        sim.engine.fourth_child_pass,
         "fourth_child_rule_by_rules",
         lambda **kw: calls.append(1) or fourth_child_rule_by_rules(**kw),
     )

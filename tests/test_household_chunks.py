@@ -1,4 +1,4 @@
-"""Persons in chunks on threads (sim.household_chunks): the same numbers for any chunking.
+"""Persons in chunks on threads (sim.engine.chunks): the same numbers for any chunking.
 
 The income kernels split the persons at household boundaries and run the chunks on numba's
 threads. Every array they return must be the same, bit for bit, as with one chunk; an
@@ -16,13 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import gross_incomes, net_incomes
-from sim.engine import _gross_incomes_and_counts
-from sim.household_chunks import bounds_of, chunk_bounds, default_chunks
-from sim.population.generate import generate
-from sim.projection import project_population
+from sim.engine import gross_income_pass as gross_incomes
+from sim.engine import net_income_pass as net_incomes
+from sim.engine.chunks import bounds_of, chunk_bounds, default_chunks
+from sim.engine.pipeline import _gross_incomes_and_counts
+from sim.law.projection import project_population
+from sim.population.generator import generate
 from sim.rules.inkomstskatt import tax_schedule
-from sim.scenarios import load_scenario
+from sim.scenarios.scenario import load_scenario
 
 
 @settings(max_examples=200, deadline=None)
@@ -152,8 +153,8 @@ def test_an_error_on_a_thread_reaches_the_caller():
 
 
 def test_dask_workers_run_the_kernels_on_one_thread():
-    # sim.cluster's workers run one task per core: their kernels must not add threads.
-    from sim.cluster import start_local_cluster
+    # sim.common.cluster's workers run one task per core: their kernels must not add threads.
+    from sim.common.cluster import start_local_cluster
 
     cluster, client = start_local_cluster(1)
     try:

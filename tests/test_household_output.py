@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from sim.household import (
+from sim.calculator.household import (
     HouseholdSpec,
     amount_unit,
     calculate,
@@ -18,7 +18,7 @@ from sim.household import (
     household_text,
     rule_title,
 )
-from sim.scenarios import load_scenario
+from sim.scenarios.scenario import load_scenario
 
 SINGLE = HouseholdSpec(adults=1, adult_ages=(30,), housing_cost=9000)
 FAMILY = HouseholdSpec(
@@ -85,7 +85,7 @@ def test_no_rule_paths_in_the_text():
 
 
 def test_every_rule_a_reform_changes_has_a_name_in_both_languages():
-    from sim.household import _RULE_TITLES
+    from sim.calculator.household import _RULE_TITLES
 
     for name in ("kombinerad", "sou2025_modell_a", "sou2025_modell_b", "jobbpremie"):
         for change in load_scenario(name).changes:
@@ -211,7 +211,7 @@ def test_the_rules_add_up_to_the_change():
 def test_the_text_cites_the_swedish_reference_of_a_bilingual_source():
     """The calculator's text is Swedish: a source whose law file gives a reference in both
     languages is cited in Swedish (and a projected value says so in Swedish)."""
-    from sim.params import default_law
+    from sim.law.parameters import default_law
 
     worker = HouseholdSpec(adults=1, housing_cost=5000, earnings=(9000,))
     calc = calculate(worker, date="2026-03")

@@ -8,12 +8,12 @@ import sys
 import numpy as np
 import pytest
 
-from sim.errors import SimInputError
-from sim.kommun_official import official_profile, sampled_recipients, with_yaml
-from sim.kommun_profile import load_profile, profile_margins, reweight_to_profile
+from sim.common.errors import SimInputError
+from sim.municipal.official import official_profile, sampled_recipients, with_yaml
+from sim.municipal.profile import load_profile, profile_margins, reweight_to_profile
 from sim.population.kommuner import find_kommun, kommun_table
 from sim.population.monthly import series
-from sim.run import read_population, run_scenarios
+from sim.runs import read_population, run_scenarios
 
 #: Stockholm, Malmö, Gotland and a small rural kommun (Dorotea, C8, 2 294 inhabitants).
 KOMMUNER = ("0180", "1280", "0980", "2425")
@@ -73,7 +73,7 @@ def test_reweighting_reproduces_the_official_inhabitants_and_caseload(population
 
 
 def test_a_profile_yaml_overrides_the_official_figures_it_repeats():
-    from sim.kommun_profile import EXAMPLE_PROFILE
+    from sim.municipal.profile import EXAMPLE_PROFILE
 
     own = load_profile(EXAMPLE_PROFILE)
     merged = with_yaml(official_profile("2425"), own)
@@ -152,7 +152,7 @@ def test_sim_kommuner_lists_the_290(tmp_path):
 
 
 def test_the_precision_note_says_what_the_model_cannot_say():
-    from sim.kommun_official import precision_note
+    from sim.municipal.official import precision_note
 
     profile = official_profile("2425")
     text = precision_note(98, 0, profile, "en")

@@ -11,14 +11,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from sim.errors import SimInputError
-from sim.kommun_profile import (
+from sim.common.errors import SimInputError
+from sim.municipal.profile import (
     load_profile,
     profile_margins,
     reweight_to_profile,
     sweden_totals,
 )
-from sim.run import read_population
+from sim.runs import read_population
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "kommuner" / "exempelkommun.yaml"
 
@@ -205,8 +205,8 @@ def test_a_sweep_of_a_profile_gives_the_municipalitys_bands(tmp_path):
     to the example profile in each: the municipality's own rows carry bands."""
     import json
 
-    from sim.run import DEFAULT_POPULATION
-    from sim.uncertainty import SweepSpec, run_sweep
+    from sim.runs import DEFAULT_POPULATION
+    from sim.uncertainty.sweeps import SweepSpec, run_sweep
 
     population = read_population(None)[0]
     profile = load_profile(EXAMPLE, sweden=sweden_totals(population))

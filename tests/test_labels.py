@@ -1,4 +1,4 @@
-"""The label catalogue (sim/labels.yaml, the titles in the YAML files): complete in both
+"""The label catalogue (sim/catalogue/labels.yaml, the titles in the YAML files): complete in both
 languages, and every name an output shows comes from it."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 from committed_output import english_folder, run_folder
 
-from sim import labels
-from sim.errors import SimInputError
+from sim.catalogue import labels
+from sim.common.errors import SimInputError
 
 
 def test_every_catalogue_entry_has_both_languages():
@@ -86,8 +86,8 @@ def _foreign_labels(lang: str) -> set[str]:
 def _internal_keys() -> set[str]:
     """Metric keys, parameter paths and assumption paths: code names no reader should see
     (a key that is one plain word, like ``households``, is a word, not a code)."""
-    from sim.assumptions import default_assumptions
-    from sim.params import default_law
+    from sim.law.assumptions import default_assumptions
+    from sim.law.parameters import default_law
 
     keys = set(labels.metric_keys()) | set(default_law().paths())
     keys |= {f"{c}.{n}" for c, g in default_assumptions().items.items() for n in g}
@@ -189,7 +189,7 @@ def test_a_calibration_target_id_is_named_family_then_group():
 
 
 def test_the_report_names_targets_and_summary_measures_in_words():
-    from sim.report import _target_name
+    from sim.outputs.report import _target_name
 
     assert _target_name("fs_households", "sv", 2020, 2024) == (
         "Hushåll med ekonomiskt bistånd under året, 2020"
@@ -206,8 +206,8 @@ def test_the_report_names_targets_and_summary_measures_in_words():
 
 
 def test_every_evidence_code_and_assumption_set_has_words():
-    from sim.params import EVIDENCE
-    from sim.scenarios import ASSUMPTION_SETS
+    from sim.law.parameters import EVIDENCE
+    from sim.scenarios.scenario import ASSUMPTION_SETS
 
     assert set(labels.catalogue()["evidence"]) == set(EVIDENCE)
     assert set(labels.catalogue()["assumption_sets"]) == set(ASSUMPTION_SETS)

@@ -1,4 +1,4 @@
-"""The malloc settings of sim.memory apply on glibc (Linux), and change no result."""
+"""The malloc settings of sim.common.memory apply on glibc (Linux), and change no result."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import platform
 
 import pytest
 
-from sim.memory import keep_freed_memory
+from sim.common.memory import keep_freed_memory
 
 
 @pytest.mark.skipif(platform.system() != "Linux", reason="glibc mallopt")

@@ -1,4 +1,4 @@
-"""Unit tests of sim.metrics on toy populations computed by hand, plus properties.
+"""Unit tests of sim.metrics.statistics on toy populations computed by hand, plus properties.
 
 The main toy population: five households (dwellings) with
 
@@ -25,8 +25,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sim import metrics, units_from_counts, weighted_selection, weighted_sums
-from sim.metrics import (
+from sim.metrics import statistics as metrics
+from sim.metrics import units_from_counts, weighted_selection, weighted_sums
+from sim.metrics.statistics import (
     CHANGE_BANDS,
     SCB_SCALE,
     ConsumptionScale,
@@ -236,8 +237,8 @@ def test_consumption_units_rejects_impossible_households():
 def test_consumption_units_match_summary_on_the_committed_population():
     # The economic standard of sim.population.summary recomputed with metrics: the dwelling
     # is the household and the partner is the cohabiting partner of the dwelling's first unit.
-    from sim.population.generate import Population
     from sim.population.summary import economic_standard
+    from sim.population.tables import Population
 
     population = Population.read(COMMITTED_POPULATION)
     p, hh = population.persons, population.households
@@ -682,9 +683,9 @@ def test_module_imports_only_numpy():
         "typing",
         "numpy",
         "numpy.typing",
-        "sim.units_from_counts",
-        "sim.weighted_selection",
-        "sim.weighted_sums",
+        "sim.metrics.units_from_counts",
+        "sim.metrics.weighted_selection",
+        "sim.metrics.weighted_sums",
     }
     for compiled in (weighted_selection, weighted_sums, units_from_counts):
         assert _imported_modules(compiled) <= {"__future__", "typing", "numpy", "numba"}
@@ -812,7 +813,7 @@ def test_consumption_units_of_many_households_are_the_formula():
 @pytest.mark.parametrize("dtype", [np.int8, np.int64, np.uint8])
 def test_consumption_units_of_very_many_households_are_the_formula(dtype):
     # From _COMPILED_FROM households the checks and the lookup are one compiled pass
-    # (sim.units_from_counts); counts beyond the table take the formula.
+    # (sim.metrics.units_from_counts); counts beyond the table take the formula.
     rng = np.random.default_rng(10)
     n = 2 * metrics._COMPILED_FROM
     adults = rng.integers(0, 4, n).astype(dtype)

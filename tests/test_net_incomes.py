@@ -1,6 +1,6 @@
 """The compiled income steps against the numpy formulation they replaced.
 
-:mod:`sim.gross_incomes`, :mod:`sim.net_incomes` and :func:`sim.rules.inkomstskatt.income_tax` run
+:mod:`sim.engine.gross_income_pass`, :mod:`sim.engine.net_income_pass` and :func:`sim.rules.inkomstskatt.income_tax` run
 compiled (numba). The numpy code below is the vectorised formulation the engine used before
 (kept here as the reference): every number must be the same, bit for bit, on generated
 populations and on random incomes, under every year's tax law.
@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim import gross_incomes, net_incomes
-from sim.engine import _gross_incomes_and_counts, _incomes
-from sim.params import default_law
-from sim.population.generate import generate
-from sim.projection import project_population
+from sim.engine import gross_income_pass as gross_incomes
+from sim.engine import net_income_pass as net_incomes
+from sim.engine.pipeline import _gross_incomes_and_counts, _incomes
+from sim.law.parameters import default_law
+from sim.law.projection import project_population
+from sim.population.generator import generate
 from sim.rules import barns_inkomster
 from sim.rules.households import household_sum
 from sim.rules.inkomstskatt import (
@@ -29,7 +30,7 @@ from sim.rules.inkomstskatt import (
     jobbskatteavdrag,
     tax_schedule,
 )
-from sim.scenarios import load_scenario
+from sim.scenarios.scenario import load_scenario
 
 
 def numpy_income_tax(*, earnings, taxable_benefits, age, p):

@@ -8,8 +8,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from sim.errors import SimInputError
-from sim.params import EVIDENCE, DatedValue, Table, default_law, load_law
+from sim.common.errors import SimInputError
+from sim.law.parameters import EVIDENCE, DatedValue, Table, default_law, load_law
 
 GOOD = """\
 description: A test concept.

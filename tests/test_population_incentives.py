@@ -1,4 +1,4 @@
-"""The population's PTR and EMTR (sim.population_incentives): the rates follow the law where
+"""The population's PTR and EMTR (sim.incentives.population): the rates follow the law where
 it can be stated exactly, and the summary adds up."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from sim.errors import SimInputError
-from sim.population_incentives import default_wages, household_rates, summarise
-from sim.run import DEFAULT_POPULATION, read_population
-from sim.scenarios import load_scenario
+from sim.common.errors import SimInputError
+from sim.incentives.population import default_wages, household_rates, summarise
+from sim.runs import DEFAULT_POPULATION, read_population
+from sim.scenarios.scenario import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +24,8 @@ def rates(population):
 
 
 def test_default_wages_come_from_the_law_and_assumption_files():
-    # SOU 2025:15 model A's 22 000 kr (sim/params/bidragstak.yaml), half of it, and the
-    # assumed entry wage 18 000 kr (sim/assumptions/behaviour.yaml, central).
+    # SOU 2025:15 model A's 22 000 kr (sim/law/params/bidragstak.yaml), half of it, and the
+    # assumed entry wage 18 000 kr (sim/law/assumptions/behaviour.yaml, central).
     assert default_wages(load_scenario("baseline"), 2027) == {
         "deltid": 11_000.0,
         "ingångslön": 18_000.0,
@@ -126,7 +126,7 @@ def test_cli_writes_the_summary_and_refuses_bad_input(tmp_path, capsys):
 
 
 def test_population_chart_has_a_panel_per_wage(rates):
-    from sim.charts_work import population_ptr
+    from sim.outputs.charts_work import population_ptr
 
     fig = population_ptr(summarise(rates), lang="en")
     assert [t.get_text() for t in fig.texts][0] == "Does taking a job pay?"

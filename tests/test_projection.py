@@ -9,11 +9,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sim.assumptions import default_assumptions
-from sim.params import default_law
-from sim.projection import change_factor, project_law, project_population
-from sim.run import read_population
-from sim.scenarios import load_scenario
+from sim.law.assumptions import default_assumptions
+from sim.law.parameters import default_law
+from sim.law.projection import change_factor, project_law, project_population
+from sim.runs import read_population
+from sim.scenarios.scenario import load_scenario
 
 SCALE = "uprating.price_change_scale"
 
@@ -70,7 +70,7 @@ def test_reasonable_housing_limits_follow_prices_like_the_rents():
     """The limit table is of 2024's level; carried to 2027 it rises with prices, as the
     housing costs do (and as the household calculator already did), so a household whose
     rent was at its limit in 2024 is still at it in 2027."""
-    from sim.projection import cumulative_factor, housing_limit_uprating
+    from sim.law.projection import cumulative_factor, housing_limit_uprating
 
     population, _ = read_population(None)
     projected = project_population(population, 2027)

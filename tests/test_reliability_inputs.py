@@ -22,7 +22,7 @@ import pytest
 
 import sim
 from sim.cli import main
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 from sim.population.build import build_population
 
 # --- helpers ----------------------------------------------------------------------------
@@ -457,13 +457,13 @@ def test_the_bounds_themselves_are_accepted():
 
 
 def test_the_tax_tables_stay_small_within_the_bounds():
-    """The tables grow with the largest income; at the bound of :mod:`sim.validate` they
+    """The tables grow with the largest income; at the bound of :mod:`sim.common.validate` they
     hold 2^17 entries (a few MB), and beyond the engine's own limit they are refused."""
     import datetime as dt
 
-    from sim.params import default_law
+    from sim.common.validate import MAX_INCOME_SEK_MONTH
+    from sim.law.parameters import default_law
     from sim.rules.inkomstskatt import income_tax, tax_schedule
-    from sim.validate import MAX_INCOME_SEK_MONTH
 
     p = default_law().resolve(dt.date(2026, 1, 1)).inkomstskatt
     schedule = tax_schedule(p, 12 * MAX_INCOME_SEK_MONTH)

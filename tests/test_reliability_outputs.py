@@ -3,7 +3,7 @@ two writers at once, leftovers of dead runs, folder modes, the results digest of
 ``sim report --from``, byte-identical reruns, and the sweep's message when Dask cancels.
 
 Writers are real ``sim`` processes stopped at an exact point by the test hook of
-:mod:`sim.safe_write` (``SIM_TEST_PAUSE_AT``) and then killed with SIGKILL; after each kill
+:mod:`sim.common.safe_write` (``SIM_TEST_PAUSE_AT``) and then killed with SIGKILL; after each kill
 the target must hold the old folder or the new one, whole (every file as its manifest
 says), and the next writer must clean up what the dead one left.
 """
@@ -23,11 +23,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
+from sim.common.safe_write import output_folder, writer_lock
 from sim.population.build import build_population
 from sim.population.verify import verify_files
-from sim.run import read_population
-from sim.safe_write import output_folder, writer_lock
+from sim.runs import read_population
 
 POPULATION_ARGS = ("--households", "2000", "--year", "2024")
 
@@ -309,7 +309,7 @@ def test_two_identical_runs_give_identical_bytes(first_run, old_population):
 
 
 def test_source_date_epoch_fixes_the_manifest_date(tmp_path, monkeypatch):
-    from sim.run import run_date
+    from sim.runs import run_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     assert run_date().isoformat() == "2026-09-21"
@@ -397,7 +397,7 @@ def test_sweep_cancelled_replication_reads_clearly(tmp_path):
     of "cancelled: NoneType: None"."""
     from distributed import Client
 
-    from sim.uncertainty import SweepStopped, _raise_task_error
+    from sim.uncertainty.sweeps import SweepStopped, _raise_task_error
 
     with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as c:
         future = c.submit(time.sleep, 3, pure=False)

@@ -13,9 +13,9 @@ import polars as pl
 import pytest
 from committed_output import english_folder, run_folder, sim
 
-from sim.charts import all_charts
-from sim.errors import SimInputError
-from sim.report import HEADLINE, PUBLIC_COST_CHANGE, format_value, headline
+from sim.common.errors import SimInputError
+from sim.outputs.charts import all_charts
+from sim.outputs.report import HEADLINE, PUBLIC_COST_CHANGE, format_value, headline
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +86,8 @@ def headline_cells(page: str) -> dict[tuple[str, str], str]:
 
 def test_report_and_summary_show_every_headline_number_of_results_csv(folder):
     """Each headline value of results.csv, formatted by format_value, sits in its cell."""
-    from sim.charts import scenario_name
-    from sim.report import metric_label
+    from sim.outputs.charts import scenario_name
+    from sim.outputs.report import metric_label
 
     page = (folder / "report.html").read_text()
     summary = (folder / "summary.md").read_text()
@@ -223,8 +223,8 @@ def test_the_source_list_marks_every_secondary_source(folder):
     "(sekundär källa)" exactly when the value rests on a secondary source (``evidence:
     secondary``, or ``derived`` from such a value of the same parameter and URL); and the
     government comparison's news source is marked."""
-    from sim.government_comparison import BUDGET_URL, PERSONS_URL
-    from sim.scenarios import load_scenario
+    from sim.metrics.government_comparison import BUDGET_URL, PERSONS_URL
+    from sim.scenarios.scenario import load_scenario
 
     page = (folder / "report.html").read_text()
     section = page[page.index('id="kallforteckning"') : page.index('id="manifest"')]
@@ -284,7 +284,7 @@ def test_bilingual_fields_are_used_when_the_yaml_has_them():
     before."""
     import types
 
-    from sim.report import _described, _titled
+    from sim.outputs.report import _described, _titled
 
     old = types.SimpleNamespace(description="Personal cost of a child", path="x.y")
     new = types.SimpleNamespace(
@@ -359,14 +359,14 @@ def test_sim_run_does_not_overwrite_without_force(folder):
 def test_a_failing_report_leaves_no_output_folder(tmp_path, monkeypatch):
     """Atomic: an error while drawing leaves neither the folder nor a temporary one."""
     import sim
-    import sim.charts
+    import sim.outputs.charts
 
     results = sim.run(["baseline", "bidragstak"])
 
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
 
-    monkeypatch.setattr(sim.charts, "render_all", broken)
+    monkeypatch.setattr(sim.outputs.charts, "render_all", broken)
     with pytest.raises(RuntimeError):
         results.report(tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
@@ -437,8 +437,8 @@ def test_the_comparison_with_the_government_holds_together(folder):
 def test_the_law_table_and_source_list_cite_each_reference_in_the_reports_language(lang):
     """A current-law value whose reference is bilingual shows the text of the report's
     language in the law table and the source list, never the other one."""
-    from sim.params import default_law
-    from sim.report import _law_section, _Sources
+    from sim.law.parameters import default_law
+    from sim.outputs.report import _law_section, _Sources
 
     other = "en" if lang == "sv" else "sv"
     sources = _Sources(lang)

@@ -1,4 +1,4 @@
-"""The compiled riksnorm step (sim.riksnorms) against the rule, sim.rules.riksnorm.riksnorm.
+"""The compiled riksnorm step (sim.engine.riksnorm_pass) against the rule, sim.rules.riksnorm.riksnorm.
 
 Every array must be the same, bit for bit, on one thread and on several; only inputs beyond
 the compiled tables may take the rule itself.
@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from bitwise import assert_bitwise_equal
 
-import sim.riksnorms
-from sim.household_chunks import chunk_bounds
-from sim.riksnorms import MAX_PERSONS_COMPILED, Riksnorms, riksnorms
+import sim.engine.riksnorm_pass
+from sim.engine.chunks import chunk_bounds
+from sim.engine.riksnorm_pass import MAX_PERSONS_COMPILED, Riksnorms, riksnorms
 from sim.rules.riksnorm import riksnorm as rule
-from sim.scenarios import load_scenario
+from sim.scenarios.scenario import load_scenario
 
 LAWS = [
     ("baseline", dt.date(2024, 3, 1)),
@@ -57,7 +57,7 @@ def compiled_only(monkeypatch):
     def fail(**_):
         raise AssertionError("riksnorms() took the rule's path")
 
-    monkeypatch.setattr(sim.riksnorms, "riksnorms_by_rule", fail)
+    monkeypatch.setattr(sim.engine.riksnorm_pass, "riksnorms_by_rule", fail)
 
 
 @pytest.mark.parametrize(("name", "when"), LAWS)
@@ -112,7 +112,7 @@ def test_inputs_beyond_the_compiled_tables_take_the_rule(uncovered, monkeypatch)
         calls.append(1)
         return Riksnorms(**rule(**arguments))
 
-    monkeypatch.setattr(sim.riksnorms, "riksnorms_by_rule", counted)
+    monkeypatch.setattr(sim.engine.riksnorm_pass, "riksnorms_by_rule", counted)
     for chunks in (1, 2):
         assert_bitwise_equal(riksnorms(**inputs, p=p, chunks=chunks), want, chunks)
     assert len(calls) == 2

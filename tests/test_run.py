@@ -9,7 +9,7 @@ import sys
 import polars as pl
 import pytest
 
-from sim.run import METRICS
+from sim.runs import METRICS
 
 
 def sim(*args: str) -> subprocess.CompletedProcess:

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from sim.errors import SimInputError
-from sim.scenarios import available_scenarios, load_scenario
+from sim.common.errors import SimInputError
+from sim.scenarios.scenario import available_scenarios, load_scenario
 
 MAIN = ["baseline", "bidragstak", "aktivitetskrav", "jobbpremie", "kombinerad"]
 

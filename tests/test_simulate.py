@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine import compute
-from sim.population.generate import MONTHS, Population
-from sim.random_inputs import random_month
+from sim.engine.pipeline import compute
+from sim.engine.random_inputs import random_month
+from sim.population.tables import MONTHS, Population
 from sim.rules import aktivitetskrav
-from sim.scenarios import Change, load_scenario
-from sim.simulate import (
+from sim.scenarios.scenario import Change, load_scenario
+from sim.simulation.year import (
     HOUSEHOLD_MONTH_FIELDS,
     _SharedMonth,
     norm_topups,
@@ -112,7 +112,7 @@ def test_households_with_moves_into_work_are_computed_with_their_new_incomes(
     """Each month's engine figures and exemptions equal those of the scenario's whole
     persons with the moves into work, the definition that recomputing only the households
     with such moves implements."""
-    import sim.simulate as simulate
+    import sim.simulation.year as simulate
 
     kombinerad = load_scenario("kombinerad")
     recomputed = run_year(population, kombinerad, year=2027, seed=4)

@@ -13,9 +13,9 @@ import polars as pl
 import pytest
 from committed_output import run_folder
 
-from sim import labels
-from sim.report import HEADLINE, PUBLIC_COST_CHANGE
-from sim.spreadsheets import (
+from sim.catalogue import labels
+from sim.outputs.report import HEADLINE, PUBLIC_COST_CHANGE
+from sim.outputs.spreadsheets import (
     EXCEL_CSV,
     context_of,
     read_excel_csv,

@@ -1,4 +1,4 @@
-"""Replications and sweeps (sim/uncertainty.py): draws, summary, Dask == in-process, failures.
+"""Replications and sweeps (sim/uncertainty/sweeps.py): draws, summary, Dask == in-process, failures.
 
 Small on purpose: populations of 1 000 dwellings (a fixed one is recalibrated per replication)
 and three replications of one scenario; a local Dask cluster of two worker processes.
@@ -18,10 +18,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 from sim.population.build import build_population, calibrate_population, make_population
 from sim.population.targets import aligned_targets, load_targets
-from sim.uncertainty import (
+from sim.uncertainty.sweeps import (
     MAX_CALIBRATION_DRAWS,
     SweepSpec,
     SweepStopped,
@@ -243,8 +243,8 @@ def test_sweep_spreadsheets_carry_the_bands(in_process):
     table's low/high, the effects sheet, and the Excel CSV beside results.csv."""
     import openpyxl
 
-    from sim import labels
-    from sim.spreadsheets import EXCEL_CSV, read_excel_csv
+    from sim.catalogue import labels
+    from sim.outputs.spreadsheets import EXCEL_CSV, read_excel_csv
 
     out = in_process.out
     table = pl.read_parquet(out / "results.parquet")
@@ -295,8 +295,8 @@ def test_sweep_report_shows_bands_on_poverty_child_poverty_and_cost(in_process):
     cost reads ``median (p10–p90)`` as format_with_band writes it from results.parquet, the
     effects table shows the within-replication bands of differences.parquet, and the whisker
     charts are drawn and embedded."""
-    from sim.charts import BAND_CHARTS, scenario_name
-    from sim.report import format_effect, format_with_band, metric_label
+    from sim.outputs.charts import BAND_CHARTS, scenario_name
+    from sim.outputs.report import format_effect, format_with_band, metric_label
 
     out = in_process.out
     page = (out / "report.html").read_text()
@@ -330,7 +330,7 @@ def test_sweep_report_shows_bands_on_poverty_child_poverty_and_cost(in_process):
 def test_sim_report_rebuilds_a_sweeps_report_with_its_effects(in_process, tmp_path):
     import shutil
 
-    from sim.report import format_effect, rebuild_report
+    from sim.outputs.report import format_effect, rebuild_report
 
     folder = tmp_path / "copy"
     shutil.copytree(in_process.out, folder)
@@ -370,8 +370,8 @@ def test_distributed_equals_in_process(in_process, spec, cluster, tmp_path):
 
 def test_profile_sweep_distributed_equals_in_process(spec, population_dir, cluster, tmp_path):
     # A kommun profile travels to the workers with the sweep and gives the same numbers.
-    from sim.kommun_profile import EXAMPLE_PROFILE, load_profile, sweden_totals
-    from sim.run import read_population
+    from sim.municipal.profile import EXAMPLE_PROFILE, load_profile, sweden_totals
+    from sim.runs import read_population
 
     population = read_population(population_dir)[0]
     profile = load_profile(EXAMPLE_PROFILE, sweden=sweden_totals(population))
@@ -473,7 +473,7 @@ def test_grid_sweep_end_to_end_on_the_committed_population(tmp_path, capsys):
     from pathlib import Path
 
     from sim.cli import main
-    from sim.run import DEFAULT_POPULATION
+    from sim.runs import DEFAULT_POPULATION
 
     out = tmp_path / "grid"
     main(

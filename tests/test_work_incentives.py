@@ -1,11 +1,11 @@
 """Worked cases: participation tax rate (PTR) and marginal effective tax rate (EMTR) of four
 households, computed by hand from the law, tolerance 0 (equal up to float representation).
 
-Definitions (sim/work_incentives.py): PTR = 1 − (D_in − D_out) / E and
+Definitions (sim/incentives/tax_rates.py): PTR = 1 − (D_in − D_out) / E and
 EMTR = 1 − (D(E + 100) − D(E)) / 100, D the household's disposable income, E the gross
 monthly earnings of the adult who takes the job.
 
-Every number below comes from the law, with the parameter values of sim/params/ for 2026
+Every number below comes from the law, with the parameter values of sim/law/params/ for 2026
 (each with its source in the YAML): prisbasbelopp (PBB) 59 200 kr (förordning 2025:872);
 kommunal rate 32,38 % (SCB 2026 average); grundavdrag IL 63 kap. 3 §; jobbskatteavdrag
 IL 67 kap. 7 § (2026 table: 0,91 PBB + 38,74 % above 0,91 PBB up to 3,24 PBB, then
@@ -25,7 +25,7 @@ FFI − grundavdrag; kommunal tax = BFI × 32,38 %; no statlig tax below the ski
 ÷ 12. Each tax below is written out in those steps.
 
 Costs that are model assumptions (hushållsel, hemförsäkring) are given explicitly, and each
-housing cost is below the assumed reasonable level (sim/assumptions/skaliga_kostnader.yaml),
+housing cost is below the assumed reasonable level (sim/law/assumptions/skaliga_kostnader.yaml),
 so the need is law plus the stated costs.
 """
 
@@ -36,9 +36,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.axes import work_incentives
-from sim.household import HouseholdSpec
-from sim.work_incentives import effective_marginal_tax_rate, participation_tax_rate
+from sim.calculator.axes import work_incentives
+from sim.calculator.household import HouseholdSpec
+from sim.incentives.tax_rates import effective_marginal_tax_rate, participation_tax_rate
 
 KOMMUNAL = 0.3238
 PBB = 59_200

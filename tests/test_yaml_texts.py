@@ -15,11 +15,16 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from sim.assumptions import assumptions_dir, load_assumptions
-from sim.bilingual import LANGUAGES, parse_text
-from sim.errors import SimInputError
-from sim.params import law_dir, load_concept, load_law
-from sim.scenarios import available_scenarios, load_scenario, scenario_from_mapping, scenarios_dir
+from sim.common.bilingual import LANGUAGES, parse_text
+from sim.common.errors import SimInputError
+from sim.law.assumptions import assumptions_dir, load_assumptions
+from sim.law.parameters import law_dir, load_concept, load_law
+from sim.scenarios.scenario import (
+    available_scenarios,
+    load_scenario,
+    scenario_from_mapping,
+    scenarios_dir,
+)
 
 #: Texts that are the same in both languages because they are proper nouns.
 PROPER_NOUNS = {"Aktivitetskrav", "Bidragstak", "Jobbpremie"}

@@ -2,7 +2,7 @@
 
 :func:`calibrate_population` turns the aligned targets into margins on dwellings (the
 sampling unit; each dwelling's value is the sum over its biståndshushåll or persons) and
-calls :func:`sim.population.calibrate.calibrate` (bounded logit calibration, weights within
+calls :func:`sim.population.calibration.calibrate` (bounded logit calibration, weights within
 :data:`WEIGHT_BOUNDS` times the design weight). The low-economic-standard margin depends on
 the weighted median, which depends on the weights: the line is recomputed with the new
 weights and the calibration repeated, warm-started from the last multipliers, until the
@@ -25,14 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.errors import SimInputError
-from sim.population.calibrate import CalibrationResult, CategoricalMargin, Margin, calibrate
-from sim.population.generate import (
-    DWELLING_TARGET_IDS,
-    SUPPORTED_YEARS,
-    Population,
-    generate,
-)
+from sim.common.errors import SimInputError
+from sim.common.safe_write import check_target, output_folder, pause_point
+from sim.common.validate import check_households, check_seed
+from sim.population.calibration import CalibrationResult, CategoricalMargin, Margin, calibrate
+from sim.population.generator import generate
 from sim.population.geography import (
     group_aligned_targets,
     group_margins,
@@ -58,9 +55,8 @@ from sim.population.summary import (
     summarise,
     weighted_median,
 )
+from sim.population.tables import DWELLING_TARGET_IDS, SUPPORTED_YEARS, Population
 from sim.population.targets import AlignedTarget, aligned_targets, load_targets
-from sim.safe_write import check_target, output_folder, pause_point
-from sim.validate import check_households, check_seed
 
 #: Final weights stay within these multiples of the design weight.
 WEIGHT_BOUNDS = (0.2, 5.0)
@@ -263,9 +259,9 @@ def validate_arguments(
 ) -> None:
     """Reject bad arguments before any work or progress output.
 
-    Checks, in order: the size (a whole number, 1 to :data:`sim.validate.MAX_HOUSEHOLDS`),
+    Checks, in order: the size (a whole number, 1 to :data:`sim.common.validate.MAX_HOUSEHOLDS`),
     the year (supported by the generator), the seed (0 to 2^63 - 1) and the targets file (readable, well formed, with the
-    rows the year needs). Raises :class:`~sim.errors.SimInputError` with one clear line.
+    rows the year needs). Raises :class:`~sim.common.errors.SimInputError` with one clear line.
     """
     check_households(n_households)
     if year not in SUPPORTED_YEARS:
@@ -309,7 +305,7 @@ def build_population(
 ) -> BuildResult:
     """Generate, calibrate and write a population with its report, summary and manifest.
 
-    Writes under the output contract of :mod:`sim.safe_write` (the target checked before
+    Writes under the output contract of :mod:`sim.common.safe_write` (the target checked before
     any work, one writer, written beside and swapped in whole), so a failure leaves nothing
     half-written; an existing ``out_dir`` is replaced only with ``force``.
     """

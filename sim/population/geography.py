@@ -2,7 +2,7 @@
 
 Every sampled dwelling lies in one kommun (:mod:`sim.population.kommuner`), and with it in
 one län and one of SKR's nine kommungrupper (A1-C9; the main group A/B/C is
-:class:`~sim.population.generate.MunicipalityGroup`). The main group is drawn first, from
+:class:`~sim.population.tables.MunicipalityGroup`). The main group is drawn first, from
 the dwelling's disadvantage class (recipients of försörjningsstöd live more often in the
 metropolitan areas); the kommun is then drawn within the main group with probability
 proportional to its inhabitants (SCB folkmängd 31 Dec 2024) times the oversampling factor
@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 from sim.population.targets import AlignedTarget, Target, load_targets
 
 if TYPE_CHECKING:
-    from sim.population.calibrate import Margin
-    from sim.population.generate import Population
+    from sim.population.calibration import Margin
+    from sim.population.tables import Population
 
 __all__ = [
     "Lan",
@@ -269,7 +269,7 @@ def group_of_dwellings(population: Population) -> np.ndarray:
 
 def group_margins(population: Population, targets: list[AlignedTarget]) -> list[Margin]:
     """The inhabitants margins per kommungrupp."""
-    from sim.population.calibrate import Margin
+    from sim.population.calibration import Margin
     from sim.population.kommuner import KOMMUNGRUPPER
 
     group = group_of_dwellings(population)
@@ -369,7 +369,7 @@ def with_thin_margins_as_checks(
 
 def lan_margins(population: Population, targets: list[AlignedTarget]) -> list[Margin]:
     """The calibration margins of the per-län targets used as margins."""
-    from sim.population.calibrate import Margin
+    from sim.population.calibration import Margin
 
     lan = lan_of_dwellings(population)
     totals = dwelling_totals(population)

@@ -58,7 +58,7 @@ ALDREFORSORJNINGSSTOD_NORM = 6_300.0
 #: Effective tax on pensions for the äldreförsörjningsstöd top-up (rough, [D]).
 PENSION_TAX_RATE = 0.22
 
-#: Engine input (``sim.entities.Persons`` field) that a state's ``benefit`` goes to.
+#: Engine input (``sim.engine.entities.Persons`` field) that a state's ``benefit`` goes to.
 BENEFIT_FIELD: dict[S, str | None] = {
     S.EMPLOYED: None,
     S.UNEMPLOYED_AKASSA: "a_kassa",

@@ -23,7 +23,7 @@ import unicodedata
 
 import numpy as np
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 from sim.population.monthly import data_file, series
 
 #: SKR's nine kommungrupper (2023), in order; main group = first letter.
@@ -40,7 +40,7 @@ KOMMUNGRUPP_NAMES = {
     "C8": "Landsbygdskommun",
     "C9": "Landsbygdskommun med besöksnäring",
 }
-#: Main group (A, B, C) -> index of :class:`sim.population.generate.MunicipalityGroup`.
+#: Main group (A, B, C) -> index of :class:`sim.population.tables.MunicipalityGroup`.
 MAIN_GROUP_INDEX = {"A": 0, "B": 1, "C": 2}
 #: The year of the inhabitants and the caseload used.
 DATA_YEAR = 2024

@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 from sim.population.targets import AlignedTarget, Target
 
 if TYPE_CHECKING:
-    from sim.population.calibrate import Margin
-    from sim.population.generate import Population
+    from sim.population.calibration import Margin
+    from sim.population.tables import Population
 
 #: Tolerance of each national month (issue 18: ±2 %).
 NATIONAL_MONTH_TOLERANCE = 0.02
@@ -252,7 +252,7 @@ def monthly_margins(
     lan_codes: list[str], group_of_dwelling: np.ndarray,
 ) -> list[Margin]:  # fmt: skip
     """The calibration margins of the monthly targets used as margins."""
-    from sim.population.calibrate import Margin
+    from sim.population.calibration import Margin
     from sim.population.kommuner import KOMMUNGRUPPER
 
     months = fs_months(population)

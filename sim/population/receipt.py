@@ -35,8 +35,8 @@ import numba
 import numpy as np
 import polars as pl
 
-from sim.household_chunks import readonly
-from sim.population.generate import MONTHS, Population
+from sim.engine.chunks import readonly
+from sim.population.tables import MONTHS, Population
 
 #: Monthly probability that a recipient who is still entitled keeps claiming.
 P_CONTINUE = 0.95
@@ -173,7 +173,7 @@ def take_up_step(
     )
     if any(values.shape != entitlement.shape or values.ndim != 1 for values in arrays):
         raise ValueError("take_up_step: every array must have the households' length")
-    # Read-only inputs: one compiled version (sim.household_chunks.readonly).
+    # Read-only inputs: one compiled version (sim.engine.chunks.readonly).
     takes_up, propensity, assets, new_spell = _take_up_pass(*readonly(arrays))
     claims = (
         propensity[new_spell]
@@ -230,21 +230,21 @@ def simulate_receipt(
     :attr:`Population.household_months` filled.
 
     Args:
-        population: from :func:`sim.population.generate.generate`.
+        population: from :func:`sim.population.generator.generate`.
         rng: randomness of the take-up decisions (continuation and propensity re-draws)
             of months -5..12; the history months before them draw from a child of it.
         params_for_month: month (1..12) -> resolved law; default
             ``default_law().resolve(date(year, month, 1))``. Lead-in months use January's law.
-        compute: the engine (default :func:`sim.engine.compute`).
+        compute: the engine (default :func:`sim.engine.pipeline.compute`).
         progress: called with a short text after the lead-in, after June and after
             December (three lines).
     """
     if compute is None:
-        from sim.engine import compute as engine_compute
+        from sim.engine.pipeline import compute as engine_compute
 
         compute = engine_compute
     if params_for_month is None:
-        from sim.params import default_law
+        from sim.law.parameters import default_law
 
         law = default_law()
 

@@ -52,7 +52,7 @@ def _achieved(calibrated: CalibratedPopulation, summary: dict[str, object]) -> d
     )
     dwelling_type = pop.dwellings["dwelling_type"].to_numpy()
     w_dw = pop.dwellings["weight"].to_numpy()
-    from sim.population.generate import DWELLING_TARGET_IDS
+    from sim.population.tables import DWELLING_TARGET_IDS
 
     for code, id_ in enumerate(DWELLING_TARGET_IDS):
         out[f"{id_}@2021"] = float(w_dw[dwelling_type == code].sum())

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.population.generate import Population
+from sim.population.tables import Population
 
 #: SCB consumption-unit weights (targets.csv rows scale_*).
 SCALE_FIRST_ADULT = 1.00

@@ -25,8 +25,8 @@ import dataclasses
 from importlib import resources
 from pathlib import Path
 
-from sim.errors import SimInputError
-from sim.population.generate import POPULATION_2021, POPULATION_2024
+from sim.common.errors import SimInputError
+from sim.population.tables import POPULATION_2021, POPULATION_2024
 
 COLUMNS = ("id", "year", "quantity", "value", "unit", "scope", "evidence", "source")
 

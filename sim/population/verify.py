@@ -5,7 +5,7 @@ Before a run reads a folder, :func:`verify_files` recomputes them (a file altere
 or replaced since is refused with one line naming it) and :func:`verify_schema` checks that
 each table has the columns the engine reads, with their types (:data:`SCHEMA`, the
 generator's own output; a test holds the two equal). :func:`verify_weights` refuses
-weights that are NaN, infinite or negative. Each raises :class:`~sim.errors.SimInputError`.
+weights that are NaN, infinite or negative. Each raises :class:`~sim.common.errors.SimInputError`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 
 #: The tables of a population and their columns with their parquet (Arrow) types, as
-#: :meth:`sim.population.generate.Population.write` writes them. ``household_months`` is
+#: :meth:`sim.population.tables.Population.write` writes them. ``household_months`` is
 #: optional (a population without simulated months of FS).
 SCHEMA: dict[str, dict[str, str]] = {
     "dwellings": {

@@ -58,7 +58,7 @@ def is_exempt(
 
 
 def persons_exempt(persons: Any, *, is_sick_certified: np.ndarray, p: Any) -> np.ndarray:
-    """:func:`is_exempt` for :class:`sim.entities.Persons` (the one place that maps its fields)."""
+    """:func:`is_exempt` for :class:`sim.engine.entities.Persons` (the one place that maps its fields)."""
     return is_exempt(
         age=persons.age,
         is_child=persons.is_child,

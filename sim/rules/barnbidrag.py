@@ -29,7 +29,7 @@ def is_barnbidrag_child(
 def flerbarnstillagg_for_count(n_children: np.ndarray, *, p: Any) -> np.ndarray:
     """Flerbarnstillägg for a household with this many children with barnbidrag (15:8).
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).barnbidrag
     >>> flerbarnstillagg_for_count(np.array([0, 1, 2, 3, 4, 5, 6]), p=p).tolist()
     [0.0, 0.0, 150.0, 730.0, 1740.0, 2990.0, 4240.0]

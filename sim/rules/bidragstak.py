@@ -1,13 +1,13 @@
 """Bidragstaket (prop. 2025/26:201, from 2027-01-01) and the SOU 2025:15 alternatives.
 
-Three parts, each behind a switch in sim/params/bidragstak.yaml:
+Three parts, each behind a switch in sim/law/params/bidragstak.yaml:
 
 1. *Modernised riksnorm*: the norm is built on a reference value from price surveys, with
    "vissa ändringar i riksnormens kostnadsposter" (lagrådsremiss, Dec 2025). Until the
-   official modernised table is in the law files (``sim/params/riksnorm.yaml``, dated
-   entries with ``modernised`` 1: :func:`sim.projection.split_modernised_riksnorm`), the
+   official modernised table is in the law files (``sim/law/params/riksnorm.yaml``, dated
+   entries with ``modernised`` 1: :func:`sim.law.projection.split_modernised_riksnorm`), the
    change is modelled by component, each a named assumption in
-   sim/assumptions/bidragstak.yaml: the single adult's personal cost, the cohabiting
+   sim/law/assumptions/bidragstak.yaml: the single adult's personal cost, the cohabiting
    adults', the children's and the common household cost (:func:`modernised_norm_factors`),
    calibrated jointly to the government's typfall (``sim/bidragstak_calibration.py``,
    docs/reforms.md §2.1.1).

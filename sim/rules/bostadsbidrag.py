@@ -8,7 +8,7 @@ or of each spouse's income above 75 000 kr (15 §), and not paid below 1 200 kr 
 (16 §). The preliminary monthly amount is rounded down to whole hundreds. A temporary
 tilläggsbidrag (a share of it) was paid in 2024 and January-June 2025.
 
-Simplifications, each stated in sim/params/bostadsbidrag.yaml: bidragsgrundande inkomst is
+Simplifications, each stated in sim/law/params/bostadsbidrag.yaml: bidragsgrundande inkomst is
 12 × the month's taxable income plus etableringsersättning; area limits (97:20-21) are
 not applied; households without children are not modelled.
 """
@@ -28,7 +28,7 @@ def income_over_limit(
     A single applicant's limit is 150 000 kr; each spouse or sambo has 75 000 kr. Children's
     incomes do not count (0). The household's reduction base is the sum over its adults.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).bostadsbidrag
     >>> income_over_limit(income_sek_year=np.array([180_000.0, 100_000.0, 50_000.0]),
     ...     is_adult=np.array([True, True, True]), is_cohabiting=np.array([False, True, True]),
@@ -52,7 +52,7 @@ def bostadsbidrag(
     ``income_over_limit_sek_year``: the household's sum of :func:`income_over_limit`.
     Returns ``bostadsbidrag``, ``tillaggsbidrag`` and ``total``.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).bostadsbidrag
     >>> r = bostadsbidrag(n_children=np.array([1, 2, 3, 5]), housing_cost=np.full(4, 9000.0),
     ...     income_over_limit_sek_year=np.zeros(4), p=p)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.params import whole_numbers
+from sim.law.parameters import whole_numbers
 
 
 def household_sum(

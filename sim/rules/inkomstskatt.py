@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 import numba
 import numpy as np
 
-from sim.errors import SimInputError
-from sim.params import Table
+from sim.common.errors import SimInputError
+from sim.law.parameters import Table
 
 
 def _pbb_formula(table: Table, income_pbb: np.ndarray) -> np.ndarray:
@@ -45,7 +45,7 @@ def grundavdrag(*, ffi: np.ndarray, is_older: np.ndarray, p: Any) -> np.ndarray:
     at the start of the year (``is_older``). Rounded up to whole hundreds and never more
     than the income.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).inkomstskatt
     >>> grundavdrag(ffi=np.array([0.0, 20_000, 170_000, 600_000, 600_000]),
     ...     is_older=np.array([False, False, False, False, True]), p=p).tolist()
@@ -90,7 +90,7 @@ def jobbskatteavdrag(
     the start of the year: a flat amount of the arbetsinkomst, not tied to the kommunal
     rate. Never negative.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).inkomstskatt
     >>> jobbskatteavdrag(arbetsinkomst=np.array([420_000.0]), grundavdrag_sek=np.array([22_000.0]),
     ...     is_older=np.array([False]), p=p).round(0).tolist()
@@ -157,7 +157,7 @@ def income_tax(
        statlig tax), then jobbskatteavdrag and skattereduktion för förvärvsinkomster
        (against kommunal tax only). None can make the tax negative.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).inkomstskatt
     >>> income_tax(earnings=np.array([0.0, 35_000, 0]), taxable_benefits=np.array([0.0, 0, 20_000]),
     ...     age=np.array([40, 40, 70]), p=p).round(0).tolist()
@@ -220,7 +220,7 @@ def tax_schedule(p: Any, largest_sek_year: float) -> TaxSchedule:
     """
     if not math.isfinite(largest_sek_year) or largest_sek_year > MAX_TABLE_SEK_YEAR:
         # The engine's own guard for incomes that reach it past the edge's bounds
-        # (sim.validate): the tables would grow with the income.
+        # (sim.common.validate): the tables would grow with the income.
         raise SimInputError(
             f"an income of {largest_sek_year:.4g} kr/year is beyond the tax tables "
             f"(at most {MAX_TABLE_SEK_YEAR:.4g})"

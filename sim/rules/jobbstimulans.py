@@ -22,7 +22,7 @@ def jobbstimulans_applies(
     It starts after ``required_months`` consecutive months with FS and then runs for
     ``duration_months`` (counted in ``jobbstimulans_months_used``).
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).jobbstimulans
     >>> jobbstimulans_applies(months_on_fs=np.array([5, 6, 0, 30]),
     ...     jobbstimulans_months_used=np.array([0, 0, 10, 24]), p=p).tolist()
@@ -37,7 +37,7 @@ def jobbstimulans_disregard(
 ) -> np.ndarray:
     """The part of the adults' net earnings that is not counted, per household, SEK/month.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).jobbstimulans
     >>> jobbstimulans_disregard(net_earnings_adults=np.array([8000.0, 8000.0]),
     ...     applies=np.array([True, False]), p=p).tolist()

@@ -23,7 +23,7 @@ def personal_cost_children(
     Children 0-6 who eat lunch in förskola five days a week take the lower "utan lunch"
     amount (SoF (2025:468) 12 kap. 2 §, first table).
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
     >>> personal_cost_children(age=np.array([5, 5, 12, 40]),
     ...     has_preschool_lunch=np.array([False, True, False, False]),
@@ -41,7 +41,7 @@ def personal_cost_children(
 def child_personal_cost(*, age: np.ndarray, has_preschool_lunch: np.ndarray, p: Any) -> np.ndarray:
     """:func:`personal_cost_children` for children only (every row a child), SEK/month.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
     >>> child_personal_cost(age=np.array([5, 5, 12]),
     ...     has_preschool_lunch=np.array([False, True, False]), p=p).tolist()
@@ -59,9 +59,9 @@ def personal_cost_adults(*, n_adults: np.ndarray, is_cohabiting: np.ndarray, p: 
     """Personal cost of the household's adults: "sambo" for a couple, else "ensamstående".
 
     A biståndshushåll has one adult, or two who are married or sambo (see
-    sim.entities.validate), so the sambo amount covers both.
+    sim.engine.entities.validate), so the sambo amount covers both.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
     >>> personal_cost_adults(n_adults=np.array([1, 2]), is_cohabiting=np.array([False, True]), p=p).tolist()
     [3940.0, 7100.0]
@@ -72,7 +72,7 @@ def personal_cost_adults(*, n_adults: np.ndarray, is_cohabiting: np.ndarray, p: 
 def common_cost(*, n_persons: np.ndarray, p: Any) -> np.ndarray:
     """Gemensamma hushållskostnader by household size, with the 12 kap. 3 § step above 7.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
     >>> common_cost(n_persons=np.array([1, 2, 7, 8, 10]), p=p).tolist()
     [1280.0, 1410.0, 2830.0, 3020.0, 3400.0]

@@ -3,7 +3,7 @@
 SoL (2025:400) 12 kap. 7 § första stycket 2: försörjningsstöd covers reasonable costs for
 boende, hushållsel, arbetsresor, hemförsäkring and membership of a trade union and an
 a-kassa. The law sets no amounts. Actual costs are accepted, housing only up to the
-municipality's reasonable level (an assumption: sim/assumptions/skaliga_kostnader.yaml).
+municipality's reasonable level (an assumption: sim/law/assumptions/skaliga_kostnader.yaml).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 def housing_limit(*, n_persons: np.ndarray, housing_limit_factor: np.ndarray, a: Any) -> np.ndarray:
     """The household's highest reasonable housing cost, SEK/month (an assumption, not law).
 
-    >>> from sim.assumptions import default_assumptions
+    >>> from sim.law.assumptions import default_assumptions
     >>> a = default_assumptions().skaliga_kostnader
     >>> housing_limit(n_persons=np.array([1, 9]), housing_limit_factor=np.array([1.0, 1.2]), a=a).tolist()
     [5500.0, 14160.0]

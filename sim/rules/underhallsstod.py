@@ -20,7 +20,7 @@ def underhallsstod_per_child(
 ) -> np.ndarray:
     """Underhållsstöd per person (0 unless a child for whom it is paid), SEK/month.
 
-    >>> from sim.params import default_law; import datetime as dt
+    >>> from sim.law.parameters import default_law; import datetime as dt
     >>> p = default_law().resolve(dt.date(2026, 1, 1)).underhallsstod
     >>> underhallsstod_per_child(age=np.array([3, 7, 15, 20]), is_child=np.array([True] * 4),
     ...     receives_underhallsstod=np.array([True] * 4), p=p).tolist()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from sim.run import read_population, run_scenarios
+from sim.runs import read_population, run_scenarios
 
 GOLDEN = Path(__file__).parent / "totals_2027.json"
 SCENARIOS = ("baseline", "bidragstak", "aktivitetskrav", "kombinerad")

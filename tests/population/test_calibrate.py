@@ -1,4 +1,4 @@
-"""Tests of sim.population.calibrate: exact small cases, infeasibility, properties."""
+"""Tests of sim.population.calibration: exact small cases, infeasibility, properties."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.errors import SimInputError
-from sim.population.calibrate import (
+from sim.common.errors import SimInputError
+from sim.population.calibration import (
     CalibrationResult,
     CategoricalMargin,
     Margin,
@@ -426,7 +426,7 @@ def test_feasible_problems_converge_within_bounds(problem, bounds):
 
 
 def test_hessian_with_sparse_columns_equals_the_explicit_product():
-    from sim.population.calibrate import _build
+    from sim.population.calibration import _build
 
     rng = np.random.default_rng(11)
     n = 4_000
@@ -496,9 +496,7 @@ def _sparse_problem() -> tuple[np.ndarray, list]:
 
 
 def test_sparse_columns_give_the_same_weights_as_the_full_path(monkeypatch):
-    # The package sim.population exports the function calibrate, which hides the module of
-    # the same name from attribute access: fetch the module itself.
-    module = importlib.import_module("sim.population.calibrate")
+    module = importlib.import_module("sim.population.calibration")
     base, margins = _sparse_problem()
     sparse_path = calibrate(base, margins, tol=1e-12)
     monkeypatch.setattr(module, "_SPARSE_SHARE", -1.0)  # no column counts as sparse

@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from sim.entities import validate
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
+from sim.engine.entities import validate
 from sim.population.build import build_population
-from sim.population.generate import MONTHS, generate
+from sim.population.generator import generate
+from sim.population.tables import MONTHS
 
 SIZE = 20_000
 

@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.errors import SimInputError
+from sim.common.errors import SimInputError
 from sim.population.geography import lan_aligned_targets, lan_table
-from sim.run import DEFAULT_POPULATION, read_population
+from sim.runs import DEFAULT_POPULATION, read_population
 
 
 def test_the_21_lan_in_lanskod_order():

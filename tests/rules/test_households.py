@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from sim.params import default_law
+from sim.law.parameters import default_law
 from sim.rules.households import once_per_count, rank_within_household
 from sim.rules.riksnorm import common_cost
 

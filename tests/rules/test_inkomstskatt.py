@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.params import ParameterTree, law_dir, load_concept
+from sim.law.parameters import ParameterTree, law_dir, load_concept
 from sim.rules.inkomstskatt import grundavdrag, income_tax, jobbskatteavdrag
 
 YAML = Path(law_dir()) / "inkomstskatt.yaml"

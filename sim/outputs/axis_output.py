@@ -1,0 +1,167 @@
+"""What ``sim household --axis ...`` and ``--ptr-at ...`` print and write.
+
+:func:`axis_command` computes the axis (:func:`sim.calculator.axes.household_axis`) or the
+participation and marginal effective tax rates at one wage (:func:`sim.calculator.axes.work_incentives`)
+and returns the text to print; the table goes to a CSV or JSON file (``--axis-out``), the
+chart to a PNG or SVG file (``--axis-chart``). An existing file is not replaced without
+``force``; a file is written under a temporary name and renamed, so nothing half-written is
+left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from sim.calculator.axes import household_axis, work_incentives
+from sim.calculator.household import HouseholdSpec
+from sim.common.errors import SimInputError
+from sim.scenarios.scenario import Scenario
+
+TABLE_SUFFIXES = (".csv", ".json")
+CHART_SUFFIXES = (".png", ".svg")
+
+
+def axis_command(
+    spec: HouseholdSpec,
+    *,
+    date: str,
+    scenario: Scenario,
+    axis: str | None = None,
+    wage: float | None = None,
+    ptr_at: float | None = None,
+    emtr_step: float = 100.0,
+    out: str | None = None,
+    chart: str | None = None,
+    lang: str = "sv",
+    force: bool = False,
+    as_json: bool = False,
+) -> str:
+    """The text ``sim household`` prints for ``--axis`` or ``--ptr-at`` (after writing the
+    files asked for)."""
+    if axis is None and (out or chart or wage is not None):
+        raise SimInputError("--axis-out, --axis-chart and --wage need --axis")
+    if (axis is None) == (ptr_at is None):
+        raise SimInputError("give either --axis or --ptr-at, not both")
+    for path, suffixes in ((out, TABLE_SUFFIXES), (chart, CHART_SUFFIXES)):
+        if path is not None:
+            check_target(Path(path), suffixes, force=force)
+    if ptr_at is not None:
+        frame = work_incentives(
+            spec, gross=ptr_at, date=date, scenario=scenario, emtr_step=emtr_step
+        )
+        return _records_json(frame) if as_json else incentives_text(frame)
+    frame = household_axis(spec, axis, date=date, scenario=scenario, wage=wage, emtr_step=emtr_step)
+    lines = []
+    if chart is not None:
+        from sim.outputs.charts_work import work_pays
+
+        figure = work_pays(frame, lang=lang, household=describe(spec, lang))
+        write_atomically(
+            Path(chart),
+            lambda tmp: figure.savefig(
+                tmp, format=Path(chart).suffix[1:], dpi=200, metadata=_metadata(chart)
+            ),
+        )
+        lines.append(f"wrote {chart}")
+    if out is not None:
+        if Path(out).suffix == ".csv":
+            write_atomically(Path(out), lambda tmp: frame.write_csv(tmp))
+        else:
+            write_atomically(
+                Path(out), lambda tmp: Path(tmp).write_text(_records_json(frame) + "\n")
+            )
+        lines.append(f"wrote {out} ({frame.height} rows)")
+    if not lines:
+        return _records_json(frame) if as_json else frame.write_csv().rstrip("\n")
+    return "\n".join(lines)
+
+
+def describe(spec: HouseholdSpec, lang: str = "sv") -> str:
+    """A short description of the household for a chart's subtitle.
+
+    >>> describe(HouseholdSpec(adults=2, adult_ages=(38, 40), child_ages=(3, 6),
+    ...     housing_cost=9000))
+    'sammanboende 38 och 40 år, barn 3, 6 år, boendekostnad 9 000 kr'
+    """
+    from sim.outputs.report import format_number
+
+    spec = spec.checked()
+    ages = " och " if lang == "sv" else " and "
+    adults = ages.join(str(a) for a in spec.adult_ages)
+    if lang == "sv":
+        who = f"sammanboende {adults} år" if spec.adults == 2 else f"ensamstående {adults} år"
+        kids = f", barn {', '.join(map(str, spec.child_ages))} år" if spec.child_ages else ""
+        rent = f", boendekostnad {format_number(spec.housing_cost)} kr"
+    else:
+        who = f"couple aged {adults}" if spec.adults == 2 else f"single adult aged {adults}"
+        kids = f", children aged {', '.join(map(str, spec.child_ages))}" if spec.child_ages else ""
+        rent = f", housing cost SEK {format_number(spec.housing_cost, lang='en')}"
+    return who + kids + rent
+
+
+def incentives_text(frame: pl.DataFrame) -> str:
+    """PTR and EMTR per scenario as a few lines of text."""
+    row0 = frame.row(0, named=True)
+    lines = [
+        f"Lönar det sig att arbeta? {row0['month']}, bruttolön "
+        f"{_kr(row0['worker_gross_earnings'])} kr/mån, {row0['months_on_fs']} månader med FS "
+        "före månaden (jobbstimulans efter sex)",
+        "",
+        f"  {'':<18}{'disp. i arbete':>15}{'utan arbete':>13}{'PTR':>8}"
+        f"{'EMTR (+' + format(row0['emtr_step'], '.0f') + ' kr)':>17}",
+    ]
+    for row in frame.iter_rows(named=True):
+        lines.append(
+            f"  {row['scenario']:<18}{_kr(row['disposable_income']):>15}"
+            f"{_kr(row['disposable_income_out_of_work']):>13}"
+            f"{100 * row['ptr']:>7.1f}%{100 * row['emtr']:>16.1f}%"
+        )
+    lines += [
+        "",
+        "PTR = 1 − (disponibel inkomst i arbete − utan arbete) / bruttolön;",
+        "EMTR = 1 − Δ disponibel inkomst / Δ bruttolön (sim/incentives/tax_rates.py).",
+    ]
+    return "\n".join(lines)
+
+
+def _kr(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _records_json(frame: pl.DataFrame) -> str:
+    records: list[dict[str, Any]] = frame.to_dicts()
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, float) and value != value:  # NaN (PTR at zero earnings)
+                record[key] = None
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def _metadata(path: str) -> dict[str, Any]:
+    return {"Software": None} if path.endswith(".png") else {"Date": None}
+
+
+def check_target(path: Path, suffixes: tuple[str, ...], *, force: bool) -> None:
+    if path.suffix not in suffixes:
+        raise SimInputError(f"{path} must end in {' or '.join(suffixes)}")
+    if path.exists() and not force:
+        raise SimInputError(f"{path} exists; use --force to overwrite it")
+    if not path.parent.exists():
+        raise SimInputError(f"folder {path.parent} does not exist")
+
+
+def write_atomically(path: Path, write) -> None:
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path`` (the
+    file gets the permissions of any file the user creates: no mkstemp's 0600)."""
+    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}"))
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
