@@ -21,8 +21,8 @@ import numpy as np
 from sim.bench import REFORM, YEAR
 from sim.common.memory import keep_freed_memory
 from sim.engine import pipeline as engine
-from sim.law.projection import project_population
 from sim.population.generator import generate
+from sim.population.projection import project_population
 from sim.scenarios.scenario import load_scenario
 
 

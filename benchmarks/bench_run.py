@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.law.projection import project_population
 from sim.population.build import build_population
+from sim.population.projection import project_population
 from sim.runs import read_population
 from sim.scenarios.scenario import load_scenario
 from sim.simulation.year import norm_topups, run_year

@@ -57,9 +57,9 @@ from sim.common.errors import SimInputError
 from sim.common.validate import check_households, check_seed, check_workers
 from sim.engine.entities import Households, Persons
 from sim.engine.pipeline import compute_laws
-from sim.law.projection import project_population
 from sim.metrics import statistics as m
 from sim.population.generator import DISADVANTAGE_BY_TYPE, generate
+from sim.population.projection import project_population
 from sim.population.tables import Population
 from sim.scenarios.scenario import load_scenario
 from sim.simulation.year import norm_topups, run_years

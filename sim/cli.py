@@ -560,7 +560,7 @@ def work_incentives(
 ) -> None:
     """PTR and EMTR of the adults on FS taking a job (half-time, entry wage, full-time), by
     household type and number of children, with and without the jobbstimulans."""
-    from sim.incentives.population import write_summary
+    from sim.outputs.incentives_summary import write_summary
 
     typer.echo(
         write_summary(

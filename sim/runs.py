@@ -26,10 +26,11 @@ from sim import __version__
 from sim.common.errors import SimInputError
 from sim.common.progress import Step
 from sim.common.safe_write import output_folder, pause_point
-from sim.law.projection import LAST_YEAR, project_population
+from sim.law.projection import LAST_YEAR
 from sim.metrics.government_comparison import PART_SCENARIOS, comparison_rows, has_bidragstak
 from sim.metrics.results import results_table
 from sim.outputs.spreadsheets import context_of
+from sim.population.projection import project_population
 from sim.population.tables import Population
 from sim.scenarios.scenario import Scenario, load_scenario
 from sim.simulation.year import ScenarioYear, norm_topups, run_years

@@ -17,9 +17,9 @@ import pytest
 
 from sim.bench import FULL_YEAR_SCENARIOS, PART_DWELLINGS, REFORM, YEAR, bench
 from sim.engine.pipeline import compute
-from sim.law.projection import project_population
 from sim.metrics import statistics as m
 from sim.population.generator import generate
+from sim.population.projection import project_population
 from sim.scenarios.scenario import load_scenario
 from sim.simulation.year import norm_topups, run_year
 

@@ -20,8 +20,8 @@ from sim.engine import gross_income_pass as gross_incomes
 from sim.engine import net_income_pass as net_incomes
 from sim.engine.chunks import bounds_of, chunk_bounds, default_chunks
 from sim.engine.pipeline import _gross_incomes_and_counts
-from sim.law.projection import project_population
 from sim.population.generator import generate
+from sim.population.projection import project_population
 from sim.rules.inkomstskatt import tax_schedule
 from sim.scenarios.scenario import load_scenario
 

@@ -19,8 +19,8 @@ from sim.engine import gross_income_pass as gross_incomes
 from sim.engine import net_income_pass as net_incomes
 from sim.engine.pipeline import _gross_incomes_and_counts, _incomes
 from sim.law.parameters import default_law
-from sim.law.projection import project_population
 from sim.population.generator import generate
+from sim.population.projection import project_population
 from sim.rules import barns_inkomster
 from sim.rules.households import household_sum
 from sim.rules.inkomstskatt import (

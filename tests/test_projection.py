@@ -11,7 +11,8 @@ import pytest
 
 from sim.law.assumptions import default_assumptions
 from sim.law.parameters import default_law
-from sim.law.projection import change_factor, project_law, project_population
+from sim.law.projection import change_factor, project_law
+from sim.population.projection import project_population
 from sim.runs import read_population
 from sim.scenarios.scenario import load_scenario
 

@@ -46,9 +46,9 @@ from sim.incentives.tax_rates import (
     effective_marginal_tax_rate,
     participation_tax_rate,
 )
-from sim.law.projection import project_population
 from sim.metrics import statistics as metrics
 from sim.metrics.results import CHILDREN_LABELS, HOUSEHOLD_TYPE_LABELS
+from sim.population.projection import project_population
 from sim.population.summary import household_type_codes
 from sim.rules import jobbpremie
 from sim.scenarios.scenario import Scenario, load_scenario
@@ -257,57 +257,3 @@ def summarise(rates: pl.DataFrame, *, threshold: float = DEFAULT_THRESHOLD) -> p
                     }
                 )
     return pl.DataFrame(out)
-
-
-def summary_text(summary: pl.DataFrame) -> str:
-    """The whole population's rows of :func:`summarise` as a few lines of text."""
-    alla = summary.filter(pl.col("group_kind") == "alla")
-    threshold = float(summary["threshold"][0])
-    lines = [
-        f"{'scenario':<14}{'jobbstim.':<11}{'lön':<12}{'hushåll':>10}{'PTR median':>12}"
-        f"{f'PTR ≥ {threshold:.2f}':>13}{'EMTR median':>13}"
-    ]
-    keys = ["scenario", "jobbstimulans", "wage_label", "wage"]
-    for key, part in alla.group_by(keys, maintain_order=True):
-        v = dict(zip(part["metric"], part["value"], strict=True))
-        lines.append(
-            f"{key[0]:<14}{'ja' if key[1] else 'nej':<11}{f'{key[3]:.0f}':<12}"
-            f"{v['households']:>10.0f}{v['ptr_median']:>12.3f}"
-            f"{100 * v['share_ptr_at_least']:>12.1f}%{v['emtr_median']:>13.3f}"
-        )
-    return "\n".join(lines)
-
-
-def write_summary(
-    out: str,
-    *,
-    scenarios: Sequence[str],
-    year: int,
-    month: int,
-    population: str | None,
-    threshold: float,
-    jobbpremie_eligible: bool,
-    force: bool,
-) -> str:
-    """``sim work-incentives``: the summary to a .csv or .json file, and its text."""
-    from pathlib import Path
-
-    from sim.outputs.axis_output import check_target, write_atomically
-    from sim.runs import DEFAULT_POPULATION, read_population
-
-    if not scenarios:
-        raise SimInputError("--scenarios names no scenario")
-    if not 0 <= threshold <= 2:
-        raise SimInputError(f"threshold must be between 0 and 2, not {threshold}")
-    target = Path(out)
-    check_target(target, (".csv", ".json"), force=force)
-    pop, _ = read_population(Path(population) if population else DEFAULT_POPULATION)
-    rates = household_rates(
-        pop, scenarios=scenarios, year=year, month=month, jobbpremie_eligible=jobbpremie_eligible
-    )
-    summary = summarise(rates, threshold=threshold)
-    if target.suffix == ".csv":
-        write_atomically(target, lambda tmp: summary.write_csv(tmp))
-    else:
-        write_atomically(target, lambda tmp: summary.write_json(tmp))
-    return f"{summary_text(summary)}\nwrote {out} ({summary.height} rows)"

@@ -47,7 +47,7 @@ from sim.population.monthly import (
     with_annual_counts_as_checks,
 )
 from sim.population.receipt import simulate_receipt
-from sim.population.report import render_report, report_rows
+from sim.population.calibration_report import render_report, report_rows
 from sim.population.summary import (
     FS_HH_TYPES,
     economic_standard,

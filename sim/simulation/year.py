@@ -4,7 +4,7 @@ For each month of the simulated year (after six lead-in months, July-December of
 before) :func:`run_year`:
 
 1. builds the engine's inputs from the population's monthly states (projected from the data
-   year to the simulated year, :func:`sim.law.projection.project_population`), with the changes
+   year to the simulated year, :func:`sim.population.projection.project_population`), with the changes
    behaviour has made so far;
 2. computes försörjningsstöd with the scenario's law for that month (start dates and
    phase-ins are dated parameters, so they act from their month);
@@ -42,7 +42,7 @@ from sim.engine.entities import Households, Persons, households_persons, select_
 from sim.engine.pipeline import MonthResult, compute, compute_cases
 from sim.law.assumptions import Assumptions
 from sim.law.parameters import Params
-from sim.law.projection import project_population
+from sim.population.projection import project_population
 from sim.population.receipt import (
     ReceiptYear,
     TakeUpDraws,
@@ -404,6 +404,39 @@ def _figures(result: MonthResult, case: _Case, assumptions: Assumptions) -> dict
     return figures
 
 
+class _Aktivitetskrav(NamedTuple):
+    """The aktivitetskrav's month for one scenario: the covered persons (a mask and their
+    rows) and the refusing persons' rows; per household the FS withheld, the adults covered,
+    newly covered and refusing, and the required hours (a week); the households whose
+    children need care."""
+
+    covered: np.ndarray
+    covered_rows: np.ndarray
+    refusing_rows: np.ndarray
+    withheld: np.ndarray
+    n_covered: np.ndarray
+    n_newly_covered: np.ndarray
+    n_refusing: np.ndarray
+    hours: np.ndarray
+    childcare_rows: np.ndarray
+
+    @classmethod
+    def none(cls, zeros: np.ndarray, n_persons: int) -> _Aktivitetskrav:
+        """A month without the aktivitetskrav (``zeros``: the run's household zeros)."""
+        nobody = np.empty(0, dtype=np.int64)
+        return cls(
+            np.zeros(n_persons, dtype=bool),
+            nobody,
+            nobody,
+            zeros,
+            zeros,
+            zeros,
+            zeros,
+            zeros,
+            nobody,
+        )
+
+
 class _ScenarioRun:
     """One scenario's year in progress: the state carried from month to month (see the
     module docstring) and the household x month outputs filled so far."""
@@ -450,6 +483,9 @@ class _ScenarioRun:
         self.out = {name: np.empty((12, n)) for name in HOUSEHOLD_MONTH_FIELDS}
         self.takes_up_out = np.empty((12, n), dtype=bool)
         self.months_on_fs_out = np.empty((12, n))
+        # Zeros where a rule does not act in a month: recorded as a fill, not a copy.
+        self._zeros = np.zeros(n)
+        self._zeros.setflags(write=False)
 
     @property
     def label(self) -> str:
@@ -489,21 +525,52 @@ class _ScenarioRun:
     def advance(
         self, month: int, case: _Case, figures: dict[str, np.ndarray], shared: _SharedMonth
     ) -> None:
-        """Take-up, the aktivitetskrav, the jobbpremie and behaviour for ``month`` from the
-        engine's ``figures``; record the month (1..12) and carry the state to the next.
+        """One month's steps after the engine, in the order of the module docstring: take-up,
+        the aktivitetskrav, the jobbpremie, the record of the month (1..12), behaviour, and
+        the FS history carried to the next month.
 
         The person-level rules run on the persons they can apply to (the aktivitetskrav's
         on households in a long enough FS spell, the jobbpremie's on its eligible persons);
         the random draws are over all persons, so each person's draw is the same in every
-        scenario."""
-        params, earnings = case.params, case.earnings
-        responses, activity = self.responses, self.activity
-        n, n_persons = self.n, self.n_persons
-        household_idx, is_child = self.household_idx, self.is_child
-        entitlement = figures["fs_entitlement"]
+        scenario. Each month has its own random stream (``month_rng``), drawn in this order:
+        refusals, then the behaviour's moves."""
+        params = case.params
+        takes_up, paid = self._take_up(params, figures["fs_entitlement"], shared)
+        month_rng = shared.behaviour_stream(self.seed)
+        activity_on = params.aktivitetskrav.in_force > 0
+        reduced = figures["fourth_child_reduction"] + figures["modernisation_reduction"] > 0
+        # Every household has an adult (entities.validate), so a reduced household has one.
+        bidragstak_response = self.responses.bidragstak_exit_to_work > 0 and reduced.any()
+        exempt = self._exempt(case, shared) if activity_on or bidragstak_response else None
+        demand = (
+            self._aktivitetskrav(case, takes_up, paid, exempt, month_rng)
+            if activity_on
+            else _Aktivitetskrav.none(self._zeros, self.n_persons)
+        )
+        receives = paid > 0
+        premium = self._jobbpremie(month, params, case.earnings, receives)
+        if month >= 1:
+            self._record(month, figures, takes_up, paid, premium, demand, shared)
+        else:
+            self.lead_in_fs_months = self.lead_in_fs_months + receives
+        self._behaviour(
+            month_rng,
+            demand,
+            activity_on,
+            reduced & receives if bidragstak_response else None,
+            exempt,
+        )
+        self.covered_last_month = demand.covered
+        self.js_used = self.js_used + (figures["jobbstimulans_applies"] & receives)
+        self.months_on_fs = np.where(receives, self.months_on_fs + 1, 0.0)
 
-        # Take-up: the population's model, with the same draws in every scenario.
-        deterred = responses.aktivitetskrav_fewer_applications * params.aktivitetskrav.in_force
+    def _take_up(
+        self, params: Params, entitlement: np.ndarray, shared: _SharedMonth
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Who takes up FS this month and what is paid before a sanction: the population's
+        take-up model with the same draws in every scenario, less the new claims the
+        aktivitetskrav deters; households that left FS for good take nothing up."""
+        deterred = self.responses.aktivitetskrav_fewer_applications * params.aktivitetskrav.in_force
         takes_up, self.propensity, self.assets = take_up_step(
             entitlement=entitlement,
             months_on_fs=self.months_on_fs,
@@ -513,157 +580,184 @@ class _ScenarioRun:
             claim_factor=1.0 - deterred,
         )
         takes_up &= ~self.stopped
-        paid = np.where(takes_up, entitlement, 0.0)
+        return takes_up, np.where(takes_up, entitlement, 0.0)
 
-        # Aktivitetskrav: coverage, hours, refusals and the sanction. Each month has its own
-        # random stream, so skipping the draws in months without the rules changes nothing.
-        month_rng = shared.behaviour_stream(self.seed)
-        activity_on = params.aktivitetskrav.in_force > 0
-        reduced = figures["fourth_child_reduction"] + figures["modernisation_reduction"] > 0
-        # Every household has an adult (entities.validate), so a reduced household has one.
-        bidragstak_response = responses.bidragstak_exit_to_work > 0 and reduced.any()
-        no_one = np.zeros(n_persons, dtype=bool)
-        covered = no_one
-        covered_rows = refusing_rows = np.empty(0, dtype=np.int64)
-        # Zeros where a rule does not act this month (written as a fill, not a copy).
-        zeros = np.zeros(n)
-        withheld = zeros
-        # Per household, by adults: covered, newly covered, refusing, required hours.
-        n_covered = n_newly_covered = n_refusing = hours_household = zeros
-        childcare_rows = np.empty(0, dtype=np.int64)  # households whose children need care
-        exempt = no_one
-        if activity_on or bidragstak_response:
-            exempt = shared.exempt(params.aktivitetskrav)
-            if case.changed_persons is not None:
-                exempt = exempt.copy()
-                exempt[case.changed_person_rows] = aktivitetskrav.persons_exempt(
-                    case.changed_persons,
-                    is_sick_certified=np.zeros(case.changed_persons.n, dtype=bool),
-                    p=params.aktivitetskrav,
-                )
-            exempt = exempt | self.exempt_by_move
-        if activity_on:
-            # Only the adults of households on FS for the required months can be covered.
-            in_spell = takes_up & (self.months_on_fs >= params.aktivitetskrav.required_months)
-            spell_rows = np.flatnonzero(in_spell[household_idx])
-            spell_households = household_idx[spell_rows]
-            covered_rows = spell_rows[
-                aktivitetskrav.is_covered(
-                    months_on_fs=self.months_on_fs[spell_households],
-                    on_fs=takes_up[spell_households],
-                    exempt=exempt[spell_rows],
-                    p=params.aktivitetskrav,
-                )
-            ]
-            covered = _marked(n_persons, covered_rows)
-            refusing_rows = covered_rows[
-                month_rng.random(n_persons)[covered_rows] < activity.refusal_rate
-            ]
-            n_covered = _by_household(household_idx, covered_rows, n)
-            n_newly_covered = _by_household(
+    def _exempt(self, case: _Case, shared: _SharedMonth) -> np.ndarray:
+        """The persons exempt from the aktivitetskrav this month: by their state (with the
+        moves into work recomputed) and by an earlier move into an exempt state."""
+        params = case.params
+        exempt = shared.exempt(params.aktivitetskrav)
+        if case.changed_persons is not None:
+            exempt = exempt.copy()
+            exempt[case.changed_person_rows] = aktivitetskrav.persons_exempt(
+                case.changed_persons,
+                is_sick_certified=np.zeros(case.changed_persons.n, dtype=bool),
+                p=params.aktivitetskrav,
+            )
+        return exempt | self.exempt_by_move
+
+    def _aktivitetskrav(
+        self,
+        case: _Case,
+        takes_up: np.ndarray,
+        paid: np.ndarray,
+        exempt: np.ndarray,
+        month_rng: _BehaviourStream,
+    ) -> _Aktivitetskrav:
+        """The aktivitetskrav's month: who is covered (only adults of households on FS for
+        the required months), their hours, who refuses and the sanction, which is taken
+        from ``paid`` here."""
+        params, earnings, n = case.params, case.earnings, self.n
+        household_idx = self.household_idx
+        in_spell = takes_up & (self.months_on_fs >= params.aktivitetskrav.required_months)
+        spell_rows = np.flatnonzero(in_spell[household_idx])
+        spell_households = household_idx[spell_rows]
+        covered_rows = spell_rows[
+            aktivitetskrav.is_covered(
+                months_on_fs=self.months_on_fs[spell_households],
+                on_fs=takes_up[spell_households],
+                exempt=exempt[spell_rows],
+                p=params.aktivitetskrav,
+            )
+        ]
+        covered = _marked(self.n_persons, covered_rows)
+        refusing_rows = covered_rows[
+            month_rng.random(self.n_persons)[covered_rows] < self.activity.refusal_rate
+        ]
+        refusing = np.unique(household_idx[refusing_rows])
+        withheld = np.zeros(n)
+        withheld[refusing] = aktivitetskrav.sanction(
+            fs=paid[refusing],
+            has_refusal=np.ones(refusing.size, dtype=bool),
+            sanction_share=self.activity.sanction_share,
+        )
+        paid[refusing] -= withheld[refusing]
+        hours = aktivitetskrav.required_hours_week(
+            earnings=earnings[covered_rows],
+            covered=np.ones(covered_rows.size, dtype=bool),
+            full_time_hours=self.activity.full_time_hours_week,
+            full_time_earnings=params.aktivitetskrav.full_time_earnings,
+        )
+        # Covered adults live in the spell's households: the rule on their persons.
+        childcare_rows = np.flatnonzero(
+            aktivitetskrav.households_needing_childcare(
+                household_idx=spell_households,
+                is_child=self.is_child[spell_rows],
+                covered=covered[spell_rows],
+                earnings=earnings[spell_rows],
+                n_households=n,
+            )
+        )
+        return _Aktivitetskrav(
+            covered=covered,
+            covered_rows=covered_rows,
+            refusing_rows=refusing_rows,
+            withheld=withheld,
+            n_covered=_by_household(household_idx, covered_rows, n),
+            n_newly_covered=_by_household(
                 household_idx, covered_rows[~self.covered_last_month[covered_rows]], n
-            )
-            n_refusing = _by_household(household_idx, refusing_rows, n)
-            refusing = np.unique(household_idx[refusing_rows])
-            withheld = np.zeros(n)
-            withheld[refusing] = aktivitetskrav.sanction(
-                fs=paid[refusing],
-                has_refusal=np.ones(refusing.size, dtype=bool),
-                sanction_share=activity.sanction_share,
-            )
-            paid[refusing] -= withheld[refusing]
-            hours = aktivitetskrav.required_hours_week(
-                earnings=earnings[covered_rows],
-                covered=np.ones(covered_rows.size, dtype=bool),
-                full_time_hours=activity.full_time_hours_week,
-                full_time_earnings=params.aktivitetskrav.full_time_earnings,
-            )
-            hours_household = _by_household(household_idx, covered_rows, n, weights=hours)
-            # Covered adults live in the spell's households: the rule on their persons.
-            childcare_rows = np.flatnonzero(
-                aktivitetskrav.households_needing_childcare(
-                    household_idx=spell_households,
-                    is_child=is_child[spell_rows],
-                    covered=covered[spell_rows],
-                    earnings=earnings[spell_rows],
-                    n_households=n,
-                )
-            )
-        receives = paid > 0
+            ),
+            n_refusing=_by_household(household_idx, refusing_rows, n),
+            hours=_by_household(household_idx, covered_rows, n, weights=hours),
+            childcare_rows=childcare_rows,
+        )
 
-        # Jobbpremie: qualification is FS in every lead-in month (July-December before).
+    def _jobbpremie(
+        self, month: int, params: Params, earnings: np.ndarray, receives: np.ndarray
+    ) -> np.ndarray:
+        """The jobbpremie of each household this month (zeros where it is not in force).
+        Qualification is FS in every lead-in month (July-December before), decided in
+        January; each person's premium months are counted."""
+        household_idx, n = self.household_idx, self.n
         if month == 1:
             qualified = self.lead_in_fs_months >= params.jobbpremie.qualifying_months
-            self.premium_rows = np.flatnonzero(qualified[household_idx] & ~is_child)
-        premium_household = zeros
-        if params.jobbpremie.in_force > 0:
-            rows = self.premium_rows
-            premium = jobbpremie.jobbpremie(
-                earnings=earnings[rows],
-                is_eligible=np.ones(rows.size, dtype=bool),
-                household_has_fs=receives[household_idx[rows]],
-                months_used=self.premium_months[rows],
-                p=params.jobbpremie,
-            )
-            self.premium_months[rows] += premium > 0
-            premium_household = np.bincount(household_idx[rows], weights=premium, minlength=n)
+            self.premium_rows = np.flatnonzero(qualified[household_idx] & ~self.is_child)
+        if not params.jobbpremie.in_force > 0:
+            return self._zeros
+        rows = self.premium_rows
+        premium = jobbpremie.jobbpremie(
+            earnings=earnings[rows],
+            is_eligible=np.ones(rows.size, dtype=bool),
+            household_has_fs=receives[household_idx[rows]],
+            months_used=self.premium_months[rows],
+            p=params.jobbpremie,
+        )
+        self.premium_months[rows] += premium > 0
+        return np.bincount(household_idx[rows], weights=premium, minlength=n)
 
-        if month >= 1:
-            i = month - 1
-            fs_before = figures["forsorjningsstod"]
-            preschool_children = fritidshem_children = zeros
-            if childcare_rows.size:
-                preschool, fritidshem = shared.children_in_care_ages
-                preschool_children = _AtRows(childcare_rows, preschool)
-                fritidshem_children = _AtRows(childcare_rows, fritidshem)
-            values = {
-                "forsorjningsstod": paid,
-                "fs_entitlement": entitlement,
-                "disposable_income": figures["disposable_income"]
-                - fs_before
-                + paid
-                + premium_household,
-                "total_support": figures["total_support"] - fs_before + paid + premium_household,
-                "jobbpremie": premium_household,
-                "sanction": withheld,
-                "required_hours": hours_household,
-                "n_covered": n_covered,
-                "n_newly_covered": n_newly_covered,
-                "n_sanctioned": n_refusing,
-                "childcare_preschool_children": preschool_children,
-                "childcare_fritidshem_children": fritidshem_children,
-                "fourth_child_reduction": figures["fourth_child_reduction"],
-                "modernisation_reduction": figures["modernisation_reduction"],
-                "sou_cap_reduction": figures["sou_cap_reduction"],
-                "norm_topup": figures["norm_topup"],
-                "riksnorm": figures["riksnorm"],
-                "housing_counted": figures["housing_counted"],
-            }
-            for name in HOUSEHOLD_MONTH_FIELDS:
-                value, row = values[name], self.out[name][i]
-                if value is zeros:
-                    row.fill(0.0)
-                elif isinstance(value, _AtRows):
-                    row.fill(0.0)
-                    row[value.rows] = value.values[value.rows]
-                else:
-                    row[:] = value
-            self.takes_up_out[i] = takes_up
-            self.months_on_fs_out[i] = self.months_on_fs
-            self.ever_covered[covered_rows] = True
-            self.ever_sanctioned[refusing_rows] = True
-        else:
-            self.lead_in_fs_months = self.lead_in_fs_months + receives
+    def _record(
+        self,
+        month: int,
+        figures: dict[str, np.ndarray],
+        takes_up: np.ndarray,
+        paid: np.ndarray,
+        premium: np.ndarray,
+        demand: _Aktivitetskrav,
+        shared: _SharedMonth,
+    ) -> None:
+        """Write month ``month`` (1..12) of the household x month outputs."""
+        i = month - 1
+        fs_before = figures["forsorjningsstod"]
+        preschool_children = fritidshem_children = self._zeros
+        if demand.childcare_rows.size:
+            preschool, fritidshem = shared.children_in_care_ages
+            preschool_children = _AtRows(demand.childcare_rows, preschool)
+            fritidshem_children = _AtRows(demand.childcare_rows, fritidshem)
+        values = {
+            "forsorjningsstod": paid,
+            "fs_entitlement": figures["fs_entitlement"],
+            "disposable_income": figures["disposable_income"] - fs_before + paid + premium,
+            "total_support": figures["total_support"] - fs_before + paid + premium,
+            "jobbpremie": premium,
+            "sanction": demand.withheld,
+            "required_hours": demand.hours,
+            "n_covered": demand.n_covered,
+            "n_newly_covered": demand.n_newly_covered,
+            "n_sanctioned": demand.n_refusing,
+            "childcare_preschool_children": preschool_children,
+            "childcare_fritidshem_children": fritidshem_children,
+            "fourth_child_reduction": figures["fourth_child_reduction"],
+            "modernisation_reduction": figures["modernisation_reduction"],
+            "sou_cap_reduction": figures["sou_cap_reduction"],
+            "norm_topup": figures["norm_topup"],
+            "riksnorm": figures["riksnorm"],
+            "housing_counted": figures["housing_counted"],
+        }
+        for name in HOUSEHOLD_MONTH_FIELDS:
+            value, row = values[name], self.out[name][i]
+            if value is self._zeros:
+                row.fill(0.0)
+            elif isinstance(value, _AtRows):
+                row.fill(0.0)
+                row[value.rows] = value.values[value.rows]
+            else:
+                row[:] = value
+        self.takes_up_out[i] = takes_up
+        self.months_on_fs_out[i] = self.months_on_fs
+        self.ever_covered[demand.covered_rows] = True
+        self.ever_sanctioned[demand.refusing_rows] = True
 
-        # Behaviour: changes from next month.
-        works = self.works
+    def _behaviour(
+        self,
+        month_rng: _BehaviourStream,
+        demand: _Aktivitetskrav,
+        activity_on: bool,
+        reduced_on_fs: np.ndarray | None,
+        exempt: np.ndarray | None,
+    ) -> None:
+        """Behaviour, acting from next month, with the scenario's assumption set: exits to
+        work of covered adults and of adults in households the bidragstak reduced
+        (``reduced_on_fs``, None when that response is off), moves into exempt states and
+        exits from FS without work."""
+        responses, works, n_persons = self.responses, self.works, self.n_persons
+        covered_rows = demand.covered_rows
         if activity_on and responses.aktivitetskrav_exit_to_work > 0:
             leaving = month_rng.random(n_persons)[covered_rows]
             works[covered_rows[leaving < responses.aktivitetskrav_exit_to_work]] = True
-        if bidragstak_response:
+        if reduced_on_fs is not None:
             # Adults not yet in work in reduced households with FS.
-            rows = np.flatnonzero((reduced & receives)[household_idx])
-            rows = rows[~is_child[rows] & ~works[rows] & ~exempt[rows]]
+            rows = np.flatnonzero(reduced_on_fs[self.household_idx])
+            rows = rows[~self.is_child[rows] & ~works[rows] & ~exempt[rows]]
             leaving = month_rng.random(n_persons)[rows]
             works[rows[leaving < responses.bidragstak_exit_to_work]] = True
         if activity_on and responses.aktivitetskrav_moves_to_exempt > 0:
@@ -673,12 +767,8 @@ class _ScenarioRun:
             moving = covered_rows[moves]
             self.exempt_by_move[moving[~works[moving]]] = True
         if activity_on and responses.aktivitetskrav_exit_without_work > 0:
-            leaves = month_rng.random(n) < responses.aktivitetskrav_exit_without_work
-            self.stopped |= (n_covered > 0) & leaves
-
-        self.covered_last_month = covered
-        self.js_used = self.js_used + (figures["jobbstimulans_applies"] & receives)
-        self.months_on_fs = np.where(receives, self.months_on_fs + 1, 0.0)
+            leaves = month_rng.random(self.n) < responses.aktivitetskrav_exit_without_work
+            self.stopped |= (demand.n_covered > 0) & leaves
 
     def result(self) -> ScenarioYear:
         """The year as a :class:`ScenarioYear` (after the last month)."""

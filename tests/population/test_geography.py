@@ -107,7 +107,7 @@ def test_a_larger_population_calibrates_gotlands_published_fs_figures(tmp_path):
     """With 100 000 dwellings Gotland's FS paid and mean monthly caseload are margins, met
     within ±5 %; its annual count is compared (the mean month is the län's margin)."""
     from sim.population.build import make_population
-    from sim.population.report import report_rows
+    from sim.population.calibration_report import report_rows
     from sim.population.summary import summarise
 
     calibrated = make_population(year=2024, n_households=100_000, seed=3)
