@@ -29,6 +29,7 @@ from sim.common.errors import SimInputError
 from sim.common.safe_write import check_target, output_folder, pause_point
 from sim.common.validate import check_households, check_seed
 from sim.population.calibration import CalibrationResult, CategoricalMargin, Margin, calibrate
+from sim.population.calibration_report import render_report, report_rows
 from sim.population.generator import generate
 from sim.population.geography import (
     group_aligned_targets,
@@ -47,7 +48,6 @@ from sim.population.monthly import (
     with_annual_counts_as_checks,
 )
 from sim.population.receipt import simulate_receipt
-from sim.population.calibration_report import render_report, report_rows
 from sim.population.summary import (
     FS_HH_TYPES,
     economic_standard,
