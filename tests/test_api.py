@@ -1,4 +1,4 @@
-"""The Python API: `import sim` is light; sim.run, Results, sim.calculator.household."""
+"""The Python API: `import sim` is light; sim.run, Results, sim.household."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def test_api_names_survive_importing_the_submodules():
     from sim.calculator.household import calculate  # noqa: F401
     from sim.runs import run_scenarios  # noqa: F401
 
-    assert callable(sim.run) and sim.runs.__module__ == "sim.api"
-    assert sim.calculator.household.__module__ == "sim.api"
-    assert sim.incentives.tax_rates.__module__ == "sim.api"
+    assert callable(sim.run) and sim.run.__module__ == "sim.api"
+    assert sim.household.__module__ == "sim.api"
+    assert sim.work_incentives.__module__ == "sim.api"
     assert sim.Results.__module__ == "sim.api"
 
 

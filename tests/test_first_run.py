@@ -308,7 +308,7 @@ def test_make_run_installs_the_runtime_only_and_make_test_the_dev_tools():
         return done.stdout
 
     run = commands("run")
-    assert "pip install --quiet -e .\n" in run and ".[dev]" not in run
+    assert "pip install --quiet -c constraints.txt -e .\n" in run and ".[dev]" not in run
     assert "sim compile" in run and "a few minutes the first time" in run
     test = commands("test")
-    assert "pip install --quiet -e '.[dev]'" in test and "pytest" in test
+    assert "pip install --quiet -c constraints.txt -e '.[dev]'" in test and "pytest" in test
