@@ -198,19 +198,35 @@ def test_every_part_has_a_layer(graph, layer_of):
     assert not missing, f"parts in no layer of docs/architecture.md: {missing}"
 
 
+def shortest_cycle(graph: dict[str, set[str]], start: str) -> list[str]:
+    """The shortest path from ``start`` back to itself (breadth first), ``[start, ..., start]``."""
+    paths = {nxt: [start, nxt] for nxt in sorted(graph.get(start, ()))}
+    queue = list(paths)
+    while queue:
+        node = queue.pop(0)
+        if node == start:
+            return paths[node]
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in paths:
+                paths[nxt] = [*paths[node], nxt]
+                queue.append(nxt)
+    return []
+
+
+def test_shortest_cycle():
+    graph = {"a": {"b", "x"}, "b": {"c"}, "c": {"a"}, "x": {"y"}, "y": {"z"}, "z": {"a"}}
+    assert shortest_cycle(graph, "a") == ["a", "b", "c", "a"]
+
+
 def test_no_cycle_between_parts(graph):
     modules, _ = graph
-    found = cycles(part_graph(modules))
-    detail = [
-        " ; ".join(
-            _example(modules, a, b)
-            for a in component
-            for b in component
-            if b in part_graph(modules)[a]
-        )
-        for component in found
-    ]
-    assert not found, f"cycles between parts: {found}: {detail}"
+    parts = part_graph(modules)
+    messages = []
+    for component in cycles(parts):
+        path = shortest_cycle(parts, component[0])
+        edges = [_example(modules, a, b) for a, b in zip(path, path[1:], strict=False)]
+        messages.append(" -> ".join(path) + " (" + "; ".join(edges) + ")")
+    assert not messages, "cycles between parts:\n" + "\n".join(messages)
 
 
 def test_parts_import_only_lower_layers(graph, layer_of):
@@ -234,5 +250,5 @@ def test_parts_import_only_lower_layers(graph, layer_of):
 
 def test_no_import_cycle_between_modules(graph):
     _, at_import = graph
-    found = cycles(at_import)
-    assert not found, f"modules that import each other at import time: {found}"
+    messages = [" -> ".join(shortest_cycle(at_import, c[0])) for c in cycles(at_import)]
+    assert not messages, "modules that import each other at import time:\n" + "\n".join(messages)
