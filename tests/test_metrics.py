@@ -666,7 +666,9 @@ def _imported_modules(module) -> set[str]:
         if isinstance(node, ast.Import)
         for alias in node.names
     } | {
-        f"{node.module}.{alias.name}" if node.module in ("sim", "sim.metrics.statistics") else node.module
+        f"{node.module}.{alias.name}"
+        if node.module in ("sim", metrics.__package__)
+        else node.module
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom)
         for alias in node.names
