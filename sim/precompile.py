@@ -24,30 +24,26 @@ EXPECTED_SECONDS = 60
 
 #: Kernels every run compiles (the passes' inner loops), and those it compiles with
 #: several threads or with one (:func:`sim.household_chunks.default_chunks`): if one of
-#: them has no compiled version in the cache for its present source, the cache is cold (a
-#: fresh clone, another NUMBA_CACHE_DIR, or a kernel's module edited since).
+#: them has no compiled version in the cache for its present sources (:func:`sim.jit.is_cached`:
+#: its own module and, for a :func:`sim.jit.jit` kernel, ``sim/rules/``), the cache is cold (a
+#: fresh clone, another NUMBA_CACHE_DIR, or a kernel's module or a rule edited since).
 _PROBES = (
-    ("sim.benefits", "_add_persons"),
-    ("sim.benefits", "_households"),
-    ("sim.riksnorms", "_add_persons"),
-    ("sim.riksnorms", "_households"),
-    ("sim.entitlements", "_households"),
+    ("sim.benefits", "_benefits"),
+    ("sim.riksnorms", "_riksnorms"),
     ("sim.fourth_child", "_fourth_child"),
+    ("sim.entitlements", "_households"),
     ("sim.net_incomes", "_add_persons"),
     ("sim.gross_incomes", "_add_persons"),
     ("sim.household_chunks", "_chunk_bounds"),
+    ("sim.household_chunks", "_household_starts"),
     ("sim.population.receipt", "_take_up_pass"),
 )
 _PROBES_THREADS = (
-    ("sim.benefits", "_benefits_on_threads"),
-    ("sim.riksnorms", "_riksnorms_on_threads"),
     ("sim.entitlements", "_entitlements_on_threads"),
     ("sim.net_incomes", "_net_incomes_in_chunks"),
     ("sim.gross_incomes", "_gross_incomes_in_chunks"),
 )
 _PROBES_ONE_THREAD = (
-    ("sim.benefits", "_benefits"),
-    ("sim.riksnorms", "_riksnorms"),
     ("sim.entitlements", "_entitlements"),
     ("sim.net_incomes", "_net_incomes"),
     ("sim.gross_incomes", "_gross_incomes"),
@@ -62,23 +58,21 @@ _WARMUP_DWELLINGS = 5_000
 def is_cold() -> bool:
     """Whether some kernel a run needs has no compiled version in numba's cache.
 
-    Reads the kernels' cache index files (numba's own check: an index written for an
-    older version of the source counts as missing). Where the index cannot be read the
-    answer is True: compiling again only loads from the cache what is there.
+    Reads the kernels' cache index files (:func:`sim.jit.is_cached`, numba's own check: an
+    index written for older sources counts as missing, as numba will compile it again).
+    Where an index cannot be read the answer is True: compiling again only loads from the
+    cache what is there.
     """
     import importlib
 
     from sim.household_chunks import default_chunks
+    from sim.jit import is_cached
 
     probes = _PROBES + (_PROBES_THREADS if default_chunks() > 1 else _PROBES_ONE_THREAD)
-    for module_name, kernel in probes:
-        dispatcher = getattr(importlib.import_module(module_name), kernel)
-        try:
-            if not dispatcher._cache._cache_file._load_index():
-                return True
-        except Exception:  # numba's internals moved: assume cold
-            return True
-    return False
+    return not all(
+        is_cached(getattr(importlib.import_module(module_name), kernel))
+        for module_name, kernel in probes
+    )
 
 
 def precompile() -> float:

@@ -770,20 +770,20 @@ def norm_topups(
     """
     from sim.params import default_law
     from sim.projection import project_law
-    from sim.rules import riksnorm
+    from sim.riksnorms import riksnorms
 
     a = assumptions.bidragstak
     pop = project_population(population, year, assumptions)
     persons, households = pop.month_inputs(1, np.zeros(pop.n_households))
     params = project_law(default_law(), year, assumptions).resolve(dt.date(year, 1, 1))
-    norm = riksnorm.riksnorm(
+    norm = riksnorms(
         household_idx=persons.household_idx,
         age=persons.age,
         is_child=persons.is_child,
         has_preschool_lunch=persons.has_preschool_lunch,
         is_cohabiting=households.is_cohabiting,
         p=params.riksnorm,
-    )["total"]
+    ).total
     rng = np.random.default_rng(np.random.SeedSequence([seed, 11]))
     has = rng.random(pop.n_households) < a.topup_recipient_share
     return np.where(has, a.topup_share_of_norm * norm, 0.0)
