@@ -106,6 +106,10 @@ def _fourth_child(
     is_child, age, has_preschool_lunch = persons
     n_children, n_adults, personal_children, personal_adults, common = households
     after, reduction, total = out
+    largest = 0
+    for h in range(first, last):
+        largest = max(largest, starts[h + 1] - starts[h])
+    costs, keys = np.empty(largest), np.empty(largest)  # room for a household's children
     for h in range(first, last):
         children_cost = personal_children[h]
         taken = 0.0
@@ -120,6 +124,8 @@ def _fourth_child(
                 child_factor,
                 riksnorm_law,
                 law,
+                costs,
+                keys,
             )
         after[h] = children_cost
         reduction[h] = taken

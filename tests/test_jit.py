@@ -109,37 +109,45 @@ def test_the_compiled_passes_equal_their_code_interpreted(tmp_path):
 
 # --- the cache follows the rules' sources --------------------------------------------------
 
-PROBE = """
+RULE = """
 from sim.jit import jit
-from sim.rules.tables import lookup
 
 
 @jit
-def probe(x):
-    return lookup((0.0, 10.0), (1.0, 2.0), x)
+def rule(x):
+    return 2.0 * x
 """
 
-RUN_PROBE = """
+KERNEL = """
+from sim.jit import jit
+from sim.rules.probe_rule import rule
+
+
+@jit
+def kernel(x):
+    return rule(x) + 1.0
+"""
+
+RUN_KERNEL = """
 from sim.jit import is_cached
-from sim import probe
-print(is_cached(probe.probe), probe.probe(12.0))
+from sim.probe_kernel import kernel
+print(is_cached(kernel), kernel(1.0))
 """
 
 
 def test_an_edited_rule_reaches_the_cached_kernels_that_call_it(tmp_path):
     """numba alone keeps a kernel's machine code until the kernel's own file changes, so a
     kernel calling a rule of sim/rules/ would compute the old rule after the rule alone is
-    edited. A kernel of its own module calls sim.rules.tables.lookup: compiled and cached,
-    then found in the cache, then, with lookup edited (its module only), not found
+    edited. A kernel calling a rule, in a copy of sim.jit: compiled and cached, then found
+    in the cache, then, with the rule edited (its file only), not found
     (sim.precompile.is_cold's answer) and compiled again with the edit."""
     source = Path(sim.__file__).parent
     copy = tmp_path / "src" / "sim"
     (copy / "rules").mkdir(parents=True)
-    for name in ("__init__.py", "jit.py"):
+    for name in ("__init__.py", "jit.py", "rules/__init__.py"):
         shutil.copy(source / name, copy / name)
-    for path in (source / "rules").glob("*.py"):
-        shutil.copy(path, copy / "rules" / path.name)
-    (copy / "probe.py").write_text(PROBE, encoding="utf-8")
+    (copy / "rules" / "probe_rule.py").write_text(RULE, encoding="utf-8")
+    (copy / "probe_kernel.py").write_text(KERNEL, encoding="utf-8")
     env = {
         **os.environ,
         "PYTHONPATH": str(tmp_path / "src"),
@@ -149,7 +157,7 @@ def test_an_edited_rule_reaches_the_cached_kernels_that_call_it(tmp_path):
 
     def run() -> list[str]:
         done = subprocess.run(
-            [sys.executable, "-c", RUN_PROBE],
+            [sys.executable, "-c", RUN_KERNEL],
             capture_output=True,
             text=True,
             env=env,
@@ -159,15 +167,11 @@ def test_an_edited_rule_reaches_the_cached_kernels_that_call_it(tmp_path):
         assert done.returncode == 0, done.stderr
         return done.stdout.split()
 
-    assert run() == ["False", "2.0"]  # compiled
-    assert run() == ["True", "2.0"]  # from the cache
-    tables = copy / "rules" / "tables.py"
-    text = tables.read_text(encoding="utf-8")
-    edited = text.replace("    return values[index]\n", "    return 10.0 * values[index]\n")
-    assert edited != text
-    tables.write_text(edited, encoding="utf-8")
-    assert run() == ["False", "20.0"]  # the edit, compiled again
-    assert run() == ["True", "20.0"]
+    assert run() == ["False", "3.0"]  # compiled
+    assert run() == ["True", "3.0"]  # from the cache
+    (copy / "rules" / "probe_rule.py").write_text(RULE.replace("2.0", "20.0"), encoding="utf-8")
+    assert run() == ["False", "21.0"]  # the edit, compiled again
+    assert run() == ["True", "21.0"]
 
 
 def _compiled_functions() -> list[tuple[str, str, Dispatcher]]:

@@ -136,8 +136,9 @@ def child_order_key(age: float, cost: float, order: int) -> float:  # pragma: no
 
 @jit(inline="always")
 def child_rank(keys: np.ndarray, is_child: np.ndarray, j: int) -> int:  # pragma: no cover
-    """The rank (1, 2, ...) of the household's child ``j`` among its children (``is_child``)
-    by ascending ``keys``; equal keys in the persons' order.
+    """The rank (1, 2, ...) of the household's child ``j`` among its children (``is_child``,
+    one per person) by ascending ``keys`` (one per person, or more); equal keys in the
+    persons' order.
 
     >>> keys = np.array([0.0, -3.0, -9.0, -6.0])  # an adult, then children of 3, 9 and 6
     >>> is_child = np.array([False, True, True, True])
@@ -145,7 +146,7 @@ def child_rank(keys: np.ndarray, is_child: np.ndarray, j: int) -> int:  # pragma
     [3, 1, 2]
     """
     rank = 1
-    for k in range(keys.size):
+    for k in range(is_child.size):
         if is_child[k] and (keys[k] < keys[j] or (keys[k] == keys[j] and k < j)):
             rank += 1
     return rank
@@ -182,6 +183,8 @@ def fourth_child_rule(
     child_factor: float,
     riksnorm_law: RiksnormLaw,
     law: FourthChildLaw,
+    costs: np.ndarray,
+    keys: np.ndarray,
 ) -> tuple[float, float]:  # pragma: no cover
     """The fourth-child rule on one household: its children's personal costs after the
     rule and what the rule takes from them, SEK/month.
@@ -192,7 +195,9 @@ def fourth_child_rule(
     modernised norm's factor on children); the rule takes ``(1 − factor) × base`` from each
     child ranked from the fourth under the reading ``order`` (:func:`child_order_key`,
     :func:`child_rank`, :func:`fourth_child_factor`), the base being the child's own cost,
-    or under the average reading the household's mean child cost.
+    or under the average reading the household's mean child cost. ``costs`` and ``keys``:
+    room for the children's costs and keys, at least the household's size (the caller's, so
+    that no household allocates).
 
     >>> import datetime as dt
     >>> from sim.rules.riksnorm import riksnorm_law
@@ -201,7 +206,7 @@ def fourth_child_rule(
     >>> after, taken = fourth_child_rule(np.array([40.0, 12.0, 3.0, 9.0, 5.0, 7.0]),
     ...     np.array([False] + [True] * 5), np.zeros(6, dtype=bool), True,
     ...     FourthChildOrder.BIRTH_ORDER, 1.0, riksnorm_law(law.riksnorm),
-    ...     fourth_child_law(law.bidragstak))
+    ...     fourth_child_law(law.bidragstak), np.empty(6), np.empty(6))
     >>> round(after, 6), round(taken, 6)
     (16916.0, 1174.0)
 
@@ -212,8 +217,6 @@ def fourth_child_rule(
     1 174 kr, leaving 16 916 kr.
     """
     size = age.size
-    costs = np.empty(size)
-    keys = np.empty(size)
     # Each child's cost and ranking key, once; the mean child cost (the average reading)
     # is a sum in the persons' order.
     cost_sum = 0.0
