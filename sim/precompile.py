@@ -24,30 +24,26 @@ EXPECTED_SECONDS = 60
 
 #: Kernels every run compiles (the passes' inner loops), and those it compiles with
 #: several threads or with one (:func:`sim.engine.chunks.default_chunks`): if one of
-#: them has no compiled version in the cache for its present source, the cache is cold (a
-#: fresh clone, another NUMBA_CACHE_DIR, or a kernel's module edited since).
+#: them has no compiled version in the cache for its present sources (:func:`sim.common.jit.is_cached`:
+#: its own module and, for a :func:`sim.common.jit.jit` kernel, ``sim/rules/``), the cache is cold (a
+#: fresh clone, another NUMBA_CACHE_DIR, or a kernel's module or a rule edited since).
 _PROBES = (
-    ("sim.engine.benefits_pass", "_add_persons"),
-    ("sim.engine.benefits_pass", "_households"),
-    ("sim.engine.riksnorm_pass", "_add_persons"),
-    ("sim.engine.riksnorm_pass", "_households"),
-    ("sim.engine.entitlement_pass", "_households"),
+    ("sim.engine.benefits_pass", "_benefits"),
+    ("sim.engine.riksnorm_pass", "_riksnorms"),
     ("sim.engine.fourth_child_pass", "_fourth_child"),
+    ("sim.engine.entitlement_pass", "_households"),
     ("sim.engine.net_income_pass", "_add_persons"),
     ("sim.engine.gross_income_pass", "_add_persons"),
     ("sim.engine.chunks", "_chunk_bounds"),
+    ("sim.engine.chunks", "_household_starts"),
     ("sim.population.receipt", "_take_up_pass"),
 )
 _PROBES_THREADS = (
-    ("sim.engine.benefits_pass", "_benefits_on_threads"),
-    ("sim.engine.riksnorm_pass", "_riksnorms_on_threads"),
     ("sim.engine.entitlement_pass", "_entitlements_on_threads"),
     ("sim.engine.net_income_pass", "_net_incomes_in_chunks"),
     ("sim.engine.gross_income_pass", "_gross_incomes_in_chunks"),
 )
 _PROBES_ONE_THREAD = (
-    ("sim.engine.benefits_pass", "_benefits"),
-    ("sim.engine.riksnorm_pass", "_riksnorms"),
     ("sim.engine.entitlement_pass", "_entitlements"),
     ("sim.engine.net_income_pass", "_net_incomes"),
     ("sim.engine.gross_income_pass", "_gross_incomes"),
@@ -62,23 +58,21 @@ _WARMUP_DWELLINGS = 5_000
 def is_cold() -> bool:
     """Whether some kernel a run needs has no compiled version in numba's cache.
 
-    Reads the kernels' cache index files (numba's own check: an index written for an
-    older version of the source counts as missing). Where the index cannot be read the
-    answer is True: compiling again only loads from the cache what is there.
+    Reads the kernels' cache index files (:func:`sim.common.jit.is_cached`, numba's own check: an
+    index written for older sources counts as missing, as numba will compile it again).
+    Where an index cannot be read the answer is True: compiling again only loads from the
+    cache what is there.
     """
     import importlib
 
+    from sim.common.jit import is_cached
     from sim.engine.chunks import default_chunks
 
     probes = _PROBES + (_PROBES_THREADS if default_chunks() > 1 else _PROBES_ONE_THREAD)
-    for module_name, kernel in probes:
-        dispatcher = getattr(importlib.import_module(module_name), kernel)
-        try:
-            if not dispatcher._cache._cache_file._load_index():
-                return True
-        except Exception:  # numba's internals moved: assume cold
-            return True
-    return False
+    return not all(
+        is_cached(getattr(importlib.import_module(module_name), kernel))
+        for module_name, kernel in probes
+    )
 
 
 def precompile() -> float:

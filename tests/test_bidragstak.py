@@ -15,9 +15,9 @@ import yaml
 from sim.bidragstak_calibration import TYPFALL, TYPFALL_SD, calibrate, model_change
 from sim.engine.pipeline import compute
 from sim.engine.random_inputs import random_month
+from sim.engine.riksnorm_pass import riksnorms
 from sim.law.assumptions import default_assumptions
 from sim.law.parameters import law_dir, load_law
-from sim.rules import riksnorm
 from sim.rules.bidragstak import FourthChildOrder
 from sim.scenarios.scenario import load_scenario
 
@@ -150,14 +150,14 @@ def test_the_official_modernised_table_replaces_the_cut_assumptions(tmp_path):
         assert np.array_equal(values, getattr(b, name)), name
     assert not a.modernisation_reduction.any()
     # The reform's norm is the official table (where the fourth-child rule does not reach).
-    table = riksnorm.riksnorm(
+    table = riksnorms(
         household_idx=persons.household_idx,
         age=persons.age,
         is_child=persons.is_child,
         has_preschool_lunch=persons.has_preschool_lunch,
         is_cohabiting=households.is_cohabiting,
         p=reform.riksnorm_modernised,
-    )["total"]
+    ).total
     small = a.fourth_child_reduction == 0
     assert np.array_equal(a.riksnorm[small], table[small])
     # The baseline keeps current law: the 2026 table projected, as without the file.

@@ -8,6 +8,10 @@ That needs persons grouped by household (``household_idx`` non-decreasing, as
 ``Population.month_inputs`` gives them); otherwise there is one chunk. The household pass of
 :mod:`sim.engine.entitlement_pass` splits its households into ranges by the same :func:`default_chunks`.
 
+The passes household by household (:mod:`sim.engine.benefits_pass`, :mod:`sim.engine.riksnorm_pass`,
+:mod:`sim.engine.fourth_child_pass`) find each household's persons with :func:`by_household` and run
+their households in as many ranges, on Python threads (:func:`in_household_ranges`).
+
 How many chunks: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
 ``numba.set_num_threads``; the machine's cores by default; one in the Dask workers of
 :mod:`sim.common.cluster`, which run one task per core), and one chunk unless numba's threading
@@ -17,12 +21,15 @@ if two Python threads start kernels at once, which a library user's threads may 
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 from collections.abc import Callable
 from typing import Any
 
 import numba
 import numpy as np
+
+from sim.common.jit import jit
 
 
 def readonly(values: Any) -> Any:
@@ -165,3 +172,99 @@ def _first_parallel_kernel(values):  # pragma: no cover
     for i in numba.prange(values.size):
         total += values[i]
     return total
+
+
+def by_household(
+    household_idx: np.ndarray, n_households: int, arrays: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Where each household's persons are, for a pass household by household: ``starts``
+    (household ``h``'s persons are rows ``starts[h]:starts[h + 1]``, int64) and the person
+    ``arrays`` with the persons grouped by household. Grouped persons (``household_idx``
+    non-decreasing, as ``Population.month_inputs`` gives them) are left as they are; others
+    are sorted by household, stably, so each household's persons keep their order (and its
+    sums the numbers of ``np.bincount``).
+
+    >>> starts, (age,) = by_household(np.array([1, 0, 1]), 3, (np.array([30.0, 40.0, 5.0]),))
+    >>> starts.tolist(), age.tolist()
+    ([0, 1, 3, 3], [40.0, 30.0, 5.0])
+    >>> by_household(np.array([0, 3]), 3, ())
+    Traceback (most recent call last):
+    ValueError: a person's household_idx points outside the households
+    """
+    starts, status = _household_starts(readonly(np.ascontiguousarray(household_idx)), n_households)
+    if status == _OUTSIDE:
+        raise ValueError("a person's household_idx points outside the households")
+    if status == _NOT_GROUPED:
+        order = np.argsort(household_idx, kind="stable")
+        arrays = tuple(values[order] for values in arrays)
+    return starts, arrays
+
+
+_GROUPED, _NOT_GROUPED, _OUTSIDE = 0, 1, 2
+
+
+@jit
+def _household_starts(household_idx, n_households):  # pragma: no cover
+    """The households' first rows (as if grouped) and whether the persons are grouped."""
+    starts = np.zeros(n_households + 1, dtype=np.int64)
+    status = _GROUPED
+    previous = 0
+    for i in range(household_idx.size):
+        h = household_idx[i]
+        if h < 0 or h >= n_households:  # compiled code does not check an index itself
+            return starts, _OUTSIDE
+        if h < previous:
+            status = _NOT_GROUPED
+        previous = h
+        starts[h + 1] += 1
+    for h in range(n_households):
+        starts[h + 1] += starts[h]
+    return starts, status
+
+
+def in_household_ranges(
+    kernel: Callable[..., None],
+    n_households: int,
+    inputs: tuple[Any, ...],
+    outputs: tuple[np.ndarray, ...],
+    chunks: Chunks = None,
+) -> None:
+    """``kernel(first, last, *inputs, outputs)`` for ranges of households that together
+    are ``0:n_households``, one range per chunk (:data:`Chunks`: as many as the persons'
+    chunks), each on a Python thread of its own.
+
+    ``kernel`` is compiled without the GIL (:func:`sim.common.jit.jit`) and writes only its own
+    households' rows of ``outputs``: the numbers are the same for any number of ranges.
+    Python threads, not numba's ``prange``: numba does not compile a ``prange`` over
+    records that hold tuples (the laws' tables), and an error in a range is raised here.
+    ``inputs`` are passed read-only (:func:`readonly`).
+    """
+    n_ranges = max(1, min(_count_chunks(chunks), n_households))
+    inputs = readonly(inputs)
+    if n_ranges == 1:
+        kernel(0, n_households, *inputs, outputs)
+        return
+    bounds = np.linspace(0, n_households, n_ranges + 1).astype(np.int64).tolist()
+    pool = _thread_pool(n_ranges)
+    futures = [
+        pool.submit(kernel, first, last, *inputs, outputs)
+        for first, last in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+    for future in futures:
+        future.result()
+
+
+def _count_chunks(chunks: Chunks) -> int:
+    """How many chunks ``chunks`` stands for (see :data:`Chunks`)."""
+    if chunks is None:
+        return default_chunks()
+    if isinstance(chunks, int | np.integer):
+        return int(chunks)
+    return len(chunks) - 1
+
+
+@functools.lru_cache(maxsize=4)
+def _thread_pool(n_threads: int) -> concurrent.futures.ThreadPoolExecutor:
+    """A pool of ``n_threads`` threads for :func:`in_household_ranges`, made at its first
+    use and kept for the process."""
+    return concurrent.futures.ThreadPoolExecutor(n_threads, thread_name_prefix="sim-households")

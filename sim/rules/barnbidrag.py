@@ -6,60 +6,85 @@ the spring of the year it turns 20. Flerbarnstillägg (15:8) depends on the numb
 children with barnbidrag or studiebidrag (15:9). All children of the household are counted
 together, as for spouses and for sambos with a joint child (15:12). Simplifications: whole
 years of age instead of quarters; studiebidrag paid in every month, not ten of twelve.
+
+The rules are compiled functions of one child or one household (:mod:`sim.common.jit`), reading
+the law as a :class:`BarnbidragLaw`; :mod:`sim.engine.benefits_pass` runs them for every household.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
-import numpy as np
+from sim.common.jit import jit
+from sim.rules.tables import columns, lookup
 
-from sim.rules.households import household_count
+
+class BarnbidragLaw(NamedTuple):
+    """15 kap. as the compiled rules read it (:func:`barnbidrag_law`)."""
+
+    age_limit: float
+    studiebidrag_age_limit: float
+    amount_per_child: float
+    #: Flerbarnstillägg by the child's rank (15:8): bracket bounds and marginal amounts.
+    flerbarnstillagg_rank_from: tuple[float, ...]
+    flerbarnstillagg_supplement: tuple[float, ...]
 
 
+@functools.lru_cache(maxsize=16)
+def barnbidrag_law(p: Any) -> BarnbidragLaw:
+    """The law's ``barnbidrag`` section as a :class:`BarnbidragLaw` (cached by the section)."""
+    rank_from, supplement = columns(p.flerbarnstillagg, "supplement")
+    return BarnbidragLaw(
+        age_limit=float(p.age_limit),
+        studiebidrag_age_limit=float(p.studiebidrag_age_limit),
+        amount_per_child=float(p.amount_per_child),
+        flerbarnstillagg_rank_from=rank_from,
+        flerbarnstillagg_supplement=supplement,
+    )
+
+
+@jit(inline="always")
 def is_barnbidrag_child(
-    *, age: np.ndarray, is_child: np.ndarray, is_in_school: np.ndarray, p: Any
-) -> np.ndarray:
-    """True for a child with allmänt or förlängt barnbidrag or studiebidrag."""
-    young = age < p.age_limit
-    in_school = is_in_school & (age < p.studiebidrag_age_limit)
-    return is_child & (young | in_school)
-
-
-def flerbarnstillagg_for_count(n_children: np.ndarray, *, p: Any) -> np.ndarray:
-    """Flerbarnstillägg for a household with this many children with barnbidrag (15:8).
+    age: float, is_in_school: bool, law: BarnbidragLaw
+) -> bool:  # pragma: no cover
+    """Whether a child has allmänt barnbidrag (under 16, 15:3) or förlängt barnbidrag or
+    studiebidrag (in school, under 20: 15:5, studiestödslagen (1999:1395) 2 kap. 4 §).
 
     >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).barnbidrag
-    >>> flerbarnstillagg_for_count(np.array([0, 1, 2, 3, 4, 5, 6]), p=p).tolist()
+    >>> law = barnbidrag_law(default_law().resolve(dt.date(2026, 1, 1)).barnbidrag)
+    >>> is_barnbidrag_child(15.0, False, law), is_barnbidrag_child(17.0, False, law)
+    (True, False)
+    >>> is_barnbidrag_child(17.0, True, law), is_barnbidrag_child(20.0, True, law)
+    (True, False)
+    """
+    return age < law.age_limit or (is_in_school and age < law.studiebidrag_age_limit)
+
+
+@jit(inline="always")
+def barnbidrag(n_children: int, law: BarnbidragLaw) -> float:  # pragma: no cover
+    """Barnbidrag (incl. studiebidrag) of a household with ``n_children`` children with it,
+    SEK/month (15:3: the amount per child).
+
+    >>> from sim.law.parameters import default_law; import datetime as dt
+    >>> barnbidrag(3, barnbidrag_law(default_law().resolve(dt.date(2026, 1, 1)).barnbidrag))
+    3750.0
+    """
+    return n_children * law.amount_per_child
+
+
+@jit(inline="always")
+def flerbarnstillagg(n_children: int, law: BarnbidragLaw) -> float:  # pragma: no cover
+    """Flerbarnstillägg of a household with ``n_children`` children with barnbidrag or
+    studiebidrag, SEK/month (15:8-9): the marginal amounts of the ranks 1 to ``n_children``
+    added up.
+
+    >>> from sim.law.parameters import default_law; import datetime as dt
+    >>> law = barnbidrag_law(default_law().resolve(dt.date(2026, 1, 1)).barnbidrag)
+    >>> [flerbarnstillagg(n, law) for n in range(7)]
     [0.0, 0.0, 150.0, 730.0, 1740.0, 2990.0, 4240.0]
     """
-    largest = int(np.max(n_children, initial=0))
-    ranks = np.arange(1, largest + 1)
-    cumulative = np.r_[0.0, np.cumsum(p.flerbarnstillagg.lookup("supplement", ranks))]
-    return cumulative[n_children]
-
-
-def barnbidrag(
-    *,
-    household_idx: np.ndarray,
-    age: np.ndarray,
-    is_child: np.ndarray,
-    is_in_school: np.ndarray,
-    n_households: int,
-    p: Any,
-) -> dict[str, np.ndarray]:
-    """Barnbidrag (incl. studiebidrag) and flerbarnstillägg per household, SEK/month.
-
-    Returns ``n_children`` (with barnbidrag), ``barnbidrag``, ``flerbarnstillagg``, ``total``.
-    """
-    eligible = is_barnbidrag_child(age=age, is_child=is_child, is_in_school=is_in_school, p=p)
-    n_children = household_count(eligible, household_idx=household_idx, n_households=n_households)
-    amount = n_children * p.amount_per_child
-    supplement = flerbarnstillagg_for_count(n_children, p=p)
-    return {
-        "n_children": n_children,
-        "barnbidrag": amount,
-        "flerbarnstillagg": supplement,
-        "total": amount + supplement,
-    }
+    total = 0.0
+    for rank in range(1, n_children + 1):
+        total += lookup(law.flerbarnstillagg_rank_from, law.flerbarnstillagg_supplement, rank)
+    return total

@@ -4,126 +4,108 @@ SoL (2025:400) 12 kap. 7 § första stycket 1 and socialtjänstförordning (2025
 12 kap. 2-3 §§: the riksnorm of a household is the sum of the personal costs of all its
 members and the common household cost for its size. Households of more than seven persons
 add, per extra member, the difference between the costs for seven and six persons (3 §).
+
+Compiled functions of one child and one household (:mod:`sim.common.jit`) reading the law as a
+:class:`RiksnormLaw`; :mod:`sim.engine.riksnorm_pass` adds them up for every household.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
-import numpy as np
+from sim.common.jit import jit
+from sim.rules.tables import columns, lookup
 
-from sim.rules.households import household_count, household_sum, once_per_count
+
+class RiksnormLaw(NamedTuple):
+    """SoF 12 kap. 2-3 §§ as the compiled rules read them (:func:`riksnorm_law`)."""
+
+    #: A child's personal cost by age (2 §, first table): bounds, with lunch at home and
+    #: "utan lunch" (lunch in förskola).
+    child_age_from: tuple[float, ...]
+    child_with_lunch: tuple[float, ...]
+    child_without_lunch: tuple[float, ...]
+    adult_single: float
+    adults_cohabiting: float
+    #: Gemensamma hushållskostnader by household size (2 §, second table): bounds, amounts.
+    common_n_persons: tuple[float, ...]
+    common_amount: tuple[float, ...]
 
 
-def personal_cost_children(
-    *, age: np.ndarray, has_preschool_lunch: np.ndarray, is_child: np.ndarray, p: Any
-) -> np.ndarray:
-    """Personal cost of each hemmavarande child or skolungdom (0 for adults), SEK/month.
+@functools.lru_cache(maxsize=16)
+def riksnorm_law(p: Any) -> RiksnormLaw:
+    """A riksnorm section of the law (``riksnorm`` or ``riksnorm_modernised``) as a
+    :class:`RiksnormLaw` (cached by the section)."""
+    age_from, with_lunch, without_lunch = columns(
+        p.personal_cost_child, "with_lunch", "without_lunch"
+    )
+    n_persons, amount = columns(p.common_cost, "amount")
+    return RiksnormLaw(
+        child_age_from=age_from,
+        child_with_lunch=with_lunch,
+        child_without_lunch=without_lunch,
+        adult_single=float(p.adult_single),
+        adults_cohabiting=float(p.adults_cohabiting),
+        common_n_persons=n_persons,
+        common_amount=amount,
+    )
+
+
+@jit(inline="always")
+def child_personal_cost(
+    age: float, has_preschool_lunch: bool, law: RiksnormLaw
+) -> float:  # pragma: no cover
+    """Personal cost of a hemmavarande child or skolungdom by age, SEK/month (SoF 12:2).
 
     Children 0-6 who eat lunch in förskola five days a week take the lower "utan lunch"
-    amount (SoF (2025:468) 12 kap. 2 §, first table).
+    amount (the first table of 12 kap. 2 §).
 
     >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
-    >>> personal_cost_children(age=np.array([5, 5, 12, 40]),
-    ...     has_preschool_lunch=np.array([False, True, False, False]),
-    ...     is_child=np.array([True, True, True, False]), p=p).tolist()
-    [3060.0, 2720.0, 4390.0, 0.0]
+    >>> law = riksnorm_law(default_law().resolve(dt.date(2026, 1, 1)).riksnorm)
+    >>> child_personal_cost(5.0, False, law), child_personal_cost(5.0, True, law)
+    (3060.0, 2720.0)
+    >>> child_personal_cost(12.0, False, law)
+    4390.0
     """
-    cost = np.zeros(np.shape(age))
-    children = np.flatnonzero(is_child)
-    cost[children] = child_personal_cost(
-        age=age[children], has_preschool_lunch=has_preschool_lunch[children], p=p
-    )
-    return cost
+    if has_preschool_lunch:
+        return lookup(law.child_age_from, law.child_without_lunch, age)
+    return lookup(law.child_age_from, law.child_with_lunch, age)
 
 
-def child_personal_cost(*, age: np.ndarray, has_preschool_lunch: np.ndarray, p: Any) -> np.ndarray:
-    """:func:`personal_cost_children` for children only (every row a child), SEK/month.
-
-    >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
-    >>> child_personal_cost(age=np.array([5, 5, 12]),
-    ...     has_preschool_lunch=np.array([False, True, False]), p=p).tolist()
-    [3060.0, 2720.0, 4390.0]
-    """
-    table = p.personal_cost_child
-    return np.where(
-        has_preschool_lunch,
-        table.lookup("without_lunch", age),
-        table.lookup("with_lunch", age),
-    )
-
-
-def personal_cost_adults(*, n_adults: np.ndarray, is_cohabiting: np.ndarray, p: Any) -> np.ndarray:
-    """Personal cost of the household's adults: "sambo" for a couple, else "ensamstående".
+@jit(inline="always")
+def personal_cost_adults(
+    n_adults: int, is_cohabiting: bool, law: RiksnormLaw
+) -> float:  # pragma: no cover
+    """Personal cost of the household's adults (SoF 12:2): "sambo" for a couple, else
+    "ensamstående" per adult, SEK/month.
 
     A biståndshushåll has one adult, or two who are married or sambo (see
     sim.engine.entities.validate), so the sambo amount covers both.
 
     >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
-    >>> personal_cost_adults(n_adults=np.array([1, 2]), is_cohabiting=np.array([False, True]), p=p).tolist()
-    [3940.0, 7100.0]
+    >>> law = riksnorm_law(default_law().resolve(dt.date(2026, 1, 1)).riksnorm)
+    >>> personal_cost_adults(1, False, law), personal_cost_adults(2, True, law)
+    (3940.0, 7100.0)
     """
-    return np.where(is_cohabiting, p.adults_cohabiting, p.adult_single * n_adults)
+    if is_cohabiting:
+        return law.adults_cohabiting
+    return law.adult_single * n_adults
 
 
-def common_cost(*, n_persons: np.ndarray, p: Any) -> np.ndarray:
-    """Gemensamma hushållskostnader by household size, with the 12 kap. 3 § step above 7.
+@jit(inline="always")
+def common_cost(n_persons: int, law: RiksnormLaw) -> float:  # pragma: no cover
+    """Gemensamma hushållskostnader by household size, SEK/month (SoF 12:2), with the
+    12 kap. 3 § step for each member above the table's largest size (seven): the cost of
+    seven less that of six.
 
     >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).riksnorm
-    >>> common_cost(n_persons=np.array([1, 2, 7, 8, 10]), p=p).tolist()
+    >>> law = riksnorm_law(default_law().resolve(dt.date(2026, 1, 1)).riksnorm)
+    >>> [common_cost(n, law) for n in (1, 2, 7, 8, 10)]
     [1280.0, 1410.0, 2830.0, 3020.0, 3400.0]
     """
-    table = p.common_cost
-    sizes = table["n_persons"]
-    amounts = table["amount"]
-    largest = sizes[-1]
-    step = amounts[-1] - amounts[-2]
-
-    def cost(n: np.ndarray) -> np.ndarray:
-        # A whole-number bound keeps the counts integers.
-        return (
-            table.lookup("amount", np.minimum(n, int(largest))) + np.maximum(n - largest, 0) * step
-        )
-
-    return once_per_count(n_persons, cost)
-
-
-def riksnorm(
-    *,
-    household_idx: np.ndarray,
-    age: np.ndarray,
-    is_child: np.ndarray,
-    has_preschool_lunch: np.ndarray,
-    is_cohabiting: np.ndarray,
-    p: Any,
-    child_cost_factor: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """Riksnorm per household and its parts, SEK/month.
-
-    ``child_cost_factor`` scales each child's personal cost (the bidragstak's fourth-child
-    rule); None means 1. Returns ``personal_children``, ``personal_adults``, ``common`` and
-    ``total``.
-    """
-    n_households = len(is_cohabiting)
-    children = personal_cost_children(
-        age=age, has_preschool_lunch=has_preschool_lunch, is_child=is_child, p=p
-    )
-    if child_cost_factor is not None:
-        children = children * child_cost_factor
-    personal_children = household_sum(
-        children, household_idx=household_idx, n_households=n_households
-    )
-    n_persons = np.bincount(household_idx, minlength=n_households)
-    n_adults = household_count(~is_child, household_idx=household_idx, n_households=n_households)
-    personal_adults = personal_cost_adults(n_adults=n_adults, is_cohabiting=is_cohabiting, p=p)
-    common = common_cost(n_persons=n_persons, p=p)
-    return {
-        "personal_children": personal_children,
-        "personal_adults": personal_adults,
-        "common": common,
-        "total": personal_children + personal_adults + common,
-    }
+    sizes, amounts = law.common_n_persons, law.common_amount
+    largest = sizes[len(sizes) - 1]
+    step = amounts[len(amounts) - 1] - amounts[len(amounts) - 2]
+    above = n_persons - largest
+    return lookup(sizes, amounts, min(n_persons, int(largest))) + max(above, 0.0) * step

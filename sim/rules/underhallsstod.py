@@ -4,45 +4,50 @@ Paid by Försäkringskassan to the resident parent when the other parent does no
 underhållsbidrag; the full amount depends on the child's age (18:20). Whether a child
 receives it is an input (``receives_underhallsstod``). The reduction for the child's own
 income (18:30) is not modelled.
+
+A compiled function of one child (:mod:`sim.common.jit`) reading the law as an
+:class:`UnderhallsstodLaw`; :mod:`sim.engine.benefits_pass` adds it up for every household.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
-import numpy as np
+from sim.common.jit import jit
+from sim.rules.tables import columns, lookup
 
-from sim.rules.households import household_sum
+
+class UnderhallsstodLaw(NamedTuple):
+    """18 kap. as the compiled rule reads it (:func:`underhallsstod_law`)."""
+
+    age_limit: float
+    #: The full amount by the child's age (18:20): bracket bounds and amounts.
+    amount_age_from: tuple[float, ...]
+    amount: tuple[float, ...]
 
 
-def underhallsstod_per_child(
-    *, age: np.ndarray, is_child: np.ndarray, receives_underhallsstod: np.ndarray, p: Any
-) -> np.ndarray:
-    """Underhållsstöd per person (0 unless a child for whom it is paid), SEK/month.
+@functools.lru_cache(maxsize=16)
+def underhallsstod_law(p: Any) -> UnderhallsstodLaw:
+    """The law's ``underhallsstod`` section as an :class:`UnderhallsstodLaw` (cached)."""
+    age_from, amount = columns(p.amount, "amount")
+    return UnderhallsstodLaw(age_limit=float(p.age_limit), amount_age_from=age_from, amount=amount)
+
+
+@jit(inline="always")
+def underhallsstod(
+    age: float, receives_underhallsstod: bool, law: UnderhallsstodLaw
+) -> float:  # pragma: no cover
+    """Underhållsstöd for one child, SEK/month: the full amount for its age (18:20) if it is
+    paid for the child and the child is under the age limit, else 0.
 
     >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).underhallsstod
-    >>> underhallsstod_per_child(age=np.array([3, 7, 15, 20]), is_child=np.array([True] * 4),
-    ...     receives_underhallsstod=np.array([True] * 4), p=p).tolist()
+    >>> law = underhallsstod_law(default_law().resolve(dt.date(2026, 1, 1)).underhallsstod)
+    >>> [underhallsstod(age, True, law) for age in (3.0, 7.0, 15.0, 20.0)]
     [1673.0, 1823.0, 2223.0, 0.0]
+    >>> underhallsstod(3.0, False, law)
+    0.0
     """
-    paid = np.flatnonzero(is_child & receives_underhallsstod & (age < p.age_limit))
-    amount = np.zeros(np.shape(age))
-    amount[paid] = p.amount.lookup("amount", age[paid])
-    return amount
-
-
-def underhallsstod(
-    *,
-    household_idx: np.ndarray,
-    age: np.ndarray,
-    is_child: np.ndarray,
-    receives_underhallsstod: np.ndarray,
-    n_households: int,
-    p: Any,
-) -> np.ndarray:
-    """Underhållsstöd per household, SEK/month."""
-    per_child = underhallsstod_per_child(
-        age=age, is_child=is_child, receives_underhallsstod=receives_underhallsstod, p=p
-    )
-    return household_sum(per_child, household_idx=household_idx, n_households=n_households)
+    if receives_underhallsstod and age < law.age_limit:
+        return lookup(law.amount_age_from, law.amount, age)
+    return 0.0

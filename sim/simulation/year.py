@@ -858,22 +858,22 @@ def norm_topups(
     The draw depends only on ``seed``, so it is the same in every scenario; a top-up matters
     only in months with FS.
     """
+    from sim.engine.riksnorm_pass import riksnorms
     from sim.law.parameters import default_law
     from sim.law.projection import project_law
-    from sim.rules import riksnorm
 
     a = assumptions.bidragstak
     pop = project_population(population, year, assumptions)
     persons, households = pop.month_inputs(1, np.zeros(pop.n_households))
     params = project_law(default_law(), year, assumptions).resolve(dt.date(year, 1, 1))
-    norm = riksnorm.riksnorm(
+    norm = riksnorms(
         household_idx=persons.household_idx,
         age=persons.age,
         is_child=persons.is_child,
         has_preschool_lunch=persons.has_preschool_lunch,
         is_cohabiting=households.is_cohabiting,
         p=params.riksnorm,
-    )["total"]
+    ).total
     rng = np.random.default_rng(np.random.SeedSequence([seed, 11]))
     has = rng.random(pop.n_households) < a.topup_recipient_share
     return np.where(has, a.topup_share_of_norm * norm, 0.0)
