@@ -181,7 +181,7 @@ class Results:
 
     def report(self, path: str | Path, *, lang: str = "sv", force: bool = False) -> Path:
         """Write the output folder of ``sim run`` (tables, charts, report) to ``path``."""
-        from sim.runs import write_results
+        from sim.outputs.run_folder import write_results
 
         command = [
             "sim.run(" + ", ".join(repr(s.name) for s in self.result.scenarios) + ")",

@@ -284,14 +284,9 @@ def run(
     from sim.common.progress import RunProgress, Step
     from sim.common.safe_write import check_target
     from sim.common.validate import check_lang, check_seed
+    from sim.outputs.run_folder import write_results
     from sim.outputs.run_summary import run_summary
-    from sim.runs import (
-        DEFAULT_POPULATION,
-        check_year,
-        read_population,
-        run_scenarios,
-        write_results,
-    )
+    from sim.runs import DEFAULT_POPULATION, check_year, read_population, run_scenarios
     from sim.scenarios.scenario import load_scenario
 
     check_lang(lang)

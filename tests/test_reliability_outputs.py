@@ -309,7 +309,7 @@ def test_two_identical_runs_give_identical_bytes(first_run, old_population):
 
 
 def test_source_date_epoch_fixes_the_manifest_date(tmp_path, monkeypatch):
-    from sim.runs import run_date
+    from sim.outputs.provenance import run_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     assert run_date().isoformat() == "2026-09-21"

@@ -543,7 +543,7 @@ def run_sweep(
     out = Path(out)
     check_lang(lang)
     validate(spec)
-    from sim.runs import git_revision, results_digests, run_date
+    from sim.outputs.provenance import git_revision, results_digests, run_date
 
     revision = git_revision()  # of the code the replications run, read before they start
     if sum(x is not None for x in (workers, scheduler, client)) > 1:
