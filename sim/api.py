@@ -169,7 +169,7 @@ class Results:
     def context(self):
         """What the charts' source line names (version, population, seed, assumption sets)."""
         from sim import __version__
-        from sim.outputs.charts import ChartContext
+        from sim.outputs.chart_context import ChartContext
 
         return ChartContext(
             version=__version__,
@@ -214,7 +214,7 @@ class Plots:
         self._results = results
 
     def _draw(self, name: str, lang: str, **kwargs: Any) -> Figure:
-        from sim.outputs.charts import all_charts
+        from sim.outputs.chart_rendering import all_charts
 
         return all_charts()[name](
             self._results.file_table(), lang=lang, context=self._results.context(), **kwargs
@@ -245,7 +245,7 @@ class Plots:
         return self._draw("monthly_caseload", lang)
 
     def typfall_waterfall(self, lang: str = "sv", scenario: str = "kombinerad") -> Figure:
-        """The typfall household, part by part (:func:`sim.outputs.charts.typfall_waterfall`)."""
+        """The typfall household, part by part (:func:`sim.outputs.charts_typfall.typfall_waterfall`)."""
         return self._draw("typfall_waterfall", lang, scenario=scenario)
 
     def loss_per_child(self, lang: str = "sv") -> Figure:

@@ -408,7 +408,7 @@ def report(
     force: Annotated[bool, typer.Option(help="Replace the existing report and charts.")] = False,
 ) -> None:
     """Rebuild report.html, summary.md and charts/ of an output folder, without recomputing."""
-    from sim.outputs.report import rebuild_report
+    from sim.outputs.report_files import rebuild_report
 
     folder = rebuild_report(from_, lang=lang, force=force)
     typer.echo(f"wrote {folder}/report.html, summary.md and charts/")

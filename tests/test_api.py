@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 import sim
 from sim.calculator.household import HouseholdCalculation, HouseholdComparison
 from sim.common.errors import SimInputError
-from sim.outputs.charts import all_charts
+from sim.outputs.chart_rendering import all_charts
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,9 @@ def test_api_names_survive_importing_the_submodules():
     from sim.calculator.household import calculate  # noqa: F401
     from sim.runs import run_scenarios  # noqa: F401
 
-    assert callable(sim.run) and sim.runs.__module__ == "sim.api"
-    assert sim.calculator.household.__module__ == "sim.api"
-    assert sim.incentives.tax_rates.__module__ == "sim.api"
+    assert callable(sim.run) and sim.run.__module__ == "sim.api"
+    assert sim.household.__module__ == "sim.api"
+    assert sim.work_incentives.__module__ == "sim.api"
     assert sim.Results.__module__ == "sim.api"
 
 

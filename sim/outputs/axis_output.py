@@ -20,6 +20,8 @@ import polars as pl
 from sim.calculator.axes import household_axis, work_incentives
 from sim.calculator.household import HouseholdSpec
 from sim.common.errors import SimInputError
+from sim.outputs.charts_work import work_pays
+from sim.outputs.formatting import format_number
 from sim.scenarios.scenario import Scenario
 
 TABLE_SUFFIXES = (".csv", ".json")
@@ -58,8 +60,6 @@ def axis_command(
     frame = household_axis(spec, axis, date=date, scenario=scenario, wage=wage, emtr_step=emtr_step)
     lines = []
     if chart is not None:
-        from sim.outputs.charts_work import work_pays
-
         figure = work_pays(frame, lang=lang, household=describe(spec, lang))
         write_atomically(
             Path(chart),
@@ -88,8 +88,6 @@ def describe(spec: HouseholdSpec, lang: str = "sv") -> str:
     ...     housing_cost=9000))
     'sammanboende 38 och 40 år, barn 3, 6 år, boendekostnad 9 000 kr'
     """
-    from sim.outputs.report import format_number
-
     spec = spec.checked()
     ages = " och " if lang == "sv" else " and "
     adults = ages.join(str(a) for a in spec.adult_ages)

@@ -13,7 +13,7 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -21,13 +21,14 @@ from sim import __version__
 from sim.common.errors import SimInputError
 from sim.common.progress import Step
 from sim.common.safe_write import output_folder, pause_point
-from sim.outputs.provenance import file_sha256, git_revision, results_digests, run_date
-from sim.outputs.report import (
-    POPULATION_FILE,
+from sim.outputs.provenance import (
     assumptions_digest,
-    population_record,
-    write_report_files,
+    file_sha256,
+    git_revision,
+    results_digests,
+    run_date,
 )
+from sim.outputs.report_files import POPULATION_FILE, write_report_files
 from sim.outputs.spreadsheets import EXCEL_CSV, context_of, write_excel_csv, write_workbook
 from sim.scenarios.scenario import scenarios_dir
 
@@ -192,3 +193,19 @@ def _population_name(population_path: Path | None, result: RunResult) -> str | N
         if kommun:
             return f"{name}, {kommun}" if name else str(kommun)
     return name
+
+
+def population_record(population_path: Path | None) -> dict[str, Any] | None:
+    """The population's manifest, summary and calibration report (for ``population.json``)."""
+    if population_path is None:
+        return None
+    record: dict[str, Any] = {"path": str(population_path)}
+    for key, name in (
+        ("manifest", "manifest.json"),
+        ("summary", "summary.json"),
+        ("calibration", "calibration_report.json"),
+    ):
+        path = Path(population_path) / name
+        if path.is_file():
+            record[key] = json.loads(path.read_text())
+    return record

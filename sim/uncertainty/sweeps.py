@@ -536,8 +536,8 @@ def run_sweep(
     arrives; the summary, ``results.parquet``/``.csv``, ``differences.parquet``/``.csv``,
     ``results.xlsx``, ``results_excel.csv`` and ``manifest.json`` at the end. With ``report`` (the default) the report of the sweep
     follows in ``lang``: ``summary.md``, ``report.html`` and ``charts/``, with the bands in
-    the tables and the whisker charts (:func:`sim.outputs.report.write_report_files`); a grid sweep
-    gets the fan chart of its grid instead (:func:`sim.outputs.charts.grid_fan`).
+    the tables and the whisker charts (:func:`sim.outputs.report_files.write_report_files`); a grid sweep
+    gets the fan chart of its grid instead (:func:`sim.outputs.charts_uncertainty.grid_fan`).
     ``task`` replaces :func:`run_replication` (tests use it to kill a worker).
     """
     out = Path(out)
@@ -696,7 +696,7 @@ def _write_spreadsheets(
 
 def _built_name(n_households: int, lang: str) -> str:
     """The population of a sweep that builds one per replication, as the charts name it."""
-    from sim.outputs.report import format_number
+    from sim.outputs.formatting import format_number
 
     n = format_number(n_households, lang=lang)
     return (
@@ -716,8 +716,10 @@ def _write_report(
     grid: bool,
 ) -> None:
     """The report of a finished sweep into ``out``: charts first, then the texts."""
-    from sim.outputs.charts import ChartContext, grid_fan, save_chart
-    from sim.outputs.report import write_report_files
+    from sim.outputs.chart_context import ChartContext
+    from sim.outputs.chart_style import save_chart
+    from sim.outputs.charts_uncertainty import grid_fan
+    from sim.outputs.report_files import write_report_files
 
     if not grid:
         write_report_files(out, table, manifest, lang=lang, differences=change)
