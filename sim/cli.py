@@ -281,6 +281,7 @@ def run(
     """Run scenarios on a population and write the output folder: tables, charts, report."""
     from pathlib import Path
 
+    from sim.calculator.typfall import typfall_comparison
     from sim.common.progress import RunProgress, Step
     from sim.common.safe_write import check_target
     from sim.common.validate import check_lang, check_seed
@@ -316,7 +317,13 @@ def run(
             progress=progress,
         )
         write_results(
-            result, out, force=force, population_path=population_path, lang=lang, progress=progress
+            result,
+            out,
+            typfall=typfall_comparison(year),
+            force=force,
+            population_path=population_path,
+            lang=lang,
+            progress=progress,
         )
     typer.echo(run_summary(result.table(), year=year, out=out, lang=lang))
 
@@ -408,9 +415,10 @@ def report(
     force: Annotated[bool, typer.Option(help="Replace the existing report and charts.")] = False,
 ) -> None:
     """Rebuild report.html, summary.md and charts/ of an output folder, without recomputing."""
+    from sim.calculator.typfall import typfall_comparison
     from sim.outputs.report_files import rebuild_report
 
-    folder = rebuild_report(from_, lang=lang, force=force)
+    folder = rebuild_report(from_, typfall_for=typfall_comparison, lang=lang, force=force)
     typer.echo(f"wrote {folder}/report.html, summary.md and charts/")
 
 

@@ -12,6 +12,8 @@ import pytest
 from committed_output import english_folder, run_folder
 from matplotlib.text import Text
 
+from sim.calculator.typfall import typfall_comparison
+from sim.common.errors import SimInputError
 from sim.metrics.results import LOSS_PERCENTILES
 from sim.outputs import (
     chart_context,
@@ -88,7 +90,8 @@ def table(folders):
 @pytest.fixture(scope="module")
 def context(folders):
     manifest = json.loads((folders["sv"] / "manifest.json").read_text())
-    return chart_context.ChartContext.from_manifest(manifest)
+    typfall = typfall_comparison(manifest["year"])
+    return chart_context.ChartContext.from_manifest(manifest, typfall=typfall)
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +250,8 @@ def test_child_poverty_shows_the_change_not_the_level(table):
 
 def test_waterfall_is_the_documented_typfall(table):
     """docs/reforms.md §2.1.1: 46 500 kr today, 38 296 kr under the bidragstak."""
-    fig = charts_typfall.typfall_waterfall(table, scenario="bidragstak")
+    context = chart_context.ChartContext(typfall=typfall_comparison(2027, "bidragstak"))
+    fig = charts_typfall.typfall_waterfall(table, context=context)
     texts = [t.replace("\u00a0", " ").replace("\n", " ") for t, _ in drawn_text(fig)]
     assert "46 500 kr" in texts
     assert "38 296 kr" in texts
@@ -255,6 +259,13 @@ def test_waterfall_is_the_documented_typfall(table):
     assert "8\u00a0204\u00a0kr mindre i månaden" in title  # no-break spaces: never wrapped apart
     # Each step is named by its parameter's title (sim/law/params/bidragstak.yaml).
     assert "Moderniserad riksnorm" in texts and "Begränsning från fjärde barnet" in texts
+
+
+def test_the_waterfall_draws_the_comparison_it_is_given_and_computes_none(table):
+    """The chart runs no household calculation: without ``ChartContext.typfall`` it says
+    what it needs."""
+    with pytest.raises(SimInputError, match="ChartContext.typfall"):
+        charts_typfall.typfall_waterfall(table, context=chart_context.ChartContext())
 
 
 def test_loss_per_child_percentiles_are_ordered(table):

@@ -26,7 +26,7 @@ from committed_output import english_folder, run_folder
 from test_charts import svg_blocks
 
 from sim.catalogue import labels
-from sim.outputs import chart_rendering, chart_style, charts, charts_typfall
+from sim.outputs import chart_rendering, chart_style, charts
 
 #: The metrics whose numbers each chart's title may quote; ``"gap per inhabitant"`` and
 #: ``"typfall"`` are computed (the funding gap per inhabitant of a län; the typfall
@@ -79,11 +79,9 @@ def candidates(name: str) -> tuple[float, ...]:
     values: list[float] = []
     for metric in TITLE_METRICS[name]:
         if metric == "typfall":
-            from sim.calculator.household import HouseholdSpec, compare
+            from sim.calculator.typfall import typfall_comparison
 
-            comparison = compare(
-                HouseholdSpec(**charts_typfall.TYPFALL), date="2027-09", scenario="kombinerad"
-            )
+            comparison = typfall_comparison(2027)
             values.append(comparison.reform["total_support"] - comparison.baseline["total_support"])
             continue
         if metric == "gap per inhabitant":

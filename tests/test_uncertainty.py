@@ -331,12 +331,13 @@ def test_sweep_report_shows_bands_on_poverty_child_poverty_and_cost(in_process):
 def test_sim_report_rebuilds_a_sweeps_report_with_its_effects(in_process, tmp_path):
     import shutil
 
+    from sim.calculator.typfall import typfall_comparison
     from sim.outputs.formatting import format_effect
     from sim.outputs.report_files import rebuild_report
 
     folder = tmp_path / "copy"
     shutil.copytree(in_process.out, folder)
-    rebuild_report(folder, lang="en", force=True)
+    rebuild_report(folder, typfall_for=typfall_comparison, lang="en", force=True)
     page = (folder / "report.html").read_text()
     change = pl.read_parquet(folder / "differences.parquet")
     row = change.filter(

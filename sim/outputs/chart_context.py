@@ -8,13 +8,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim import __version__
 from sim.catalogue import labels
 from sim.catalogue.labels import text as _t
 from sim.outputs.chart_style import FOOTER_SIZE, wrap_to_figure
 from sim.outputs.names import scenario_name, varied_text
+
+if TYPE_CHECKING:
+    from sim.calculator.household import HouseholdComparison
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,7 +27,9 @@ class ChartContext:
     ``assumption_sets`` maps each scenario name to the behaviour assumption set its
     behavioural run used (the ``/statisk`` runs use ``none``). ``population_year`` is the
     year the population was calibrated to (its official statistics), ``area`` the
-    municipality a profile re-weighted it to.
+    municipality a profile re-weighted it to. ``typfall`` is the typfall household's
+    comparison the typfall chart draws, computed by the caller
+    (:func:`sim.calculator.typfall.typfall_comparison`); the other charts do not use it.
     """
 
     version: str = ""
@@ -36,10 +41,14 @@ class ChartContext:
     varied: tuple[str, ...] = ()
     population_year: int | None = None
     area: str = ""
+    typfall: HouseholdComparison | None = None
 
     @classmethod
-    def from_manifest(cls, manifest: Mapping[str, Any]) -> ChartContext:
-        """The context recorded in an output folder's ``manifest.json``."""
+    def from_manifest(
+        cls, manifest: Mapping[str, Any], *, typfall: HouseholdComparison | None = None
+    ) -> ChartContext:
+        """The context recorded in an output folder's ``manifest.json``, with the typfall
+        household's comparison when given."""
         population = (
             manifest.get("population_name") or Path(str(manifest.get("population") or "")).name
         )
@@ -57,6 +66,7 @@ class ChartContext:
             varied=tuple(manifest.get("vary") or ()),
             population_year=int(year) if year is not None else None,
             area=str(profile.get("namn", "") or ""),
+            typfall=typfall,
         )
 
 

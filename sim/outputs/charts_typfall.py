@@ -6,43 +6,22 @@ calculator itself."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
-from sim.catalogue import labels
 from sim.catalogue.labels import text as _t
+from sim.common.errors import SimInputError
 from sim.outputs.chart_context import ChartContext
-from sim.outputs.chart_frame import (
-    new_figure,
-    thousands_axis,
-)
-from sim.outputs.chart_style import (
-    BAND_COLOURS,
-    COLOURS,
-    VALUE_SIZE,
-    run_colour,
-    styled,
-)
+from sim.outputs.chart_frame import new_figure, thousands_axis
+from sim.outputs.chart_style import BAND_COLOURS, COLOURS, VALUE_SIZE, run_colour, styled
 from sim.outputs.formatting import kronor, unbroken_number
-from sim.outputs.names import scenario_name
+from sim.outputs.names import path_title, scenario_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-
-import textwrap
-
-#: The typfall household of docs/reforms.md §2.1.1 (the government's "sammanboende + 5 barn").
-TYPFALL = {
-    "adults": 2,
-    "adult_ages": (38, 40),
-    "child_ages": (3, 6, 9, 12, 15),
-    "housing_cost": 16_180.0,
-    "housing_limit_factor": 1.4,
-}
-TYPFALL_MONTH = 9
 
 
 @styled
@@ -51,39 +30,38 @@ def typfall_waterfall(
     *,
     lang: str = "sv",
     context: ChartContext | None = None,
-    scenario: str = "kombinerad",
 ) -> Figure:
     """How each reform part changes the total support of the typfall household.
 
     The household of docs/reforms.md §2.1.1: a couple aged 38 and 40 without income,
     children 3, 6, 9, 12 and 15, housing cost 16 180 kr (reasonable-housing level × 1.4),
-    in September of the run's year; computed with :func:`sim.calculator.household.compare`, which adds
-    the scenario's changes one parameter at a time (so the steps add up to the change).
+    in September of the run's year, under current rules and a reform (``kombinerad`` in an
+    output folder). ``context.typfall`` carries the comparison, computed by the caller with
+    :func:`sim.calculator.typfall.typfall_comparison`, which adds the scenario's changes one
+    parameter at a time (so the steps add up to the change).
     Total support = FS + barnbidrag + bostadsbidrag + underhållsstöd + jobbpremie.
     ``table`` is not used (accepted so every chart has the same signature).
     """
-    from sim.calculator.household import HouseholdSpec, compare
-
-    year = context.year if context else 2027
-    comparison = compare(
-        HouseholdSpec(**TYPFALL), date=f"{year}-{TYPFALL_MONTH:02d}", scenario=scenario
-    )
+    comparison = context.typfall if context is not None else None
+    if comparison is None:
+        raise SimInputError(
+            "the typfall chart draws ChartContext.typfall, the typfall household's comparison "
+            "(sim.calculator.typfall.typfall_comparison); none was given"
+        )
+    year = comparison.reform.date.year
+    scenario = comparison.reform.scenario
     before = comparison.baseline["total_support"]
     after = comparison.reform["total_support"]
     steps = [e for e in comparison.effects if abs(e.total_support) >= 0.5]
     idle = [e.path for e in comparison.effects if abs(e.total_support) < 0.5]
 
-    def rule(path: str) -> str:
-        try:
-            return labels.law_title(path, lang)
-        except KeyError:
-            return path  # a user's parameter without a title in its file
-
     note = ""
     if idle:
         note = (
             _t(lang, "Utan effekt för detta hushåll: ", "No effect on this household: ")
-            + ", ".join(rule(p).lower() if lang == "sv" else rule(p) for p in idle)
+            + ", ".join(
+                path_title(p, lang).lower() if lang == "sv" else path_title(p, lang) for p in idle
+            )
             + "."
         )
     change = after - before
@@ -111,7 +89,7 @@ def typfall_waterfall(
     )
     names = (
         [scenario_name("baseline", lang)]
-        + [rule(e.path) for e in steps]
+        + [path_title(e.path, lang) for e in steps]
         + [scenario_name(scenario, lang)]
     )
     x = np.arange(len(names))

@@ -9,7 +9,7 @@ import json
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -24,6 +24,9 @@ from sim.outputs.provenance import check_results_digest
 from sim.outputs.report_html import report_html
 from sim.outputs.report_summary import summary_markdown
 
+if TYPE_CHECKING:
+    from sim.calculator.household import HouseholdComparison
+
 #: Files of the output folder written by the report (``sim report`` replaces these).
 REPORT_FILES = ("summary.md", "report.html", "charts")
 
@@ -31,13 +34,9 @@ REPORT_FILES = ("summary.md", "report.html", "charts")
 #: The report printed to PDF (``python -m sim.outputs.report_pdf``): made from ``report.html``, so
 #: ``sim report`` removes a stale one.
 PDF_FILE = "report.pdf"
-
-
 #: The population's calibration, copied into the output folder at run time.
 POPULATION_FILE = "population.json"
-
-
-#: A sweep's effects against the baseline, taken within replications (sim/uncertainty/sweeps.py).
+#: A sweep's effects against the baseline, taken within replications (sim.uncertainty).
 DIFFERENCES_FILE = "differences.parquet"
 
 
@@ -46,6 +45,7 @@ def write_report_files(
     table: pl.DataFrame,
     manifest: Mapping[str, Any],
     *,
+    typfall: HouseholdComparison,
     lang: str = "sv",
     population: Mapping[str, Any] | None = None,
     differences: pl.DataFrame | None = None,
@@ -53,6 +53,8 @@ def write_report_files(
 ) -> None:
     """Write ``charts/``, ``summary.md`` and ``report.html`` into ``folder``.
 
+    ``typfall`` is the typfall household's comparison in the run's year, which the typfall
+    chart draws (computed by the caller: :func:`sim.calculator.typfall.typfall_comparison`).
     A sweep passes its ``differences`` (effects within replications); with bands the
     whisker charts (:func:`sim.outputs.chart_rendering.render_bands`) are drawn as well. ``progress``
     (optional) is called before the charts and before the report."""
@@ -61,7 +63,7 @@ def write_report_files(
 
     _t(lang, "", "")
     folder = Path(folder)
-    context = ChartContext.from_manifest(manifest)
+    context = ChartContext.from_manifest(manifest, typfall=typfall)
     charts = render_all(
         table, folder / "charts", lang=lang, context=context, differences=differences
     )
@@ -139,10 +141,17 @@ def read_differences(folder: str | Path) -> pl.DataFrame | None:
     return table
 
 
-def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False) -> Path:
+def rebuild_report(
+    folder: str | Path,
+    *,
+    typfall_for: Callable[[int], HouseholdComparison],
+    lang: str = "sv",
+    force: bool = False,
+) -> Path:
     """Rebuild ``summary.md``, ``report.html`` and ``charts/`` of an output folder from its
-    ``results.parquet`` and ``manifest.json`` (no recomputation; the typfall waterfall is
-    recomputed with the household calculator). Existing report files are replaced only with
+    ``results.parquet`` and ``manifest.json`` (no recomputation; only the typfall chart's
+    household is computed again, by ``typfall_for(year)``, the caller's
+    :func:`sim.calculator.typfall.typfall_comparison`). Existing report files are replaced only with
     ``force``. The results are checked first against the digests in the manifest
     (:func:`check_results_digest`); the folder is then rebuilt beside and swapped in whole
     under the output contract of :mod:`sim.common.safe_write`."""
@@ -158,6 +167,7 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
     if (folder / POPULATION_FILE).is_file():
         population = json.loads((folder / POPULATION_FILE).read_text())
     differences = read_differences(folder)
+    typfall = typfall_for(int(manifest["year"]))
     # The whole folder is rebuilt beside (hard links to the unchanged files) and swapped in:
     # a kill leaves the old folder or the new one, never a mix of old and new charts.
     with output_folder(folder, force=True, what="--from", seed_from=folder) as writer:
@@ -168,6 +178,12 @@ def rebuild_report(folder: str | Path, *, lang: str = "sv", force: bool = False)
             else:
                 stale.unlink(missing_ok=True)
         write_report_files(
-            writer.tmp, table, manifest, lang=lang, population=population, differences=differences
+            writer.tmp,
+            table,
+            manifest,
+            typfall=typfall,
+            lang=lang,
+            population=population,
+            differences=differences,
         )
     return folder

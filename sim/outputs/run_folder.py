@@ -33,6 +33,7 @@ from sim.outputs.spreadsheets import EXCEL_CSV, context_of, write_excel_csv, wri
 from sim.scenarios.scenario import scenarios_dir
 
 if TYPE_CHECKING:
+    from sim.calculator.household import HouseholdComparison
     from sim.runs import RunResult
 
 
@@ -40,6 +41,7 @@ def write_results(
     result: RunResult,
     out: str | Path,
     *,
+    typfall: HouseholdComparison,
     force: bool = False,
     population_path: Path | None = None,
     command: Sequence[str] | None = None,
@@ -52,7 +54,9 @@ def write_results(
     ``results.xlsx`` and ``results_excel.csv`` (the same for Excel, in ``lang``: a summary
     sheet, the long table and the definitions; :mod:`sim.outputs.spreadsheets`),
     ``manifest.json``, ``population.json`` (the population's manifest, summary and
-    calibration report), ``summary.md``, ``report.html`` and ``charts/*.png|svg``.
+    calibration report), ``summary.md``, ``report.html`` and ``charts/*.png|svg``. ``typfall``
+    is the typfall household's comparison in the run's year that the typfall chart draws
+    (:func:`sim.calculator.typfall.typfall_comparison`, computed by the caller).
 
     The folder is written under the output contract of :mod:`sim.common.safe_write` (checked
     before any work, one writer, written beside and swapped in whole): a failure leaves
@@ -135,7 +139,13 @@ def write_results(
         if result.profile is not None and result.profile.source_file:
             shutil.copyfile(result.profile.source_file, tmp / "kommun_profile.yaml")
         write_report_files(
-            tmp, table, manifest, lang=lang, population=population, progress=progress
+            tmp,
+            table,
+            manifest,
+            typfall=typfall,
+            lang=lang,
+            population=population,
+            progress=progress,
         )
     return out
 

@@ -716,13 +716,15 @@ def _write_report(
     grid: bool,
 ) -> None:
     """The report of a finished sweep into ``out``: charts first, then the texts."""
+    from sim.calculator.typfall import typfall_comparison
     from sim.outputs.chart_context import ChartContext
     from sim.outputs.chart_style import save_chart
     from sim.outputs.charts_uncertainty import grid_fan
     from sim.outputs.report_files import write_report_files
 
     if not grid:
-        write_report_files(out, table, manifest, lang=lang, differences=change)
+        typfall = typfall_comparison(int(manifest["year"]))
+        write_report_files(out, table, manifest, typfall=typfall, lang=lang, differences=change)
         return
     context = ChartContext.from_manifest(manifest)
     path = manifest["grid"]["path"]
