@@ -202,20 +202,29 @@ def household(
     )
     chosen = load_scenario(scenario)
     if axis is not None or ptr_at is not None or axis_out or axis_chart or wage is not None:
-        from sim.outputs.axis_output import axis_command
+        from sim.calculator.axes import household_axis, work_incentives
+        from sim.outputs.axis_output import axis_text, check_axis_request
 
-        options = {"axis": axis, "wage": wage, "ptr_at": ptr_at, "emtr_step": emtr_step}
+        check_axis_request(
+            axis=axis, wage=wage, ptr_at=ptr_at, out=axis_out, chart=axis_chart, force=force
+        )
+        if ptr_at is not None:
+            frame = work_incentives(
+                spec, gross=ptr_at, date=date, scenario=chosen, emtr_step=emtr_step
+            )
+        else:
+            frame = household_axis(
+                spec, axis, date=date, scenario=chosen, wage=wage, emtr_step=emtr_step
+            )
         typer.echo(
-            axis_command(
+            axis_text(
+                frame,
                 spec,
-                date=date,
-                scenario=chosen,
+                incentives=ptr_at is not None,
                 out=axis_out,
                 chart=axis_chart,
                 lang=lang,
-                force=force,
                 as_json=as_json,
-                **options,
             )
         )
         return

@@ -268,6 +268,33 @@ def test_the_waterfall_draws_the_comparison_it_is_given_and_computes_none(table)
         charts_typfall.typfall_waterfall(table, context=chart_context.ChartContext())
 
 
+def test_no_output_module_computes_a_household():
+    """sim/outputs draws and writes what its callers computed: it imports sim.calculator only
+    for annotations (under TYPE_CHECKING), never a function that runs the engine."""
+    import ast
+    from pathlib import Path
+
+    import sim.outputs
+
+    found = []
+    for path in sorted(Path(sim.outputs.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        guarded = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+            for node in ast.walk(block)
+        }
+        found += [
+            f"{path.name}: from {node.module} import ..."
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("sim.calculator")
+            and id(node) not in guarded
+        ]
+    assert found == []
+
+
 def test_loss_per_child_percentiles_are_ordered(table):
     rows = table.filter(
         (pl.col("metric") == "loss_per_child_sek_month")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from sim import __version__
@@ -195,8 +196,6 @@ def population_ptr(
 ) -> Figure:
     """Median PTR of the adults on FS taking a job, by household type, one panel per wage,
     each scenario a bar (``summary``: :func:`sim.incentives.population.summarise`)."""
-    import numpy as np
-
     rows = summary.filter(
         (pl.col("group_kind") == "hushållstyp")
         & (pl.col("metric") == "ptr_median")
@@ -251,8 +250,8 @@ def population_ptr(
         ax.grid(axis="x")
     axes[0].set_yticks(y, [labels.group_value("hushållstyp", g, lang) for g in groups])
     axes[0].invert_yaxis()
-    handles, labels = axes[0].get_legend_handles_labels()
+    handles, names = axes[0].get_legend_handles_labels()
     fig.legend(
-        handles, labels, loc="lower right", bbox_to_anchor=(0.99, top + 0.005), ncols=len(labels)
+        handles, names, loc="lower right", bbox_to_anchor=(0.99, top + 0.005), ncols=len(names)
     )
     return fig
