@@ -515,7 +515,9 @@ def sweep(
             os.environ.setdefault(name, "1")
 
     from sim.common.progress import StageProgress
-    from sim.uncertainty.sweeps import SweepSpec, headline, parse_grid, run_sweep
+    from sim.outputs.sweep_summary import sweep_summary
+    from sim.uncertainty.spec import SweepSpec, parse_grid
+    from sim.uncertainty.sweep import run_sweep
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors end in one line
     profile = None
@@ -547,7 +549,7 @@ def sweep(
             command=sys.argv,
             lang=lang,
         )
-    typer.echo(headline(result.table))
+    typer.echo(sweep_summary(result.table))
     typer.echo(f"wrote {out} ({result.n_run} replications run, {result.n_resumed} resumed)")
 
 

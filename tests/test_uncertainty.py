@@ -1,4 +1,4 @@
-"""Replications and sweeps (sim/uncertainty/sweeps.py): draws, summary, Dask == in-process, failures.
+"""Replications and sweeps (sim/uncertainty/): draws, summary, Dask == in-process, failures.
 
 Small on purpose: populations of 1 000 dwellings (a fixed one is recalibrated per replication)
 and three replications of one scenario; a local Dask cluster of two worker processes.
@@ -21,21 +21,17 @@ import pytest
 from sim.common.errors import SimInputError
 from sim.population.build import build_population, calibrate_population, make_population
 from sim.population.targets import aligned_targets, load_targets
-from sim.uncertainty.sweeps import (
+from sim.uncertainty.bands import differences, summarise
+from sim.uncertainty.draws import (
     MAX_CALIBRATION_DRAWS,
-    SweepSpec,
-    SweepStopped,
-    differences,
     drawable_assumptions,
-    parse_grid,
     plan_replications,
     reading_assumptions,
-    run_replication,
-    run_sweep,
-    summarise,
     target_factors,
-    write_perturbed_targets,
 )
+from sim.uncertainty.replication import run_replication, write_perturbed_targets
+from sim.uncertainty.spec import SweepSpec, SweepStopped, parse_grid
+from sim.uncertainty.sweep import run_sweep
 
 SCENARIOS = ("bidragstak",)
 

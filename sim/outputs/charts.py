@@ -149,7 +149,7 @@ def child_poverty(
     points (``child_poverty_rate`` and ``poverty_rate``, group ``all``): one point per
     reform run (hollow: static), a zero line and the value beside each point.
 
-    With a sweep's ``differences`` (:func:`sim.uncertainty.sweeps.differences`) the point is the
+    With a sweep's ``differences`` (:func:`sim.uncertainty.bands.differences`) the point is the
     median change and a line its 10th–90th percentile over the replications; a single run
     has points without bands and says so in the footnote. The title is the finding
     (:func:`poverty_finding`); the baseline's levels are in the panel titles."""

@@ -244,7 +244,7 @@ def effect_bands(
     differences: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
 ) -> Figure:
     """The reforms' effects against current rules with their uncertainty: ``differences``
-    is the table of :func:`sim.uncertainty.sweeps.differences` (scenario − baseline taken within each
+    is the table of :func:`sim.uncertainty.bands.differences` (scenario − baseline taken within each
     replication); the median as a dot, the 10th–90th percentile as a whisker. Poverty in
     percentage points, money in million kronor a year."""
     runs = run_labels(differences, baseline=False)
