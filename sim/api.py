@@ -10,7 +10,9 @@
 ...               housing_limit_factor=1.4)                 # doctest: +SKIP
 
 :func:`run` is ``sim run`` without the files: it returns :class:`Results`, whose
-:meth:`Results.report` writes the same output folder as ``sim run``.
+:meth:`Results.report` writes the same output folder as ``sim run``. Each function imports
+the parts of the model it uses in its body, for import time: ``sim.household(...)`` loads
+the calculator, not the population generator, the runs, the charts or the report.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Every command is a few lines that call one library function. :func:`main` is the entry
 point: bad input of any kind (a flag, a file, a household, a date) ends with one line on
-stderr and exit code 2, never a traceback.
+stderr and exit code 2, never a traceback. Each command imports what it runs inside its body,
+for import time: ``sim --help`` and a bad option answer in a tenth of a second, without
+loading numpy, numba or matplotlib.
 """
 
 from __future__ import annotations

@@ -15,21 +15,21 @@ import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from sim.common.errors import SimInputError
 from sim.common.progress import Step
+from sim.common.validate import check_integer, check_seed
 from sim.law.projection import LAST_YEAR, project_population
 from sim.metrics.government_comparison import PART_SCENARIOS, comparison_rows, has_bidragstak
 from sim.metrics.results import results_table
+from sim.municipal.official import MIN_SAMPLED_RECIPIENTS, sampled_recipients
+from sim.municipal.profile import KommunProfile, profile_margins, reweight_to_profile
 from sim.population.tables import Population
+from sim.population.verify import verify_files, verify_schema, verify_weights
 from sim.scenarios.scenario import Scenario, load_scenario
 from sim.simulation.year import ScenarioYear, norm_topups, run_years
-
-if TYPE_CHECKING:
-    from sim.municipal.profile import KommunProfile
 
 #: The committed example population (data/synthetic/), the default of ``sim run``.
 DEFAULT_POPULATION = (
@@ -100,8 +100,6 @@ def read_population(path: str | Path | None) -> tuple[Population, int]:
 
     Verified first (:mod:`sim.population.verify`): every file against the SHA-256 in its
     manifest, each table's columns and types, and the weights (no NaN, none negative)."""
-    from sim.population.verify import verify_files, verify_schema, verify_weights
-
     folder = Path(path) if path is not None else DEFAULT_POPULATION
     manifest_path = folder / "manifest.json"
     if not folder.is_dir() and list(folder.parent.glob(f".{folder.name}.old-*")):
@@ -155,8 +153,6 @@ def run_scenarios(
     ``profile``: a municipality's profile; the population is re-weighted to it first and
     its own costs become assumption values (under any given ``assumption_values``).
     """
-    from sim.common.validate import check_integer, check_seed
-
     check_integer("year", year, low=1900, high=2100)
     check_seed(seed)
     if isinstance(names, str | Path) or not all(
@@ -168,8 +164,6 @@ def run_scenarios(
     check_year(population, year)
     kommun_check = None
     if profile is not None:
-        from sim.municipal.profile import reweight_to_profile
-
         population = reweight_to_profile(population, profile)
         kommun_check = _kommun_check(population, profile)
         full_time = (assumption_values or {}).get(
@@ -257,8 +251,6 @@ def _static_label(scenario: Scenario) -> str:
 def _kommun_check(population: Population, profile: KommunProfile) -> dict[str, float]:
     """The re-weighted population's inhabitants and mean monthly caseload (data year), and
     for a kommun of the official list the sampled recipient households behind its run."""
-    from sim.municipal.profile import profile_margins
-
     weights = population.dwellings["weight"].to_numpy()
     columns = profile_margins(population)
     check = {
@@ -266,8 +258,6 @@ def _kommun_check(population: Population, profile: KommunProfile) -> dict[str, f
         "manadshushall": float(weights @ columns["manadshushall"]),
     }
     if profile.kommunkod is not None:
-        from sim.municipal.official import MIN_SAMPLED_RECIPIENTS, sampled_recipients
-
         in_group, in_kommun = sampled_recipients(population, profile)
         check["sampled_recipients_group"] = in_group
         check["sampled_recipients_kommun"] = in_kommun
