@@ -10,11 +10,14 @@
 ...               housing_limit_factor=1.4)                 # doctest: +SKIP
 
 :func:`run` is ``sim run`` without the files: it returns :class:`Results`, whose
-:meth:`Results.report` writes the same output folder as ``sim run``.
+:meth:`Results.report` writes the same output folder as ``sim run``. Each function imports
+the parts of the model it uses in its body, for import time: ``sim.household(...)`` loads
+the calculator, not the population generator, the runs, the charts or the report.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.calculator.household import HouseholdCalculation, HouseholdComparison
+    from sim.outputs.chart_context import ChartContext
     from sim.population.tables import Population
     from sim.runs import RunResult
     from sim.scenarios.reform import Reform
@@ -169,7 +173,7 @@ class Results:
     def context(self):
         """What the charts' source line names (version, population, seed, assumption sets)."""
         from sim import __version__
-        from sim.outputs.charts import ChartContext
+        from sim.outputs.chart_context import ChartContext
 
         return ChartContext(
             version=__version__,
@@ -181,7 +185,8 @@ class Results:
 
     def report(self, path: str | Path, *, lang: str = "sv", force: bool = False) -> Path:
         """Write the output folder of ``sim run`` (tables, charts, report) to ``path``."""
-        from sim.runs import write_results
+        from sim.calculator.typfall import typfall_comparison
+        from sim.outputs.run_folder import write_results
 
         command = [
             "sim.run(" + ", ".join(repr(s.name) for s in self.result.scenarios) + ")",
@@ -194,6 +199,7 @@ class Results:
             return write_results(
                 self.result,
                 path,
+                typfall=typfall_comparison(self.result.year),
                 force=force,
                 population_path=self.population_path,
                 command=command,
@@ -213,11 +219,11 @@ class Plots:
     def __init__(self, results: Results) -> None:
         self._results = results
 
-    def _draw(self, name: str, lang: str, **kwargs: Any) -> Figure:
-        from sim.outputs.charts import all_charts
+    def _draw(self, name: str, lang: str, context: ChartContext | None = None) -> Figure:
+        from sim.outputs.chart_rendering import all_charts
 
         return all_charts()[name](
-            self._results.file_table(), lang=lang, context=self._results.context(), **kwargs
+            self._results.file_table(), lang=lang, context=context or self._results.context()
         )
 
     def child_poverty(self, lang: str = "sv") -> Figure:
@@ -245,8 +251,13 @@ class Plots:
         return self._draw("monthly_caseload", lang)
 
     def typfall_waterfall(self, lang: str = "sv", scenario: str = "kombinerad") -> Figure:
-        """The typfall household, part by part (:func:`sim.outputs.charts.typfall_waterfall`)."""
-        return self._draw("typfall_waterfall", lang, scenario=scenario)
+        """The typfall household, part by part (:func:`sim.outputs.charts_typfall.typfall_waterfall`),
+        computed for the run's year (:func:`sim.calculator.typfall.typfall_comparison`)."""
+        from sim.calculator.typfall import typfall_comparison
+
+        typfall = typfall_comparison(self._results.year, scenario)
+        context = dataclasses.replace(self._results.context(), typfall=typfall)
+        return self._draw("typfall_waterfall", lang, context)
 
     def loss_per_child(self, lang: str = "sv") -> Figure:
         """Distribution of the loss per child (:func:`sim.outputs.charts.loss_per_child`)."""

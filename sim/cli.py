@@ -2,7 +2,9 @@
 
 Every command is a few lines that call one library function. :func:`main` is the entry
 point: bad input of any kind (a flag, a file, a household, a date) ends with one line on
-stderr and exit code 2, never a traceback.
+stderr and exit code 2, never a traceback. Each command imports what it runs inside its body,
+for import time: ``sim --help`` and a bad option answer in a tenth of a second, without
+loading numpy, numba or matplotlib.
 """
 
 from __future__ import annotations
@@ -202,20 +204,29 @@ def household(
     )
     chosen = load_scenario(scenario)
     if axis is not None or ptr_at is not None or axis_out or axis_chart or wage is not None:
-        from sim.outputs.axis_output import axis_command
+        from sim.calculator.axes import household_axis, work_incentives
+        from sim.outputs.axis_output import axis_text, check_axis_request
 
-        options = {"axis": axis, "wage": wage, "ptr_at": ptr_at, "emtr_step": emtr_step}
+        check_axis_request(
+            axis=axis, wage=wage, ptr_at=ptr_at, out=axis_out, chart=axis_chart, force=force
+        )
+        if ptr_at is not None:
+            frame = work_incentives(
+                spec, gross=ptr_at, date=date, scenario=chosen, emtr_step=emtr_step
+            )
+        else:
+            frame = household_axis(
+                spec, axis, date=date, scenario=chosen, wage=wage, emtr_step=emtr_step
+            )
         typer.echo(
-            axis_command(
+            axis_text(
+                frame,
                 spec,
-                date=date,
-                scenario=chosen,
+                incentives=ptr_at is not None,
                 out=axis_out,
                 chart=axis_chart,
                 lang=lang,
-                force=force,
                 as_json=as_json,
-                **options,
             )
         )
         return
@@ -281,17 +292,13 @@ def run(
     """Run scenarios on a population and write the output folder: tables, charts, report."""
     from pathlib import Path
 
+    from sim.calculator.typfall import typfall_comparison
     from sim.common.progress import RunProgress, Step
     from sim.common.safe_write import check_target
     from sim.common.validate import check_lang, check_seed
+    from sim.outputs.run_folder import write_results
     from sim.outputs.run_summary import run_summary
-    from sim.runs import (
-        DEFAULT_POPULATION,
-        check_year,
-        read_population,
-        run_scenarios,
-        write_results,
-    )
+    from sim.runs import DEFAULT_POPULATION, check_year, read_population, run_scenarios
     from sim.scenarios.scenario import load_scenario
 
     check_lang(lang)
@@ -321,7 +328,13 @@ def run(
             progress=progress,
         )
         write_results(
-            result, out, force=force, population_path=population_path, lang=lang, progress=progress
+            result,
+            out,
+            typfall=typfall_comparison(year),
+            force=force,
+            population_path=population_path,
+            lang=lang,
+            progress=progress,
         )
     typer.echo(run_summary(result.table(), year=year, out=out, lang=lang))
 
@@ -413,9 +426,10 @@ def report(
     force: Annotated[bool, typer.Option(help="Replace the existing report and charts.")] = False,
 ) -> None:
     """Rebuild report.html, summary.md and charts/ of an output folder, without recomputing."""
-    from sim.outputs.report import rebuild_report
+    from sim.calculator.typfall import typfall_comparison
+    from sim.outputs.report_files import rebuild_report
 
-    folder = rebuild_report(from_, lang=lang, force=force)
+    folder = rebuild_report(from_, typfall_for=typfall_comparison, lang=lang, force=force)
     typer.echo(f"wrote {folder}/report.html, summary.md and charts/")
 
 
@@ -503,7 +517,9 @@ def sweep(
             os.environ.setdefault(name, "1")
 
     from sim.common.progress import StageProgress
-    from sim.uncertainty.sweeps import SweepSpec, headline, parse_grid, run_sweep
+    from sim.outputs.sweep_summary import sweep_summary
+    from sim.uncertainty.spec import SweepSpec, parse_grid
+    from sim.uncertainty.sweep import run_sweep
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # errors end in one line
     profile = None
@@ -535,7 +551,7 @@ def sweep(
             command=sys.argv,
             lang=lang,
         )
-    typer.echo(headline(result.table))
+    typer.echo(sweep_summary(result.table))
     typer.echo(f"wrote {out} ({result.n_run} replications run, {result.n_resumed} resumed)")
 
 

@@ -1,42 +1,36 @@
 """Run scenarios on one population and collect the results as one tidy table.
 
-:func:`run_scenarios` always runs the baseline first, then each scenario with its own
-assumption set and, for behavioural sets, also statically (set ``none``, labelled
-``<name>/statisk``), all with the same seed. :func:`results_table` turns the runs into
-rows ``scenario, metric, group, value``. :func:`write_results` writes the output folder
-atomically.
+:func:`read_population` reads (and verifies) a population folder. :func:`run_scenarios`
+always runs the baseline first, then each scenario with its own assumption set and, for
+behavioural sets, also statically (set ``none``, labelled ``<name>/statisk``), all with the
+same seed; the :class:`RunResult` it returns turns the runs into rows ``scenario, metric,
+group, value`` (:meth:`RunResult.table`). Writing the output folder of ``sim run`` is
+:func:`sim.outputs.run_folder.write_results`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
-import hashlib
 import json
-import shutil
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
-from sim import __version__
 from sim.common.errors import SimInputError
 from sim.common.progress import Step
-from sim.common.safe_write import output_folder, pause_point
+from sim.common.validate import check_integer, check_seed
 from sim.law.projection import LAST_YEAR
 from sim.metrics.government_comparison import PART_SCENARIOS, comparison_rows, has_bidragstak
 from sim.metrics.results import results_table
-from sim.outputs.spreadsheets import context_of
+from sim.municipal.official import MIN_SAMPLED_RECIPIENTS, sampled_recipients
+from sim.municipal.profile import KommunProfile, profile_margins, reweight_to_profile
 from sim.population.projection import project_population
 from sim.population.tables import Population
+from sim.population.verify import verify_files, verify_schema, verify_weights
 from sim.scenarios.scenario import Scenario, load_scenario
 from sim.simulation.year import ScenarioYear, norm_topups, run_years
-
-if TYPE_CHECKING:
-    from sim.municipal.profile import KommunProfile
 
 #: The committed example population (data/synthetic/), the default of ``sim run``.
 DEFAULT_POPULATION = (
@@ -107,8 +101,6 @@ def read_population(path: str | Path | None) -> tuple[Population, int]:
 
     Verified first (:mod:`sim.population.verify`): every file against the SHA-256 in its
     manifest, each table's columns and types, and the weights (no NaN, none negative)."""
-    from sim.population.verify import verify_files, verify_schema, verify_weights
-
     folder = Path(path) if path is not None else DEFAULT_POPULATION
     manifest_path = folder / "manifest.json"
     if not folder.is_dir() and list(folder.parent.glob(f".{folder.name}.old-*")):
@@ -162,8 +154,6 @@ def run_scenarios(
     ``profile``: a municipality's profile; the population is re-weighted to it first and
     its own costs become assumption values (under any given ``assumption_values``).
     """
-    from sim.common.validate import check_integer, check_seed
-
     check_integer("year", year, low=1900, high=2100)
     check_seed(seed)
     if isinstance(names, str | Path) or not all(
@@ -175,8 +165,6 @@ def run_scenarios(
     check_year(population, year)
     kommun_check = None
     if profile is not None:
-        from sim.municipal.profile import reweight_to_profile
-
         population = reweight_to_profile(population, profile)
         kommun_check = _kommun_check(population, profile)
         full_time = (assumption_values or {}).get(
@@ -264,8 +252,6 @@ def _static_label(scenario: Scenario) -> str:
 def _kommun_check(population: Population, profile: KommunProfile) -> dict[str, float]:
     """The re-weighted population's inhabitants and mean monthly caseload (data year), and
     for a kommun of the official list the sampled recipient households behind its run."""
-    from sim.municipal.profile import profile_margins
-
     weights = population.dwellings["weight"].to_numpy()
     columns = profile_margins(population)
     check = {
@@ -273,237 +259,9 @@ def _kommun_check(population: Population, profile: KommunProfile) -> dict[str, f
         "manadshushall": float(weights @ columns["manadshushall"]),
     }
     if profile.kommunkod is not None:
-        from sim.municipal.official import MIN_SAMPLED_RECIPIENTS, sampled_recipients
-
         in_group, in_kommun = sampled_recipients(population, profile)
         check["sampled_recipients_group"] = in_group
         check["sampled_recipients_kommun"] = in_kommun
         check["min_sampled_recipients"] = MIN_SAMPLED_RECIPIENTS
         check["low_precision"] = in_group < MIN_SAMPLED_RECIPIENTS
     return check
-
-
-def write_results(
-    result: RunResult,
-    out: str | Path,
-    *,
-    force: bool = False,
-    population_path: Path | None = None,
-    command: Sequence[str] | None = None,
-    lang: str = "sv",
-    progress: Callable[[str], None] | None = None,
-) -> Path:
-    """Write the output folder ``out`` (every file is described in docs/outputs.md).
-
-    ``results.parquet``, ``results.csv`` (the tidy table of :func:`sim.metrics.results.results_table`),
-    ``results.xlsx`` and ``results_excel.csv`` (the same for Excel, in ``lang``: a summary
-    sheet, the long table and the definitions; :mod:`sim.outputs.spreadsheets`),
-    ``manifest.json``, ``population.json`` (the population's manifest, summary and
-    calibration report), ``summary.md``, ``report.html`` and ``charts/*.png|svg``.
-
-    The folder is written under the output contract of :mod:`sim.common.safe_write` (checked
-    before any work, one writer, written beside and swapped in whole): a failure leaves
-    nothing behind, and an existing ``out`` is replaced only with ``force``. ``out`` may not
-    overlap the population folder, the profile or a scenario file given as a path.
-    ``manifest.json`` records the SHA-256 of the result tables (``results_sha256``), which
-    ``sim report --from`` checks.
-
-    ``progress`` (optional) is called at each stage: the table, the files, the charts, the
-    report (:class:`sim.common.progress.Step` ``table``, ``files``, ``charts``, ``report``).
-    """
-    from sim.outputs.report import (
-        POPULATION_FILE,
-        assumptions_digest,
-        population_record,
-        write_report_files,
-    )
-
-    out = Path(out)
-    if lang not in ("sv", "en"):
-        raise SimInputError(f"unknown language {lang!r}; use sv or en")
-    inputs = [population_path, *output_inputs(result)]
-    with output_folder(out, force=force, inputs=inputs) as writer:
-        tmp = writer.tmp
-        if progress is not None:
-            progress(Step("table"))
-        table = result.table()
-        if progress is not None:
-            progress(Step("files"))
-        table.write_parquet(tmp / "results.parquet")
-        pause_point("writing")
-        table.write_csv(tmp / "results.csv", float_precision=6)
-        population = population_record(population_path)
-        _write_spreadsheets(
-            table,
-            tmp,
-            created=result_date(result),
-            lang=lang,
-            context=context_of(
-                year=result.year,
-                population=_population_name(population_path, result),
-                seed=result.seed,
-                version=__version__,
-            ),
-        )
-        population_manifest = (population or {}).get("manifest", {})
-        manifest = {
-            "version": __version__,
-            "git_revision": git_revision(),
-            "year": result.year,
-            "seed": result.seed,
-            "scenarios": [
-                {
-                    "name": s.name,
-                    "file": Path(s.source_file).name,
-                    "assumption_set": s.assumption_set,
-                }
-                for s in result.scenarios
-            ],
-            "runs": [run.label for run in result.runs],
-            "assumption_sets": {s.name: s.assumption_set for s in result.scenarios},
-            "assumption_overrides": {s.name: dict(s.assumption_values) for s in result.scenarios},
-            "assumptions_digest": assumptions_digest(),
-            "law_digest": {s.name: s.law(result.year).digest() for s in result.scenarios},
-            "population": str(population_path) if population_path else None,
-            "population_name": population_path.name if population_path else None,
-            "population_year": population_manifest.get("year"),
-            "population_seed": population_manifest.get("seed"),
-            "population_manifest_sha256": _sha256(population_path / "manifest.json")
-            if population_path
-            else None,
-            "population_files_sha256": population_manifest.get("files"),
-            "kommun_profile": result.profile.record() if result.profile else None,
-            "kommun_check": result.kommun_check,
-            "command": list(command) if command is not None else sys.argv,
-            "lang": lang,
-            "created": run_date().isoformat(),
-            "results_sha256": results_digests(tmp),
-        }
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        )
-        if population is not None:
-            (tmp / POPULATION_FILE).write_text(
-                json.dumps(population, indent=2, ensure_ascii=False) + "\n"
-            )
-        if result.profile is not None and result.profile.source_file:
-            shutil.copyfile(result.profile.source_file, tmp / "kommun_profile.yaml")
-        write_report_files(
-            tmp, table, manifest, lang=lang, population=population, progress=progress
-        )
-    return out
-
-
-#: The tables of an output folder whose SHA-256 the manifest records (``results_sha256``).
-RESULT_FILES = (
-    "results.parquet",
-    "results.csv",
-    "results.xlsx",
-    "results_excel.csv",
-    "differences.parquet",
-    "differences.csv",
-)
-
-
-def results_digests(folder: Path) -> dict[str, str]:
-    """SHA-256 of each result table present in ``folder`` (for the manifest)."""
-    return {
-        name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in RESULT_FILES
-        if (folder / name).is_file()
-    }
-
-
-def output_inputs(result: RunResult) -> list[Path]:
-    """The files a run read that an output folder must not overlap: scenario files given
-    by path (not the packaged ones) and the municipality's profile."""
-    packaged = Path(__file__).resolve().parent.parent / "scenarios"
-    paths = [
-        Path(s.source_file)
-        for s in result.scenarios
-        if s.source_file and packaged not in Path(s.source_file).resolve().parents
-    ]
-    if result.profile is not None and result.profile.source_file:
-        paths.append(Path(result.profile.source_file))
-    return paths
-
-
-def run_date() -> dt.date:
-    """The date of the run for ``manifest.json`` (the one value that varies between two
-    identical runs): today, or the date of ``SOURCE_DATE_EPOCH`` when set (the
-    reproducible-builds convention) so that a rerun can reproduce even the manifest."""
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise SimInputError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from None
-    return dt.date.today()
-
-
-def result_date(result: RunResult) -> dt.datetime:
-    """The date written into the workbook's properties: 1 January of the simulated year.
-
-    Derived from the inputs, not the clock, so that two identical runs give identical bytes
-    (the run's calendar date is only in ``manifest.json``, ``created``)."""
-    return dt.datetime(result.year, 1, 1)
-
-
-def _write_spreadsheets(
-    table: pl.DataFrame,
-    folder: Path,
-    *,
-    created: dt.datetime,
-    lang: str,
-    context: Mapping[str, object],
-    differences: pl.DataFrame | None = None,
-) -> None:
-    """``results.xlsx`` (summary, long table, definitions; :mod:`sim.outputs.spreadsheets`) and
-    ``results_excel.csv`` (for Swedish Excel) in ``lang``; the workbook's creation date is
-    ``created`` (xlsxwriter would write the clock's)."""
-    from sim.outputs.spreadsheets import EXCEL_CSV, write_excel_csv, write_workbook
-
-    write_workbook(
-        folder / "results.xlsx",
-        table,
-        created=created,
-        lang=lang,
-        context=context,
-        differences=differences,
-    )
-    write_excel_csv(folder / EXCEL_CSV, table, lang=lang)
-
-
-def _population_name(population_path: Path | None, result: RunResult) -> str | None:
-    """The population as the workbook's title names it: its folder, and the kommun."""
-    name = population_path.name if population_path is not None else None
-    if result.profile is not None:
-        kommun = result.profile.namn
-        if kommun:
-            return f"{name}, {kommun}" if name else str(kommun)
-    return name
-
-
-def _sha256(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
-def git_revision() -> str | None:
-    """The checked-out commit of the code, or None outside a git checkout."""
-    import subprocess
-
-    try:
-        run = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parent,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if run.returncode != 0:
-        return None
-    return run.stdout.strip() or None

@@ -12,8 +12,20 @@ import pytest
 from committed_output import english_folder, run_folder
 from matplotlib.text import Text
 
+from sim.calculator.typfall import typfall_comparison
+from sim.common.errors import SimInputError
 from sim.metrics.results import LOSS_PERCENTILES
-from sim.outputs import charts
+from sim.outputs import (
+    chart_context,
+    chart_rendering,
+    chart_style,
+    charts,
+    charts_typfall,
+    charts_uncertainty,
+    formatting,
+    names,
+    results_lookup,
+)
 
 #: A part of each chart's title, which states the chart's finding (the numbers are checked
 #: against the results table in tests/test_charts_findings.py).
@@ -78,7 +90,8 @@ def table(folders):
 @pytest.fixture(scope="module")
 def context(folders):
     manifest = json.loads((folders["sv"] / "manifest.json").read_text())
-    return charts.ChartContext.from_manifest(manifest)
+    typfall = typfall_comparison(manifest["year"])
+    return chart_context.ChartContext.from_manifest(manifest, typfall=typfall)
 
 
 @pytest.fixture(scope="module")
@@ -89,17 +102,17 @@ def rendered(folders):
             folders[lang] / "charts" / f"{name}.png",
             folders[lang] / "charts" / f"{name}.svg",
         )
-        for name in charts.all_charts()
+        for name in chart_rendering.all_charts()
         for lang in ("sv", "en")
     }
 
 
 def test_every_chart_has_a_title():
-    assert set(TITLES) == set(charts.all_charts())
+    assert set(TITLES) == set(chart_rendering.all_charts())
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-@pytest.mark.parametrize("name", list(charts.all_charts()))
+@pytest.mark.parametrize("name", list(chart_rendering.all_charts()))
 def test_chart_files_exist_with_labels_in_the_language(rendered, name, lang):
     png, svg = rendered[name, lang]
     data = png.read_bytes()
@@ -159,13 +172,13 @@ def overlaps(fig) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-@pytest.mark.parametrize("name", list(charts.all_charts()))
+@pytest.mark.parametrize("name", list(chart_rendering.all_charts()))
 def test_no_text_overlaps_or_leaves_the_figure(table, context, name, lang):
     """Checked on every chart, the crowded ones (change_by_household: two panels of long
     labels; change_bands: numbers inside the bar segments, five-entry legend; the caseload
     chart's two-row legend) included. No allowance: the numbers inside the bars are drawn
     only in segments wide enough, so they must not touch anything either."""
-    fig = charts.render(name, table, lang=lang, context=context)
+    fig = chart_rendering.render(name, table, lang=lang, context=context)
     assert overlaps(fig) == []
     width, height = fig.canvas.get_width_height()
     for text, box in drawn_text(fig):
@@ -174,7 +187,7 @@ def test_no_text_overlaps_or_leaves_the_figure(table, context, name, lang):
 
 
 def test_the_overlap_check_finds_overlaps(table):
-    fig = charts.render("child_poverty", table)
+    fig = chart_rendering.render("child_poverty", table)
     fig.text(0.012, 0.975, "a second title on top of the first")
     assert overlaps(fig)
 
@@ -199,7 +212,7 @@ def test_uncertainty_bands_are_drawn_when_the_table_has_them(table, effects):
         t.get_text() for t in without.texts
     )
     fig = charts.child_poverty(table, differences=effects)
-    runs = charts._runs(table, baseline=False)
+    runs = results_lookup.run_labels(table, baseline=False)
     for ax, (metric, *_rest) in zip(fig.axes, charts.POVERTY_PANELS, strict=True):
         bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
         assert len(bars) == len(runs)
@@ -224,20 +237,21 @@ def test_child_poverty_shows_the_change_not_the_level(table):
         & (pl.col("metric") == "child_poverty_rate")
         & (pl.col("group") == "all")
     )["value"][0]
-    for run in charts._runs(table, baseline=False):
+    for run in results_lookup.run_labels(table, baseline=False):
         value = table.filter(
             (pl.col("scenario") == run)
             & (pl.col("metric") == "child_poverty_rate")
             & (pl.col("group") == "all")
         )["value"][0]
-        label = charts._number(100 * (value - base), 2, "sv", signed=True) + " p.e."
+        label = formatting.unbroken_number(100 * (value - base), 2, "sv", signed=True) + " p.e."
         assert label in texts, (run, label)
     assert any(line.get_xdata()[0] == 0 for line in fig.axes[0].get_lines())
 
 
 def test_waterfall_is_the_documented_typfall(table):
     """docs/reforms.md §2.1.1: 46 500 kr today, 38 296 kr under the bidragstak."""
-    fig = charts.typfall_waterfall(table, scenario="bidragstak")
+    context = chart_context.ChartContext(typfall=typfall_comparison(2027, "bidragstak"))
+    fig = charts_typfall.typfall_waterfall(table, context=context)
     texts = [t.replace("\u00a0", " ").replace("\n", " ") for t, _ in drawn_text(fig)]
     assert "46 500 kr" in texts
     assert "38 296 kr" in texts
@@ -245,6 +259,40 @@ def test_waterfall_is_the_documented_typfall(table):
     assert "8\u00a0204\u00a0kr mindre i månaden" in title  # no-break spaces: never wrapped apart
     # Each step is named by its parameter's title (sim/law/params/bidragstak.yaml).
     assert "Moderniserad riksnorm" in texts and "Begränsning från fjärde barnet" in texts
+
+
+def test_the_waterfall_draws_the_comparison_it_is_given_and_computes_none(table):
+    """The chart runs no household calculation: without ``ChartContext.typfall`` it says
+    what it needs."""
+    with pytest.raises(SimInputError, match="ChartContext.typfall"):
+        charts_typfall.typfall_waterfall(table, context=chart_context.ChartContext())
+
+
+def test_no_output_module_computes_a_household():
+    """sim/outputs draws and writes what its callers computed: it imports sim.calculator only
+    for annotations (under TYPE_CHECKING), never a function that runs the engine."""
+    import ast
+    from pathlib import Path
+
+    import sim.outputs
+
+    found = []
+    for path in sorted(Path(sim.outputs.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        guarded = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+            for node in ast.walk(block)
+        }
+        found += [
+            f"{path.name}: from {node.module} import ..."
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("sim.calculator")
+            and id(node) not in guarded
+        ]
+    assert found == []
 
 
 def test_loss_per_child_percentiles_are_ordered(table):
@@ -264,9 +312,9 @@ def test_loss_per_child_percentiles_are_ordered(table):
 
 
 def test_scenario_names():
-    assert charts.scenario_name("bidragstak/statisk") == "Bidragstak (statisk)"
-    assert charts.scenario_name("kombinerad", "en") == "Combined"
-    assert charts.scenario_name("my_reform") == "my_reform"
+    assert names.scenario_name("bidragstak/statisk") == "Bidragstak (statisk)"
+    assert names.scenario_name("kombinerad", "en") == "Combined"
+    assert names.scenario_name("my_reform") == "my_reform"
 
 
 # --- the uncertainty charts of a sweep ------------------------------------------------------
@@ -324,10 +372,16 @@ def band_figures(banded, effects, context):
     sweep = dataclasses.replace(context, replications=200, varied=("population", "assumptions"))
     path = GRID_PATH
     return {
-        "headline_bands": lambda lang: charts.headline_bands(banded, lang=lang, context=sweep),
-        "effect_bands": lambda lang: charts.effect_bands(effects, lang=lang, context=sweep),
-        "grid_fan": lambda lang: charts.grid_fan(_on_grid(banded), path, lang=lang, context=sweep),
-        "grid_fan_effects": lambda lang: charts.grid_fan(
+        "headline_bands": lambda lang: charts_uncertainty.headline_bands(
+            banded, lang=lang, context=sweep
+        ),
+        "effect_bands": lambda lang: charts_uncertainty.effect_bands(
+            effects, lang=lang, context=sweep
+        ),
+        "grid_fan": lambda lang: charts_uncertainty.grid_fan(
+            _on_grid(banded), path, lang=lang, context=sweep
+        ),
+        "grid_fan_effects": lambda lang: charts_uncertainty.grid_fan(
             _on_grid(effects), path, lang=lang, context=sweep, effect=True
         ),
     }
@@ -342,7 +396,7 @@ def test_uncertainty_charts_labels_files_and_no_overlaps(band_figures, name, lan
     for text, box in drawn_text(fig):
         assert box.x0 >= -0.5 and box.x1 <= width + 0.5, text
         assert box.y0 >= -0.5 and box.y1 <= height + 0.5, text
-    png, svg = charts.save_chart(fig, tmp_path, name)
+    png, svg = chart_style.save_chart(fig, tmp_path, name)
     data = png.read_bytes()
     assert struct.unpack(">II", data[16:24]) == (1920, 1080)
     text = svg.read_text(encoding="utf-8")
@@ -360,7 +414,7 @@ def test_uncertainty_charts_labels_files_and_no_overlaps(band_figures, name, lan
         assert "Källa" not in text
     if name.startswith("grid_fan"):
         depends = _t(lang, ", beroende på ", ", depending on ")
-        assert depends + charts.assumption_title(GRID_PATH, lang) in blocks["title"]
+        assert depends + names.path_title(GRID_PATH, lang) in blocks["title"]
     if name in ("headline_bands", "effect_bands"):
         assert _t(lang, "nytt befolkningsurval", "new population sample") in text
 
@@ -374,11 +428,13 @@ def test_whiskers_run_from_the_10th_to_the_90th_percentile(band_figures, banded,
     from matplotlib.container import ErrorbarContainer
 
     for name, frame, runs in (
-        ("headline_bands", banded, charts._runs(banded)),
-        ("effect_bands", effects, charts._runs(effects, baseline=False)),
+        ("headline_bands", banded, results_lookup.run_labels(banded)),
+        ("effect_bands", effects, results_lookup.run_labels(effects, baseline=False)),
     ):
         fig = band_figures[name]("sv")
-        for ax, (metric, scale, *_rest) in zip(fig.axes, charts.BAND_PANELS, strict=True):
+        for ax, (metric, scale, *_rest) in zip(
+            fig.axes, charts_uncertainty.BAND_PANELS, strict=True
+        ):
             bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
             assert len(bars) == len(runs)
             for bar, run in zip(bars, runs, strict=True):
@@ -393,8 +449,8 @@ def test_whiskers_run_from_the_10th_to_the_90th_percentile(band_figures, banded,
 
 
 def test_uncertainty_charts_only_where_there_are_bands(table, banded, effects, tmp_path):
-    assert charts.render_bands(table, None, tmp_path / "run") == {}
+    assert chart_rendering.render_bands(table, None, tmp_path / "run") == {}
     assert not (tmp_path / "run").exists()
-    written = charts.render_bands(banded, effects, tmp_path / "sweep", lang="en")
-    assert set(written) == set(charts.BAND_CHARTS)
+    written = chart_rendering.render_bands(banded, effects, tmp_path / "sweep", lang="en")
+    assert set(written) == set(charts_uncertainty.BAND_CHARTS)
     assert all(png.is_file() and svg.is_file() for png, svg in written.values())

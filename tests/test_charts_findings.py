@@ -26,7 +26,7 @@ from committed_output import english_folder, run_folder
 from test_charts import svg_blocks
 
 from sim.catalogue import labels
-from sim.outputs import charts
+from sim.outputs import chart_rendering, chart_style, charts
 
 #: The metrics whose numbers each chart's title may quote; ``"gap per inhabitant"`` and
 #: ``"typfall"`` are computed (the funding gap per inhabitant of a län; the typfall
@@ -79,11 +79,9 @@ def candidates(name: str) -> tuple[float, ...]:
     values: list[float] = []
     for metric in TITLE_METRICS[name]:
         if metric == "typfall":
-            from sim.calculator.household import HouseholdSpec, compare
+            from sim.calculator.typfall import typfall_comparison
 
-            comparison = compare(
-                HouseholdSpec(**charts.TYPFALL), date="2027-09", scenario="kombinerad"
-            )
+            comparison = typfall_comparison(2027)
             values.append(comparison.reform["total_support"] - comparison.baseline["total_support"])
             continue
         if metric == "gap per inhabitant":
@@ -145,7 +143,7 @@ def words(label: str) -> re.Pattern:
 
 def test_every_chart_of_the_run_is_checked():
     names = {p.stem for p in chart_files("sv")}
-    assert names == set(charts.all_charts()) == set(TITLE_METRICS)
+    assert names == set(chart_rendering.all_charts()) == set(TITLE_METRICS)
     assert {p.stem for p in chart_files("en")} == names
 
 
@@ -199,4 +197,4 @@ def test_footnotes_and_ticks_are_readable_on_a_1080p_slide(lang):
         # pHYs: pixels per metre of 200 dpi
         at = png.index(b"pHYs")
         x_ppm = struct.unpack(">I", png[at + 4 : at + 8])[0]
-        assert round(x_ppm * 0.0254) == charts.PNG_DPI
+        assert round(x_ppm * 0.0254) == chart_style.PNG_DPI

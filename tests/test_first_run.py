@@ -251,7 +251,7 @@ def test_summary_in_swedish_has_units_full_names_and_no_internal_names():
 def test_summary_in_english():
     text = run_summary(_table(), year=2027, out="out", lang="en")
     assert "Benefit cap (static)" in text and "Current rules" in text
-    # The house number format (sim.outputs.report.format_number): a real minus sign in both languages.
+    # The house number format (sim.outputs.formatting.format_number): a real minus sign in both languages.
     assert "Försörjningsstöd paid: −1,080 SEK m/year (−9.1 %)" in text
     assert "+0.15 percentage points" in text and "Report: " in text
 

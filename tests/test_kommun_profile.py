@@ -206,7 +206,8 @@ def test_a_sweep_of_a_profile_gives_the_municipalitys_bands(tmp_path):
     import json
 
     from sim.runs import DEFAULT_POPULATION
-    from sim.uncertainty.sweeps import SweepSpec, run_sweep
+    from sim.uncertainty.spec import SweepSpec
+    from sim.uncertainty.sweep import run_sweep
 
     population = read_population(None)[0]
     profile = load_profile(EXAMPLE, sweden=sweden_totals(population))

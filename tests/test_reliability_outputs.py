@@ -309,7 +309,7 @@ def test_two_identical_runs_give_identical_bytes(first_run, old_population):
 
 
 def test_source_date_epoch_fixes_the_manifest_date(tmp_path, monkeypatch):
-    from sim.runs import run_date
+    from sim.outputs.provenance import run_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     assert run_date().isoformat() == "2026-09-21"
@@ -397,7 +397,9 @@ def test_sweep_cancelled_replication_reads_clearly(tmp_path):
     of "cancelled: NoneType: None"."""
     from distributed import Client
 
-    from sim.uncertainty.sweeps import SweepStopped, _raise_task_error
+    from sim.uncertainty.dask_executor import task_failure
+    from sim.uncertainty.spec import SweepStopped
+    from sim.uncertainty.sweep import sweep_stopped
 
     with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as c:
         future = c.submit(time.sleep, 3, pure=False)
@@ -408,7 +410,7 @@ def test_sweep_cancelled_replication_reads_clearly(tmp_path):
         assert future.status == "cancelled"
         assert future.exception() is None  # what produced "NoneType: None"
         with pytest.raises(SweepStopped) as stopped:
-            _raise_task_error(future, 7, c, tmp_path, 10)
+            raise sweep_stopped(task_failure(future, 7, c), tmp_path, 10)
     message = str(stopped.value)
     assert message.startswith("sweep stopped: replication 7 was cancelled by the Dask scheduler")
     assert "workers that keep dying" in message and "NoneType" not in message

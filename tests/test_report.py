@@ -14,8 +14,9 @@ import pytest
 from committed_output import english_folder, run_folder, sim
 
 from sim.common.errors import SimInputError
-from sim.outputs.charts import all_charts
-from sim.outputs.report import HEADLINE, PUBLIC_COST_CHANGE, format_value, headline
+from sim.outputs.chart_rendering import all_charts
+from sim.outputs.formatting import format_value
+from sim.outputs.headline import HEADLINE, PUBLIC_COST_CHANGE, headline
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +87,7 @@ def headline_cells(page: str) -> dict[tuple[str, str], str]:
 
 def test_report_and_summary_show_every_headline_number_of_results_csv(folder):
     """Each headline value of results.csv, formatted by format_value, sits in its cell."""
-    from sim.outputs.charts import scenario_name
-    from sim.outputs.report import metric_label
+    from sim.outputs.names import metric_label, scenario_name
 
     page = (folder / "report.html").read_text()
     summary = (folder / "summary.md").read_text()
@@ -284,7 +284,7 @@ def test_bilingual_fields_are_used_when_the_yaml_has_them():
     before."""
     import types
 
-    from sim.outputs.report import _described, _titled
+    from sim.outputs.report_law import _described, _titled
 
     old = types.SimpleNamespace(description="Personal cost of a child", path="x.y")
     new = types.SimpleNamespace(
@@ -359,14 +359,14 @@ def test_sim_run_does_not_overwrite_without_force(folder):
 def test_a_failing_report_leaves_no_output_folder(tmp_path, monkeypatch):
     """Atomic: an error while drawing leaves neither the folder nor a temporary one."""
     import sim
-    import sim.outputs.charts
+    import sim.outputs.report_files
 
     results = sim.run(["baseline", "bidragstak"])
 
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
 
-    monkeypatch.setattr(sim.outputs.charts, "render_all", broken)
+    monkeypatch.setattr(sim.outputs.report_files, "render_all", broken)
     with pytest.raises(RuntimeError):
         results.report(tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
@@ -438,11 +438,12 @@ def test_the_law_table_and_source_list_cite_each_reference_in_the_reports_langua
     """A current-law value whose reference is bilingual shows the text of the report's
     language in the law table and the source list, never the other one."""
     from sim.law.parameters import default_law
-    from sim.outputs.report import _law_section, _Sources
+    from sim.outputs.report_law import law_section
+    from sim.outputs.report_sources import Sources
 
     other = "en" if lang == "sv" else "sv"
-    sources = _Sources(lang)
-    section = _law_section({"year": 2026, "scenarios": [{"name": "baseline"}]}, lang, sources)
+    sources = Sources(lang)
+    section = law_section({"year": 2026, "scenarios": [{"name": "baseline"}]}, lang, sources)
     table = [b for b in section["blocks"] if b.get("table") is not None][-1]["table"]
     cited = {str(row[5]) for row in table.rows}
     listed = {text for item in sources.listed() for text in item["texts"]}

@@ -1,4 +1,4 @@
-"""Replications and sweeps (sim/uncertainty/sweeps.py): draws, summary, Dask == in-process, failures.
+"""Replications and sweeps (sim/uncertainty/): draws, summary, Dask == in-process, failures.
 
 Small on purpose: populations of 1 000 dwellings (a fixed one is recalibrated per replication)
 and three replications of one scenario; a local Dask cluster of two worker processes.
@@ -21,21 +21,17 @@ import pytest
 from sim.common.errors import SimInputError
 from sim.population.build import build_population, calibrate_population, make_population
 from sim.population.targets import aligned_targets, load_targets
-from sim.uncertainty.sweeps import (
+from sim.uncertainty.bands import differences, summarise
+from sim.uncertainty.draws import (
     MAX_CALIBRATION_DRAWS,
-    SweepSpec,
-    SweepStopped,
-    differences,
     drawable_assumptions,
-    parse_grid,
     plan_replications,
     reading_assumptions,
-    run_replication,
-    run_sweep,
-    summarise,
     target_factors,
-    write_perturbed_targets,
 )
+from sim.uncertainty.replication import run_replication, write_perturbed_targets
+from sim.uncertainty.spec import SweepSpec, SweepStopped, parse_grid
+from sim.uncertainty.sweep import run_sweep
 
 SCENARIOS = ("bidragstak",)
 
@@ -295,8 +291,9 @@ def test_sweep_report_shows_bands_on_poverty_child_poverty_and_cost(in_process):
     cost reads ``median (p10–p90)`` as format_with_band writes it from results.parquet, the
     effects table shows the within-replication bands of differences.parquet, and the whisker
     charts are drawn and embedded."""
-    from sim.outputs.charts import BAND_CHARTS, scenario_name
-    from sim.outputs.report import format_effect, format_with_band, metric_label
+    from sim.outputs.charts_uncertainty import BAND_CHARTS
+    from sim.outputs.formatting import format_effect, format_with_band
+    from sim.outputs.names import metric_label, scenario_name
 
     out = in_process.out
     page = (out / "report.html").read_text()
@@ -330,11 +327,13 @@ def test_sweep_report_shows_bands_on_poverty_child_poverty_and_cost(in_process):
 def test_sim_report_rebuilds_a_sweeps_report_with_its_effects(in_process, tmp_path):
     import shutil
 
-    from sim.outputs.report import format_effect, rebuild_report
+    from sim.calculator.typfall import typfall_comparison
+    from sim.outputs.formatting import format_effect
+    from sim.outputs.report_files import rebuild_report
 
     folder = tmp_path / "copy"
     shutil.copytree(in_process.out, folder)
-    rebuild_report(folder, lang="en", force=True)
+    rebuild_report(folder, typfall_for=typfall_comparison, lang="en", force=True)
     page = (folder / "report.html").read_text()
     change = pl.read_parquet(folder / "differences.parquet")
     row = change.filter(

@@ -1,11 +1,12 @@
 """What ``sim household --axis ...`` and ``--ptr-at ...`` print and write.
 
-:func:`axis_command` computes the axis (:func:`sim.calculator.axes.household_axis`) or the
-participation and marginal effective tax rates at one wage (:func:`sim.calculator.axes.work_incentives`)
-and returns the text to print; the table goes to a CSV or JSON file (``--axis-out``), the
-chart to a PNG or SVG file (``--axis-chart``). An existing file is not replaced without
-``force``; a file is written under a temporary name and renamed, so nothing half-written is
-left behind.
+:func:`check_axis_request` refuses a bad combination of options and a target file it may not
+write before any work; the command line then computes the axis
+(:func:`sim.calculator.axes.household_axis`) or the participation and marginal effective tax
+rates at one wage (:func:`sim.calculator.axes.work_incentives`), and :func:`axis_text` returns
+the text to print: the table goes to a CSV or JSON file (``--axis-out``), the chart to a PNG or
+SVG file (``--axis-chart``). An existing file is not replaced without ``force``; a file is
+written under a temporary name and renamed, so nothing half-written is left behind.
 """
 
 from __future__ import annotations
@@ -13,36 +14,33 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from sim.calculator.axes import household_axis, work_incentives
-from sim.calculator.household import HouseholdSpec
 from sim.common.errors import SimInputError
-from sim.scenarios.scenario import Scenario
+from sim.outputs.charts_work import work_pays
+from sim.outputs.formatting import format_number
+
+if TYPE_CHECKING:
+    from sim.calculator.household import HouseholdSpec
 
 TABLE_SUFFIXES = (".csv", ".json")
 CHART_SUFFIXES = (".png", ".svg")
 
 
-def axis_command(
-    spec: HouseholdSpec,
+def check_axis_request(
     *,
-    date: str,
-    scenario: Scenario,
-    axis: str | None = None,
-    wage: float | None = None,
-    ptr_at: float | None = None,
-    emtr_step: float = 100.0,
-    out: str | None = None,
-    chart: str | None = None,
-    lang: str = "sv",
-    force: bool = False,
-    as_json: bool = False,
-) -> str:
-    """The text ``sim household`` prints for ``--axis`` or ``--ptr-at`` (after writing the
-    files asked for)."""
+    axis: str | None,
+    wage: float | None,
+    ptr_at: float | None,
+    out: str | None,
+    chart: str | None,
+    force: bool,
+) -> None:
+    """Refuse, before any work, what ``sim household`` cannot do with these options: files or
+    a wage without ``--axis``, both or neither of ``--axis`` and ``--ptr-at``, a target file
+    of the wrong kind or one that exists (without ``force``)."""
     if axis is None and (out or chart or wage is not None):
         raise SimInputError("--axis-out, --axis-chart and --wage need --axis")
     if (axis is None) == (ptr_at is None):
@@ -50,16 +48,25 @@ def axis_command(
     for path, suffixes in ((out, TABLE_SUFFIXES), (chart, CHART_SUFFIXES)):
         if path is not None:
             check_target(Path(path), suffixes, force=force)
-    if ptr_at is not None:
-        frame = work_incentives(
-            spec, gross=ptr_at, date=date, scenario=scenario, emtr_step=emtr_step
-        )
+
+
+def axis_text(
+    frame: pl.DataFrame,
+    spec: HouseholdSpec,
+    *,
+    incentives: bool,
+    out: str | None = None,
+    chart: str | None = None,
+    lang: str = "sv",
+    as_json: bool = False,
+) -> str:
+    """The text ``sim household`` prints for ``--ptr-at`` (``incentives``: ``frame`` is
+    :func:`sim.calculator.axes.work_incentives`'s) or ``--axis`` (``frame`` is
+    :func:`sim.calculator.axes.household_axis`'s), after writing the files asked for."""
+    if incentives:
         return _records_json(frame) if as_json else incentives_text(frame)
-    frame = household_axis(spec, axis, date=date, scenario=scenario, wage=wage, emtr_step=emtr_step)
     lines = []
     if chart is not None:
-        from sim.outputs.charts_work import work_pays
-
         figure = work_pays(frame, lang=lang, household=describe(spec, lang))
         write_atomically(
             Path(chart),
@@ -84,12 +91,11 @@ def axis_command(
 def describe(spec: HouseholdSpec, lang: str = "sv") -> str:
     """A short description of the household for a chart's subtitle.
 
+    >>> from sim.calculator.household import HouseholdSpec
     >>> describe(HouseholdSpec(adults=2, adult_ages=(38, 40), child_ages=(3, 6),
     ...     housing_cost=9000))
     'sammanboende 38 och 40 år, barn 3, 6 år, boendekostnad 9 000 kr'
     """
-    from sim.outputs.report import format_number
-
     spec = spec.checked()
     ages = " och " if lang == "sv" else " and "
     adults = ages.join(str(a) for a in spec.adult_ages)

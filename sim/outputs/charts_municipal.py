@@ -1,6 +1,6 @@
 """Charts of the municipal view (docs/municipal.md): delivering the aktivitetskrav.
 
-Same house style, frame and file formats as :mod:`sim.outputs.charts` (its helpers draw the title,
+Same house style, frame and file formats as :mod:`sim.outputs.charts` (:mod:`sim.outputs.chart_frame` draw the title,
 subtitle, legend and source line). Three charts, map-free:
 
 * :func:`delivery_gap_by_lan`: the funding gap per inhabitant in each län, ranked;
@@ -20,28 +20,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from sim.outputs.charts import (
-    FIGSIZE,
-    MONTHS,
-    PNG_DPI,
-    VALUE_SIZE,
-    ChartContext,
-    _colour,
-    _end_labels,
-    _figure,
-    _fit_y,
-    _groups,
-    _legend_top,
-    _number,
-    _patch,
-    _runs,
-    _styled,
-    _t,
-    _thousands_axis,
-    _value,
-    group_label,
-    scenario_name,
+from sim.catalogue.labels import text as _t
+from sim.outputs.chart_context import ChartContext
+from sim.outputs.chart_frame import (
+    end_labels,
+    fit_y,
+    legend_patch,
+    legend_top,
+    new_figure,
+    thousands_axis,
 )
+from sim.outputs.chart_style import FIGSIZE, MONTHS, PNG_DPI, VALUE_SIZE, run_colour, styled
+from sim.outputs.formatting import unbroken_number
+from sim.outputs.names import group_label, scenario_name
+from sim.outputs.results_lookup import groups_of, metric_value, run_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -56,8 +48,8 @@ def delivering_runs(table: pl.DataFrame) -> list[str]:
     """Behavioural runs whose aktivitetskrav costs something, in table order."""
     return [
         r
-        for r in _runs(table, baseline=False, static=False)
-        if _value(table, r, "delivery_cost_sek_year") > 0
+        for r in run_labels(table, baseline=False, static=False)
+        if metric_value(table, r, "delivery_cost_sek_year") > 0
     ]
 
 
@@ -82,9 +74,9 @@ def _nothing_to_show(ax: Axes, lang: str, text: tuple[str, str] | None = None) -
 def _per_inhabitant(table: pl.DataFrame, run: str) -> dict[str, float]:
     """The funding gap per inhabitant and year in each län (group ``län:…``) of ``run``."""
     out = {}
-    for group in _groups(table, "delivery_funding_gap_sek_year", "län:"):
-        gap = _value(table, run, "delivery_funding_gap_sek_year", group)
-        people = _value(table, run, "inhabitants", group)
+    for group in groups_of(table, "delivery_funding_gap_sek_year", "län:"):
+        gap = metric_value(table, run, "delivery_funding_gap_sek_year", group)
+        people = metric_value(table, run, "inhabitants", group)
         out[group] = gap / people if people > 0 else 0.0
     return out
 
@@ -101,7 +93,7 @@ def gap_finding(table: pl.DataFrame, lang: str = "sv") -> str:
             "Funding gap of the activity requirement by county",
         )
     group, value = max(per.items(), key=lambda kv: kv[1])
-    amount = _number(value, 0, lang)
+    amount = unbroken_number(value, 0, lang)
     lan = group.partition(":")[2]
     return _t(
         lang,
@@ -110,7 +102,7 @@ def gap_finding(table: pl.DataFrame, lang: str = "sv") -> str:
     )
 
 
-@_styled
+@styled
 def delivery_gap_by_lan(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
 ) -> Figure:
@@ -118,7 +110,7 @@ def delivery_gap_by_lan(
     group ``län:…``) for the first run with the aktivitetskrav, ranked largest first."""
     runs = delivering_runs(table)
     run = runs[0] if runs else None
-    fig, (ax,) = _figure(
+    fig, (ax,) = new_figure(
         gap_finding(table, lang),
         _t(
             lang,
@@ -137,7 +129,7 @@ def delivery_gap_by_lan(
     if run is None:
         _nothing_to_show(ax, lang)
         return fig
-    groups = _groups(table, "delivery_funding_gap_sek_year", "län:")
+    groups = groups_of(table, "delivery_funding_gap_sek_year", "län:")
     if not groups:
         _nothing_to_show(
             ax,
@@ -148,8 +140,8 @@ def delivery_gap_by_lan(
             ),
         )
         return fig
-    gap = np.array([_value(table, run, "delivery_funding_gap_sek_year", g) for g in groups])
-    people = np.array([_value(table, run, "inhabitants", g) for g in groups])
+    gap = np.array([metric_value(table, run, "delivery_funding_gap_sek_year", g) for g in groups])
+    people = np.array([metric_value(table, run, "inhabitants", g) for g in groups])
     per_inhabitant = np.where(people > 0, gap / np.maximum(people, 1), 0.0)
     order = np.argsort(per_inhabitant)  # smallest at the bottom: largest gap on top
     # 10 pt names while the rows are tall enough (1.25 line heights of 2.78 px a point at
@@ -158,7 +150,7 @@ def delivery_gap_by_lan(
     size = max(9.5, min(10.0, row_px * 0.97 / (1.25 * PNG_DPI / 72)))
     y = np.arange(len(groups))
     values = per_inhabitant[order]
-    ax.barh(y, values, color=_colour(run), height=0.72)
+    ax.barh(y, values, color=run_colour(run), height=0.72)
     span = max(np.abs(values).max(), 1.0)
     for yi, value in zip(y, values, strict=True):
         # Right of the bar, or right of the zero line for a surplus (left of it are the
@@ -166,7 +158,7 @@ def delivery_gap_by_lan(
         ax.text(
             max(value, 0) + span * 0.01,
             yi,
-            _number(value, 0, lang),
+            unbroken_number(value, 0, lang),
             va="center",
             ha="left",
             fontsize=size,
@@ -196,10 +188,10 @@ def funding_finding(
         )
     run = runs[0]
     gap = (
-        _value(table, run, "delivery_cost_sek_year")
-        - _value(table, run, "delivery_state_funding_sek_year")
+        metric_value(table, run, "delivery_cost_sek_year")
+        - metric_value(table, run, "delivery_state_funding_sek_year")
     ) / 1e6
-    amount = _number(abs(gap), _mkr_decimals(abs(gap)), lang)
+    amount = unbroken_number(abs(gap), _mkr_decimals(abs(gap)), lang)
     who = scenario_name(run, lang)
     sv_whom, en_whom = (
         ("kommunen", "the municipality")
@@ -227,7 +219,7 @@ def _mkr_decimals(top: float) -> int:
     return 1 if top < 100 else 0
 
 
-@_styled
+@styled
 def delivery_cost_vs_funding(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
 ) -> Figure:
@@ -235,7 +227,7 @@ def delivery_cost_vs_funding(
     million kronor a year (group ``all``: the country, or the profile's municipality)."""
     runs = delivering_runs(table)
     one = bool(context and context.area)
-    fig, (ax,) = _figure(
+    fig, (ax,) = new_figure(
         funding_finding(table, lang, one_municipality=one),
         _t(
             lang,
@@ -267,11 +259,13 @@ def delivery_cost_vs_funding(
     bottom = np.zeros(len(runs))
     segments = []
     for metric, part, _label in parts:
-        values = np.array([_value(table, r, metric) for r in runs]) / 1e6
+        values = np.array([metric_value(table, r, metric) for r in runs]) / 1e6
         ax.bar(x - width / 2, values, width, bottom=bottom, color=PART_COLOURS[part])
         segments.append((bottom.copy(), values, part))
         bottom += values
-    funding = np.array([_value(table, r, "delivery_state_funding_sek_year") for r in runs]) / 1e6
+    funding = (
+        np.array([metric_value(table, r, "delivery_state_funding_sek_year") for r in runs]) / 1e6
+    )
     ax.bar(x + width / 2, funding, width, color=FUNDING_COLOUR)
     top = max(bottom.max(), funding.max(), 1.0)
     decimals = _mkr_decimals(top)
@@ -281,7 +275,7 @@ def delivery_cost_vs_funding(
                 ax.text(
                     xi - width / 2,
                     low + value / 2,
-                    _number(value, decimals, lang),
+                    unbroken_number(value, decimals, lang),
                     ha="center",
                     va="center",
                     fontsize=VALUE_SIZE - 1,
@@ -292,7 +286,7 @@ def delivery_cost_vs_funding(
             ax.text(
                 at,
                 value + top * 0.015,
-                _number(value, decimals, lang),
+                unbroken_number(value, decimals, lang),
                 ha="center",
                 fontsize=VALUE_SIZE,
                 fontweight="bold",
@@ -301,19 +295,19 @@ def delivery_cost_vs_funding(
         gap = _t(
             lang,
             f"{'Ofinansierat' if shortfall >= 0 else 'Överskott'}: "
-            f"{_number(abs(shortfall), decimals, lang)}\u00a0mkr",
+            f"{unbroken_number(abs(shortfall), decimals, lang)}\u00a0mkr",
             f"{'Unfunded' if shortfall >= 0 else 'Surplus'}: "
-            f"SEK\u00a0{_number(abs(shortfall), decimals, lang)}\u00a0m",
+            f"SEK\u00a0{unbroken_number(abs(shortfall), decimals, lang)}\u00a0m",
         )
         ax.text(xi, top * 1.14, gap, ha="center", fontsize=VALUE_SIZE + 0.5, fontweight="bold")
     ax.set_xticks(x, [scenario_name(r, lang) for r in runs])
     ax.set_ylim(0, top * 1.26)
     ax.set_ylabel(_t(lang, "Miljoner kronor per år", "SEK million a year"))
-    _thousands_axis(ax, "y", lang)
+    thousands_axis(ax, "y", lang)
     ax.grid(axis="y")
-    handles = [_patch(PART_COLOURS[p]) for _, p, _ in parts] + [_patch(FUNDING_COLOUR)]
+    handles = [legend_patch(PART_COLOURS[p]) for _, p, _ in parts] + [legend_patch(FUNDING_COLOUR)]
     labels = [label for _, _, label in parts] + [_t(lang, "Statens ersättning", "State funding")]
-    _legend_top(fig, handles, labels, ncols=4)
+    legend_top(fig, handles, labels, ncols=4)
     return fig
 
 
@@ -322,15 +316,15 @@ def places_finding(table: pl.DataFrame, lang: str = "sv") -> str:
     run with the aktivitetskrav needs in a month, which month, and (with a profile) how many
     the municipality lacks then."""
     runs = delivering_runs(table)
-    groups = _groups(table, "activity_places_month", "månad:")
+    groups = groups_of(table, "activity_places_month", "månad:")
     if not runs or not groups:
         return _t(lang, "Aktivitetsplatser som behövs", "Activity places needed")
     run = runs[0]
-    need = {g: _value(table, run, "activity_places_month", g) for g in groups}
+    need = {g: metric_value(table, run, "activity_places_month", g) for g in groups}
     group, most = max(need.items(), key=lambda kv: kv[1])
     month = group_label(group, lang)
-    amount = _number(most, 0, lang)
-    available = _value(table, run, "activity_places_available")
+    amount = unbroken_number(most, 0, lang)
+    available = metric_value(table, run, "activity_places_available")
     text = _t(
         lang,
         f"{scenario_name(run, lang)}: som mest {amount} heltidsplatser i aktivitet ({month})",
@@ -339,13 +333,13 @@ def places_finding(table: pl.DataFrame, lang: str = "sv") -> str:
     if np.isfinite(available) and most > available:
         text += _t(
             lang,
-            f", {_number(most - available, 0, lang)} fler än kommunen har",
-            f", {_number(most - available, 0, lang)} more than the municipality has",
+            f", {unbroken_number(most - available, 0, lang)} fler än kommunen har",
+            f", {unbroken_number(most - available, 0, lang)} more than the municipality has",
         )
     return text
 
 
-@_styled
+@styled
 def activity_places_by_month(
     table: pl.DataFrame, *, lang: str = "sv", context: ChartContext | None = None
 ) -> Figure:
@@ -353,7 +347,7 @@ def activity_places_by_month(
     ``månad:…``) per run with the aktivitetskrav; the places available when the table
     comes from a municipality's profile (``activity_places_available``)."""
     runs = delivering_runs(table)
-    fig, (ax,) = _figure(
+    fig, (ax,) = new_figure(
         places_finding(table, lang),
         _t(
             lang,
@@ -369,31 +363,31 @@ def activity_places_by_month(
     if not runs:
         _nothing_to_show(ax, lang)
         return fig
-    groups = _groups(table, "activity_places_month", "månad:")
+    groups = groups_of(table, "activity_places_month", "månad:")
     x = np.arange(1, len(groups) + 1)
     handles, labels = [], []
     ends = []
     for run in runs:
-        values = np.array([_value(table, run, "activity_places_month", g) for g in groups])
+        values = np.array([metric_value(table, run, "activity_places_month", g) for g in groups])
         (line,) = ax.plot(
-            x, values, color=_colour(run, runs), linewidth=2.6, marker="o", markersize=4.5
+            x, values, color=run_colour(run, runs), linewidth=2.6, marker="o", markersize=4.5
         )
         handles.append(line)
         labels.append(scenario_name(run, lang))
         if len(values):
-            ends.append((values[-1], _number(values[-1], 0, lang), _colour(run, runs)))
-    available = _value(table, runs[0], "activity_places_available")
+            ends.append((values[-1], unbroken_number(values[-1], 0, lang), run_colour(run, runs)))
+    available = metric_value(table, runs[0], "activity_places_available")
     if np.isfinite(available):
         line = ax.axhline(available, color="#333333", linestyle="--", linewidth=1.4)
         handles.append(line)
         labels.append(_t(lang, "Platser som kommunen har", "Places the municipality has"))
     ax.set_xticks(x, [MONTHS[lang][int(g.partition(":")[2]) - 1] for g in groups])
-    _fit_y(ax, include=[available] if np.isfinite(available) else [])
-    _end_labels(ax, x[-1] if len(x) else 0, ends)
+    fit_y(ax, include=[available] if np.isfinite(available) else [])
+    end_labels(ax, x[-1] if len(x) else 0, ends)
     ax.set_ylabel(_t(lang, "Heltidsplatser", "Full-time places"))
-    _thousands_axis(ax, "y", lang)
+    thousands_axis(ax, "y", lang)
     ax.grid(axis="y")
-    _legend_top(fig, handles, labels, ncols=len(handles))
+    legend_top(fig, handles, labels, ncols=len(handles))
     return fig
 
 

@@ -15,19 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
-from sim.outputs.charts import (
-    FOOTER_SIZE,
-    _colour,
-    _figure,
-    _number,
-    _styled,
-    _t,
-    _thousands_axis,
-    _wrap,
-    scenario_name,
-)
+from sim import __version__
+from sim.catalogue import labels
+from sim.catalogue.labels import text as _t
+from sim.outputs.chart_frame import new_figure, thousands_axis
+from sim.outputs.chart_style import FOOTER_SIZE, run_colour, styled, wrap_to_figure
+from sim.outputs.formatting import unbroken_number
+from sim.outputs.names import scenario_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -54,8 +51,6 @@ def _x(frame: pl.DataFrame, lang: str) -> tuple[str, str]:
 
 
 def _footer(frame: pl.DataFrame, lang: str) -> str:
-    from sim import __version__
-
     jobbstimulans = int(frame["months_on_fs"][0]) >= 6
     text = _t(
         lang,
@@ -78,19 +73,19 @@ def _footer(frame: pl.DataFrame, lang: str) -> str:
         + "Disposable income = net incomes + child benefit + maintenance support + housing "
         "allowance + FS + job premium. Behaviour and activity-requirement sanctions not included.",
     )
-    return _wrap(text, FOOTER_SIZE)
+    return wrap_to_figure(text, FOOTER_SIZE)
 
 
 def _frame_figure(title: str, subtitle: str, footer: str, ncols: int):
-    """The house frame of :func:`sim.outputs.charts._figure` (measured header and footer, 11 pt
+    """The house frame of :func:`sim.outputs.chart_frame.new_figure` (measured header and footer, 11 pt
     footnotes) with a legend row and panels that share their y axis."""
-    fig, axes = _figure(
+    fig, axes = new_figure(
         title, subtitle, None, "sv", ncols=ncols, legend_rows=1, footer=footer, sharey=True
     )
     return fig, axes, fig.sim_plot_top
 
 
-@_styled
+@styled
 def work_pays(frame: pl.DataFrame, *, lang: str = "sv", household: str = "") -> Figure:
     """Disposable income and its parts against gross earnings, one panel per scenario.
 
@@ -130,11 +125,11 @@ def work_pays(frame: pl.DataFrame, *, lang: str = "sv", household: str = "") -> 
             if text not in labels:
                 labels.append(text)
                 handles.append(patch)
-        ax.set_title(scenario_name(name, lang), color=_colour(name))
+        ax.set_title(scenario_name(name, lang), color=run_colour(name))
         ax.set_xlabel(x_label)
         ax.grid(axis="y")
-        _thousands_axis(ax, "x", lang, nbins=6)
-        _thousands_axis(ax, "y", lang)
+        thousands_axis(ax, "x", lang, nbins=6)
+        thousands_axis(ax, "y", lang)
         ax.set_xlim(float(x.min()), float(x.max()))
     handles.append(line)
     labels.append(_t(lang, "Disponibel inkomst", "Disposable income"))
@@ -152,12 +147,12 @@ def work_pays(frame: pl.DataFrame, *, lang: str = "sv", household: str = "") -> 
     return fig
 
 
-@_styled
+@styled
 def work_incentive_rates(frame: pl.DataFrame, *, lang: str = "sv", household: str = "") -> Figure:
     """The participation tax rate and the marginal effective tax rate along the axis, each
     scenario a line (definitions: :mod:`sim.incentives.tax_rates`)."""
     x_column, x_label = _x(frame, lang)
-    step = _number(float(frame["emtr_step"][0]), 0, lang)
+    step = unbroken_number(float(frame["emtr_step"][0]), 0, lang)
     title = _t(lang, "Hur mycket av lönen behåller hushållet?", "How much of the wage is kept?")
     subtitle = _t(
         lang,
@@ -180,7 +175,7 @@ def work_incentive_rates(frame: pl.DataFrame, *, lang: str = "sv", household: st
             ax.plot(
                 rows[x_column].to_numpy(),
                 100 * rows[column].to_numpy(),
-                color=_colour(scenario),
+                color=run_colour(scenario),
                 linewidth=1.6,
                 label=scenario_name(scenario, lang),
                 drawstyle="steps-post" if column == "emtr" else "default",
@@ -189,22 +184,18 @@ def work_incentive_rates(frame: pl.DataFrame, *, lang: str = "sv", household: st
         ax.set_title(name)
         ax.set_xlabel(x_label)
         ax.grid(axis="y")
-        _thousands_axis(ax, "x", lang, nbins=6)
+        thousands_axis(ax, "x", lang, nbins=6)
     axes[0].set_ylabel(_t(lang, "Procent", "Per cent"))
     axes[0].legend(loc="lower left")
     return fig
 
 
-@_styled
+@styled
 def population_ptr(
     summary: pl.DataFrame, *, lang: str = "sv", jobbstimulans: bool = False
 ) -> Figure:
     """Median PTR of the adults on FS taking a job, by household type, one panel per wage,
     each scenario a bar (``summary``: :func:`sim.incentives.population.summarise`)."""
-    import numpy as np
-
-    from sim.catalogue import labels
-
     rows = summary.filter(
         (pl.col("group_kind") == "hushållstyp")
         & (pl.col("metric") == "ptr_median")
@@ -224,9 +215,7 @@ def population_ptr(
         f"Deltagandeskatt (PTR), median bland hushåll med försörjningsstöd, {state}",
         f"Participation tax rate (PTR), median among households on FS, {state}",
     )
-    from sim import __version__
-
-    footer = _wrap(
+    footer = wrap_to_figure(
         _t(
             lang,
             f"Källa: egna beräkningar med sim {__version__} på befolkningen, statiskt: hushåll med "
@@ -249,11 +238,11 @@ def population_ptr(
                 y + (i - (len(scenarios) - 1) / 2) * height,
                 [100 * values.get(g, np.nan) for g in groups],
                 height=height,
-                color=_colour(name),
+                color=run_colour(name),
                 label=scenario_name(name, lang),
             )
         ax.axvline(100, color="#888888", linewidth=0.8, linestyle="--")
-        ax.set_title(f"{_number(wage, 0, lang)} " + _t(lang, "kr/mån", "SEK/month"))
+        ax.set_title(f"{unbroken_number(wage, 0, lang)} " + _t(lang, "kr/mån", "SEK/month"))
         ax.set_xlim(
             min(0.0, 100 * float(rows["value"].min())), max(110.0, 105 * float(rows["value"].max()))
         )
@@ -261,8 +250,8 @@ def population_ptr(
         ax.grid(axis="x")
     axes[0].set_yticks(y, [labels.group_value("hushållstyp", g, lang) for g in groups])
     axes[0].invert_yaxis()
-    handles, labels = axes[0].get_legend_handles_labels()
+    handles, names = axes[0].get_legend_handles_labels()
     fig.legend(
-        handles, labels, loc="lower right", bbox_to_anchor=(0.99, top + 0.005), ncols=len(labels)
+        handles, names, loc="lower right", bbox_to_anchor=(0.99, top + 0.005), ncols=len(names)
     )
     return fig

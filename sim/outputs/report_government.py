@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from sim.catalogue import labels
+from sim.catalogue.labels import text as _t
 from sim.metrics.government_comparison import (
     BUDGET_SOURCE,
     BUDGET_URL,
@@ -21,14 +22,9 @@ from sim.metrics.government_comparison import (
     PERSONS_URL,
     WHOLE_GROUP,
 )
-from sim.outputs.report import (
-    SECONDARY_MARK,
-    Table,
-    _markdown_table,
-    _t,
-    format_number,
-    render_section,
-)
+from sim.outputs.formatting import format_number
+from sim.outputs.report_sources import SECONDARY_MARK
+from sim.outputs.report_templates import Table, markdown_table, render_section
 
 ANCHOR = "regeringen"
 
@@ -284,7 +280,7 @@ def government_markdown(table: pl.DataFrame, manifest: Mapping[str, Any], lang: 
         paragraphs[0],
     ]
     for header, rows in tables:
-        lines += ["", *_markdown_table(header, rows)]
+        lines += ["", *markdown_table(header, rows)]
     for paragraph in paragraphs[1:]:
         lines += ["", paragraph]
     lines += [

@@ -18,16 +18,13 @@ from typing import Any
 import polars as pl
 
 from sim.catalogue import labels
+from sim.catalogue.labels import text as _t
+from sim.municipal.official import precision_note
+from sim.municipal.profile import KommunProfile
 from sim.outputs.charts_municipal import delivering_runs
-from sim.outputs.report import (
-    Table,
-    _figure,
-    _t,
-    format_number,
-    format_value,
-    metric_label,
-    render_section,
-)
+from sim.outputs.formatting import format_number, format_value
+from sim.outputs.names import metric_label, scenario_name
+from sim.outputs.report_templates import Table, embedded_figure, render_section
 
 #: Section anchor in report.html.
 ANCHOR = "kommuner"
@@ -96,8 +93,6 @@ def _cell(metric: str, value: float | None, lang: str) -> str:
 
 def delivery_table(table: pl.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
     """Header and rows: one column per run with the requirement."""
-    from sim.outputs.charts import scenario_name
-
     runs = delivering_runs(table)
     metrics = list(DELIVERY_ROWS)
     if any(_value(table, r, "activity_places_available") is not None for r in runs):
@@ -132,8 +127,6 @@ def _profile_text(manifest: Mapping[str, Any], lang: str) -> str:
     )
     check = manifest.get("kommun_check") or {}
     if profile.get("kommunkod"):
-        from sim.municipal.official import precision_note
-
         caseload = profile.get("manadshushall")
         caseload_text = (
             format_number(caseload, lang=lang)
@@ -153,8 +146,6 @@ def _profile_text(manifest: Mapping[str, Any], lang: str) -> str:
         )
         note = ""
         if "sampled_recipients_group" in check:
-            from sim.municipal.profile import KommunProfile
-
             known = {f.name for f in dataclasses.fields(KommunProfile)}
             kommun = KommunProfile(
                 **{k: v for k, v in profile.items() if k in known and k != "kallor"}
@@ -233,7 +224,7 @@ def municipal_section(
         "sim/law/assumptions/aktivitetskrav.yaml and docs/municipal.md.",
     )
     section["figures"] = [
-        _figure(name, charts[name], sv if lang == "sv" else en)
+        embedded_figure(name, charts[name], sv if lang == "sv" else en)
         for name, (sv, en) in CAPTIONS.items()
         if name in charts
     ]
@@ -273,8 +264,6 @@ def _lan_table(table: pl.DataFrame, run: str, lang: str) -> Table | None:
                 format_number(gap / people if people else 0, lang=lang),
             ]
         )
-    from sim.outputs.charts import scenario_name
-
     header = [
         labels.group_kind("län", lang),
         *(metric_label(m, lang) for m in metrics),

@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from sim.catalogue import labels
-from sim.outputs.report import format_number as number
-from sim.outputs.report import metric_number
+from sim.outputs.formatting import format_number as number
+from sim.outputs.formatting import metric_number
 
 #: The metrics shown as a change against the baseline, in this order.
 CHANGES = (
@@ -50,7 +50,7 @@ def _t(key: str, lang: str) -> str:
 
 
 def _amount(metric: str, value: float, *, lang: str, change: bool) -> str:
-    """A value with its unit, as the report rounds it (:func:`sim.outputs.report.metric_number`):
+    """A value with its unit, as the report rounds it (:func:`sim.outputs.formatting.metric_number`):
     money in millions of kronor a year, counts rounded to hundreds, shares as per cent
     (levels) or percentage points with two decimals (changes)."""
     unit = labels.metric_unit(metric)

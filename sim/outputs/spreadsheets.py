@@ -6,7 +6,7 @@ they are for programs):
 * ``results.xlsx`` (:func:`write_workbook`), in the run's language:
 
   1. **Sammanfattning** (*Summary*): the headline metrics of the report
-     (:data:`sim.outputs.report.HEADLINE`), the change of public cost against the baseline and
+     (:data:`sim.outputs.headline.HEADLINE`), the change of public cost against the baseline and
      then every other metric of the whole population (group ``all``), one row each; one
      column per run (per grid value and run in a grid sweep) and, when the table has
      bands, two more per run (``lägre``/``övre``: the 10th and 90th percentile). Money a
@@ -49,6 +49,7 @@ from typing import Any
 import polars as pl
 
 from sim.catalogue import labels
+from sim.outputs.headline import HEADLINE, PUBLIC_COST_CHANGE
 
 #: The Excel CSV beside ``results.csv`` (docs/outputs.md).
 EXCEL_CSV = "results_excel.csv"
@@ -148,8 +149,6 @@ def summary_rows(
     The headline metrics first, then the change of public cost (from ``differences``
     where a sweep gave it, else the run's public cost minus the baseline's), then every
     other metric of group ``all`` in the catalogue's order."""
-    from sim.outputs.report import HEADLINE, PUBLIC_COST_CHANGE
-
     rows = table.filter(pl.col("group") == labels.ALL)
     grid = "grid_value" in table.columns
     bands = "low" in table.columns
@@ -330,8 +329,6 @@ def _write_summary(
             header += [f"{title}: {t(lang, 'lägre', 'low')}", f"{title}: {t(lang, 'övre', 'high')}"]
     for j, text in enumerate(header):
         sheet.write(header_row, j, text, styles.header)
-    from sim.outputs.report import HEADLINE, PUBLIC_COST_CHANGE
-
     n_headline = len(HEADLINE) + 1
     row_index = header_row + 1
     widths = [len(header[0]), len(header[1])]
