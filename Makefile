@@ -82,7 +82,7 @@ clean:
 # check that no table is cut off (needs chromium and poppler-utils; docs/outputs.md).
 .PHONY: report-pdf
 report-pdf: $(STAMP)
-	$(BIN)/python -m sim.outputs.report_pdf out/2027 --check
+	$(BIN)/python -m sim.outputs.report.pdf out/2027 --check
 
 # Regenerate the generated documentation: docs/cli.md from the command line, and the
 # README's pictures in docs/img/ from a real run (needs chromium and poppler-utils).

@@ -5,7 +5,7 @@
 * ``docs/img/*.png``: the README's charts and two printed pages of the report, from a real
   ``sim run`` of the README's command on the committed population: the charts are copied
   from its ``charts/`` folder, the pages are rendered from ``report.pdf`` printed by
-  headless Chromium (:mod:`sim.outputs.report_pdf`) with poppler's ``pdftoppm``.
+  headless Chromium (:mod:`sim.outputs.report.pdf`) with poppler's ``pdftoppm``.
 
 Run it after a change that moves a chart or the report, and commit the images.
 """
@@ -31,7 +31,7 @@ PAGES = {
 
 def _page_with(pdf: Path, text: str) -> int:
     """The first page of ``pdf`` whose text contains ``text``."""
-    from sim.outputs.report_pdf import pdf_pages
+    from sim.outputs.report.pdf import pdf_pages
 
     for page in range(1, pdf_pages(pdf) + 1):
         words = subprocess.run(
@@ -47,7 +47,7 @@ def _page_with(pdf: Path, text: str) -> int:
 
 def main() -> int:
     from sim import cli_reference
-    from sim.outputs.report_pdf import print_pdf
+    from sim.outputs.report.pdf import print_pdf
 
     cli_reference.main([])
     with tempfile.TemporaryDirectory(prefix="sim-docs-") as tmp:

@@ -39,7 +39,7 @@ import polars as pl
 
 import sim
 from sim.incentives.population import household_rates, summarise
-from sim.outputs.charts_work import population_ptr, work_incentive_rates, work_pays
+from sim.outputs.charts.work import population_ptr, work_incentive_rates, work_pays
 from sim.runs import DEFAULT_POPULATION, read_population
 
 DATE = "2027-09"

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.calculator.household import HouseholdCalculation, HouseholdComparison
-    from sim.outputs.chart_context import ChartContext
+    from sim.outputs.charts.context import ChartContext
     from sim.population.tables import Population
     from sim.runs import RunResult
     from sim.scenarios.reform import Reform
@@ -49,7 +49,7 @@ class Results:
 
     ``table()`` is the tidy results table (``scenario, metric, group, value, low, high``)
     exactly as ``results.parquet`` of the output folder; ``plot.<chart>()`` draws a chart of
-    :data:`sim.outputs.charts.CHARTS`; ``report(path)`` writes the output folder; ``runs`` are the
+    :data:`sim.outputs.charts.run.CHARTS`; ``report(path)`` writes the output folder; ``runs`` are the
     :class:`sim.simulation.year.ScenarioYear` of each run (household x month arrays).
     """
 
@@ -173,7 +173,7 @@ class Results:
     def context(self):
         """What the charts' source line names (version, population, seed, assumption sets)."""
         from sim import __version__
-        from sim.outputs.chart_context import ChartContext
+        from sim.outputs.charts.context import ChartContext
 
         return ChartContext(
             version=__version__,
@@ -214,44 +214,44 @@ class Results:
 
 
 class Plots:
-    """One method per chart of :data:`sim.outputs.charts.CHARTS`; each returns a Figure."""
+    """One method per chart of :data:`sim.outputs.charts.run.CHARTS`; each returns a Figure."""
 
     def __init__(self, results: Results) -> None:
         self._results = results
 
     def _draw(self, name: str, lang: str, context: ChartContext | None = None) -> Figure:
-        from sim.outputs.chart_rendering import all_charts
+        from sim.outputs.charts.rendering import all_charts
 
         return all_charts()[name](
             self._results.file_table(), lang=lang, context=context or self._results.context()
         )
 
     def child_poverty(self, lang: str = "sv") -> Figure:
-        """Child poverty by scenario (:func:`sim.outputs.charts.child_poverty`)."""
+        """Child poverty by scenario (:func:`sim.outputs.charts.run.child_poverty`)."""
         return self._draw("child_poverty", lang)
 
     def fs_cost(self, lang: str = "sv") -> Figure:
-        """Public cost by scenario, municipalities and state (:func:`sim.outputs.charts.fs_cost`)."""
+        """Public cost by scenario, municipalities and state (:func:`sim.outputs.charts.run.fs_cost`)."""
         return self._draw("fs_cost", lang)
 
     def change_by_household(self, lang: str = "sv") -> Figure:
-        """Mean change by household type and children (:func:`sim.outputs.charts.change_by_household`)."""
+        """Mean change by household type and children (:func:`sim.outputs.charts.run.change_by_household`)."""
         return self._draw("change_by_household", lang)
 
     def change_bands(self, lang: str = "sv") -> Figure:
-        """Winners and losers in five bands (:func:`sim.outputs.charts.change_bands`)."""
+        """Winners and losers in five bands (:func:`sim.outputs.charts.run.change_bands`)."""
         return self._draw("change_bands", lang)
 
     def change_by_decile(self, lang: str = "sv") -> Figure:
-        """Mean change by income decile (:func:`sim.outputs.charts.change_by_decile`)."""
+        """Mean change by income decile (:func:`sim.outputs.charts.run.change_by_decile`)."""
         return self._draw("change_by_decile", lang)
 
     def monthly_caseload(self, lang: str = "sv") -> Figure:
-        """Households with FS month by month (:func:`sim.outputs.charts.monthly_caseload`)."""
+        """Households with FS month by month (:func:`sim.outputs.charts.run.monthly_caseload`)."""
         return self._draw("monthly_caseload", lang)
 
     def typfall_waterfall(self, lang: str = "sv", scenario: str = "kombinerad") -> Figure:
-        """The typfall household, part by part (:func:`sim.outputs.charts_typfall.typfall_waterfall`),
+        """The typfall household, part by part (:func:`sim.outputs.charts.typfall.typfall_waterfall`),
         computed for the run's year (:func:`sim.calculator.typfall.typfall_comparison`)."""
         from sim.calculator.typfall import typfall_comparison
 
@@ -260,20 +260,20 @@ class Plots:
         return self._draw("typfall_waterfall", lang, context)
 
     def loss_per_child(self, lang: str = "sv") -> Figure:
-        """Distribution of the loss per child (:func:`sim.outputs.charts.loss_per_child`)."""
+        """Distribution of the loss per child (:func:`sim.outputs.charts.run.loss_per_child`)."""
         return self._draw("loss_per_child", lang)
 
     def delivery_cost_vs_funding(self, lang: str = "sv") -> Figure:
         """Cost of delivering the aktivitetskrav against the state funding
-        (:func:`sim.outputs.charts_municipal.delivery_cost_vs_funding`)."""
+        (:func:`sim.outputs.charts.municipal.delivery_cost_vs_funding`)."""
         return self._draw("delivery_cost_vs_funding", lang)
 
     def delivery_gap_by_lan(self, lang: str = "sv") -> Figure:
-        """Funding gap per inhabitant by län (:func:`sim.outputs.charts_municipal.delivery_gap_by_lan`)."""
+        """Funding gap per inhabitant by län (:func:`sim.outputs.charts.municipal.delivery_gap_by_lan`)."""
         return self._draw("delivery_gap_by_lan", lang)
 
     def activity_places_by_month(self, lang: str = "sv") -> Figure:
-        """Activity places needed by month (:func:`sim.outputs.charts_municipal.activity_places_by_month`)."""
+        """Activity places needed by month (:func:`sim.outputs.charts.municipal.activity_places_by_month`)."""
         return self._draw("activity_places_by_month", lang)
 
 
@@ -389,7 +389,7 @@ def household_axis(
     ``hours`` with ``wage`` SEK/hour, ``housing_cost``) under the baseline and ``scenario``:
     a polars frame with PTR and EMTR per point (:func:`sim.calculator.axes.household_axis`). The other
     keyword arguments are those of :func:`household`. Chart it with
-    :func:`sim.outputs.charts_work.work_pays`.
+    :func:`sim.outputs.charts.work.work_pays`.
 
     >>> import sim
     >>> sim.household_axis(date="2027-09", axis="earnings=0:50000:500",

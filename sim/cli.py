@@ -427,7 +427,7 @@ def report(
 ) -> None:
     """Rebuild report.html, summary.md and charts/ of an output folder, without recomputing."""
     from sim.calculator.typfall import typfall_comparison
-    from sim.outputs.report_files import rebuild_report
+    from sim.outputs.report.files import rebuild_report
 
     folder = rebuild_report(from_, typfall_for=typfall_comparison, lang=lang, force=force)
     typer.echo(f"wrote {folder}/report.html, summary.md and charts/")

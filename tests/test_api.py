@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 import sim
 from sim.calculator.household import HouseholdCalculation, HouseholdComparison
 from sim.common.errors import SimInputError
-from sim.outputs.chart_rendering import all_charts
+from sim.outputs.charts.rendering import all_charts
 
 
 @pytest.fixture(scope="module")

@@ -172,7 +172,7 @@ def test_earnings2_needs_two_adults():
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_work_pays_chart_has_a_panel_per_scenario(lang):
-    from sim.outputs.charts_work import work_incentive_rates, work_pays
+    from sim.outputs.charts.work import work_incentive_rates, work_pays
 
     frame = household_axis(COUPLE, "earnings=0:40000:10000", date="2027-09", scenario="kombinerad")
     fig = work_pays(frame, lang=lang, household="test")
@@ -190,7 +190,7 @@ def test_work_pays_chart_has_a_panel_per_scenario(lang):
 
 
 def test_chart_language_is_checked():
-    from sim.outputs.charts_work import work_pays
+    from sim.outputs.charts.work import work_pays
 
     frame = household_axis(HouseholdSpec(), "earnings=0:1000:500", date="2026-03")
     with pytest.raises(SimInputError, match="unknown language"):

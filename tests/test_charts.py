@@ -15,17 +15,13 @@ from matplotlib.text import Text
 from sim.calculator.typfall import typfall_comparison
 from sim.common.errors import SimInputError
 from sim.metrics.results import LOSS_PERCENTILES
-from sim.outputs import (
-    chart_context,
-    chart_rendering,
-    chart_style,
-    charts,
-    charts_typfall,
-    charts_uncertainty,
-    formatting,
-    names,
-    results_lookup,
-)
+from sim.outputs import formatting, names, results_lookup
+from sim.outputs.charts import context as chart_context
+from sim.outputs.charts import rendering as chart_rendering
+from sim.outputs.charts import run as charts
+from sim.outputs.charts import style as chart_style
+from sim.outputs.charts import typfall as charts_typfall
+from sim.outputs.charts import uncertainty as charts_uncertainty
 
 #: A part of each chart's title, which states the chart's finding (the numbers are checked
 #: against the results table in tests/test_charts_findings.py).

@@ -26,7 +26,9 @@ from committed_output import english_folder, run_folder
 from test_charts import svg_blocks
 
 from sim.catalogue import labels
-from sim.outputs import chart_rendering, chart_style, charts
+from sim.outputs.charts import rendering as chart_rendering
+from sim.outputs.charts import run as charts
+from sim.outputs.charts import style as chart_style
 
 #: The metrics whose numbers each chart's title may quote; ``"gap per inhabitant"`` and
 #: ``"typfall"`` are computed (the funding gap per inhabitant of a län; the typfall

@@ -189,7 +189,7 @@ def test_a_calibration_target_id_is_named_family_then_group():
 
 
 def test_the_report_names_targets_and_summary_measures_in_words():
-    from sim.outputs.report_calibration import _target_name
+    from sim.outputs.report.calibration import _target_name
 
     assert _target_name("fs_households", "sv", 2020, 2024) == (
         "Hushåll med ekonomiskt bistånd under året, 2020"

@@ -126,7 +126,7 @@ def test_cli_writes_the_summary_and_refuses_bad_input(tmp_path, capsys):
 
 
 def test_population_chart_has_a_panel_per_wage(rates):
-    from sim.outputs.charts_work import population_ptr
+    from sim.outputs.charts.work import population_ptr
 
     fig = population_ptr(summarise(rates), lang="en")
     assert [t.get_text() for t in fig.texts][0] == "Does taking a job pay?"

@@ -14,9 +14,9 @@ import pytest
 from committed_output import english_folder, run_folder, sim
 
 from sim.common.errors import SimInputError
-from sim.outputs.chart_rendering import all_charts
+from sim.outputs.charts.rendering import all_charts
 from sim.outputs.formatting import format_value
-from sim.outputs.headline import HEADLINE, PUBLIC_COST_CHANGE, headline
+from sim.outputs.report.headline import HEADLINE, PUBLIC_COST_CHANGE, headline
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +284,7 @@ def test_bilingual_fields_are_used_when_the_yaml_has_them():
     before."""
     import types
 
-    from sim.outputs.report_law import _described, _titled
+    from sim.outputs.report.law import _described, _titled
 
     old = types.SimpleNamespace(description="Personal cost of a child", path="x.y")
     new = types.SimpleNamespace(
@@ -359,14 +359,14 @@ def test_sim_run_does_not_overwrite_without_force(folder):
 def test_a_failing_report_leaves_no_output_folder(tmp_path, monkeypatch):
     """Atomic: an error while drawing leaves neither the folder nor a temporary one."""
     import sim
-    import sim.outputs.report_files
+    import sim.outputs.report.files
 
     results = sim.run(["baseline", "bidragstak"])
 
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
 
-    monkeypatch.setattr(sim.outputs.report_files, "render_all", broken)
+    monkeypatch.setattr(sim.outputs.report.files, "render_all", broken)
     with pytest.raises(RuntimeError):
         results.report(tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
@@ -438,8 +438,8 @@ def test_the_law_table_and_source_list_cite_each_reference_in_the_reports_langua
     """A current-law value whose reference is bilingual shows the text of the report's
     language in the law table and the source list, never the other one."""
     from sim.law.parameters import default_law
-    from sim.outputs.report_law import law_section
-    from sim.outputs.report_sources import Sources
+    from sim.outputs.report.law import law_section
+    from sim.outputs.report.sources import Sources
 
     other = "en" if lang == "sv" else "sv"
     sources = Sources(lang)

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from committed_output import run_folder
 
-from sim.outputs.report_pdf import check_pdf, find_chromium, print_pdf, table_cells
+from sim.outputs.report.pdf import check_pdf, find_chromium, print_pdf, table_cells
 
 pytestmark = [
     pytest.mark.skipif(

@@ -14,7 +14,7 @@ import pytest
 from committed_output import run_folder
 
 from sim.catalogue import labels
-from sim.outputs.headline import HEADLINE, PUBLIC_COST_CHANGE
+from sim.outputs.report.headline import HEADLINE, PUBLIC_COST_CHANGE
 from sim.outputs.spreadsheets import (
     EXCEL_CSV,
     context_of,

@@ -291,7 +291,7 @@ def test_sweep_report_shows_bands_on_poverty_child_poverty_and_cost(in_process):
     cost reads ``median (p10–p90)`` as format_with_band writes it from results.parquet, the
     effects table shows the within-replication bands of differences.parquet, and the whisker
     charts are drawn and embedded."""
-    from sim.outputs.charts_uncertainty import BAND_CHARTS
+    from sim.outputs.charts.uncertainty import BAND_CHARTS
     from sim.outputs.formatting import format_effect, format_with_band
     from sim.outputs.names import metric_label, scenario_name
 
@@ -329,7 +329,7 @@ def test_sim_report_rebuilds_a_sweeps_report_with_its_effects(in_process, tmp_pa
 
     from sim.calculator.typfall import typfall_comparison
     from sim.outputs.formatting import format_effect
-    from sim.outputs.report_files import rebuild_report
+    from sim.outputs.report.files import rebuild_report
 
     folder = tmp_path / "copy"
     shutil.copytree(in_process.out, folder)

@@ -1,6 +1,6 @@
 """The typfall household: the government's "sammanboende + 5 barn" (docs/reforms.md §2.1.1),
 under current rules and a reform, rule by rule, for the report's typfall chart
-(:mod:`sim.outputs.charts_typfall`, which draws what :func:`typfall_comparison` computes)."""
+(:mod:`sim.outputs.charts.typfall`, which draws what :func:`typfall_comparison` computes)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from sim.common.errors import SimInputError
-from sim.outputs.charts_work import work_pays
+from sim.outputs.charts.work import work_pays
 from sim.outputs.formatting import format_number
 
 if TYPE_CHECKING:

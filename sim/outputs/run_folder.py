@@ -28,7 +28,7 @@ from sim.outputs.provenance import (
     results_digests,
     run_date,
 )
-from sim.outputs.report_files import POPULATION_FILE, write_report_files
+from sim.outputs.report.files import POPULATION_FILE, write_report_files
 from sim.outputs.spreadsheets import EXCEL_CSV, context_of, write_excel_csv, write_workbook
 from sim.scenarios.scenario import scenarios_dir
 

@@ -6,7 +6,7 @@ they are for programs):
 * ``results.xlsx`` (:func:`write_workbook`), in the run's language:
 
   1. **Sammanfattning** (*Summary*): the headline metrics of the report
-     (:data:`sim.outputs.headline.HEADLINE`), the change of public cost against the baseline and
+     (:data:`sim.outputs.report.headline.HEADLINE`), the change of public cost against the baseline and
      then every other metric of the whole population (group ``all``), one row each; one
      column per run (per grid value and run in a grid sweep) and, when the table has
      bands, two more per run (``lägre``/``övre``: the 10th and 90th percentile). Money a
@@ -49,7 +49,7 @@ from typing import Any
 import polars as pl
 
 from sim.catalogue import labels
-from sim.outputs.headline import HEADLINE, PUBLIC_COST_CHANGE
+from sim.outputs.report.headline import HEADLINE, PUBLIC_COST_CHANGE
 
 #: The Excel CSV beside ``results.csv`` (docs/outputs.md).
 EXCEL_CSV = "results_excel.csv"

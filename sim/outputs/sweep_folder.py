@@ -1,8 +1,8 @@
 """The folder of a finished sweep (``sim sweep``, :mod:`sim.uncertainty.sweep`): the bands
 (``results.parquet``/``.csv``), the effects against the baseline (``differences.*``), the
 workbook for Excel, ``manifest.json`` with the tables' digests, and the report: the run's
-report with the bands (:func:`sim.outputs.report_files.write_report_files`), or for a grid
-sweep the fan charts of its grid (:func:`sim.outputs.charts_uncertainty.grid_fan`). Each
+report with the bands (:func:`sim.outputs.report.files.write_report_files`), or for a grid
+sweep the fan charts of its grid (:func:`sim.outputs.charts.uncertainty.grid_fan`). Each
 file is written under a temporary name and renamed."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from sim import __version__
-from sim.outputs.chart_context import ChartContext
-from sim.outputs.chart_style import save_chart
-from sim.outputs.charts_uncertainty import grid_fan
+from sim.outputs.charts.context import ChartContext
+from sim.outputs.charts.style import save_chart
+from sim.outputs.charts.uncertainty import grid_fan
 from sim.outputs.formatting import format_number
 from sim.outputs.provenance import results_digests
-from sim.outputs.report_files import write_report_files
+from sim.outputs.report.files import write_report_files
 from sim.outputs.spreadsheets import EXCEL_CSV, context_of, write_excel_csv, write_workbook
 
 if TYPE_CHECKING:

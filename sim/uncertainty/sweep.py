@@ -91,8 +91,8 @@ def run_sweep(
     ``results.xlsx``, ``results_excel.csv`` and ``manifest.json`` at the end
     (:func:`sim.outputs.sweep_folder.write_sweep_folder`). With ``report`` (the default) the
     report of the sweep follows in ``lang``: ``summary.md``, ``report.html`` and ``charts/``, with the bands in
-    the tables and the whisker charts (:func:`sim.outputs.report_files.write_report_files`); a grid sweep
-    gets the fan chart of its grid instead (:func:`sim.outputs.charts_uncertainty.grid_fan`).
+    the tables and the whisker charts (:func:`sim.outputs.report.files.write_report_files`); a grid sweep
+    gets the fan chart of its grid instead (:func:`sim.outputs.charts.uncertainty.grid_fan`).
     ``task`` replaces :func:`run_replication` (tests use it to kill a worker).
     """
     out = Path(out)

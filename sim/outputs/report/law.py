@@ -19,8 +19,8 @@ from sim.law.parameters import Table as LawTable
 from sim.outputs.formatting import format_number
 from sim.outputs.names import assumption_set_name, in_words, path_title
 from sim.outputs.provenance import assumptions_digest
-from sim.outputs.report_sources import Sources, source_link
-from sim.outputs.report_templates import Table, block, paragraph, report_section
+from sim.outputs.report.sources import Sources, source_link
+from sim.outputs.report.templates import Table, block, paragraph, report_section
 from sim.scenarios.scenario import load_scenario
 
 #: What a scenario's change is (``status``), in words.

@@ -1,7 +1,7 @@
 """The typfall chart: what each part of a reform does to the total support of the
 government's typfall household (docs/reforms.md §2.1.1), drawn from the comparison the
 caller computed (:func:`sim.calculator.typfall.typfall_comparison`, carried by
-:attr:`sim.outputs.chart_context.ChartContext.typfall`); no chart runs the household
+:attr:`sim.outputs.charts.context.ChartContext.typfall`); no chart runs the household
 calculator itself."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import polars as pl
 
 from sim.catalogue.labels import text as _t
 from sim.common.errors import SimInputError
-from sim.outputs.chart_context import ChartContext
-from sim.outputs.chart_frame import new_figure, thousands_axis
-from sim.outputs.chart_style import BAND_COLOURS, COLOURS, VALUE_SIZE, run_colour, styled
+from sim.outputs.charts.context import ChartContext
+from sim.outputs.charts.frame import new_figure, thousands_axis
+from sim.outputs.charts.style import BAND_COLOURS, COLOURS, VALUE_SIZE, run_colour, styled
 from sim.outputs.formatting import kronor, unbroken_number
 from sim.outputs.names import path_title, scenario_name
 

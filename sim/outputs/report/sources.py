@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sim.catalogue.labels import text as _t
-from sim.outputs.report_templates import report_section
+from sim.outputs.report.templates import report_section
 
 #: The mark of a secondary source in the source list.
 SECONDARY_MARK = ("(sekundär källa)", "(secondary source)")

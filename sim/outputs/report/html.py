@@ -12,17 +12,17 @@ import polars as pl
 from markupsafe import Markup
 
 from sim.catalogue.labels import text as _t
-from sim.outputs.charts import CHARTS
-from sim.outputs.charts_uncertainty import BAND_CHARTS
-from sim.outputs.headline import band_note, effects_table, headline
+from sim.outputs.charts.run import CHARTS
+from sim.outputs.charts.uncertainty import BAND_CHARTS
 from sim.outputs.names import population_name
-from sim.outputs.report_calibration import calibration_section
-from sim.outputs.report_government import government_section
-from sim.outputs.report_law import assumptions_section, law_section
-from sim.outputs.report_manifest import manifest_section
-from sim.outputs.report_municipal import municipal_section
-from sim.outputs.report_sources import Sources, sources_section
-from sim.outputs.report_templates import (
+from sim.outputs.report.calibration import calibration_section
+from sim.outputs.report.government import government_section
+from sim.outputs.report.headline import band_note, effects_table, headline
+from sim.outputs.report.law import assumptions_section, law_section
+from sim.outputs.report.manifest import manifest_section
+from sim.outputs.report.municipal import municipal_section
+from sim.outputs.report.sources import Sources, sources_section
+from sim.outputs.report.templates import (
     Table,
     block,
     embedded_figure,
@@ -50,7 +50,7 @@ def report_html(
 
     A sweep's report (``table`` with bands, ``differences`` its effects) shows every headline
     value with its band, a section on the uncertainty with the effects table, and the
-    whisker charts of :data:`sim.outputs.charts_uncertainty.BAND_CHARTS` first among the charts."""
+    whisker charts of :data:`sim.outputs.charts.uncertainty.BAND_CHARTS` first among the charts."""
     year = manifest.get("year", "")
     sources = Sources(lang)
     sections = [

@@ -1,13 +1,13 @@
-"""The charts of a run: one house style (:mod:`sim.outputs.chart_style`), Swedish labels by
+"""The charts of a run: one house style (:mod:`sim.outputs.charts.style`), Swedish labels by
 default, English on request.
 
 
 Every chart function takes the tidy results table (``scenario, metric, group, value, low,
 high``, see :mod:`sim.metrics.results`) and returns a :class:`matplotlib.figure.Figure`; the
-typfall chart (:mod:`sim.outputs.charts_typfall`) draws the household comparison its context
+typfall chart (:mod:`sim.outputs.charts.typfall`) draws the household comparison its context
 carries. Each figure has a title that states its finding, a subtitle with the unit and the
 definition, a source line ("Källa: sim <version>, egna beräkningar; population …",
-:mod:`sim.outputs.chart_context`) and the assumption set of the runs. Where the table has an
+:mod:`sim.outputs.charts.context`) and the assumption set of the runs. Where the table has an
 uncertainty band (``low``/``high``) it is drawn as an error bar.
 
 
@@ -25,8 +25,8 @@ import numpy as np
 import polars as pl
 
 from sim.catalogue.labels import text as _t
-from sim.outputs.chart_context import ChartContext, replications_text
-from sim.outputs.chart_frame import (
+from sim.outputs.charts.context import ChartContext, replications_text
+from sim.outputs.charts.frame import (
     end_labels,
     fit_y,
     legend_patch,
@@ -34,7 +34,7 @@ from sim.outputs.chart_frame import (
     new_figure,
     thousands_axis,
 )
-from sim.outputs.chart_style import (
+from sim.outputs.charts.style import (
     BAND_COLOURS,
     MONTHS,
     MUNICIPAL_COLOUR,
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-from sim.outputs.charts_typfall import typfall_waterfall
+from sim.outputs.charts.typfall import typfall_waterfall
 
 #: The two panels of :func:`child_poverty`: metric, (sv, en) panel title, (sv, en) noun of
 #: the title's finding.

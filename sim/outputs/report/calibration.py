@@ -14,8 +14,8 @@ from sim.catalogue import labels
 from sim.catalogue.labels import text as _t
 from sim.outputs.formatting import format_number
 from sim.outputs.names import in_words
-from sim.outputs.report_sources import Sources, source_link
-from sim.outputs.report_templates import Table, block, paragraph, report_section
+from sim.outputs.report.sources import Sources, source_link
+from sim.outputs.report.templates import Table, block, paragraph, report_section
 
 
 def calibration_section(

@@ -9,11 +9,11 @@ from typing import Any
 import polars as pl
 
 from sim.catalogue.labels import text as _t
-from sim.outputs.headline import band_note, effects_table, headline
 from sim.outputs.names import population_name
-from sim.outputs.report_government import government_markdown
-from sim.outputs.report_municipal import municipal_markdown
-from sim.outputs.report_templates import Table, render_template
+from sim.outputs.report.government import government_markdown
+from sim.outputs.report.headline import band_note, effects_table, headline
+from sim.outputs.report.municipal import municipal_markdown
+from sim.outputs.report.templates import Table, render_template
 from sim.outputs.results_lookup import has_bands
 
 

@@ -23,8 +23,8 @@ from sim.metrics.government_comparison import (
     WHOLE_GROUP,
 )
 from sim.outputs.formatting import format_number
-from sim.outputs.report_sources import SECONDARY_MARK
-from sim.outputs.report_templates import Table, markdown_table, render_section
+from sim.outputs.report.sources import SECONDARY_MARK
+from sim.outputs.report.templates import Table, markdown_table, render_section
 
 ANCHOR = "regeringen"
 

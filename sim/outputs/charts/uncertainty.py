@@ -11,14 +11,14 @@ import numpy as np
 import polars as pl
 
 from sim.catalogue.labels import text as _t
-from sim.outputs.chart_context import ChartContext, replications_text
-from sim.outputs.chart_frame import (
+from sim.outputs.charts.context import ChartContext, replications_text
+from sim.outputs.charts.frame import (
     legend_patch,
     legend_top,
     new_figure,
     thousands_axis,
 )
-from sim.outputs.chart_style import (
+from sim.outputs.charts.style import (
     VALUE_SIZE,
     run_colour,
     styled,

@@ -2,7 +2,7 @@
 and a footer (the source line), axes in the house number format, and labels kept apart.
 
 
-Figures are drawn on an Agg canvas created inside each function (:class:`sim.outputs.figure.SimFigure`),
+Figures are drawn on an Agg canvas created inside each function (:class:`sim.outputs.charts.figure.SimFigure`),
 never through pyplot's global state, so drawing a chart changes no global matplotlib setting.
 """
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.outputs.chart_context import ChartContext, source_lines
-from sim.outputs.chart_style import (
+from sim.outputs.charts.context import ChartContext, source_lines
+from sim.outputs.charts.style import (
     FIGSIZE,
     FOOTER_SIZE,
     SUBTITLE_SIZE,
@@ -56,8 +56,8 @@ def new_figure(
     ``sim-title``, ``sim-subtitle`` and ``sim-source`` (tests read them). ``footer``
     replaces the source line of a results table (the household charts have their own)."""
     # Imported here, as matplotlib is everywhere in sim/outputs: when a chart is drawn, not
-    # when a module is imported (sim.outputs.figure imports matplotlib at its top).
-    from sim.outputs.figure import SimFigure
+    # when a module is imported (sim.outputs.charts.figure imports matplotlib at its top).
+    from sim.outputs.charts.figure import SimFigure
 
     fig = SimFigure(figsize=FIGSIZE, layout="constrained")
     renderer = fig.canvas.get_renderer()

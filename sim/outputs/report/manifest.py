@@ -10,7 +10,7 @@ from sim.catalogue import labels
 from sim.catalogue.labels import text as _t
 from sim.outputs.formatting import format_number
 from sim.outputs.names import assumption_set_name, population_name
-from sim.outputs.report_templates import Table, report_section
+from sim.outputs.report.templates import Table, report_section
 
 
 def _short_hash(digest: Any) -> str:

@@ -1,6 +1,6 @@
 """Charts of the municipal view (docs/municipal.md): delivering the aktivitetskrav.
 
-Same house style, frame and file formats as :mod:`sim.outputs.charts` (:mod:`sim.outputs.chart_frame` draw the title,
+Same house style, frame and file formats as :mod:`sim.outputs.charts.run` (:mod:`sim.outputs.charts.frame` draw the title,
 subtitle, legend and source line). Three charts, map-free:
 
 * :func:`delivery_gap_by_lan`: the funding gap per inhabitant in each län, ranked;
@@ -21,8 +21,8 @@ import numpy as np
 import polars as pl
 
 from sim.catalogue.labels import text as _t
-from sim.outputs.chart_context import ChartContext
-from sim.outputs.chart_frame import (
+from sim.outputs.charts.context import ChartContext
+from sim.outputs.charts.frame import (
     end_labels,
     fit_y,
     legend_patch,
@@ -30,7 +30,7 @@ from sim.outputs.chart_frame import (
     new_figure,
     thousands_axis,
 )
-from sim.outputs.chart_style import FIGSIZE, MONTHS, PNG_DPI, VALUE_SIZE, run_colour, styled
+from sim.outputs.charts.style import FIGSIZE, MONTHS, PNG_DPI, VALUE_SIZE, run_colour, styled
 from sim.outputs.formatting import unbroken_number
 from sim.outputs.names import group_label, scenario_name
 from sim.outputs.results_lookup import groups_of, metric_value, run_labels

@@ -6,8 +6,8 @@ table out within the width of an A4 page; this module prints the page exactly as
 "print to PDF" would (Chromium's own print path, no header and footer) and measures the
 result with poppler (``pdftotext -bbox``, ``pdfinfo``)::
 
-    python -m sim.outputs.report_pdf out/2027            # writes out/2027/report.pdf
-    python -m sim.outputs.report_pdf out/2027 --check    # and checks that nothing is clipped
+    python -m sim.outputs.report.pdf out/2027            # writes out/2027/report.pdf
+    python -m sim.outputs.report.pdf out/2027 --check    # and checks that nothing is clipped
 
 Chromium is found as ``chromium`` (Debian), ``chromium-browser`` or ``google-chrome`` on the
 ``PATH``, or given by ``SIM_CHROMIUM``. It is started with a fresh profile in a temporary
@@ -243,7 +243,7 @@ def check_pdf(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sim.outputs.report_pdf", description="Print report.html to report.pdf (A4)."
+        prog="python -m sim.outputs.report.pdf", description="Print report.html to report.pdf (A4)."
     )
     parser.add_argument("folder", help="output folder of `sim run` (or a report.html)")
     parser.add_argument("--out", help="the PDF to write (default: report.pdf beside it)")

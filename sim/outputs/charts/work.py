@@ -7,7 +7,7 @@ net earnings, other net income, barnbidrag, underhållsstöd, bostadsbidrag, fö
 and jobbpremie, and the disposable income as a line over them; :func:`work_incentive_rates`
 draws the participation and marginal effective tax rates of the same frame. Swedish labels
 by default, English with ``lang="en"``; drawn on an Agg canvas in the house style of
-:mod:`sim.outputs.charts` (no pyplot state, nothing happens on import). A figure returned as a
+:mod:`sim.outputs.charts.run` (no pyplot state, nothing happens on import). A figure returned as a
 notebook cell's value is shown by Jupyter.
 """
 
@@ -21,8 +21,8 @@ import polars as pl
 from sim import __version__
 from sim.catalogue import labels
 from sim.catalogue.labels import text as _t
-from sim.outputs.chart_frame import new_figure, thousands_axis
-from sim.outputs.chart_style import FOOTER_SIZE, run_colour, styled, wrap_to_figure
+from sim.outputs.charts.frame import new_figure, thousands_axis
+from sim.outputs.charts.style import FOOTER_SIZE, run_colour, styled, wrap_to_figure
 from sim.outputs.formatting import unbroken_number
 from sim.outputs.names import scenario_name
 
@@ -77,7 +77,7 @@ def _footer(frame: pl.DataFrame, lang: str) -> str:
 
 
 def _frame_figure(title: str, subtitle: str, footer: str, ncols: int):
-    """The house frame of :func:`sim.outputs.chart_frame.new_figure` (measured header and footer, 11 pt
+    """The house frame of :func:`sim.outputs.charts.frame.new_figure` (measured header and footer, 11 pt
     footnotes) with a legend row and panels that share their y axis."""
     fig, axes = new_figure(
         title, subtitle, None, "sv", ncols=ncols, legend_rows=1, footer=footer, sharey=True

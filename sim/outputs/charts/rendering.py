@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from sim.common.errors import SimInputError
-from sim.outputs.chart_context import ChartContext
-from sim.outputs.chart_style import STYLE, save_chart
-from sim.outputs.charts import CHARTS
-from sim.outputs.charts_municipal import MUNICIPAL_CHARTS
-from sim.outputs.charts_uncertainty import BAND_CHARTS
+from sim.outputs.charts.context import ChartContext
+from sim.outputs.charts.municipal import MUNICIPAL_CHARTS
+from sim.outputs.charts.run import CHARTS
+from sim.outputs.charts.style import STYLE, save_chart
+from sim.outputs.charts.uncertainty import BAND_CHARTS
 from sim.outputs.results_lookup import has_bands
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def all_charts() -> dict[str, Callable[..., Figure]]:
-    """:data:`sim.outputs.charts.CHARTS` and the municipal view's charts (:mod:`sim.outputs.charts_municipal`)."""
+    """:data:`sim.outputs.charts.run.CHARTS` and the municipal view's charts (:mod:`sim.outputs.charts.municipal`)."""
     return {**CHARTS, **MUNICIPAL_CHARTS}
 
 
@@ -37,7 +37,7 @@ def render(
     differences: pl.DataFrame | None = None,
 ) -> Figure:
     """Draw chart ``name`` of :func:`all_charts` in the house style. A sweep's ``differences``
-    go to the charts that draw the band of a change (:func:`sim.outputs.charts.child_poverty`)."""
+    go to the charts that draw the band of a change (:func:`sim.outputs.charts.run.child_poverty`)."""
 
     import matplotlib
 

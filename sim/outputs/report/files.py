@@ -18,11 +18,11 @@ from sim.common.errors import SimInputError
 from sim.common.progress import Step
 from sim.common.safe_write import output_folder
 from sim.metrics.results import SCHEMA
-from sim.outputs.chart_context import ChartContext
-from sim.outputs.chart_rendering import render_all, render_bands
+from sim.outputs.charts.context import ChartContext
+from sim.outputs.charts.rendering import render_all, render_bands
 from sim.outputs.provenance import check_results_digest
-from sim.outputs.report_html import report_html
-from sim.outputs.report_summary import summary_markdown
+from sim.outputs.report.html import report_html
+from sim.outputs.report.summary import summary_markdown
 
 if TYPE_CHECKING:
     from sim.calculator.household import HouseholdComparison
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 REPORT_FILES = ("summary.md", "report.html", "charts")
 
 
-#: The report printed to PDF (``python -m sim.outputs.report_pdf``): made from ``report.html``, so
+#: The report printed to PDF (``python -m sim.outputs.report.pdf``): made from ``report.html``, so
 #: ``sim report`` removes a stale one.
 PDF_FILE = "report.pdf"
 #: The population's calibration, copied into the output folder at run time.
@@ -56,7 +56,7 @@ def write_report_files(
     ``typfall`` is the typfall household's comparison in the run's year, which the typfall
     chart draws (computed by the caller: :func:`sim.calculator.typfall.typfall_comparison`).
     A sweep passes its ``differences`` (effects within replications); with bands the
-    whisker charts (:func:`sim.outputs.chart_rendering.render_bands`) are drawn as well. ``progress``
+    whisker charts (:func:`sim.outputs.charts.rendering.render_bands`) are drawn as well. ``progress``
     (optional) is called before the charts and before the report."""
     if progress is not None:
         progress(Step("charts"))

@@ -4,7 +4,7 @@
 genomföra aktivitetskravet"): for every run with the requirement, what it takes (persons,
 places, childcare hours, caseworkers), what it costs by part, the state funding and the
 gap; for a municipality's profile also its own places and caseworkers against the need;
-the three charts of :mod:`sim.outputs.charts_municipal`; the gap per län. :func:`municipal_markdown`
+the three charts of :mod:`sim.outputs.charts.municipal`; the gap per län. :func:`municipal_markdown`
 is the same table for ``summary.md``.
 """
 
@@ -21,10 +21,10 @@ from sim.catalogue import labels
 from sim.catalogue.labels import text as _t
 from sim.municipal.official import precision_note
 from sim.municipal.profile import KommunProfile
-from sim.outputs.charts_municipal import delivering_runs
+from sim.outputs.charts.municipal import delivering_runs
 from sim.outputs.formatting import format_number, format_value
 from sim.outputs.names import metric_label, scenario_name
-from sim.outputs.report_templates import Table, embedded_figure, render_section
+from sim.outputs.report.templates import Table, embedded_figure, render_section
 
 #: Section anchor in report.html.
 ANCHOR = "kommuner"

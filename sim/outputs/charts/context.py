@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sim import __version__
 from sim.catalogue import labels
 from sim.catalogue.labels import text as _t
-from sim.outputs.chart_style import FOOTER_SIZE, wrap_to_figure
+from sim.outputs.charts.style import FOOTER_SIZE, wrap_to_figure
 from sim.outputs.names import scenario_name, varied_text
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""The charts: the house style and frame (`style`, `frame`, `figure`, `context`), the charts of a run (`run`), of the municipal view (`municipal`), of the typfall (`typfall`), of a sweep (`uncertainty`) and of "does work pay?" (`work`), and their rendering to files (`rendering`). A chart reads results; it computes no law."""

@@ -1,0 +1,1 @@
+"""The report of a run or a sweep: its headline table (`headline`), its sections (`law`, `sources`, `calibration`, `government`, `municipal`, `summary`, `manifest`), the templates (`templates`, HTML and Markdown from `sim/outputs/templates/`), the page (`html`), the files (`files`) and the PDF printed by headless Chromium (`pdf`)."""
