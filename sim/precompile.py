@@ -100,7 +100,7 @@ def precompile() -> float:
         population=population,
         seed=seed,
     )
-    # One household, as the report's typfall chart computes it: the passes' one-thread
+    # One household, as sim.calculator.typfall computes it for the report: the passes' one-thread
     # versions (a handful of persons is one chunk).
     from sim.calculator.household import HouseholdSpec, compare
 
