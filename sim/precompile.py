@@ -4,8 +4,8 @@ The engine's passes are numba kernels compiled the first time they run and cache
 the sources (``sim/__pycache__``, or ``NUMBA_CACHE_DIR``), which a fresh clone does not
 have: its first ``sim run`` would spend most of its time compiling, inside its first month.
 :func:`precompile` runs the four main scenarios (and the bidragstak's parts) for 2027 on the
-committed population, as ``make run`` does, and one household as the report's typfall
-chart does, which compiles every kernel a run uses and only those, in the versions a run
+committed population, as ``make run`` does, and the typfall household for the report's
+typfall chart (:func:`sim.calculator.typfall.typfall_comparison`), which compiles every kernel a run uses and only those, in the versions a run
 uses (the kernels take their inputs read-only, :func:`sim.engine.chunks.readonly`);
 the numbers are thrown away. ``make run`` calls it once after installing, and
 ``sim run`` calls it as its named first stage when :func:`is_cold` says the cache lacks a
@@ -100,12 +100,11 @@ def precompile() -> float:
         population=population,
         seed=seed,
     )
-    # One household, as sim.calculator.typfall computes it for the report: the passes' one-thread
+    # The typfall household, as sim run computes it for the report: the passes' one-thread
     # versions (a handful of persons is one chunk).
-    from sim.calculator.household import HouseholdSpec, compare
+    from sim.calculator.typfall import typfall_comparison
 
-    spec = HouseholdSpec(adults=2, child_ages=(3, 6, 9, 12, 15), housing_cost=9000.0)
-    compare(spec, date=f"{_WARMUP_YEAR}-09", scenario="kombinerad")
+    typfall_comparison(_WARMUP_YEAR, "kombinerad")
     return time.perf_counter() - start
 
 
