@@ -25,10 +25,10 @@ import numpy as np
 from sim import benefits, fourth_child, gross_incomes, net_incomes, riksnorms
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
-from sim.entitlements import entitlements
+from sim.entitlements import entitlements, fs_law
 from sim.household_chunks import bounds_of
 from sim.params import Params
-from sim.rules import bidragstak, inkomstskatt, skaliga_kostnader
+from sim.rules import bidragstak, inkomstskatt
 
 
 @dataclasses.dataclass(frozen=True)
@@ -307,7 +307,6 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     norm = shared.step(
         "riksnorm", (norm_law,), lambda: _riksnorm(persons, households, base, norm_law)
     )
-    costs = shared.step("costs", (), lambda: _costs(households, base, shared.assumptions))
     factors = bidragstak.modernised_norm_factors(
         p=reform, a=a_reform, table_is_modernised=modernised_table
     )
@@ -361,26 +360,17 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             + benefits["bostadsbidrag_total"]
         ),
     )
-    # The jobbstimulans, the counted income and försörjningsstöd (sim.entitlements).
+    # The skäliga kostnader, the jobbstimulans, the counted income and försörjningsstöd
+    # (sim.entitlements).
     fs = entitlements(
+        state,
         riksnorm=norm_total,
-        norm_topup=state.norm_topup,
-        skaliga_kostnader=costs["total"],
-        net_earnings_adults=incomes["net_earnings_adults"],
-        net_other_adults=incomes["net_other_adults"],
-        counted_child=incomes["counted_child"],
-        child_other_income=incomes["child_other_income"],
-        barnbidrag_total=benefits["barnbidrag_total"],
-        underhallsstod=benefits["underhallsstod"],
-        bostadsbidrag=benefits["bostadsbidrag"],
-        tillaggsbidrag=benefits["tillaggsbidrag"],
+        n_persons=base["n_persons"],
+        incomes={**incomes, **benefits},
         disposable_before_fs=before_fs,
-        months_on_fs=state.months_on_fs,
-        jobbstimulans_months_used=state.jobbstimulans_months_used,
-        takes_up_fs=state.takes_up_fs,
-        jobbstimulans=params.jobbstimulans,
-        bidragstak=reform,
-        bidragstak_assumptions=a_reform,
+        law=fs_law(
+            jobbstimulans=params.jobbstimulans, bidragstak=reform, assumptions=shared.assumptions
+        ),
     )
 
     return _read_only(
@@ -395,9 +385,9 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             norm_topup=fs.norm_topup,
             fourth_child_reduction=fourth_child_reduction,
             modernisation_reduction=modernisation_reduction,
-            housing_limit=costs["limit"],
-            housing_counted=costs["housing"],
-            reasonable_costs=costs["total"],
+            housing_limit=fs.housing_limit,
+            housing_counted=fs.housing_counted,
+            reasonable_costs=fs.reasonable_costs,
             gross_income=incomes["gross_income"],
             income_tax=incomes["income_tax"],
             net_earnings=incomes["net_earnings_adults"],
@@ -446,8 +436,6 @@ def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> d
     One compiled pass over the persons (:mod:`sim.net_incomes`); the tax of each person
     with taxable income is :func:`sim.rules.inkomstskatt.monthly_tax`.
     """
-    taxable = base["taxable"]
-    largest = 12.0 * float(taxable.max()) if taxable.size else 0.0
     result = net_incomes.net_incomes(
         household_idx=persons.household_idx,
         is_child=persons.is_child,
@@ -457,7 +445,7 @@ def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> d
         tax_free=base["tax_free"],
         earnings_year_to_date=persons.earnings_year_to_date,
         n_households=len(base["n_persons"]),
-        schedule=inkomstskatt.tax_schedule(params.inkomstskatt, largest),
+        tax_schedule=inkomstskatt.tax_schedule(params.inkomstskatt),
         # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9).
         child_exempt_sek_year=params.barns_inkomster.exempt_prisbasbelopp
         * params.prisbasbelopp.prisbasbelopp,
@@ -501,23 +489,3 @@ def _riksnorm(
         p=norm_law,
         chunks=base["chunks"],
     )._asdict()
-
-
-def _costs(
-    households: Households, base: dict[str, np.ndarray], assumptions: Assumptions
-) -> dict[str, np.ndarray]:
-    """The reasonable costs (their limits are assumptions, not law)."""
-    limit = skaliga_kostnader.housing_limit(
-        n_persons=base["n_persons"],
-        housing_limit_factor=households.housing_limit_factor,
-        a=assumptions.skaliga_kostnader,
-    )
-    costs = skaliga_kostnader.skaliga_kostnader(
-        housing_cost=households.housing_cost,
-        housing_limit=limit,
-        hushallsel=households.hushallsel,
-        hemforsakring=households.hemforsakring,
-        arbetsresor=households.arbetsresor,
-        fack_akassa=households.fack_akassa,
-    )
-    return {"limit": limit, **costs}

@@ -1,40 +1,76 @@
 """Försörjningsstöd of one law for the households' FS state, household by household in one pass.
 
-The engine's last step (:func:`sim.engine.compute_cases`), per household:
+The engine's last step (:func:`sim.engine.compute_cases`): a compiled (numba) driver that
+calls the rules for each household in the law's order:
 
-1. the jobbstimulans (SoL (2025:400) 12 kap. 8 §,
-   :func:`sim.rules.jobbstimulans.jobbstimulans_applies` and ``jobbstimulans_disregard``):
-   where it applies, a share of the adults' net earnings is not counted;
-2. the counted income (12 kap. 1 §): the adults' net earnings less that disregard, then their
-   other net income, the children's counted earnings and other income, barnbidrag (with
-   flerbarnstillägg), underhållsstöd, bostadsbidrag and its tilläggsbidrag, added in this order;
-3. the municipal amount above the norm still granted
+1. the skäliga kostnader (SoL (2025:400) 12 kap. 7 § första stycket 2,
+   :mod:`sim.rules.skaliga_kostnader`): housing up to its assumed reasonable level, and the
+   other costs;
+2. the jobbstimulans (12 kap. 8 §, :mod:`sim.rules.jobbstimulans`): where it applies, a
+   share of the adults' net earnings is not counted;
+3. the counted income (12 kap. 1 §, :func:`sim.rules.forsorjningsstod.counted_income`):
+   the incomes of :data:`sim.rules.forsorjningsstod.COUNTED_INCOME`, less that disregard;
+4. the municipal amount above the norm still granted
    (:func:`sim.rules.bidragstak.counted_norm_topup`);
-4. the entitlement, ``max(0, riksnorm + top-up + skäliga kostnader − counted income)``
+5. the entitlement, ``max(0, riksnorm + top-up + skäliga kostnader − counted income)``
    (12 kap. 1 and 7 §§, :func:`sim.rules.forsorjningsstod.forsorjningsstod`);
-5. what is paid (where the household takes it up) and the disposable income with it.
+6. what is paid (where the household takes it up) and the disposable income with it.
 
-Compiled (numba), because in numpy this was about 25 passes over the households for each law
-and scenario, a seventh of the engine's time (docs/performance.md). The operations are
-numpy's, in numpy's order, so the numbers are the same: ``tests/test_entitlements.py``
-compares every array with the rules' numpy functions, which stay the readable statement of
-the law. A change to one of those rules is made here too; the test fails until it is.
+The households run in contiguous ranges on threads (:mod:`sim.household_chunks`), with the
+same numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numba
 import numpy as np
 
-from sim.household_chunks import default_chunks, readonly
-from sim.rules.bidragstak import topup_kept_factor
+from sim.entities import Households
+from sim.household_chunks import default_chunks, run_on_threads
+from sim.rules.bidragstak import counted_norm_topup, topup_kept_factor
+from sim.rules.forsorjningsstod import COUNTED_INCOME, counted_income, forsorjningsstod
+from sim.rules.jobbstimulans import (
+    JobbstimulansLaw,
+    jobbstimulans_applies,
+    jobbstimulans_disregard,
+    jobbstimulans_law,
+)
+from sim.rules.skaliga_kostnader import (
+    HousingLimits,
+    housing_counted,
+    housing_limit,
+    housing_limits,
+    skaliga_kostnader,
+)
+
+
+class FsLaw(NamedTuple):
+    """The law and the assumptions of the step, as the compiled rules read them."""
+
+    jobbstimulans: JobbstimulansLaw
+    topup_kept_factor: float
+    housing_limits: HousingLimits
+
+
+def fs_law(*, jobbstimulans: Any, bidragstak: Any, assumptions: Any) -> FsLaw:
+    """The :class:`FsLaw` of the law sections ``jobbstimulans`` and ``bidragstak`` and the
+    assumptions (:class:`sim.assumptions.Assumptions`)."""
+    return FsLaw(
+        jobbstimulans=jobbstimulans_law(jobbstimulans),
+        topup_kept_factor=float(topup_kept_factor(p=bidragstak, a=assumptions.bidragstak)),
+        housing_limits=housing_limits(assumptions.skaliga_kostnader),
+    )
 
 
 class Entitlements(NamedTuple):
     """Household arrays of the step (SEK/month, ``jobbstimulans_applies`` True/False)."""
 
+    housing_limit: np.ndarray
+    housing_counted: np.ndarray
+    reasonable_costs: np.ndarray
     jobbstimulans_applies: np.ndarray
     jobbstimulans_disregard: np.ndarray
     counted_income: np.ndarray
@@ -44,178 +80,115 @@ class Entitlements(NamedTuple):
     disposable_income: np.ndarray
 
 
-#: The incomes counted after the adults' net earnings less the jobbstimulans, in the order
-#: they are added (the keyword arguments of :func:`entitlements`).
-COUNTED_AFTER_EARNINGS = (
-    "net_other_adults",
-    "counted_child",
-    "child_other_income",
-    "barnbidrag_total",
-    "underhallsstod",
-    "bostadsbidrag",
-    "tillaggsbidrag",
-)
-
-
 def entitlements(
+    households: Households,
     *,
     riksnorm: np.ndarray,
-    norm_topup: np.ndarray,
-    skaliga_kostnader: np.ndarray,
-    net_earnings_adults: np.ndarray,
-    net_other_adults: np.ndarray,
-    counted_child: np.ndarray,
-    child_other_income: np.ndarray,
-    barnbidrag_total: np.ndarray,
-    underhallsstod: np.ndarray,
-    bostadsbidrag: np.ndarray,
-    tillaggsbidrag: np.ndarray,
+    n_persons: np.ndarray,
+    incomes: Mapping[str, np.ndarray],
     disposable_before_fs: np.ndarray,
-    months_on_fs: np.ndarray,
-    jobbstimulans_months_used: np.ndarray,
-    takes_up_fs: np.ndarray,
-    jobbstimulans: Any,
-    bidragstak: Any,
-    bidragstak_assumptions: Any,
+    law: FsLaw,
     threads: int | None = None,
 ) -> Entitlements:
-    """The step for household arrays of one length (see the module docstring).
+    """The step for the households (see the module docstring), SEK/month.
 
-    ``riksnorm``: the norm as the law sets it (after the bidragstak's changes);
-    ``norm_topup``: today's amount above the norm (before the bidragstak);
-    ``disposable_before_fs``: net income and benefits without försörjningsstöd;
-    ``jobbstimulans``, ``bidragstak``: the law's sections; ``bidragstak_assumptions``: the
-    assumptions' bidragstak section. ``threads``: how many of numba's threads share the
+    ``households``: their costs and FS state (``norm_topup`` is today's amount above the
+    norm, before the bidragstak); ``riksnorm``: the norm as the law sets it (after the
+    bidragstak's changes); ``n_persons``: the persons of each household; ``incomes``: the
+    household arrays of :data:`sim.rules.forsorjningsstod.COUNTED_INCOME` by name (more
+    may be given); ``disposable_before_fs``: net income and benefits without
+    försörjningsstöd; ``law``: :func:`fs_law`. ``threads``: how many threads share the
     households, a contiguous range each (default:
     :func:`sim.household_chunks.default_chunks`); the numbers are the same.
 
-    >>> from types import SimpleNamespace as P
+    >>> from sim.assumptions import default_assumptions
+    >>> from sim.entities import households_from_columns
+    >>> from sim.params import default_law; import datetime as dt
+    >>> p = default_law().resolve(dt.date(2026, 3, 1))
     >>> one = lambda *values: np.array(values, dtype=float)
-    >>> zero = one(0.0, 0.0)
-    >>> e = entitlements(riksnorm=one(5000, 5000), norm_topup=one(0, 1000),
-    ...     skaliga_kostnader=one(6000, 6000), net_earnings_adults=one(8000, 0),
-    ...     net_other_adults=zero, counted_child=zero, child_other_income=zero,
-    ...     barnbidrag_total=zero, underhallsstod=zero, bostadsbidrag=one(0, 500),
-    ...     tillaggsbidrag=zero, disposable_before_fs=one(8000, 500), months_on_fs=one(6, 1),
-    ...     jobbstimulans_months_used=zero, takes_up_fs=np.array([True, False]),
-    ...     jobbstimulans=P(required_months=6, duration_months=24, disregarded_share=0.25),
-    ...     bidragstak=P(no_topups=0.0), bidragstak_assumptions=P(topup_kept_share=0.2))
-    >>> e.jobbstimulans_disregard.tolist(), e.counted_income.tolist(), e.fs_entitlement.tolist()
-    ([2000.0, 0.0], [6000.0, 500.0], [5000.0, 11500.0])
-    >>> e.forsorjningsstod.tolist(), e.disposable_income.tolist()
-    ([5000.0, 0.0], [13000.0, 500.0])
+    >>> households = households_from_columns(is_cohabiting=[False, False],
+    ...     housing_cost=[5500, 5000], hushallsel=[350, 350], hemforsakring=[150, 150],
+    ...     norm_topup=[0, 1000], months_on_fs=[6, 1], takes_up_fs=[True, False])
+    >>> incomes = dict.fromkeys(COUNTED_INCOME, one(0, 0))
+    >>> incomes.update(net_earnings_adults=one(8000, 0), bostadsbidrag=one(0, 500))
+    >>> law = fs_law(jobbstimulans=p.jobbstimulans, bidragstak=p.bidragstak,
+    ...     assumptions=default_assumptions())
+    >>> e = entitlements(households, riksnorm=one(5000, 5000), n_persons=np.array([1, 1]),
+    ...     incomes=incomes, disposable_before_fs=one(8000, 500), law=law)
+    >>> e.reasonable_costs.tolist(), e.jobbstimulans_disregard.tolist(), e.counted_income.tolist()
+    ([6000.0, 5500.0], [2000.0, 0.0], [6000.0, 500.0])
+    >>> e.fs_entitlement.tolist(), e.forsorjningsstod.tolist(), e.disposable_income.tolist()
+    ([5000.0, 11000.0], [5000.0, 0.0], [13000.0, 500.0])
     """
-    arrays = (
+    n = households.n
+    counted = tuple(incomes[name] for name in COUNTED_INCOME)
+    inputs = (
         riksnorm,
-        norm_topup,
-        skaliga_kostnader,
-        net_earnings_adults,
-        net_other_adults,
-        counted_child,
-        child_other_income,
-        barnbidrag_total,
-        underhallsstod,
-        bostadsbidrag,
-        tillaggsbidrag,
+        n_persons,
+        households.housing_cost,
+        households.housing_limit_factor,
+        households.hushallsel,
+        households.hemforsakring,
+        households.arbetsresor,
+        households.fack_akassa,
+        households.norm_topup,
+        households.months_on_fs,
+        households.jobbstimulans_months_used,
+        households.takes_up_fs,
         disposable_before_fs,
-        months_on_fs,
-        jobbstimulans_months_used,
-        takes_up_fs,
     )
-    n = riksnorm.size
-    if any(values.shape != (n,) for values in arrays):
+    if any(np.shape(values) != (n,) for values in (*inputs, *counted)):
         raise ValueError("entitlements: every array must have the households' length")
-    p = jobbstimulans
-    scalars = (
-        float(p.required_months),
-        float(p.duration_months),
-        float(p.disregarded_share),
-        float(topup_kept_factor(p=bidragstak, a=bidragstak_assumptions)),
+    out = Entitlements(
+        *(
+            np.empty(n, dtype=np.bool_) if name == "jobbstimulans_applies" else np.empty(n)
+            for name in Entitlements._fields
+        )
     )
-    threads = min(default_chunks() if threads is None else threads, n)
-    arrays = readonly(arrays)  # one compiled version
-    if threads > 1:
-        bounds = readonly(np.linspace(0, n, threads + 1).astype(np.int64))
-        return Entitlements(*_entitlements_on_threads(bounds, arrays, scalars))
-    return Entitlements(*_entitlements(arrays, scalars))
+    threads = max(1, min(default_chunks() if threads is None else threads, n))
+    bounds = np.linspace(0, n, threads + 1).astype(np.int64)
+    return run_on_threads(_households, bounds, (inputs, counted, law), out)
 
 
 @numba.njit(cache=True, nogil=True)
-def _outputs(n):  # pragma: no cover
-    """The arrays of :class:`Entitlements`, in its order."""
-    return (
-        np.empty(n, dtype=np.bool_),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-    )
-
-
-@numba.njit(cache=True, nogil=True)
-def _entitlements(arrays, scalars):  # pragma: no cover
-    """All households on this thread."""
-    out = _outputs(arrays[0].size)
-    _households(0, arrays[0].size, arrays, scalars, out)
-    return out
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _entitlements_on_threads(bounds, arrays, scalars):  # pragma: no cover
-    """The households ``bounds[c]:bounds[c + 1]`` on thread ``c``."""
-    out = _outputs(arrays[0].size)
-    for c in numba.prange(bounds.size - 1):
-        _households(bounds[c], bounds[c + 1], arrays, scalars, out)
-    return out
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _households(start, end, arrays, scalars, out):  # pragma: no cover - compiled; tested
-    """Households ``start:end``: ``arrays`` and ``scalars`` as :func:`entitlements` passes
-    them, ``out`` from :func:`_outputs`."""
+def _households(start, end, inputs, incomes, law, out):
+    """Households ``start:end``: ``inputs`` and ``incomes`` as :func:`entitlements` passes
+    them, their results into ``out``."""
     (
         riksnorm,
+        n_persons,
+        housing_cost,
+        housing_limit_factor,
+        hushallsel,
+        hemforsakring,
+        arbetsresor,
+        fack_akassa,
         norm_topup,
-        skaliga_kostnader,
-        net_earnings_adults,
-        net_other_adults,
-        counted_child,
-        child_other_income,
-        barnbidrag_total,
-        underhallsstod,
-        bostadsbidrag,
-        tillaggsbidrag,
-        disposable_before_fs,
         months_on_fs,
         months_used,
         takes_up_fs,
-    ) = arrays
-    required_months, duration_months, disregarded_share, topup_factor = scalars
-    applies, disregard, counted, topup, entitlement, paid, disposable = out
-    for i in range(start, end):
-        used = months_used[i]
-        applies_i = ((used > 0) | (months_on_fs[i] >= required_months)) & (used < duration_months)
-        applies[i] = applies_i
-        earnings = net_earnings_adults[i]
-        disregard_i = disregarded_share * earnings if applies_i else 0.0
-        disregard[i] = disregard_i
-        income = earnings - disregard_i
-        income += net_other_adults[i]
-        income += counted_child[i]
-        income += child_other_income[i]
-        income += barnbidrag_total[i]
-        income += underhallsstod[i]
-        income += bostadsbidrag[i]
-        income += tillaggsbidrag[i]
-        counted[i] = income
-        topup_i = norm_topup[i] * topup_factor
-        topup[i] = topup_i
-        need = riksnorm[i] + topup_i + skaliga_kostnader[i] - income
-        # np.maximum(0.0, need): the second operand where they compare equal (-0.0), NaN kept.
-        entitled = 0.0 if need < 0.0 else need
-        entitlement[i] = entitled
-        paid_i = entitled if takes_up_fs[i] else 0.0
-        paid[i] = paid_i
-        disposable[i] = disposable_before_fs[i] + paid_i
+        disposable_before_fs,
+    ) = inputs
+    for h in range(start, end):
+        limit = housing_limit(n_persons[h], housing_limit_factor[h], law.housing_limits)
+        housing = housing_counted(housing_cost[h], limit)
+        costs = skaliga_kostnader(
+            housing, hushallsel[h], hemforsakring[h], arbetsresor[h], fack_akassa[h]
+        )
+        applies = jobbstimulans_applies(months_on_fs[h], months_used[h], law.jobbstimulans)
+        # COUNTED_INCOME[0]: the adults' net earnings, which the jobbstimulans reads.
+        disregard = jobbstimulans_disregard(incomes[0][h], applies, law.jobbstimulans)
+        income = counted_income(incomes, h, disregard)
+        topup = counted_norm_topup(norm_topup[h], law.topup_kept_factor)
+        entitlement = forsorjningsstod(riksnorm[h], topup, costs, income)
+        paid = entitlement if takes_up_fs[h] else 0.0
+        out.housing_limit[h] = limit
+        out.housing_counted[h] = housing
+        out.reasonable_costs[h] = costs
+        out.jobbstimulans_applies[h] = applies
+        out.jobbstimulans_disregard[h] = disregard
+        out.counted_income[h] = income
+        out.norm_topup[h] = topup
+        out.fs_entitlement[h] = entitlement
+        out.forsorjningsstod[h] = paid
+        out.disposable_income[h] = disposable_before_fs[h] + paid

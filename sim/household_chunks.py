@@ -18,7 +18,10 @@ if two Python threads start kernels at once, which a library user's threads may 
 from __future__ import annotations
 
 import functools
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numba
@@ -142,6 +145,45 @@ def run_in_chunks(
         if done.all():
             return out
     return serial(*arguments)
+
+
+def run_on_threads(
+    kernel: Callable[..., None], bounds: np.ndarray, arguments: tuple[Any, ...], out: Any
+) -> Any:
+    """``kernel(bounds[c], bounds[c + 1], *arguments, out)`` for every chunk ``c``, the first
+    on this thread and the others on a pool's threads (the kernel compiled with
+    ``nogil=True``, so the chunks run at once), and ``out``.
+
+    The kernel writes its rows' results into ``out`` (arrays the caller made); chunks that
+    never share a household (or a row) give the numbers of one chunk. Unlike numba's
+    ``prange``, threads take kernels whose law records hold tuples, and an error raised in
+    a chunk reaches the caller as it is.
+    """
+    arguments = readonly(arguments)
+    others = [
+        _thread_pool(bounds.size - 2).submit(kernel, bounds[c], bounds[c + 1], *arguments, out)
+        for c in range(1, bounds.size - 1)
+    ]
+    try:
+        kernel(bounds[0], bounds[1], *arguments, out)
+    finally:
+        for chunk in others:
+            chunk.result()
+    return out
+
+
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _thread_pool(workers: int) -> ThreadPoolExecutor:
+    """A pool of ``workers`` threads, made once per process (a forked child makes its own:
+    threads do not survive a fork)."""
+    key = (os.getpid(), workers)
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = ThreadPoolExecutor(workers, thread_name_prefix="sim-chunks")
+        return _POOLS[key]
 
 
 def default_chunks() -> int:

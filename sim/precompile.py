@@ -41,16 +41,10 @@ _PROBES = (
 _PROBES_THREADS = (
     ("sim.benefits", "_benefits_on_threads"),
     ("sim.riksnorms", "_riksnorms_on_threads"),
-    ("sim.entitlements", "_entitlements_on_threads"),
-    ("sim.net_incomes", "_net_incomes_in_chunks"),
-    ("sim.gross_incomes", "_gross_incomes_in_chunks"),
 )
 _PROBES_ONE_THREAD = (
     ("sim.benefits", "_benefits"),
     ("sim.riksnorms", "_riksnorms"),
-    ("sim.entitlements", "_entitlements"),
-    ("sim.net_incomes", "_net_incomes"),
-    ("sim.gross_incomes", "_gross_incomes"),
 )
 
 #: The warm-up's year, and the dwellings of the population it generates where the
