@@ -22,13 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from sim import benefits, fourth_child, gross_incomes, net_incomes, riksnorms
+from sim import benefits, entitlements, fourth_child, gross_incomes, net_incomes, riksnorms
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
-from sim.entitlements import entitlements, fs_law
 from sim.household_chunks import bounds_of
 from sim.params import Params
-from sim.rules import bidragstak, inkomstskatt
+from sim.rules import bidragstak, inkomstskatt, skaliga_kostnader
 
 
 @dataclasses.dataclass(frozen=True)
@@ -307,6 +306,7 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
     norm = shared.step(
         "riksnorm", (norm_law,), lambda: _riksnorm(persons, households, base, norm_law)
     )
+    costs = shared.step("costs", (), lambda: _costs(households, base, shared.assumptions))
     factors = bidragstak.modernised_norm_factors(
         p=reform, a=a_reform, table_is_modernised=modernised_table
     )
@@ -360,16 +360,17 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             + benefits["bostadsbidrag_total"]
         ),
     )
-    # The skäliga kostnader, the jobbstimulans, the counted income and försörjningsstöd
-    # (sim.entitlements).
-    fs = entitlements(
+    # The jobbstimulans, the counted income and försörjningsstöd (sim.entitlements).
+    fs = entitlements.entitlements(
         state,
         riksnorm=norm_total,
-        n_persons=base["n_persons"],
+        reasonable_costs=costs.reasonable_costs,
         incomes={**incomes, **benefits},
         disposable_before_fs=before_fs,
-        law=fs_law(
-            jobbstimulans=params.jobbstimulans, bidragstak=reform, assumptions=shared.assumptions
+        law=entitlements.fs_law(
+            jobbstimulans=params.jobbstimulans,
+            bidragstak=reform,
+            bidragstak_assumptions=a_reform,
         ),
     )
 
@@ -385,9 +386,9 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             norm_topup=fs.norm_topup,
             fourth_child_reduction=fourth_child_reduction,
             modernisation_reduction=modernisation_reduction,
-            housing_limit=fs.housing_limit,
-            housing_counted=fs.housing_counted,
-            reasonable_costs=fs.reasonable_costs,
+            housing_limit=costs.housing_limit,
+            housing_counted=costs.housing_counted,
+            reasonable_costs=costs.reasonable_costs,
             gross_income=incomes["gross_income"],
             income_tax=incomes["income_tax"],
             net_earnings=incomes["net_earnings_adults"],
@@ -489,3 +490,14 @@ def _riksnorm(
         p=norm_law,
         chunks=base["chunks"],
     )._asdict()
+
+
+def _costs(
+    households: Households, base: dict[str, np.ndarray], assumptions: Assumptions
+) -> entitlements.Costs:
+    """The reasonable costs (their limits are assumptions, not law; :mod:`sim.entitlements`)."""
+    return entitlements.reasonable_costs(
+        households,
+        n_persons=base["n_persons"],
+        limits=skaliga_kostnader.housing_limits(assumptions.skaliga_kostnader),
+    )

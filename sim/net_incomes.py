@@ -99,6 +99,20 @@ def _add_persons(
     out,
 ):
     """Persons ``start:end``: their tax and net income, added to their households' sums."""
+    (
+        person_tax,
+        person_net_income,
+        net_earnings_adults,
+        net_other_adults,
+        net_income_children,
+        net_earnings_children,
+        counted_child,
+        child_other_income,
+        gross_income,
+        income_tax,
+        net_income,
+    ) = out  # unpacked once: an array read from a tuple in the loop costs a reference count
+    law, by_step = tax_schedule
     for i in range(start, end):
         h = household_idx[i]
         if h < 0 or h >= n_households:  # compiled code does not check an index itself
@@ -108,24 +122,24 @@ def _add_persons(
         taxable = gross + benefits
         tax = 0.0
         if taxable > 0:
-            tax = monthly_tax(gross, benefits, age[i], tax_schedule)
+            tax = monthly_tax(gross, benefits, age[i], law, by_step)
         share = earnings_share(gross, benefits)
-        out.person_tax[i] = tax
+        person_tax[i] = tax
         net_earnings = gross - tax * share
         net_benefits = benefits - tax * (1.0 - share)
         net_other = net_benefits + tax_free[i]
         net = net_earnings + net_benefits + tax_free[i]
-        out.person_net_income[i] = net
-        out.gross_income[h] += taxable + tax_free[i]
-        out.income_tax[h] += tax
-        out.net_income[h] += net
+        person_net_income[i] = net
+        gross_income[h] += taxable + tax_free[i]
+        income_tax[h] += tax
+        net_income[h] += net
         if is_child[i]:
-            out.net_income_children[h] += net
-            out.net_earnings_children[h] += net_earnings
-            out.child_other_income[h] += net_other
-            out.counted_child[h] += counted_child_net_earnings(
+            net_income_children[h] += net
+            net_earnings_children[h] += net_earnings
+            child_other_income[h] += net_other
+            counted_child[h] += counted_child_net_earnings(
                 gross, net_earnings, earnings_year_to_date[i], child_exempt
             )
         else:
-            out.net_earnings_adults[h] += net_earnings
-            out.net_other_adults[h] += net_other
+            net_earnings_adults[h] += net_earnings
+            net_other_adults[h] += net_other

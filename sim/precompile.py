@@ -31,6 +31,7 @@ _PROBES = (
     ("sim.benefits", "_households"),
     ("sim.riksnorms", "_add_persons"),
     ("sim.riksnorms", "_households"),
+    ("sim.entitlements", "_costs"),
     ("sim.entitlements", "_households"),
     ("sim.fourth_child", "_fourth_child"),
     ("sim.net_incomes", "_add_persons"),

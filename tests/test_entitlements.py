@@ -15,24 +15,24 @@ import pytest
 
 from sim.assumptions import default_assumptions
 from sim.entities import households_from_columns
-from sim.entitlements import entitlements, fs_law
+from sim.entitlements import entitlements, fs_law, reasonable_costs
 from sim.rules.forsorjningsstod import COUNTED_INCOME
+from sim.rules.skaliga_kostnader import housing_limits
 from sim.scenarios import load_scenario
 
 
 def _law(when: dt.date = dt.date(2026, 3, 1)):
     p = load_scenario("kombinerad").law(when.year).resolve(when)
-    return fs_law(
-        jobbstimulans=p.jobbstimulans, bidragstak=p.bidragstak, assumptions=default_assumptions()
-    )
+    a = default_assumptions().bidragstak
+    return fs_law(jobbstimulans=p.jobbstimulans, bidragstak=p.bidragstak, bidragstak_assumptions=a)
 
 
 def test_the_households_split_between_threads_give_the_numbers_of_one():
     rng = np.random.default_rng(5)
     n = 20_000
-    persons = rng.integers(1, 9, n)
+    n_persons = rng.integers(1, 9, n)
     households = households_from_columns(
-        is_cohabiting=persons > 1,
+        is_cohabiting=n_persons > 1,
         housing_cost=rng.uniform(3_000, 12_000, n).round(-1),
         hushallsel=np.full(n, 450.0),
         hemforsakring=np.full(n, 150.0),
@@ -42,24 +42,28 @@ def test_the_households_split_between_threads_give_the_numbers_of_one():
         jobbstimulans_months_used=rng.integers(0, 30, n),
         takes_up_fs=rng.random(n) < 0.7,
     )
-    incomes = {name: rng.uniform(0, 4_000, n).round(2) for name in COUNTED_INCOME}
+    limits = housing_limits(default_assumptions().skaliga_kostnader)
+    costs = reasonable_costs(households, n_persons=n_persons, limits=limits, threads=1)
     arguments = dict(
         riksnorm=rng.uniform(4_000, 20_000, n).round(0),
-        n_persons=persons,
-        incomes=incomes,
+        reasonable_costs=costs.reasonable_costs,
+        incomes={name: rng.uniform(0, 4_000, n).round(2) for name in COUNTED_INCOME},
         disposable_before_fs=rng.uniform(0, 30_000, n).round(2),
         law=_law(dt.date(2027, 3, 1)),
     )
     one = entitlements(households, **arguments, threads=1)
     assert one.jobbstimulans_applies.any() and (one.forsorjningsstod > 0).any()
+    assert (costs.housing_counted < households.housing_cost).any()
     for threads in (2, 3):
+        split = reasonable_costs(households, n_persons=n_persons, limits=limits, threads=threads)
+        for name, values in costs._asdict().items():
+            assert np.array_equal(getattr(split, name), values), (name, threads)
         split = entitlements(households, **arguments, threads=threads)
         for name, values in one._asdict().items():
             assert np.array_equal(getattr(split, name), values), (name, threads)
 
 
 def test_entitlements_reject_arrays_of_another_length():
-    law = _law()
     households = households_from_columns(is_cohabiting=np.zeros(5, dtype=bool))
     incomes = dict.fromkeys(COUNTED_INCOME, np.zeros(5))
     incomes["bostadsbidrag"] = np.zeros(4)
@@ -67,8 +71,8 @@ def test_entitlements_reject_arrays_of_another_length():
         entitlements(
             households,
             riksnorm=np.zeros(5),
-            n_persons=np.ones(5, dtype=np.int64),
+            reasonable_costs=np.zeros(5),
             incomes=incomes,
             disposable_before_fs=np.zeros(5),
-            law=law,
+            law=_law(),
         )

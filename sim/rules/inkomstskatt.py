@@ -10,7 +10,7 @@ sources, simplifications and a comparison with Skatteverket's tables are in docs
 Each step is a scalar compiled (numba) function of one person's amounts and the year's law
 as a :class:`TaxLaw` (:func:`tax_law`). The engine's pass over the persons
 (:mod:`sim.net_incomes`) calls :func:`monthly_tax` with a :class:`TaxSchedule`, the law
-with its grundavdrag computed once per 100 kr (:class:`ByStep`), and :func:`income_tax` is
+with its grundavdrag and jobbskatteavdrag computed once per 100 kr, and :func:`income_tax` is
 the same function over arrays.
 """
 
@@ -194,7 +194,7 @@ def jobbskatteavdrag(
 
 @numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def annual_tax(
-    earnings_year: float, benefits_year: float, is_older: bool, schedule: TaxSchedule
+    earnings_year: float, benefits_year: float, is_older: bool, law: TaxLaw, by_step: np.ndarray
 ) -> float:
     """Income tax (SEK/year) on non-negative annual earnings and taxable benefits.
 
@@ -213,22 +213,19 @@ def annual_tax(
        to hundreds) and skattereduktion för förvärvsinkomster (against kommunal tax only).
        None can make the tax negative.
     """
-    law, by_step = schedule
     step = law.step
     # Rounding down before the formulas mirrors how Skatteverket computes its tables; the
     # rounding to 1e-6 guards against 12 × 35 000.0 landing a hair below a hundred.
     ffi_steps = np.floor(_round6(earnings_year + benefits_year) / step)
     ffi = ffi_steps * step
-    if ffi_steps < by_step.grundavdrag.size:  # computed once per step (ByStep)
-        k = int(ffi_steps)
-        if is_older:
-            ga, bfi = by_step.grundavdrag_older[k], by_step.beskattningsbar_older[k]
-        else:
-            ga, bfi = by_step.grundavdrag[k], by_step.beskattningsbar[k]
-    else:
+    # Grundavdrag, beskattningsbar förvärvsinkomst and, for earnings only, the
+    # jobbskatteavdrag: computed once per step (TaxSchedule.by_step), read in one place.
+    in_steps = ffi_steps < by_step.shape[1]
+    older, k = (1 if is_older else 0), (int(ffi_steps) if in_steps else 0)
+    ga, bfi, jsa_of_ffi = by_step[older, k, 0], by_step[older, k, 1], by_step[older, k, 2]
+    if not in_steps:
         ga = grundavdrag(ffi, is_older, law)
         bfi = beskattningsbar(ffi, ga, law)
-
     kommunal = bfi * law.kommunal_rate
     statlig = law.statlig_rate * max(bfi - law.skiktgrans, 0.0)
 
@@ -239,13 +236,15 @@ def annual_tax(
     fee_base = earnings_year + (0.0 if is_older else benefits_year)
     fee = law.fee_rate * fee_base if fee_base >= law.fee_threshold else 0.0
 
-    arbetsinkomst = 0.0
-    if earnings_year > 0:
-        # Without benefits the arbetsinkomst is the ffi itself (x + 0.0 == x): no division.
+    if not earnings_year > 0:
+        jsa = 0.0
+    elif benefits_year == 0.0 and in_steps:
+        jsa = jsa_of_ffi  # without benefits the arbetsinkomst is the ffi (x + 0.0 == x)
+    else:
         arbetsinkomst = (
             ffi if benefits_year == 0.0 else np.floor(_round6(earnings_year) / step) * step
         )
-    jsa = jobbskatteavdrag(arbetsinkomst, ga, is_older, law)
+        jsa = jobbskatteavdrag(arbetsinkomst, ga, is_older, law)
     fi_reduction = law.reduction_rate * min(
         max(bfi - law.reduction_lower, 0.0), law.reduction_width
     )
@@ -262,7 +261,7 @@ def annual_tax(
 
 @numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def monthly_tax(
-    earnings: float, taxable_benefits: float, age: float, schedule: TaxSchedule
+    earnings: float, taxable_benefits: float, age: float, law: TaxLaw, by_step: np.ndarray
 ) -> float:
     """Monthly income tax (SEK/month) of a person with these monthly gross incomes.
 
@@ -274,14 +273,14 @@ def monthly_tax(
     (:func:`annual_tax`) is computed and divided by 12.
 
     >>> from sim.params import default_law; import datetime as dt
-    >>> schedule = tax_schedule(default_law().resolve(dt.date(2026, 1, 1)).inkomstskatt)
-    >>> [round(monthly_tax(e, b, age, schedule)) for e, b, age in
+    >>> law, by_step = tax_schedule(default_law().resolve(dt.date(2026, 1, 1)).inkomstskatt)
+    >>> [round(monthly_tax(e, b, age, law, by_step)) for e, b, age in
     ...     [(0.0, 0.0, 40), (35_000, 0, 40), (0, 20_000, 70)]]
     [0, 6766, 3156]
     """
-    is_older = age >= schedule.law.older_age_from
+    is_older = age >= law.older_age_from
     annual = annual_tax(
-        max(earnings, 0.0) * 12.0, max(taxable_benefits, 0.0) * 12.0, is_older, schedule
+        max(earnings, 0.0) * 12.0, max(taxable_benefits, 0.0) * 12.0, is_older, law, by_step
     )
     return max(annual, 0.0) / 12.0
 
@@ -305,53 +304,47 @@ def earnings_share(earnings: float, taxable_benefits: float) -> float:
     return earnings / (earnings + taxable_benefits)
 
 
-class ByStep(NamedTuple):
-    """:func:`grundavdrag` and :func:`beskattningsbar` of every fastställd förvärvsinkomst
-    in whole steps (hundreds) from 0 to :data:`BY_STEP_SIZE` steps, under 66 and from 66.
-
-    The ffi is rounded down to whole hundreds, so a person's amounts are entries: computed
-    once per step by the functions themselves, the same numbers, and half the tax's time
-    (their five divisions a person) saved."""
-
-    grundavdrag: np.ndarray
-    grundavdrag_older: np.ndarray
-    beskattningsbar: np.ndarray
-    beskattningsbar_older: np.ndarray
-
-
-#: Entries of :class:`ByStep`: fastställd förvärvsinkomst up to 3.3 M kr a year (above
-#: it the amounts are computed).
+#: Steps of :attr:`TaxSchedule.by_step`: fastställd förvärvsinkomst up to 3.3 M kr a year
+#: (above it the amounts are computed).
 BY_STEP_SIZE = 2**15
 
 
 class TaxSchedule(NamedTuple):
-    """The law of a year and its :class:`ByStep` (:func:`tax_schedule`): what
-    :func:`monthly_tax` reads."""
+    """The law of a year (:class:`TaxLaw`) and ``by_step``: :func:`grundavdrag`,
+    :func:`beskattningsbar` and :func:`jobbskatteavdrag` (of an arbetsinkomst equal to the
+    ffi: earnings only) of every fastställd förvärvsinkomst in whole steps (hundreds) from
+    0 to :data:`BY_STEP_SIZE` steps, ``by_step[older, step, column]`` (under 66 and from
+    66; the three in that order).
+
+    The ffi is rounded down to whole hundreds, so a person's amounts are entries: computed
+    once per step by the functions themselves, the same numbers, and more than half the
+    tax's time (their six divisions a person) saved. (One array, not six: numba counts a
+    reference to each array a record holds, in the loop.)"""
 
     law: TaxLaw
-    by_step: ByStep
+    by_step: np.ndarray
 
 
 @functools.lru_cache(maxsize=16)
 def tax_schedule(p: Any) -> TaxSchedule:
     """The :class:`TaxSchedule` of the law section ``p`` (``params.inkomstskatt``)."""
     law = tax_law(p)
-    by_step = ByStep(*_by_step(BY_STEP_SIZE, law))
-    for values in by_step:
-        values.flags.writeable = False  # shared by every caller of the cache
+    by_step = _by_step(BY_STEP_SIZE, law)
+    by_step.flags.writeable = False  # shared by every caller of the cache
     return TaxSchedule(law, by_step)
 
 
 @numba.njit(cache=True, nogil=True)
 def _by_step(n_steps, law):
-    """The arrays of :class:`ByStep`."""
-    out = (np.empty(n_steps), np.empty(n_steps), np.empty(n_steps), np.empty(n_steps))
+    """The array ``by_step`` of :class:`TaxSchedule`."""
+    out = np.empty((2, n_steps, 3))
     for k in range(n_steps):
         ffi = k * law.step
-        out[0][k] = grundavdrag(ffi, False, law)
-        out[1][k] = grundavdrag(ffi, True, law)
-        out[2][k] = beskattningsbar(ffi, out[0][k], law)
-        out[3][k] = beskattningsbar(ffi, out[1][k], law)
+        for older in range(2):
+            ga = grundavdrag(ffi, older == 1, law)
+            out[older, k, 0] = ga
+            out[older, k, 1] = beskattningsbar(ffi, ga, law)
+            out[older, k, 2] = jobbskatteavdrag(ffi, ga, older == 1, law)
     return out
 
 
@@ -374,7 +367,8 @@ def income_tax(
 
 @numba.njit(cache=True, nogil=True)
 def _monthly_taxes(earnings, taxable_benefits, age, schedule):
+    law, by_step = schedule  # unpacked once: an array read from a tuple is counted
     out = np.empty(earnings.size)
     for i in range(earnings.size):
-        out[i] = monthly_tax(earnings[i], taxable_benefits[i], age[i], schedule)
+        out[i] = monthly_tax(earnings[i], taxable_benefits[i], age[i], law, by_step)
     return out
