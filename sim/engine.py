@@ -25,7 +25,7 @@ import numpy as np
 from sim import benefits, entitlements, fourth_child, gross_incomes, net_incomes, riksnorms
 from sim.assumptions import Assumptions, default_assumptions
 from sim.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
-from sim.household_chunks import bounds_of
+from sim.household_chunks import bounds_of, shared_chunks
 from sim.params import Params
 from sim.rules import bidragstak, inkomstskatt, skaliga_kostnader
 
@@ -417,7 +417,7 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
 def _gross_incomes_and_counts(persons: Persons, households: Households) -> dict[str, np.ndarray]:
     """Each person's taxable and tax-free income, the household counts, and the persons'
     chunks for the compiled passes (found once)."""
-    chunks = bounds_of(persons.household_idx, None)
+    chunks = bounds_of(persons.household_idx, shared_chunks())
     gross = gross_incomes.gross_incomes(persons, households.n, chunks=chunks)
     n_persons, n_adults = gross.n_persons, gross.n_adults
     return {

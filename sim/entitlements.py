@@ -34,7 +34,7 @@ import numba
 import numpy as np
 
 from sim.entities import Households
-from sim.household_chunks import default_chunks, run_on_threads
+from sim.household_chunks import CHUNKS_PER_THREAD, run_on_threads, shared_chunks
 from sim.rules.bidragstak import counted_norm_topup, topup_kept_factor
 from sim.rules.forsorjningsstod import COUNTED_INCOME, counted_income, forsorjningsstod
 from sim.rules.jobbstimulans import (
@@ -92,10 +92,11 @@ def reasonable_costs(
         households.fack_akassa,
     )
     out = Costs(*(np.empty(households.n) for _ in Costs._fields))
-    return run_on_threads(_costs, _ranges(households, inputs, threads), (inputs, limits), out)
+    bounds = _ranges(households, inputs, threads)
+    return run_on_threads(_costs, bounds, (inputs, limits), out, threads)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _costs(start, end, inputs, limits, out):
     """Households ``start:end`` of :func:`reasonable_costs`."""
     n_persons, cost, factor, hushallsel, hemforsakring, arbetsresor, fack_akassa = inputs
@@ -156,9 +157,9 @@ def entitlements(
     changes); ``reasonable_costs``: :func:`reasonable_costs`; ``incomes``: the household
     arrays of :data:`sim.rules.forsorjningsstod.COUNTED_INCOME` by name (more may be
     given); ``disposable_before_fs``: net income and benefits without försörjningsstöd;
-    ``law``: :func:`fs_law`. ``threads``: how many threads share the households, a
-    contiguous range each (default: :func:`sim.household_chunks.default_chunks`); the
-    numbers are the same.
+    ``law``: :func:`fs_law`. ``threads``: how many threads share the households, in
+    contiguous ranges (default: :func:`sim.household_chunks.default_chunks`); the numbers
+    are the same.
 
     >>> from types import SimpleNamespace as P
     >>> from sim.entities import households_from_columns
@@ -190,20 +191,21 @@ def entitlements(
     n = households.n
     out = Entitlements(np.empty(n, dtype=np.bool_), *(np.empty(n) for _ in range(6)))
     bounds = _ranges(households, (*inputs, *counted), threads)
-    return run_on_threads(_households, bounds, (inputs, counted, law), out)
+    return run_on_threads(_households, bounds, (inputs, counted, law), out, threads)
 
 
 def _ranges(households: Households, arrays: tuple[np.ndarray, ...], threads: int | None):
-    """The bounds of ``threads`` contiguous ranges of the households, after checking that
-    every array has their length."""
+    """The bounds of the contiguous ranges of the households that ``threads`` share
+    (:func:`sim.household_chunks.shared_chunks`), after checking that every array has
+    their length."""
     n = households.n
     if any(np.shape(values) != (n,) for values in arrays):
         raise ValueError("entitlements: every array must have the households' length")
-    threads = max(1, min(default_chunks() if threads is None else threads, n))
-    return np.linspace(0, n, threads + 1).astype(np.int64)
+    chunks = shared_chunks() if threads is None else threads * CHUNKS_PER_THREAD
+    return np.linspace(0, n, max(1, min(chunks, n)) + 1).astype(np.int64)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _households(start, end, inputs, incomes, law, out):
     """Households ``start:end`` of :func:`entitlements`: ``inputs`` and ``incomes`` as it
     passes them, their results into ``out``."""

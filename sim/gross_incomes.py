@@ -57,7 +57,7 @@ def gross_incomes(persons: Persons, n_households: int, *, chunks: Chunks = None)
     return GrossIncomes(taxable_benefits, taxable, tax_free, n_persons, n_adults)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _add_persons(
     start,
     end,

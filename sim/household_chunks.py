@@ -18,6 +18,7 @@ if two Python threads start kernels at once, which a library user's threads may 
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import threading
 from collections.abc import Callable
@@ -148,28 +149,54 @@ def run_in_chunks(
 
 
 def run_on_threads(
-    kernel: Callable[..., None], bounds: np.ndarray, arguments: tuple[Any, ...], out: Any
+    kernel: Callable[..., None],
+    bounds: np.ndarray,
+    arguments: tuple[Any, ...],
+    out: Any,
+    threads: int | None = None,
 ) -> Any:
-    """``kernel(bounds[c], bounds[c + 1], *arguments, out)`` for every chunk ``c``, the first
-    on this thread and the others on a pool's threads (the kernel compiled with
-    ``nogil=True``, so the chunks run at once), and ``out``.
+    """``kernel(bounds[c], bounds[c + 1], *arguments, out)`` for every chunk ``c``, shared
+    by this thread and ``threads − 1`` threads of a pool (default: :func:`default_chunks`,
+    at most one a chunk), and ``out``.
 
-    The kernel writes its rows' results into ``out`` (arrays the caller made); chunks that
-    never share a household (or a row) give the numbers of one chunk. Unlike numba's
-    ``prange``, threads take kernels whose law records hold tuples, and an error raised in
-    a chunk reaches the caller as it is.
+    The kernel is compiled with ``nogil=True``, so the chunks run at once; it writes its
+    rows' results into ``out`` (arrays the caller made), and chunks that never share a
+    household (or a row) give the numbers of one chunk. Each thread takes the next chunk
+    not yet taken until none is left, so a thread the machine starts late (another
+    process on its core) leaves its chunks to the others. Unlike numba's ``prange``,
+    threads take kernels whose law records hold tuples, and an error raised in a chunk
+    reaches the caller as it is.
     """
     arguments = readonly(arguments)
-    others = [
-        _thread_pool(bounds.size - 2).submit(kernel, bounds[c], bounds[c + 1], *arguments, out)
-        for c in range(1, bounds.size - 1)
-    ]
+    n_chunks = bounds.size - 1
+    threads = max(1, min(default_chunks() if threads is None else threads, n_chunks))
+    chunks = itertools.count()  # next() is atomic under the GIL
+
+    def work() -> None:
+        for c in chunks:
+            if c >= n_chunks:
+                return
+            kernel(bounds[c], bounds[c + 1], *arguments, out)
+
+    helpers = [_thread_pool(threads - 1).submit(work) for _ in range(threads - 1)]
     try:
-        kernel(bounds[0], bounds[1], *arguments, out)
+        work()
     finally:
-        for chunk in others:
-            chunk.result()
+        for helper in helpers:
+            helper.result()
     return out
+
+
+def shared_chunks() -> int:
+    """How many chunks the persons or households of a pass on threads split into: a few a
+    thread (:data:`CHUNKS_PER_THREAD`, see :func:`run_on_threads`), one on one thread."""
+    threads = default_chunks()
+    return 1 if threads == 1 else CHUNKS_PER_THREAD * threads
+
+
+#: Chunks a thread of :func:`run_on_threads`, so that threads started late leave their work
+#: to the others.
+CHUNKS_PER_THREAD = 4
 
 
 _POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}

@@ -82,7 +82,7 @@ def net_incomes(
     return run_on_threads(_add_persons, bounds_of(household_idx, chunks), arguments, out)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _add_persons(
     start,
     end,

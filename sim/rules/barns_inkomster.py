@@ -11,7 +11,7 @@ from __future__ import annotations
 import numba
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def counted_child_earnings(
     earnings_gross: float, earnings_year_to_date: float, exempt_sek_year: float
 ) -> float:

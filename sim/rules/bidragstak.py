@@ -145,7 +145,7 @@ def fourth_child_factor(*, rank: np.ndarray, is_single_parent: np.ndarray, p: An
     return np.where(affected, 1.0 - reduction * p.fourth_child_phase * p.fourth_child_rule, 1.0)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def counted_norm_topup(norm_topup: float, topup_kept_factor: float) -> float:
     """Municipal amount above the norm that is still granted, SEK/month (part 3).
 

@@ -30,7 +30,7 @@ COUNTED_INCOME = (
 )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def counted_income(
     incomes: tuple[np.ndarray, ...], h: int, jobbstimulans_disregard: float
 ) -> float:
@@ -48,7 +48,7 @@ def counted_income(
     return income
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def forsorjningsstod(
     riksnorm: float, norm_topup: float, skaliga_kostnader: float, counted_income: float
 ) -> float:

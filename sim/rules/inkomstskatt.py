@@ -108,7 +108,7 @@ def _round6(x: float) -> float:
     return np.rint(x * 1e6) / 1e6
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def pbb_amount(table: Brackets, income_pbb: float) -> float:
     """The amount of ``table`` (PBB) for an income of ``income_pbb`` (PBB): the formula of
     the last bracket whose lower bound the income reaches (of the first below it)."""
@@ -122,7 +122,7 @@ def pbb_amount(table: Brackets, income_pbb: float) -> float:
     return amount
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def avtrappning(table: Avtrappning, income_pbb: float, pbb: float) -> float:
     """The avtrappning (SEK/year) of ``table`` for an income of ``income_pbb`` (PBB)."""
     amount = table.rate[0] * max(income_pbb - table.income_from_pbb[0], 0.0) * pbb
@@ -334,7 +334,7 @@ def tax_schedule(p: Any) -> TaxSchedule:
     return TaxSchedule(law, by_step)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _by_step(n_steps, law):
     """The array ``by_step`` of :class:`TaxSchedule`."""
     out = np.empty((2, n_steps, 3))
@@ -365,7 +365,7 @@ def income_tax(
     return _monthly_taxes(*flat, tax_schedule(p)).reshape(arrays[0].shape)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _monthly_taxes(earnings, taxable_benefits, age, schedule):
     law, by_step = schedule  # unpacked once: an array read from a tuple is counted
     out = np.empty(earnings.size)

@@ -31,7 +31,7 @@ def jobbstimulans_law(p: Any) -> JobbstimulansLaw:
     )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def jobbstimulans_applies(
     months_on_fs: float, jobbstimulans_months_used: float, law: JobbstimulansLaw
 ) -> bool:
@@ -49,7 +49,7 @@ def jobbstimulans_applies(
     return started and jobbstimulans_months_used < law.duration_months
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def jobbstimulans_disregard(
     net_earnings_adults: float, applies: bool, law: JobbstimulansLaw
 ) -> float:

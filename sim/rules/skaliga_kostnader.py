@@ -31,7 +31,7 @@ def housing_limits(a: Any) -> HousingLimits:
     return HousingLimits(*columns(a.housing_limit, "limit"), float(a.housing_limit_scale))
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def housing_limit(n_persons: int, housing_limit_factor: float, limits: HousingLimits) -> float:
     """The household's highest reasonable housing cost, SEK/month (an assumption, not law):
     the limit of its size (the last row for larger ones), scaled, times its own factor.
@@ -48,7 +48,7 @@ def housing_limit(n_persons: int, housing_limit_factor: float, limits: HousingLi
     return limit * limits.scale * housing_limit_factor
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def housing_counted(housing_cost: float, housing_limit: float) -> float:
     """The housing cost accepted: the actual cost up to the limit, SEK/month.
 
@@ -58,7 +58,7 @@ def housing_counted(housing_cost: float, housing_limit: float) -> float:
     return min(housing_cost, housing_limit)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def skaliga_kostnader(
     housing: float,
     hushallsel: float,
