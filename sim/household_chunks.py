@@ -162,8 +162,10 @@ def run_on_threads(
     The kernel is compiled with ``nogil=True``, so the chunks run at once; it writes its
     rows' results into ``out`` (arrays the caller made), and chunks that never share a
     household (or a row) give the numbers of one chunk. Each thread takes the next chunk
-    not yet taken until none is left, so a thread the machine starts late (another
-    process on its core) leaves its chunks to the others. Unlike numba's ``prange``,
+    not yet taken until none is left, so a thread the machine starts late (a sleeping
+    core wakes slowly on a virtual machine) leaves its chunks to the others, and the
+    caller returns once every chunk is done, whether the helpers ever started or not.
+    Unlike numba's ``prange``,
     threads take kernels whose law records hold tuples, and an error raised in a chunk
     reaches the caller as it is.
     """
@@ -171,19 +173,29 @@ def run_on_threads(
     n_chunks = bounds.size - 1
     threads = max(1, min(default_chunks() if threads is None else threads, n_chunks))
     chunks = itertools.count()  # next() is atomic under the GIL
+    finished = itertools.count(1)
+    all_finished = threading.Event()
+    errors: list[BaseException] = []
 
     def work() -> None:
         for c in chunks:
             if c >= n_chunks:
                 return
-            kernel(bounds[c], bounds[c + 1], *arguments, out)
+            try:
+                kernel(bounds[c], bounds[c + 1], *arguments, out)
+            except BaseException as error:  # raised below, on the caller's thread
+                errors.append(error)
+            if next(finished) == n_chunks:
+                all_finished.set()
 
-    helpers = [_thread_pool(threads - 1).submit(work) for _ in range(threads - 1)]
-    try:
-        work()
-    finally:
-        for helper in helpers:
-            helper.result()
+    # A helper the machine starts only after every chunk was taken finds none left and
+    # touches nothing: the caller waits for the chunks, not for the helpers.
+    for _ in range(threads - 1):
+        _thread_pool(threads - 1).submit(work)
+    work()
+    all_finished.wait()
+    if errors:
+        raise errors[0]
     return out
 
 
