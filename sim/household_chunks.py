@@ -1,18 +1,19 @@
 """Persons split into contiguous chunks at household boundaries, for kernels run on threads.
 
-The compiled person passes of the engine (:mod:`sim.gross_incomes`, :mod:`sim.net_incomes`)
-can run their persons in chunks on several threads (numba ``prange``). A chunk never splits
-a household, so every household sum is still added by one thread, over its persons in their
-order, starting from 0.0: the numbers are the same, bit for bit, for any number of chunks.
-That needs persons grouped by household (``household_idx`` non-decreasing, as
-``Population.month_inputs`` gives them); otherwise there is one chunk. The household pass of
-:mod:`sim.entitlements` splits its households into ranges by the same :func:`default_chunks`.
+The compiled passes of the engine run their persons (:mod:`sim.gross_incomes`,
+:mod:`sim.net_incomes`) or households (:mod:`sim.entitlements`) in chunks on several threads:
+Python threads sharing the chunks (:func:`run_on_threads`, kernels compiled ``nogil``), or
+numba's ``prange`` (:func:`run_in_chunks`, :mod:`sim.benefits`, :mod:`sim.riksnorms`). A
+chunk never splits a household, so every household sum is still added by one thread, over
+its persons in their order, starting from 0.0: the numbers are the same, bit for bit, for
+any number of chunks. That needs persons grouped by household (``household_idx``
+non-decreasing, as ``Population.month_inputs`` gives them); otherwise there is one chunk.
 
-How many chunks: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
+How many threads: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
 ``numba.set_num_threads``; the machine's cores by default; one in the Dask workers of
-:mod:`sim.cluster`, which run one task per core), and one chunk unless numba's threading
-layer is OpenMP or TBB. The third layer numba may fall back to (workqueue) ends the process
-if two Python threads start kernels at once, which a library user's threads may do.
+:mod:`sim.cluster`, which run one task per core), and one unless numba's threading layer is
+OpenMP or TBB. The third layer numba may fall back to (workqueue) ends the process if two
+Python threads start ``prange`` kernels at once, which a library user's threads may do.
 """
 
 from __future__ import annotations
