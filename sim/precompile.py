@@ -22,31 +22,21 @@ import time
 #: heavy load; 125 s to the first month before the kernels took read-only inputs).
 EXPECTED_SECONDS = 60
 
-#: Kernels every run compiles (the passes' inner loops), and those it compiles with
-#: several threads or with one (:func:`sim.engine.chunks.default_chunks`): if one of
-#: them has no compiled version in the cache for its present sources (:func:`sim.common.jit.is_cached`:
+#: Kernels every run compiles (the passes' inner loops; the same on one thread or several,
+#: :func:`sim.engine.chunks.run_on_threads`): if one of them has no compiled version in the cache for its present sources (:func:`sim.common.jit.is_cached`:
 #: its own module and, for a :func:`sim.common.jit.jit` kernel, ``sim/rules/``), the cache is cold (a
 #: fresh clone, another NUMBA_CACHE_DIR, or a kernel's module or a rule edited since).
 _PROBES = (
     ("sim.engine.benefits_pass", "_benefits"),
     ("sim.engine.riksnorm_pass", "_riksnorms"),
     ("sim.engine.fourth_child_pass", "_fourth_child"),
+    ("sim.engine.entitlement_pass", "_costs"),
     ("sim.engine.entitlement_pass", "_households"),
     ("sim.engine.net_income_pass", "_add_persons"),
     ("sim.engine.gross_income_pass", "_add_persons"),
     ("sim.engine.chunks", "_chunk_bounds"),
     ("sim.engine.chunks", "_household_starts"),
     ("sim.population.receipt", "_take_up_pass"),
-)
-_PROBES_THREADS = (
-    ("sim.engine.entitlement_pass", "_entitlements_on_threads"),
-    ("sim.engine.net_income_pass", "_net_incomes_in_chunks"),
-    ("sim.engine.gross_income_pass", "_gross_incomes_in_chunks"),
-)
-_PROBES_ONE_THREAD = (
-    ("sim.engine.entitlement_pass", "_entitlements"),
-    ("sim.engine.net_income_pass", "_net_incomes"),
-    ("sim.engine.gross_income_pass", "_gross_incomes"),
 )
 
 #: The warm-up's year, and the dwellings of the population it generates where the
@@ -66,12 +56,10 @@ def is_cold() -> bool:
     import importlib
 
     from sim.common.jit import is_cached
-    from sim.engine.chunks import default_chunks
 
-    probes = _PROBES + (_PROBES_THREADS if default_chunks() > 1 else _PROBES_ONE_THREAD)
     return not all(
         is_cached(getattr(importlib.import_module(module_name), kernel))
-        for module_name, kernel in probes
+        for module_name, kernel in _PROBES
     )
 
 

@@ -13,9 +13,7 @@ no real case is refused, while they keep the calculation finite and its memory f
   :data:`MAX_INCOME_SEK_MONTH` = 1 000 000 kr each, and a person's incomes together at most
   the same. That is more than 25 times the median monthly wage (about 36 000 kr, SCB
   lönestrukturstatistik 2023) and above the pay of almost every Swedish chief executive;
-  above it the calculation answers no question of this model. It also bounds the tax
-  function's tables (100 kr steps up to the largest annual income: 12 M kr = 2^17 entries,
-  a few MB), which otherwise grow with the input (1e12 kr asked for a TiB).
+  above it the calculation answers no question of this model.
   A child's earnings so far this year: at most 12 times that.
 - **Housing cost** (rent or avgift): :data:`AMOUNT_BOUNDS` ``housing_cost`` = 200 000 kr,
   several times the rent or avgift of the largest flats in central Stockholm, and

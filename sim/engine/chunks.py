@@ -1,18 +1,18 @@
 """Persons split into contiguous chunks at household boundaries, for kernels run on threads.
 
-The compiled person passes of the engine (:mod:`sim.engine.gross_income_pass`, :mod:`sim.engine.net_income_pass`)
-can run their persons in chunks on several threads (numba ``prange``). A chunk never splits
-a household, so every household sum is still added by one thread, over its persons in their
-order, starting from 0.0: the numbers are the same, bit for bit, for any number of chunks.
-That needs persons grouped by household (``household_idx`` non-decreasing, as
-``Population.month_inputs`` gives them); otherwise there is one chunk. The household pass of
-:mod:`sim.engine.entitlement_pass` splits its households into ranges by the same :func:`default_chunks`.
+The compiled passes of the engine run on several threads, Python threads running kernels
+compiled ``nogil``. The person passes (:mod:`sim.engine.gross_income_pass`,
+:mod:`sim.engine.net_income_pass`) and the household pass of :mod:`sim.engine.entitlement_pass`
+share their chunks among the threads (:func:`run_on_threads`); the passes household by
+household (:mod:`sim.engine.benefits_pass`, :mod:`sim.engine.riksnorm_pass`,
+:mod:`sim.engine.fourth_child_pass`) find each household's persons with :func:`by_household`
+and run their households in as many ranges (:func:`in_household_ranges`). A chunk never
+splits a household, so every household sum is still added by one thread, over its persons
+in their order, starting from 0.0: the numbers are the same, bit for bit, for any number of
+chunks. That needs persons grouped by household (``household_idx`` non-decreasing, as
+``Population.month_inputs`` gives them); otherwise there is one chunk.
 
-The passes household by household (:mod:`sim.engine.benefits_pass`, :mod:`sim.engine.riksnorm_pass`,
-:mod:`sim.engine.fourth_child_pass`) find each household's persons with :func:`by_household` and run
-their households in as many ranges, on Python threads (:func:`in_household_ranges`).
-
-How many chunks: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
+How many threads: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
 ``numba.set_num_threads``; the machine's cores by default; one in the Dask workers of
 :mod:`sim.common.cluster`, which run one task per core), and one chunk unless numba's threading
 layer is OpenMP or TBB. The third layer numba may fall back to (workqueue) ends the process
@@ -21,9 +21,12 @@ if two Python threads start kernels at once, which a library user's threads may 
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
+import itertools
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numba
@@ -128,27 +131,81 @@ def bounds_of(household_idx: np.ndarray, chunks: Chunks) -> np.ndarray:
     return bounds
 
 
-def run_in_chunks(
-    serial: Callable[..., Any],
-    in_chunks: Callable[..., tuple[Any, np.ndarray]],
-    household_idx: np.ndarray,
+def run_on_threads(
+    kernel: Callable[..., None],
+    bounds: np.ndarray,
     arguments: tuple[Any, ...],
-    chunks: Chunks = None,
+    out: Any,
+    threads: int | None = None,
 ) -> Any:
-    """``in_chunks(bounds, *arguments)`` where the persons split into several chunks
-    (:data:`Chunks`), else ``serial(*arguments)``.
+    """``kernel(bounds[c], bounds[c + 1], *arguments, out)`` for every chunk ``c``, shared
+    by this thread and ``threads − 1`` threads of a pool (default: :func:`default_chunks`,
+    at most one a chunk), and ``out``.
 
-    ``in_chunks`` returns its outputs and whether each chunk finished: numba drops an
-    exception raised on one of its threads, so a chunk that raised makes the persons run
-    again in ``serial``, on this thread, which raises the same error with its message.
+    The kernel is compiled with ``nogil=True``, so the chunks run at once; it writes its
+    rows' results into ``out`` (arrays the caller made), and chunks that never share a
+    household (or a row) give the numbers of one chunk. Each thread takes the next chunk
+    not yet taken until none is left, so a thread the machine starts late (a sleeping
+    core wakes slowly on a virtual machine) leaves its chunks to the others, and the
+    caller returns once every chunk is done, whether the helpers ever started or not.
+    Unlike numba's ``prange``,
+    threads take kernels whose law records hold tuples, and an error raised in a chunk
+    reaches the caller as it is.
     """
-    bounds = bounds_of(household_idx, chunks)
     arguments = readonly(arguments)
-    if bounds.size > 2:
-        out, done = in_chunks(readonly(bounds), *arguments)
-        if done.all():
-            return out
-    return serial(*arguments)
+    n_chunks = bounds.size - 1
+    threads = max(1, min(default_chunks() if threads is None else threads, n_chunks))
+    chunks = itertools.count()  # next() is atomic under the GIL
+    finished = itertools.count(1)
+    all_finished = threading.Event()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        for c in chunks:
+            if c >= n_chunks:
+                return
+            try:
+                kernel(bounds[c], bounds[c + 1], *arguments, out)
+            except BaseException as error:  # raised below, on the caller's thread
+                errors.append(error)
+            if next(finished) == n_chunks:
+                all_finished.set()
+
+    # A helper the machine starts only after every chunk was taken finds none left and
+    # touches nothing: the caller waits for the chunks, not for the helpers.
+    for _ in range(threads - 1):
+        _thread_pool(threads - 1).submit(work)
+    work()
+    all_finished.wait()
+    if errors:
+        raise errors[0]
+    return out
+
+
+def shared_chunks() -> int:
+    """How many chunks the persons or households of a pass on threads split into: a few a
+    thread (:data:`CHUNKS_PER_THREAD`, see :func:`run_on_threads`), one on one thread."""
+    threads = default_chunks()
+    return 1 if threads == 1 else CHUNKS_PER_THREAD * threads
+
+
+#: Chunks a thread of :func:`run_on_threads`, so that threads started late leave their work
+#: to the others.
+CHUNKS_PER_THREAD = 4
+
+
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _thread_pool(workers: int) -> ThreadPoolExecutor:
+    """A pool of ``workers`` threads, made once per process (a forked child makes its own:
+    threads do not survive a fork)."""
+    key = (os.getpid(), workers)
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = ThreadPoolExecutor(workers, thread_name_prefix="sim-chunks")
+        return _POOLS[key]
 
 
 def default_chunks() -> int:
@@ -231,7 +288,7 @@ def in_household_ranges(
 ) -> None:
     """``kernel(first, last, *inputs, outputs)`` for ranges of households that together
     are ``0:n_households``, one range per chunk (:data:`Chunks`: as many as the persons'
-    chunks), each on a Python thread of its own.
+    chunks), shared by the threads of :func:`run_on_threads`.
 
     ``kernel`` is compiled without the GIL (:func:`sim.common.jit.jit`) and writes only its own
     households' rows of ``outputs``: the numbers are the same for any number of ranges.
@@ -244,14 +301,8 @@ def in_household_ranges(
     if n_ranges == 1:
         kernel(0, n_households, *inputs, outputs)
         return
-    bounds = np.linspace(0, n_households, n_ranges + 1).astype(np.int64).tolist()
-    pool = _thread_pool(n_ranges)
-    futures = [
-        pool.submit(kernel, first, last, *inputs, outputs)
-        for first, last in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
-    for future in futures:
-        future.result()
+    bounds = np.linspace(0, n_households, n_ranges + 1).astype(np.int64)
+    run_on_threads(kernel, bounds, inputs, outputs)
 
 
 def _count_chunks(chunks: Chunks) -> int:
@@ -261,10 +312,3 @@ def _count_chunks(chunks: Chunks) -> int:
     if isinstance(chunks, int | np.integer):
         return int(chunks)
     return len(chunks) - 1
-
-
-@functools.lru_cache(maxsize=4)
-def _thread_pool(n_threads: int) -> concurrent.futures.ThreadPoolExecutor:
-    """A pool of ``n_threads`` threads for :func:`in_household_ranges`, made at its first
-    use and kept for the process."""
-    return concurrent.futures.ThreadPoolExecutor(n_threads, thread_name_prefix="sim-households")

@@ -75,13 +75,6 @@ class Persons:
     def n(self) -> int:
         return len(self.household_idx)
 
-    def taxable_benefits(self) -> np.ndarray:
-        """Taxable transfers other than earnings (:data:`TAXABLE_BENEFITS`), SEK/month."""
-        total = getattr(self, TAXABLE_BENEFITS[0])
-        for name in TAXABLE_BENEFITS[1:]:
-            total = total + getattr(self, name)
-        return total
-
 
 #: The persons' taxable transfers other than earnings, in the order they are added.
 TAXABLE_BENEFITS = (

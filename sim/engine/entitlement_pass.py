@@ -1,39 +1,135 @@
 """Försörjningsstöd of one law for the households' FS state, household by household in one pass.
 
-The engine's last step (:func:`sim.engine.pipeline.compute_cases`), per household:
+The engine's last steps (:func:`sim.engine.pipeline.compute_cases`): compiled (numba) drivers that
+call the rules for each household in the law's order.
 
-1. the jobbstimulans (SoL (2025:400) 12 kap. 8 §,
-   :func:`sim.rules.jobbstimulans.jobbstimulans_applies` and ``jobbstimulans_disregard``):
-   where it applies, a share of the adults' net earnings is not counted;
-2. the counted income (12 kap. 1 §): the adults' net earnings less that disregard, then their
-   other net income, the children's counted earnings and other income, barnbidrag (with
-   flerbarnstillägg), underhållsstöd, bostadsbidrag and its tilläggsbidrag, added in this order;
-3. the municipal amount above the norm still granted
+:func:`reasonable_costs`, once per month (the same for every law and scenario):
+
+1. the skäliga kostnader (SoL (2025:400) 12 kap. 7 § första stycket 2,
+   :mod:`sim.rules.skaliga_kostnader`): housing up to its assumed reasonable level, and the
+   other costs.
+
+:func:`entitlements`, once per law and scenario (it reads the households' FS state):
+
+2. the jobbstimulans (12 kap. 8 §, :mod:`sim.rules.jobbstimulans`): where it applies, a
+   share of the adults' net earnings is not counted;
+3. the counted income (12 kap. 1 §, :func:`sim.rules.forsorjningsstod.counted_income`):
+   the incomes of :data:`sim.rules.forsorjningsstod.COUNTED_INCOME`, less that disregard;
+4. the municipal amount above the norm still granted
    (:func:`sim.rules.bidragstak.counted_norm_topup`);
-4. the entitlement, ``max(0, riksnorm + top-up + skäliga kostnader − counted income)``
+5. the entitlement, ``max(0, riksnorm + top-up + skäliga kostnader − counted income)``
    (12 kap. 1 and 7 §§, :func:`sim.rules.forsorjningsstod.forsorjningsstod`);
-5. what is paid (where the household takes it up) and the disposable income with it.
+6. what is paid (where the household takes it up) and the disposable income with it.
 
-Compiled (numba), because in numpy this was about 25 passes over the households for each law
-and scenario, a seventh of the engine's time (docs/performance.md). The operations are
-numpy's, in numpy's order, so the numbers are the same: ``tests/test_entitlements.py``
-compares every array with the rules' numpy functions, which stay the readable statement of
-the law. A change to one of those rules is made here too; the test fails until it is.
+The households run in contiguous ranges on threads (:mod:`sim.engine.chunks`), with the
+same numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-import numba
 import numpy as np
 
-from sim.engine.chunks import default_chunks, readonly
-from sim.rules.bidragstak import topup_kept_factor
+from sim.common.jit import jit
+from sim.engine.chunks import CHUNKS_PER_THREAD, run_on_threads, shared_chunks
+from sim.engine.entities import Households
+from sim.rules.bidragstak import counted_norm_topup, topup_kept_factor
+from sim.rules.forsorjningsstod import COUNTED_INCOME, counted_income, forsorjningsstod
+from sim.rules.jobbstimulans import (
+    JobbstimulansLaw,
+    jobbstimulans_applies,
+    jobbstimulans_disregard,
+    jobbstimulans_law,
+)
+from sim.rules.skaliga_kostnader import (
+    HousingLimits,
+    housing_counted,
+    housing_limit,
+    skaliga_kostnader,
+)
+
+
+class Costs(NamedTuple):
+    """Household arrays of :func:`reasonable_costs` (SEK/month)."""
+
+    housing_limit: np.ndarray
+    housing_counted: np.ndarray
+    reasonable_costs: np.ndarray
+
+
+def reasonable_costs(
+    households: Households,
+    *,
+    n_persons: np.ndarray,
+    limits: HousingLimits,
+    threads: int | None = None,
+) -> Costs:
+    """The skäliga kostnader of the households (step 1 of the module docstring).
+
+    ``n_persons``: the persons of each household; ``limits``:
+    :func:`sim.rules.skaliga_kostnader.housing_limits` of the assumptions; ``threads`` as
+    for :func:`entitlements`.
+
+    >>> from sim.law.assumptions import default_assumptions
+    >>> from sim.engine.entities import households_from_columns
+    >>> from sim.rules.skaliga_kostnader import housing_limits
+    >>> households = households_from_columns(is_cohabiting=[False, False],
+    ...     housing_cost=[7000, 5000], hushallsel=[350, 350], hemforsakring=[150, 150])
+    >>> costs = reasonable_costs(households, n_persons=np.array([1, 1]),
+    ...     limits=housing_limits(default_assumptions().skaliga_kostnader))
+    >>> costs.housing_counted.tolist(), costs.reasonable_costs.tolist()
+    ([5500.0, 5000.0], [6000.0, 5500.0])
+    """
+    inputs = (
+        n_persons,
+        households.housing_cost,
+        households.housing_limit_factor,
+        households.hushallsel,
+        households.hemforsakring,
+        households.arbetsresor,
+        households.fack_akassa,
+    )
+    out = Costs(*(np.empty(households.n) for _ in Costs._fields))
+    bounds = _ranges(households, inputs, threads)
+    return run_on_threads(_costs, bounds, (inputs, limits), out, threads)
+
+
+@jit
+def _costs(start, end, inputs, limits, out):
+    """Households ``start:end`` of :func:`reasonable_costs`."""
+    n_persons, cost, factor, hushallsel, hemforsakring, arbetsresor, fack_akassa = inputs
+    limit_out, housing_out, costs_out = out  # unpacked once (see _households)
+    for h in range(start, end):
+        limit = housing_limit(n_persons[h], factor[h], limits)
+        housing = housing_counted(cost[h], limit)
+        limit_out[h] = limit
+        housing_out[h] = housing
+        costs_out[h] = skaliga_kostnader(
+            housing, hushallsel[h], hemforsakring[h], arbetsresor[h], fack_akassa[h]
+        )
+
+
+class FsLaw(NamedTuple):
+    """The law and the assumptions of :func:`entitlements`, as the compiled rules read them."""
+
+    jobbstimulans: JobbstimulansLaw
+    topup_kept_factor: float
+
+
+def fs_law(*, jobbstimulans: Any, bidragstak: Any, bidragstak_assumptions: Any) -> FsLaw:
+    """The :class:`FsLaw` of the law sections ``jobbstimulans`` and ``bidragstak`` and the
+    assumptions' ``bidragstak`` section."""
+    return FsLaw(
+        jobbstimulans=jobbstimulans_law(jobbstimulans),
+        topup_kept_factor=float(topup_kept_factor(p=bidragstak, a=bidragstak_assumptions)),
+    )
 
 
 class Entitlements(NamedTuple):
-    """Household arrays of the step (SEK/month, ``jobbstimulans_applies`` True/False)."""
+    """Household arrays of :func:`entitlements` (SEK/month, ``jobbstimulans_applies``
+    True/False)."""
 
     jobbstimulans_applies: np.ndarray
     jobbstimulans_disregard: np.ndarray
@@ -44,178 +140,106 @@ class Entitlements(NamedTuple):
     disposable_income: np.ndarray
 
 
-#: The incomes counted after the adults' net earnings less the jobbstimulans, in the order
-#: they are added (the keyword arguments of :func:`entitlements`).
-COUNTED_AFTER_EARNINGS = (
-    "net_other_adults",
-    "counted_child",
-    "child_other_income",
-    "barnbidrag_total",
-    "underhallsstod",
-    "bostadsbidrag",
-    "tillaggsbidrag",
-)
-
-
 def entitlements(
+    households: Households,
     *,
     riksnorm: np.ndarray,
-    norm_topup: np.ndarray,
-    skaliga_kostnader: np.ndarray,
-    net_earnings_adults: np.ndarray,
-    net_other_adults: np.ndarray,
-    counted_child: np.ndarray,
-    child_other_income: np.ndarray,
-    barnbidrag_total: np.ndarray,
-    underhallsstod: np.ndarray,
-    bostadsbidrag: np.ndarray,
-    tillaggsbidrag: np.ndarray,
+    reasonable_costs: np.ndarray,
+    incomes: Mapping[str, np.ndarray],
     disposable_before_fs: np.ndarray,
-    months_on_fs: np.ndarray,
-    jobbstimulans_months_used: np.ndarray,
-    takes_up_fs: np.ndarray,
-    jobbstimulans: Any,
-    bidragstak: Any,
-    bidragstak_assumptions: Any,
+    law: FsLaw,
     threads: int | None = None,
 ) -> Entitlements:
-    """The step for household arrays of one length (see the module docstring).
+    """Försörjningsstöd of the households (steps 2-6 of the module docstring), SEK/month.
 
-    ``riksnorm``: the norm as the law sets it (after the bidragstak's changes);
-    ``norm_topup``: today's amount above the norm (before the bidragstak);
-    ``disposable_before_fs``: net income and benefits without försörjningsstöd;
-    ``jobbstimulans``, ``bidragstak``: the law's sections; ``bidragstak_assumptions``: the
-    assumptions' bidragstak section. ``threads``: how many of numba's threads share the
-    households, a contiguous range each (default:
-    :func:`sim.engine.chunks.default_chunks`); the numbers are the same.
+    ``households``: their FS state (``norm_topup`` is today's amount above the norm, before
+    the bidragstak); ``riksnorm``: the norm as the law sets it (after the bidragstak's
+    changes); ``reasonable_costs``: :func:`reasonable_costs`; ``incomes``: the household
+    arrays of :data:`sim.rules.forsorjningsstod.COUNTED_INCOME` by name (more may be
+    given); ``disposable_before_fs``: net income and benefits without försörjningsstöd;
+    ``law``: :func:`fs_law`. ``threads``: how many threads share the households, in
+    contiguous ranges (default: :func:`sim.engine.chunks.default_chunks`); the numbers
+    are the same.
 
     >>> from types import SimpleNamespace as P
+    >>> from sim.engine.entities import households_from_columns
     >>> one = lambda *values: np.array(values, dtype=float)
-    >>> zero = one(0.0, 0.0)
-    >>> e = entitlements(riksnorm=one(5000, 5000), norm_topup=one(0, 1000),
-    ...     skaliga_kostnader=one(6000, 6000), net_earnings_adults=one(8000, 0),
-    ...     net_other_adults=zero, counted_child=zero, child_other_income=zero,
-    ...     barnbidrag_total=zero, underhallsstod=zero, bostadsbidrag=one(0, 500),
-    ...     tillaggsbidrag=zero, disposable_before_fs=one(8000, 500), months_on_fs=one(6, 1),
-    ...     jobbstimulans_months_used=zero, takes_up_fs=np.array([True, False]),
-    ...     jobbstimulans=P(required_months=6, duration_months=24, disregarded_share=0.25),
-    ...     bidragstak=P(no_topups=0.0), bidragstak_assumptions=P(topup_kept_share=0.2))
+    >>> households = households_from_columns(is_cohabiting=[False, False],
+    ...     norm_topup=[0, 1000], months_on_fs=[6, 1], takes_up_fs=[True, False])
+    >>> incomes = dict.fromkeys(COUNTED_INCOME, one(0, 0))
+    >>> incomes.update(net_earnings_adults=one(8000, 0), bostadsbidrag=one(0, 500))
+    >>> law = fs_law(jobbstimulans=P(required_months=6, duration_months=24,
+    ...     disregarded_share=0.25), bidragstak=P(no_topups=0.0),
+    ...     bidragstak_assumptions=P(topup_kept_share=0.2))
+    >>> e = entitlements(households, riksnorm=one(5000, 5000), reasonable_costs=one(6000, 6000),
+    ...     incomes=incomes, disposable_before_fs=one(8000, 500), law=law)
     >>> e.jobbstimulans_disregard.tolist(), e.counted_income.tolist(), e.fs_entitlement.tolist()
     ([2000.0, 0.0], [6000.0, 500.0], [5000.0, 11500.0])
     >>> e.forsorjningsstod.tolist(), e.disposable_income.tolist()
     ([5000.0, 0.0], [13000.0, 500.0])
     """
-    arrays = (
+    inputs = (
         riksnorm,
-        norm_topup,
-        skaliga_kostnader,
-        net_earnings_adults,
-        net_other_adults,
-        counted_child,
-        child_other_income,
-        barnbidrag_total,
-        underhallsstod,
-        bostadsbidrag,
-        tillaggsbidrag,
+        reasonable_costs,
+        households.norm_topup,
+        households.months_on_fs,
+        households.jobbstimulans_months_used,
+        households.takes_up_fs,
         disposable_before_fs,
-        months_on_fs,
-        jobbstimulans_months_used,
-        takes_up_fs,
     )
-    n = riksnorm.size
-    if any(values.shape != (n,) for values in arrays):
+    counted = tuple(incomes[name] for name in COUNTED_INCOME)
+    n = households.n
+    out = Entitlements(np.empty(n, dtype=np.bool_), *(np.empty(n) for _ in range(6)))
+    bounds = _ranges(households, (*inputs, *counted), threads)
+    return run_on_threads(_households, bounds, (inputs, counted, law), out, threads)
+
+
+def _ranges(households: Households, arrays: tuple[np.ndarray, ...], threads: int | None):
+    """The bounds of the contiguous ranges of the households that ``threads`` share
+    (:func:`sim.engine.chunks.shared_chunks`), after checking that every array has
+    their length."""
+    n = households.n
+    if any(np.shape(values) != (n,) for values in arrays):
         raise ValueError("entitlements: every array must have the households' length")
-    p = jobbstimulans
-    scalars = (
-        float(p.required_months),
-        float(p.duration_months),
-        float(p.disregarded_share),
-        float(topup_kept_factor(p=bidragstak, a=bidragstak_assumptions)),
-    )
-    threads = min(default_chunks() if threads is None else threads, n)
-    arrays = readonly(arrays)  # one compiled version
-    if threads > 1:
-        bounds = readonly(np.linspace(0, n, threads + 1).astype(np.int64))
-        return Entitlements(*_entitlements_on_threads(bounds, arrays, scalars))
-    return Entitlements(*_entitlements(arrays, scalars))
+    chunks = shared_chunks() if threads is None else threads * CHUNKS_PER_THREAD
+    return np.linspace(0, n, max(1, min(chunks, n)) + 1).astype(np.int64)
 
 
-@numba.njit(cache=True, nogil=True)
-def _outputs(n):  # pragma: no cover
-    """The arrays of :class:`Entitlements`, in its order."""
-    return (
-        np.empty(n, dtype=np.bool_),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n),
-    )
-
-
-@numba.njit(cache=True, nogil=True)
-def _entitlements(arrays, scalars):  # pragma: no cover
-    """All households on this thread."""
-    out = _outputs(arrays[0].size)
-    _households(0, arrays[0].size, arrays, scalars, out)
-    return out
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _entitlements_on_threads(bounds, arrays, scalars):  # pragma: no cover
-    """The households ``bounds[c]:bounds[c + 1]`` on thread ``c``."""
-    out = _outputs(arrays[0].size)
-    for c in numba.prange(bounds.size - 1):
-        _households(bounds[c], bounds[c + 1], arrays, scalars, out)
-    return out
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _households(start, end, arrays, scalars, out):  # pragma: no cover - compiled; tested
-    """Households ``start:end``: ``arrays`` and ``scalars`` as :func:`entitlements` passes
-    them, ``out`` from :func:`_outputs`."""
+@jit
+def _households(start, end, inputs, incomes, law, out):
+    """Households ``start:end`` of :func:`entitlements`: ``inputs`` and ``incomes`` as it
+    passes them, their results into ``out``."""
     (
         riksnorm,
+        costs,
         norm_topup,
-        skaliga_kostnader,
-        net_earnings_adults,
-        net_other_adults,
-        counted_child,
-        child_other_income,
-        barnbidrag_total,
-        underhallsstod,
-        bostadsbidrag,
-        tillaggsbidrag,
-        disposable_before_fs,
         months_on_fs,
         months_used,
         takes_up_fs,
-    ) = arrays
-    required_months, duration_months, disregarded_share, topup_factor = scalars
-    applies, disregard, counted, topup, entitlement, paid, disposable = out
-    for i in range(start, end):
-        used = months_used[i]
-        applies_i = ((used > 0) | (months_on_fs[i] >= required_months)) & (used < duration_months)
-        applies[i] = applies_i
-        earnings = net_earnings_adults[i]
-        disregard_i = disregarded_share * earnings if applies_i else 0.0
-        disregard[i] = disregard_i
-        income = earnings - disregard_i
-        income += net_other_adults[i]
-        income += counted_child[i]
-        income += child_other_income[i]
-        income += barnbidrag_total[i]
-        income += underhallsstod[i]
-        income += bostadsbidrag[i]
-        income += tillaggsbidrag[i]
-        counted[i] = income
-        topup_i = norm_topup[i] * topup_factor
-        topup[i] = topup_i
-        need = riksnorm[i] + topup_i + skaliga_kostnader[i] - income
-        # np.maximum(0.0, need): the second operand where they compare equal (-0.0), NaN kept.
-        entitled = 0.0 if need < 0.0 else need
-        entitlement[i] = entitled
-        paid_i = entitled if takes_up_fs[i] else 0.0
-        paid[i] = paid_i
-        disposable[i] = disposable_before_fs[i] + paid_i
+        disposable_before_fs,
+    ) = inputs
+    # Unpacked once: an array read from the tuple inside the loop costs a reference count.
+    (
+        applies_out,
+        disregard_out,
+        counted_out,
+        topup_out,
+        entitlement_out,
+        paid_out,
+        disposable_out,
+    ) = out
+    for h in range(start, end):
+        applies = jobbstimulans_applies(months_on_fs[h], months_used[h], law.jobbstimulans)
+        # COUNTED_INCOME[0]: the adults' net earnings, which the jobbstimulans reads.
+        disregard = jobbstimulans_disregard(incomes[0][h], applies, law.jobbstimulans)
+        income = counted_income(incomes, h, disregard)
+        topup = counted_norm_topup(norm_topup[h], law.topup_kept_factor)
+        entitlement = forsorjningsstod(riksnorm[h], topup, costs[h], income)
+        paid = entitlement if takes_up_fs[h] else 0.0
+        applies_out[h] = applies
+        disregard_out[h] = disregard
+        counted_out[h] = income
+        topup_out[h] = topup
+        entitlement_out[h] = entitlement
+        paid_out[h] = paid
+        disposable_out[h] = disposable_before_fs[h] + paid

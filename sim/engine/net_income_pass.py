@@ -1,29 +1,28 @@
 """Taxes and net incomes of one month, person by person, summed by household in one pass.
 
-The engine's income step (:func:`sim.engine.pipeline.compute_laws`): for every person the income tax
-(:func:`sim.rules.inkomstskatt.monthly_tax`, for those with taxable income), the net
-earnings and net other income (the tax shared between earnings and taxable benefits in
-proportion to them), the counted part of a child's earnings (SoL 12:9, as
-:func:`sim.rules.barns_inkomster.counted_child_earnings`, converted to net at the child's own
-net/gross ratio), and the household sums of adults', children's and everyone's amounts.
+The engine's income step (:func:`sim.engine.pipeline.compute_laws`), a compiled (numba) driver over
+the persons that calls the rules in their order: the income tax of each person with taxable
+income (:func:`sim.rules.inkomstskatt.monthly_tax`), shared between earnings and taxable
+benefits in proportion to them (:func:`sim.rules.inkomstskatt.earnings_share`); the net
+earnings and net other income; the counted part of a child's earnings (SoL 12:9,
+:func:`sim.rules.barns_inkomster.counted_child_net_earnings`); and the household sums of
+adults', children's and everyone's amounts.
 
-Compiled (numba), because in numpy this step was about 40 passes over the persons and nine
-``np.bincount``: the largest part of the engine in the profile (docs/performance.md). Each
-household sum adds its persons' values in the order of the persons, starting from 0.0, as
-``np.bincount`` does, so the sums are the same numbers. Persons grouped by household run in
-chunks on numba's threads (:mod:`sim.engine.chunks`), with the same numbers: about 40 %
-less time for this step on two threads (docs/performance.md).
+Each household sum adds its persons' values in the order of the persons, starting from 0.0,
+as ``np.bincount`` does. Persons grouped by household run in chunks on threads
+(:mod:`sim.engine.chunks`), with the same numbers.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
-from sim.engine.chunks import Chunks, run_in_chunks
-from sim.rules.inkomstskatt import TaxSchedule, monthly_tax
+from sim.common.jit import jit
+from sim.engine.chunks import Chunks, bounds_of, run_on_threads
+from sim.rules.barns_inkomster import counted_child_net_earnings
+from sim.rules.inkomstskatt import TaxSchedule, earnings_share, monthly_tax
 
 
 class NetIncomes(NamedTuple):
@@ -52,17 +51,22 @@ def net_incomes(
     tax_free: np.ndarray,
     earnings_year_to_date: np.ndarray,
     n_households: int,
-    schedule: TaxSchedule,
+    tax_schedule: TaxSchedule,
     child_exempt_sek_year: float,
     chunks: Chunks = None,
 ) -> NetIncomes:
     """The income step for persons sorted or not by household (see the module docstring).
 
     ``taxable_benefits`` and ``tax_free`` are each person's taxable transfers and tax-free
-    income (SEK/month); ``child_exempt_sek_year`` is the children's exempt earnings a year
+    income (SEK/month); ``tax_schedule``: :func:`sim.rules.inkomstskatt.tax_schedule`;
+    ``child_exempt_sek_year`` is the children's exempt earnings a year
     (``exempt_prisbasbelopp × prisbasbelopp``). The persons run in ``chunks`` on threads
     (:data:`sim.engine.chunks.Chunks`), with the same numbers.
     """
+    n = household_idx.size
+    out = NetIncomes(
+        np.zeros(n), np.empty(n), *(np.zeros(n_households) for _ in NetIncomes._fields[2:])
+    )
     arguments = (
         household_idx,
         is_child,
@@ -72,144 +76,13 @@ def net_incomes(
         tax_free,
         earnings_year_to_date,
         n_households,
-        schedule,
-        child_exempt_sek_year,
+        tax_schedule,
+        float(child_exempt_sek_year),
     )
-    return NetIncomes(
-        *run_in_chunks(_net_incomes, _net_incomes_in_chunks, household_idx, arguments, chunks)
-    )
+    return run_on_threads(_add_persons, bounds_of(household_idx, chunks), arguments, out)
 
 
-@numba.njit(cache=True, nogil=True)
-def _outputs(n_persons, n_households):  # pragma: no cover
-    """person_tax, person_net_income and the nine household sums, in NetIncomes' order."""
-    return (
-        np.zeros(n_persons),
-        np.empty(n_persons),
-        np.zeros(n_households),
-        np.zeros(n_households),
-        np.zeros(n_households),
-        np.zeros(n_households),
-        np.zeros(n_households),
-        np.zeros(n_households),
-        np.zeros(n_households),
-        np.zeros(n_households),
-        np.zeros(n_households),
-    )
-
-
-@numba.njit(cache=True, nogil=True)
-def _net_incomes(
-    household_idx,
-    is_child,
-    age,
-    earnings,
-    taxable_benefits,
-    tax_free,
-    earnings_year_to_date,
-    n_households,
-    schedule,
-    child_exempt,
-):  # pragma: no cover
-    """All persons on this thread."""
-    out = _outputs(household_idx.size, n_households)
-    _add_persons(
-        0,
-        household_idx.size,
-        household_idx,
-        is_child,
-        age,
-        earnings,
-        taxable_benefits,
-        tax_free,
-        earnings_year_to_date,
-        n_households,
-        schedule,
-        child_exempt,
-        out,
-    )
-    return out
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _net_incomes_in_chunks(
-    bounds,
-    household_idx,
-    is_child,
-    age,
-    earnings,
-    taxable_benefits,
-    tax_free,
-    earnings_year_to_date,
-    n_households,
-    schedule,
-    child_exempt,
-):  # pragma: no cover
-    """The chunks ``bounds[c]:bounds[c + 1]`` on numba's threads (no household in two), and
-    whether each chunk finished."""
-    out = _outputs(household_idx.size, n_households)
-    done = np.zeros(bounds.size - 1, dtype=np.bool_)
-    for c in numba.prange(bounds.size - 1):
-        done[c] = _chunk_done(
-            bounds[c],
-            bounds[c + 1],
-            household_idx,
-            is_child,
-            age,
-            earnings,
-            taxable_benefits,
-            tax_free,
-            earnings_year_to_date,
-            n_households,
-            schedule,
-            child_exempt,
-            out,
-        )
-    return out, done
-
-
-@numba.njit(cache=True, nogil=True)
-def _chunk_done(
-    start,
-    end,
-    household_idx,
-    is_child,
-    age,
-    earnings,
-    taxable_benefits,
-    tax_free,
-    earnings_year_to_date,
-    n_households,
-    schedule,
-    child_exempt,
-    out,
-):  # pragma: no cover
-    """:func:`_add_persons`, False if it raised (on a prange thread numba would drop the
-    exception and go on)."""
-    try:
-        _add_persons(
-            start,
-            end,
-            household_idx,
-            is_child,
-            age,
-            earnings,
-            taxable_benefits,
-            tax_free,
-            earnings_year_to_date,
-            n_households,
-            schedule,
-            child_exempt,
-            out,
-        )
-    except Exception:
-        return False
-    return True
-
-
-# error_model="numpy": divisions as numpy's (IEEE, no Python zero check in the loop); every
-# divisor here is positive where it is used.
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@jit
 def _add_persons(
     start,
     end,
@@ -221,10 +94,10 @@ def _add_persons(
     tax_free,
     earnings_year_to_date,
     n_households,
-    schedule,
+    tax_schedule,
     child_exempt,
     out,
-):  # pragma: no cover
+):
     """Persons ``start:end``: their tax and net income, added to their households' sums."""
     (
         person_tax,
@@ -238,7 +111,8 @@ def _add_persons(
         gross_income,
         income_tax,
         net_income,
-    ) = out
+    ) = out  # unpacked once: an array read from a tuple in the loop costs a reference count
+    law, by_step = tax_schedule
     for i in range(start, end):
         h = household_idx[i]
         if h < 0 or h >= n_households:  # compiled code does not check an index itself
@@ -247,20 +121,12 @@ def _add_persons(
         benefits = taxable_benefits[i]
         taxable = gross + benefits
         tax = 0.0
-        earnings_share = 0.0
         if taxable > 0:
-            tax = monthly_tax(gross, benefits, age[i], schedule)
-            # The same numbers as gross / taxable, without a division where it is 1 or 0.
-            if benefits == 0.0:
-                earnings_share = 1.0
-            elif gross == 0.0:
-                earnings_share = 0.0
-            else:
-                earnings_share = gross / taxable
+            tax = monthly_tax(gross, benefits, age[i], law, by_step)
+        share = earnings_share(gross, benefits)
         person_tax[i] = tax
-        # Tax is shared between earnings and other taxable income in proportion to them.
-        net_earnings = gross - tax * earnings_share
-        net_benefits = benefits - tax * (1.0 - earnings_share)
+        net_earnings = gross - tax * share
+        net_benefits = benefits - tax * (1.0 - share)
         net_other = net_benefits + tax_free[i]
         net = net_earnings + net_benefits + tax_free[i]
         person_net_income[i] = net
@@ -271,13 +137,9 @@ def _add_persons(
             net_income_children[h] += net
             net_earnings_children[h] += net_earnings
             child_other_income[h] += net_other
-            # Only earnings above the exempt amount a year count (SoL 12:9), at net.
-            to_date = earnings_year_to_date[i]
-            counted_gross = max(0.0, to_date + gross - child_exempt) - max(
-                0.0, to_date - child_exempt
+            counted_child[h] += counted_child_net_earnings(
+                gross, net_earnings, earnings_year_to_date[i], child_exempt
             )
-            net_ratio = net_earnings / gross if gross > 0 else 0.0
-            counted_child[h] += counted_gross * net_ratio
         else:
             net_earnings_adults[h] += net_earnings
             net_other_adults[h] += net_other

@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 
 from sim.engine import benefits_pass as benefits
+from sim.engine import entitlement_pass as entitlements
 from sim.engine import fourth_child_pass as fourth_child
 from sim.engine import gross_income_pass as gross_incomes
 from sim.engine import net_income_pass as net_incomes
 from sim.engine import riksnorm_pass as riksnorms
-from sim.engine.chunks import bounds_of
+from sim.engine.chunks import bounds_of, shared_chunks
 from sim.engine.entities import TAX_FREE, TAXABLE_BENEFITS, Households, Persons, validate
-from sim.engine.entitlement_pass import entitlements
 from sim.law.assumptions import Assumptions, default_assumptions
 from sim.law.parameters import Params
 from sim.rules import bidragstak, inkomstskatt, skaliga_kostnader
@@ -366,25 +366,17 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
         ),
     )
     # The jobbstimulans, the counted income and försörjningsstöd (sim.engine.entitlement_pass).
-    fs = entitlements(
+    fs = entitlements.entitlements(
+        state,
         riksnorm=norm_total,
-        norm_topup=state.norm_topup,
-        skaliga_kostnader=costs["total"],
-        net_earnings_adults=incomes["net_earnings_adults"],
-        net_other_adults=incomes["net_other_adults"],
-        counted_child=incomes["counted_child"],
-        child_other_income=incomes["child_other_income"],
-        barnbidrag_total=benefits["barnbidrag_total"],
-        underhallsstod=benefits["underhallsstod"],
-        bostadsbidrag=benefits["bostadsbidrag"],
-        tillaggsbidrag=benefits["tillaggsbidrag"],
+        reasonable_costs=costs.reasonable_costs,
+        incomes={**incomes, **benefits},
         disposable_before_fs=before_fs,
-        months_on_fs=state.months_on_fs,
-        jobbstimulans_months_used=state.jobbstimulans_months_used,
-        takes_up_fs=state.takes_up_fs,
-        jobbstimulans=params.jobbstimulans,
-        bidragstak=reform,
-        bidragstak_assumptions=a_reform,
+        law=entitlements.fs_law(
+            jobbstimulans=params.jobbstimulans,
+            bidragstak=reform,
+            bidragstak_assumptions=a_reform,
+        ),
     )
 
     return _read_only(
@@ -399,9 +391,9 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
             norm_topup=fs.norm_topup,
             fourth_child_reduction=fourth_child_reduction,
             modernisation_reduction=modernisation_reduction,
-            housing_limit=costs["limit"],
-            housing_counted=costs["housing"],
-            reasonable_costs=costs["total"],
+            housing_limit=costs.housing_limit,
+            housing_counted=costs.housing_counted,
+            reasonable_costs=costs.reasonable_costs,
             gross_income=incomes["gross_income"],
             income_tax=incomes["income_tax"],
             net_earnings=incomes["net_earnings_adults"],
@@ -430,7 +422,7 @@ def _compute_month(shared: _Shared, state: Households, params: Params) -> MonthR
 def _gross_incomes_and_counts(persons: Persons, households: Households) -> dict[str, np.ndarray]:
     """Each person's taxable and tax-free income, the household counts, and the persons'
     chunks for the compiled passes (found once)."""
-    chunks = bounds_of(persons.household_idx, None)
+    chunks = bounds_of(persons.household_idx, shared_chunks())
     gross = gross_incomes.gross_incomes(persons, households.n, chunks=chunks)
     n_persons, n_adults = gross.n_persons, gross.n_adults
     return {
@@ -450,8 +442,6 @@ def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> d
     One compiled pass over the persons (:mod:`sim.engine.net_income_pass`); the tax of each person
     with taxable income is :func:`sim.rules.inkomstskatt.monthly_tax`.
     """
-    taxable = base["taxable"]
-    largest = 12.0 * float(taxable.max()) if taxable.size else 0.0
     result = net_incomes.net_incomes(
         household_idx=persons.household_idx,
         is_child=persons.is_child,
@@ -461,7 +451,7 @@ def _incomes(persons: Persons, base: dict[str, np.ndarray], params: Params) -> d
         tax_free=base["tax_free"],
         earnings_year_to_date=persons.earnings_year_to_date,
         n_households=len(base["n_persons"]),
-        schedule=inkomstskatt.tax_schedule(params.inkomstskatt, largest),
+        tax_schedule=inkomstskatt.tax_schedule(params.inkomstskatt),
         # Children's own earnings count only above one prisbasbelopp a year (SoL 12:9).
         child_exempt_sek_year=params.barns_inkomster.exempt_prisbasbelopp
         * params.prisbasbelopp.prisbasbelopp,
@@ -509,19 +499,10 @@ def _riksnorm(
 
 def _costs(
     households: Households, base: dict[str, np.ndarray], assumptions: Assumptions
-) -> dict[str, np.ndarray]:
-    """The reasonable costs (their limits are assumptions, not law)."""
-    limit = skaliga_kostnader.housing_limit(
+) -> entitlements.Costs:
+    """The reasonable costs (their limits are assumptions, not law; :mod:`sim.engine.entitlement_pass`)."""
+    return entitlements.reasonable_costs(
+        households,
         n_persons=base["n_persons"],
-        housing_limit_factor=households.housing_limit_factor,
-        a=assumptions.skaliga_kostnader,
+        limits=skaliga_kostnader.housing_limits(assumptions.skaliga_kostnader),
     )
-    costs = skaliga_kostnader.skaliga_kostnader(
-        housing_cost=households.housing_cost,
-        housing_limit=limit,
-        hushallsel=households.hushallsel,
-        hemforsakring=households.hemforsakring,
-        arbetsresor=households.arbetsresor,
-        fack_akassa=households.fack_akassa,
-    )
-    return {"limit": limit, **costs}

@@ -8,25 +8,38 @@ part that lies above the annual limit.
 
 from __future__ import annotations
 
-import numpy as np
+from sim.common.jit import jit
 
 
+@jit
 def counted_child_earnings(
-    *,
-    earnings_gross: np.ndarray,
-    earnings_year_to_date: np.ndarray,
-    is_child: np.ndarray,
-    exempt_sek_year: float,
-) -> np.ndarray:
-    """Part of each child's gross earnings this month that counts (0 for adults), SEK/month.
+    earnings_gross: float, earnings_year_to_date: float, exempt_sek_year: float
+) -> float:
+    """The part of a child's gross earnings this month that counts, SEK/month (12 kap. 9 §).
 
     ``exempt_sek_year`` is ``exempt_prisbasbelopp × prisbasbelopp``.
 
-    >>> counted_child_earnings(earnings_gross=np.array([3000.0, 3000.0, 3000.0]),
-    ...     earnings_year_to_date=np.array([0.0, 58000.0, 70000.0]),
-    ...     is_child=np.array([True, True, True]), exempt_sek_year=59200.0).tolist()
+    >>> [counted_child_earnings(3000.0, to_date, 59200.0) for to_date in (0.0, 58000.0, 70000.0)]
     [0.0, 1800.0, 3000.0]
     """
-    before = np.maximum(0.0, earnings_year_to_date - exempt_sek_year)
-    after = np.maximum(0.0, earnings_year_to_date + earnings_gross - exempt_sek_year)
-    return np.where(is_child, after - before, 0.0)
+    before = max(0.0, earnings_year_to_date - exempt_sek_year)
+    after = max(0.0, earnings_year_to_date + earnings_gross - exempt_sek_year)
+    return after - before
+
+
+@jit
+def counted_child_net_earnings(
+    earnings_gross: float,
+    net_earnings: float,
+    earnings_year_to_date: float,
+    exempt_sek_year: float,
+) -> float:
+    """The counted part (:func:`counted_child_earnings`) at net, SEK/month: converted at the
+    child's own net/gross ratio (FS counts net incomes, 12 kap. 1 §).
+
+    >>> counted_child_net_earnings(3000.0, 2400.0, 58000.0, 59200.0)
+    1440.0
+    """
+    counted_gross = counted_child_earnings(earnings_gross, earnings_year_to_date, exempt_sek_year)
+    net_ratio = net_earnings / earnings_gross if earnings_gross > 0 else 0.0
+    return counted_gross * net_ratio

@@ -241,17 +241,18 @@ def fourth_child_rule(
     return children_cost, taken
 
 
-def counted_norm_topup(*, norm_topup: np.ndarray, p: Any, a: Any) -> np.ndarray:
-    """Municipal amount above the norm that is still granted.
+@jit
+def counted_norm_topup(norm_topup: float, topup_kept_factor: float) -> float:
+    """Municipal amount above the norm that is still granted, SEK/month (part 3).
 
-    Where part 3 applies only the exceptions remain: ``topup_kept_share`` of it.
+    Where part 3 applies only the exceptions remain: ``topup_kept_factor`` of today's
+    amount (:func:`topup_kept_factor`).
 
     >>> from types import SimpleNamespace as P
-    >>> counted_norm_topup(norm_topup=np.array([500.0]), p=P(no_topups=1.0),
-    ...     a=P(topup_kept_share=0.2)).tolist()
-    [100.0]
+    >>> counted_norm_topup(500.0, topup_kept_factor(p=P(no_topups=1.0), a=P(topup_kept_share=0.2)))
+    100.0
     """
-    return norm_topup * topup_kept_factor(p=p, a=a)
+    return norm_topup * topup_kept_factor
 
 
 def topup_kept_factor(*, p: Any, a: Any) -> float:

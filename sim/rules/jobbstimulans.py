@@ -9,38 +9,55 @@ Eligibility is tracked per household: the months of receipt are the household's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
+from sim.common.jit import jit
 
 
+class JobbstimulansLaw(NamedTuple):
+    """The rule's parameters as the compiled rules read them (months, and a share)."""
+
+    required_months: float
+    duration_months: float
+    disregarded_share: float
+
+
+def jobbstimulans_law(p: Any) -> JobbstimulansLaw:
+    """The :class:`JobbstimulansLaw` of the law section ``p`` (``params.jobbstimulans``)."""
+    return JobbstimulansLaw(
+        required_months=float(p.required_months),
+        duration_months=float(p.duration_months),
+        disregarded_share=float(p.disregarded_share),
+    )
+
+
+@jit
 def jobbstimulans_applies(
-    *, months_on_fs: np.ndarray, jobbstimulans_months_used: np.ndarray, p: Any
-) -> np.ndarray:
-    """True where the rule applies this month.
+    months_on_fs: float, jobbstimulans_months_used: float, law: JobbstimulansLaw
+) -> bool:
+    """Whether the rule applies to the household this month (12 kap. 8 §).
 
     It starts after ``required_months`` consecutive months with FS and then runs for
     ``duration_months`` (counted in ``jobbstimulans_months_used``).
 
     >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).jobbstimulans
-    >>> jobbstimulans_applies(months_on_fs=np.array([5, 6, 0, 30]),
-    ...     jobbstimulans_months_used=np.array([0, 0, 10, 24]), p=p).tolist()
+    >>> law = jobbstimulans_law(default_law().resolve(dt.date(2026, 1, 1)).jobbstimulans)
+    >>> [jobbstimulans_applies(months, used, law) for months, used in [(5, 0), (6, 0), (0, 10), (30, 24)]]
     [False, True, True, False]
     """
-    started = (jobbstimulans_months_used > 0) | (months_on_fs >= p.required_months)
-    return started & (jobbstimulans_months_used < p.duration_months)
+    started = jobbstimulans_months_used > 0 or months_on_fs >= law.required_months
+    return started and jobbstimulans_months_used < law.duration_months
 
 
+@jit
 def jobbstimulans_disregard(
-    *, net_earnings_adults: np.ndarray, applies: np.ndarray, p: Any
-) -> np.ndarray:
-    """The part of the adults' net earnings that is not counted, per household, SEK/month.
+    net_earnings_adults: float, applies: bool, law: JobbstimulansLaw
+) -> float:
+    """The part of the adults' net earnings that is not counted, SEK/month (12 kap. 8 §).
 
     >>> from sim.law.parameters import default_law; import datetime as dt
-    >>> p = default_law().resolve(dt.date(2026, 1, 1)).jobbstimulans
-    >>> jobbstimulans_disregard(net_earnings_adults=np.array([8000.0, 8000.0]),
-    ...     applies=np.array([True, False]), p=p).tolist()
-    [2000.0, 0.0]
+    >>> law = jobbstimulans_law(default_law().resolve(dt.date(2026, 1, 1)).jobbstimulans)
+    >>> jobbstimulans_disregard(8000.0, True, law), jobbstimulans_disregard(8000.0, False, law)
+    (2000.0, 0.0)
     """
-    return np.where(applies, p.disregarded_share * net_earnings_adults, 0.0)
+    return law.disregarded_share * net_earnings_adults if applies else 0.0

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.law.parameters import ParameterTree, law_dir, load_concept
-from sim.rules.inkomstskatt import grundavdrag, income_tax, jobbskatteavdrag
+from sim.rules.inkomstskatt import grundavdrag, income_tax, jobbskatteavdrag, tax_law
 
 YAML = Path(law_dir()) / "inkomstskatt.yaml"
 
@@ -37,7 +37,7 @@ def tax(year: int, earnings: float, benefits: float = 0.0, age: int = 40) -> flo
 
 
 def ga(year: int, ffi: float, older: bool = False) -> float:
-    return float(grundavdrag(ffi=np.array([ffi]), is_older=np.array([older]), p=params(year))[0])
+    return grundavdrag(float(ffi), older, tax_law(params(year)))
 
 
 # --------------------------------------------------------------------------------------
@@ -113,14 +113,7 @@ def test_brytpunkt_minus_grundavdrag_is_the_skiktgrans(
 
 
 def jsa(year: int, ai: float, grundavdrag_sek: float, older: bool = False) -> float:
-    return float(
-        jobbskatteavdrag(
-            arbetsinkomst=np.array([ai]),
-            grundavdrag_sek=np.array([grundavdrag_sek]),
-            is_older=np.array([older]),
-            p=params(year),
-        )[0]
-    )
+    return jobbskatteavdrag(float(ai), float(grundavdrag_sek), older, tax_law(params(year)))
 
 
 def test_jobbskatteavdrag_lowest_bracket_is_income_minus_grundavdrag() -> None:
