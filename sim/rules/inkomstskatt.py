@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from sim.common.jit import jit
-from sim.rules.brackets import columns
+from sim.rules.tables import columns
 
 
 class Brackets(NamedTuple):

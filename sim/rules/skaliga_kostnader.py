@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from sim.common.jit import jit
-from sim.rules.brackets import columns
+from sim.rules.tables import columns
 
 
 class HousingLimits(NamedTuple):
