@@ -127,7 +127,7 @@ def test_households_with_moves_into_work_are_computed_with_their_new_incomes(
         return case._replace(
             changed=np.arange(households.n),
             changed_person_rows=np.arange(persons.n),
-            changed_persons=simulate._with_work(persons, self.works, self.responses.entry_wage),
+            changed_persons=simulate.with_work(persons, self.works, self.responses.entry_wage),
             changed_households=case.households,
         )
 

@@ -7,7 +7,7 @@ model, :mod:`sim.population.receipt`; every entitled household if the population
 months of receipt), are entitled to it in that month of the year under current law, and
 have an adult without earnings. That adult (the first in row order) takes a job at each of :func:`default_wages`;
 taking it ends the benefits of their former state, as a move into work does in the
-population run (:func:`sim.simulation.year._with_work`: a-kassa, aktivitetsstöd, sjukpenning,
+population run (:func:`sim.simulation.year.with_work`: a-kassa, aktivitetsstöd, sjukpenning,
 föräldrapenning, etableringsersättning). Everyone else in the household is unchanged.
 
 Per household (definitions: :mod:`sim.incentives.tax_rates`): ``ptr = 1 − (D_in − D_out) / wage``
@@ -52,7 +52,7 @@ from sim.population.projection import project_population
 from sim.population.summary import household_type_codes
 from sim.rules import jobbpremie
 from sim.scenarios.scenario import Scenario, load_scenario
-from sim.simulation.year import _with_work
+from sim.simulation.year import with_work
 
 #: PTR at or above which "work pays little": the job adds at most 20 % of its gross wage.
 DEFAULT_THRESHOLD = 0.8
@@ -189,7 +189,7 @@ def _in_work(
     wage: float,
     eligible: bool,
 ) -> dict[str, np.ndarray]:
-    working = _with_work(persons, is_taker, wage)
+    working = with_work(persons, is_taker, wage)
     return _disposable(working, households, params, assumptions, is_taker & eligible)
 
 

@@ -518,7 +518,7 @@ class _ScenarioRun:
             earnings,
             changed=changed,
             changed_person_rows=person_rows,
-            changed_persons=_with_work(chosen, self.works[person_rows], wage),
+            changed_persons=with_work(chosen, self.works[person_rows], wage),
             changed_households=its_households,
         )
 
@@ -820,7 +820,7 @@ class _AtRows(NamedTuple):
     values: np.ndarray
 
 
-def _with_work(persons: Any, works: np.ndarray, wage: float) -> Any:
+def with_work(persons: Any, works: np.ndarray, wage: float) -> Any:
     """Persons who moved into work: the entry wage, and no benefit of their former state."""
     rows = np.flatnonzero(works)
     if not rows.size:
