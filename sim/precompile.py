@@ -1,7 +1,7 @@
 """Compile the model's kernels before the first run: ``sim compile``, ``python -m sim.precompile``.
 
 The engine's passes are numba kernels compiled the first time they run and cached next to
-the sources (``sim/__pycache__``, or ``NUMBA_CACHE_DIR``), which a fresh clone does not
+the sources (``sim/*/__pycache__``, or ``NUMBA_CACHE_DIR``), which a fresh clone does not
 have: its first ``sim run`` would spend most of its time compiling, inside its first month.
 :func:`precompile` runs the four main scenarios (and the bidragstak's parts) for 2027 on the
 committed population, as ``make run`` does, and the typfall household for the report's

@@ -1,7 +1,7 @@
 """The decorator of the model's compiled code, with a numba cache that follows the rules' sources.
 
 Every compiled function of the model is decorated with :func:`jit`: ``numba.njit`` with
-``cache=True`` (machine code kept on disk between processes, ``sim/__pycache__`` or
+``cache=True`` (machine code kept on disk between processes, ``sim/*/__pycache__`` or
 ``NUMBA_CACHE_DIR``), ``nogil=True`` (so that Python threads run kernels at once:
 :func:`sim.engine.chunks.in_household_ranges`) and ``error_model="numpy"`` (a division
 is IEEE's, without Python's check for zero).
