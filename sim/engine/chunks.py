@@ -14,14 +14,13 @@ chunks. That needs persons grouped by household (``household_idx`` non-decreasin
 
 How many threads: :func:`default_chunks`, numba's thread count (``NUMBA_NUM_THREADS`` or
 ``numba.set_num_threads``; the machine's cores by default; one in the Dask workers of
-:mod:`sim.common.cluster`, which run one task per core), and one chunk unless numba's threading
-layer is OpenMP or TBB. The third layer numba may fall back to (workqueue) ends the process
-if two Python threads start kernels at once, which a library user's threads may do.
+:mod:`sim.common.cluster`, which run one task per core). The threads are Python's and the
+kernels run without the GIL, so numba's threading layer plays no part: no pass uses
+numba's ``prange``.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import threading
@@ -209,26 +208,8 @@ def _thread_pool(workers: int) -> ThreadPoolExecutor:
 
 
 def default_chunks() -> int:
-    """numba's thread count where its threading layer is safe for threads (see the module
-    docstring), else 1."""
-    threads = numba.get_num_threads()
-    return threads if threads > 1 and _thread_safe_layer() else 1
-
-
-@functools.cache
-def _thread_safe_layer() -> bool:
-    """Whether numba's threading layer, chosen at the first parallel kernel, is OpenMP or
-    TBB (both allow kernels started from several Python threads at once)."""
-    _first_parallel_kernel(np.zeros(2))
-    return numba.threading_layer() in ("omp", "tbb")
-
-
-@numba.njit(cache=True, parallel=True)
-def _first_parallel_kernel(values):  # pragma: no cover
-    total = 0.0
-    for i in numba.prange(values.size):
-        total += values[i]
-    return total
+    """How many threads the passes run on: numba's thread count (see the module docstring)."""
+    return numba.get_num_threads()
 
 
 def by_household(
