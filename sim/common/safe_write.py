@@ -42,7 +42,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from sim.common.errors import SimInputError
@@ -333,3 +333,18 @@ def pause_point(point: str) -> None:
         Path(flag).write_text(str(os.getpid()))
     while True:  # pragma: no cover - ends by SIGKILL
         time.sleep(1)
+
+
+def write_file(path: str | Path, write: Callable[[Path], object]) -> None:
+    """One file, whole or not at all: ``write(tmp)`` writes a temporary file beside ``path``
+    (``.<name>.<pid>.tmp<suffix>``: the suffix kept for writers that read the format from
+    it), which is then renamed to ``path``; if writing fails it is removed, and ``path`` is
+    as it was. The file gets the permissions of any file the user creates (no mkstemp's
+    0600)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

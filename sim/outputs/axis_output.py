@@ -12,13 +12,13 @@ written under a temporary name and renamed, so nothing half-written is left behi
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from sim.common.errors import SimInputError
+from sim.common.safe_write import write_file
 from sim.outputs.charts.work import work_pays
 from sim.outputs.formatting import format_number
 
@@ -68,7 +68,7 @@ def axis_text(
     lines = []
     if chart is not None:
         figure = work_pays(frame, lang=lang, household=describe(spec, lang))
-        write_atomically(
+        write_file(
             Path(chart),
             lambda tmp: figure.savefig(
                 tmp, format=Path(chart).suffix[1:], dpi=200, metadata=_metadata(chart)
@@ -77,11 +77,9 @@ def axis_text(
         lines.append(f"wrote {chart}")
     if out is not None:
         if Path(out).suffix == ".csv":
-            write_atomically(Path(out), lambda tmp: frame.write_csv(tmp))
+            write_file(Path(out), lambda tmp: frame.write_csv(tmp))
         else:
-            write_atomically(
-                Path(out), lambda tmp: Path(tmp).write_text(_records_json(frame) + "\n")
-            )
+            write_file(Path(out), lambda tmp: tmp.write_text(_records_json(frame) + "\n"))
         lines.append(f"wrote {out} ({frame.height} rows)")
     if not lines:
         return _records_json(frame) if as_json else frame.write_csv().rstrip("\n")
@@ -159,15 +157,3 @@ def check_target(path: Path, suffixes: tuple[str, ...], *, force: bool) -> None:
         raise SimInputError(f"{path} exists; use --force to overwrite it")
     if not path.parent.exists():
         raise SimInputError(f"folder {path.parent} does not exist")
-
-
-def write_atomically(path: Path, write) -> None:
-    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path`` (the
-    file gets the permissions of any file the user creates: no mkstemp's 0600)."""
-    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}"))
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

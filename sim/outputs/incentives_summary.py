@@ -10,8 +10,9 @@ from pathlib import Path
 import polars as pl
 
 from sim.common.errors import SimInputError
+from sim.common.safe_write import write_file
 from sim.incentives.population import household_rates, summarise
-from sim.outputs.axis_output import check_target, write_atomically
+from sim.outputs.axis_output import check_target
 from sim.runs import DEFAULT_POPULATION, read_population
 
 
@@ -58,7 +59,7 @@ def write_summary(
     )
     summary = summarise(rates, threshold=threshold)
     if target.suffix == ".csv":
-        write_atomically(target, lambda tmp: summary.write_csv(tmp))
+        write_file(target, lambda tmp: summary.write_csv(tmp))
     else:
-        write_atomically(target, lambda tmp: summary.write_json(tmp))
+        write_file(target, lambda tmp: summary.write_json(tmp))
     return f"{summary_text(summary)}\nwrote {out} ({summary.height} rows)"

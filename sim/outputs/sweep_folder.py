@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from sim import __version__
+from sim.common.safe_write import write_file
 from sim.outputs.charts.context import ChartContext
 from sim.outputs.charts.style import save_chart
 from sim.outputs.charts.uncertainty import grid_fan
@@ -46,10 +46,10 @@ def write_sweep_folder(
     added (``results_sha256``, checked by ``sim report --from``). ``typfall`` is the typfall
     household's comparison the report's typfall chart draws
     (:func:`sim.calculator.typfall.typfall_comparison`); a grid sweep draws only its fans."""
-    write_atomic(out / "results.parquet", lambda p: table.write_parquet(p))
-    write_atomic(out / "results.csv", lambda p: table.write_csv(p, float_precision=6))
-    write_atomic(out / "differences.parquet", lambda p: differences.write_parquet(p))
-    write_atomic(out / "differences.csv", lambda p: differences.write_csv(p, float_precision=6))
+    write_file(out / "results.parquet", lambda p: table.write_parquet(p))
+    write_file(out / "results.csv", lambda p: table.write_csv(p, float_precision=6))
+    write_file(out / "differences.parquet", lambda p: differences.write_parquet(p))
+    write_file(out / "differences.csv", lambda p: differences.write_csv(p, float_precision=6))
     _write_spreadsheets(out, table, differences, manifest, lang=lang)
     manifest = {**manifest, "results_sha256": results_digests(out)}
     write_json(out / "manifest.json", manifest)
@@ -78,7 +78,7 @@ def _write_spreadsheets(
         n_replications=manifest["n_replications"],
         grid_path=grid["path"] if grid else None,
     )
-    write_atomic(
+    write_file(
         out / "results.xlsx",
         lambda p: write_workbook(
             p,
@@ -89,7 +89,7 @@ def _write_spreadsheets(
             differences=change,
         ),
     )
-    write_atomic(out / EXCEL_CSV, lambda p: write_excel_csv(p, table, lang=lang))
+    write_file(out / EXCEL_CSV, lambda p: write_excel_csv(p, table, lang=lang))
 
 
 def built_population_name(n_households: int, lang: str) -> str:
@@ -128,18 +128,7 @@ def _write_report(
         )
 
 
-def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Write ``path`` through ``write(tmp)`` under a temporary name beside it, then rename:
-    a half-written file is never left under the name."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_json(path: Path, document: Mapping[str, Any]) -> None:
-    """``document`` as indented UTF-8 JSON at ``path``, atomically (:func:`write_atomic`)."""
+    """``document`` as indented UTF-8 JSON at ``path``, atomically (:func:`sim.common.safe_write.write_file`)."""
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(path, lambda p: p.write_text(text))
+    write_file(path, lambda p: p.write_text(text))

@@ -28,12 +28,11 @@ import polars as pl
 from sim import __version__
 from sim.calculator.typfall import typfall_comparison
 from sim.common.errors import SimInputError
-from sim.common.safe_write import check_target, writer_lock
+from sim.common.safe_write import check_target, write_file, writer_lock
 from sim.common.validate import check_lang, check_workers
 from sim.outputs.provenance import git_revision, run_date
 from sim.outputs.sweep_folder import (
     built_population_name,
-    write_atomic,
     write_json,
     write_sweep_folder,
 )
@@ -241,7 +240,7 @@ def _replication_file(folder: Path, index: int) -> Path:
 
 
 def _write_replication(folder: Path, index: int, table: pl.DataFrame) -> None:
-    write_atomic(_replication_file(folder, index), lambda p: table.write_parquet(p))
+    write_file(_replication_file(folder, index), lambda p: table.write_parquet(p))
 
 
 def _is_complete(folder: Path, index: int) -> bool:
